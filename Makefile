@@ -1,0 +1,116 @@
+# edgeprobe: live TLS endpoint prober for Lync / Skype for Business edges.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+BUILD	?= build
+
+PKGS	 = gnutls libcares jansson libpsl
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
+	   -Wcast-qual -Wwrite-strings -Wno-missing-field-initializers
+CFLAGS	?= -O2 -g
+CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
+LIBS	 = $(shell pkg-config --libs $(PKGS))
+TESTLIBS = $(shell pkg-config --libs cmocka)
+
+OBJS	 = $(BUILD)/cert.o \
+	   $(BUILD)/check.o \
+	   $(BUILD)/engine.o \
+	   $(BUILD)/finding.o \
+	   $(BUILD)/names.o \
+	   $(BUILD)/observe.o \
+	   $(BUILD)/plan.o \
+	   $(BUILD)/probe.o \
+	   $(BUILD)/profile.o \
+	   $(BUILD)/report_json.o \
+	   $(BUILD)/report_text.o \
+	   $(BUILD)/resolve.o \
+	   $(BUILD)/rules.o \
+	   $(BUILD)/time.o \
+	   $(BUILD)/trust.o
+
+UNITS	 = $(BUILD)/test_names \
+	   $(BUILD)/test_cert \
+	   $(BUILD)/test_rules \
+	   $(BUILD)/test_plan \
+	   $(BUILD)/test_time
+
+all: edgeprobe
+
+edgeprobe: $(BUILD)/main.o $(BUILD)/libedgeprobe.a
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libedgeprobe.a $(LIBS)
+
+$(BUILD)/libedgeprobe.a: $(OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(OBJS)
+
+$(BUILD)/%.o:  src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libedgeprobe.a $(wildcard tests/unit/*.h)
+	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(BUILD)/libedgeprobe.a $(LIBS) $(TESTLIBS)
+
+$(BUILD)/tarpit: tests/lab/tarpit.c | $(BUILD)
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(LDFLAGS) -o $@ tests/lab/tarpit.c
+
+$(BUILD):
+	mkdir -p $(BUILD)
+
+# The whole test suite: unit tests, the lab-backed integration tests, the
+# same under AddressSanitizer/UBSan and valgrind, a clang build, man lint.
+check: unit integration check-sanitize check-valgrind check-clang lint-man
+
+unit: $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; \
+	    EP_TEST_DATA=tests ./$$t; done
+
+integration: edgeprobe $(BUILD)/tarpit
+	tests/integration/run ./edgeprobe
+
+check-sanitize:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" build/asan/edgeprobe-bin \
+	    build/asan/tarpit unit BUILD_UNITS=1
+	EP_TARPIT=build/asan/tarpit tests/integration/run build/asan/edgeprobe-bin
+
+check-valgrind: edgeprobe $(BUILD)/tarpit
+	EP_VALGRIND=1 tests/integration/run ./edgeprobe
+
+check-clang:
+	$(MAKE) BUILD=build/clang CC=clang build/clang/edgeprobe-bin
+
+lint-man:
+	@for m in man/*.[0-9]; do groff -mdoc -ww -z $$m || exit 1; done
+	tests/integration/help-vs-man ./edgeprobe man/edgeprobe.1
+
+$(BUILD)/edgeprobe-bin: $(BUILD)/main.o $(BUILD)/libedgeprobe.a
+	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libedgeprobe.a $(LIBS)
+
+lab-up: edgeprobe $(BUILD)/tarpit
+	tests/lab/lab up
+
+lab-down:
+	tests/lab/lab down
+
+# A newcomer's first look: the lab comes up, edgeprobe checks a deployment
+# with a few deliberate faults, the lab goes down again.
+demo: edgeprobe $(BUILD)/tarpit
+	tests/lab/demo ./edgeprobe
+
+deps:
+	.ci/deps
+
+install: edgeprobe
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 edgeprobe $(DESTDIR)$(BINDIR)/edgeprobe
+	install -m 0644 man/edgeprobe.1 $(DESTDIR)$(MANDIR)/man1/edgeprobe.1
+
+clean:
+	rm -rf build edgeprobe
+
+.PHONY: all check unit integration check-sanitize check-valgrind check-clang \
+	lint-man lab-up lab-down demo deps install clean

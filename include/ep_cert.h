@@ -1,0 +1,130 @@
+#ifndef EP_CERT_H
+#define EP_CERT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <gnutls/x509.h>
+
+/*
+ * Parsed certificates and the store that keeps each distinct one once.
+ * Parsing is GnuTLS's; this module only copies out, with bounds, what the
+ * rules and reports read.
+ */
+
+#define EP_CERT_DER_MAX		(64 * 1024)	/* larger certificates are refused */
+#define EP_CERT_SAN_MAX		1024		/* SAN entries kept per certificate */
+#define EP_CERT_DN_MAX		1024		/* a DN as text, cut beyond */
+#define EP_CERT_CN_MAX		256		/* a subject CN as text */
+#define EP_CERTS_MAX		100000		/* distinct certificates in one run */
+#define EP_CERT_FILE_MAX	(16 * 1024 * 1024)	/* a chain or CA file */
+
+/* One subjectAltName entry that matters to TLS: a dNSName or iPAddress. */
+struct ep_san {
+	int		 is_ip;		/* 1: iPAddress, 0: dNSName */
+	unsigned char	*value;		/* raw bytes, NUL-terminated for convenience */
+	size_t		 len;		/* bytes in value, without the NUL */
+};
+
+struct ep_cert {
+	unsigned char		*der;		/* the certificate as received */
+	size_t			 der_len;
+	gnutls_x509_crt_t	 crt;		/* GnuTLS's parse of der */
+	char			 subject[EP_CERT_DN_MAX];	/* RFC 4514 DN */
+	char			 issuer[EP_CERT_DN_MAX];	/* RFC 4514 DN */
+	char			 cn[EP_CERT_CN_MAX];	/* last subject CN, or "" */
+	size_t			 cn_len;	/* bytes in cn (it may hold a NUL) */
+	int			 has_san;	/* a subjectAltName extension exists */
+	struct ep_san		*sans;		/* dNSName and iPAddress entries, in order */
+	size_t			 nsans;
+	time_t			 not_before;
+	time_t			 not_after;
+	unsigned char		 sha256[32];	/* of der */
+	unsigned char		 spki_sha256[32];	/* of the SubjectPublicKeyInfo */
+	int			 is_ca;		/* basicConstraints CA:TRUE */
+	int			 self_issued;	/* subject == issuer */
+	int			 self_signed;	/* self-issued and its own key verifies it */
+	int			 has_eku;	/* an extKeyUsage extension exists */
+	int			 eku_server;	/* serverAuth (or anyExtendedKeyUsage) */
+	int			 eku_client;	/* clientAuth (or anyExtendedKeyUsage) */
+	int			 key_algo;	/* gnutls_pk_algorithm_t */
+	unsigned		 key_bits;
+	int			 sig_algo;	/* gnutls_sign_algorithm_t */
+	int			 has_crl_dp;	/* a CRL distribution point exists */
+};
+
+/*
+ * Parses one DER certificate of len bytes into a new ep_cert.  Returns 0,
+ * or -1 with a reason in err (malformed, over EP_CERT_DER_MAX).
+ */
+int ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
+    char *err, size_t errlen);
+
+/*
+ * Frees a certificate; c may be NULL.
+ */
+void ep_cert_free(struct ep_cert *c);
+
+/*
+ * Returns 1 when issuer's subject is subject's issuer and issuer's key
+ * verifies subject's signature, 0 otherwise.
+ */
+int ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issuer);
+
+/*
+ * Writes the SHA-256 in hex with colons ("3f:9a:...") into out, which
+ * must hold 96 bytes.
+ */
+void ep_cert_hex(const unsigned char sha[32], char *out, size_t outlen);
+
+/*
+ * Writes a short key description ("RSA 2048", "EC 256") into out.
+ */
+void ep_cert_key_desc(const struct ep_cert *c, char *out, size_t outlen);
+
+/*
+ * Reads the whole file path, of at most max bytes, into out (free
+ * out->data with gnutls_free).  Returns 0, or -1 with a reason in err.
+ */
+int ep_cert_read_file(const char *path, size_t max, gnutls_datum_t *out,
+    char *err, size_t errlen);
+
+/* Distinct certificates, each parsed once, found by index. */
+struct ep_certs;
+
+/*
+ * Makes an empty store.  Returns NULL when out of memory.
+ */
+struct ep_certs *ep_certs_new(void);
+
+/*
+ * Frees the store and its certificates; s may be NULL.
+ */
+void ep_certs_free(struct ep_certs *s);
+
+/*
+ * Adds a DER certificate, or finds it when the same bytes were added
+ * before.  Sets *index.  Returns 0, or -1 with a reason in err.
+ */
+int ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
+    size_t *index, char *err, size_t errlen);
+
+/*
+ * Returns certificate i; i must be below ep_certs_count(s).
+ */
+const struct ep_cert *ep_certs_get(const struct ep_certs *s, size_t i);
+
+/*
+ * Returns how many certificates the store holds.
+ */
+size_t ep_certs_count(const struct ep_certs *s);
+
+/*
+ * Reads a PEM or DER file of certificates (leaf first) into the store,
+ * appending their indexes to idx (at most max).  Returns the number read,
+ * or -1 with a reason in err.
+ */
+int ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
+    size_t max, char *err, size_t errlen);
+
+#endif /* EP_CERT_H */

@@ -1,0 +1,78 @@
+#ifndef EP_CHECK_H
+#define EP_CHECK_H
+
+/*
+ * The stable check IDs: one enum, one table.  An ID never changes meaning;
+ * new checks get new IDs appended before EP_CHECK__MAX.
+ */
+
+enum ep_severity {
+	EP_SEV_OK = 0,		/* nothing wrong */
+	EP_SEV_WARNING,		/* works today, fix it soon */
+	EP_SEV_CRITICAL,	/* clients fail now */
+	EP_SEV_UNKNOWN,		/* could not be checked */
+};
+
+enum ep_check {
+	EP_CHECK_DNS_NO_ADDRESS,
+	EP_CHECK_DNS_SRV_MISSING,
+	EP_CHECK_SRV_TARGET_OUTSIDE_DOMAIN,
+	EP_CHECK_CONNECT_FAILED,
+	EP_CHECK_TIMEOUT,
+	EP_CHECK_HANDSHAKE_FAILED,
+	EP_CHECK_NAME_NOT_IN_SAN,
+	EP_CHECK_NAME_ONLY_IN_SUBJECT,
+	EP_CHECK_SUBJECT_NOT_ACCESS_FQDN,
+	EP_CHECK_SUBJECT_WILDCARD,
+	EP_CHECK_WILDCARD_NOT_ALLOWED,
+	EP_CHECK_SAN_WILDCARD_FIRST,
+	EP_CHECK_CHAIN_UNTRUSTED,
+	EP_CHECK_CHAIN_INCOMPLETE,
+	EP_CHECK_SELF_SIGNED,
+	EP_CHECK_INTERNAL_CA_ON_EXTERNAL,
+	EP_CHECK_EXPIRED,
+	EP_CHECK_NOT_YET_VALID,
+	EP_CHECK_EXPIRES_SOON,
+	EP_CHECK_EKU_SERVER_AUTH_MISSING,
+	EP_CHECK_EKU_CLIENT_AUTH_MISSING,
+	EP_CHECK_WEAK_KEY,
+	EP_CHECK_WEAK_SIGNATURE,
+	EP_CHECK_KEY_SIZE_UNSUPPORTED,
+	EP_CHECK_SIGNATURE_PSS_UNSUPPORTED,
+	EP_CHECK_CRL_DP_MISSING,
+	EP_CHECK_POOL_KEY_MISMATCH,
+	EP_CHECK_POOL_CERT_MISMATCH,
+	EP_CHECK_TLS_LEGACY_VERSION,
+	EP_CHECK__MAX
+};
+
+/* One row of the check table. */
+struct ep_check_info {
+	const char		*id;		/* stable ID, the JSON "check" field */
+	enum ep_severity	 severity;	/* default severity */
+	const char		*advice;	/* what the admin should do */
+};
+
+/*
+ * Returns the table row of check c; c must be below EP_CHECK__MAX.
+ */
+const struct ep_check_info *ep_check_info(enum ep_check c);
+
+/*
+ * Looks a check up by its ID.  Returns 0 and sets *out, or -1 when no
+ * check has that ID.
+ */
+int ep_check_by_id(const char *id, enum ep_check *out);
+
+/*
+ * Returns "ok", "warning", "critical" or "unknown".
+ */
+const char *ep_severity_name(enum ep_severity s);
+
+/*
+ * Maps a severity to the Nagios exit code: 0 ok, 1 warning, 2 critical,
+ * 3 unknown.
+ */
+int ep_severity_exit_code(enum ep_severity s);
+
+#endif /* EP_CHECK_H */

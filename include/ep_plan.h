@@ -1,0 +1,92 @@
+#ifndef EP_PLAN_H
+#define EP_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ep_profile.h"
+
+/*
+ * The plan: which names are checked in which role, on which ports, for
+ * which SIP domains.  Built from flags (and later deployment files or DNS
+ * discovery) before any socket opens; read-only afterwards.
+ */
+
+#define EP_NAME_MAX		253	/* octets of a DNS name, no trailing dot */
+#define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
+
+/* One name to probe in one role. */
+struct ep_target {
+	enum ep_role	 role;		/* what it is */
+	char		*name;		/* lowercase, no trailing dot */
+	char		*source;	/* how it entered the plan, e.g. "--access" */
+};
+
+struct ep_plan {
+	const struct ep_profile	*profile;	/* the role rules in force */
+	struct ep_target	*targets;	/* in the order given */
+	size_t			 ntargets;
+	char			**sip_domains;	/* lowercase, no trailing dot */
+	size_t			 nsip_domains;
+	char			**published;	/* names the reverse proxy publishes */
+	size_t			 npublished;
+	uint16_t		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
+	size_t			 nports[EP_ROLE__MAX];
+};
+
+/*
+ * Makes an empty plan under profile p (not copied: it must outlive the
+ * plan), with each role's default ports.  Returns NULL when out of memory.
+ */
+struct ep_plan *ep_plan_new(const struct ep_profile *p);
+
+/*
+ * Frees the plan and everything in it; plan may be NULL.
+ */
+void ep_plan_free(struct ep_plan *plan);
+
+/*
+ * Adds name in role.  The name is checked to be a host name (see
+ * ep_name_normalize) and stored normalized; adding the same name in the
+ * same role twice keeps one.  source says where it came from.  Returns 0,
+ * or -1 with a one-line reason in err.
+ */
+int ep_plan_add_target(struct ep_plan *plan, enum ep_role role,
+    const char *name, const char *source, char *err, size_t errlen);
+
+/*
+ * Adds a SIP domain (normalized, deduplicated).  Returns 0, or -1 with a
+ * reason in err.
+ */
+int ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain,
+    char *err, size_t errlen);
+
+/*
+ * Adds a name the reverse proxy publishes (meet, dialin, lyncdiscover...):
+ * it is probed in the reverse-proxy role and every reverse-proxy
+ * certificate must cover it.  Returns 0, or -1 with a reason in err.
+ */
+int ep_plan_add_published(struct ep_plan *plan, const char *name,
+    char *err, size_t errlen);
+
+/*
+ * Replaces the ports of role with the n given ports (1 to EP_PORTS_MAX,
+ * each nonzero).  Returns 0, or -1 with a reason in err.
+ */
+int ep_plan_set_ports(struct ep_plan *plan, enum ep_role role,
+    const uint16_t *ports, size_t n, char *err, size_t errlen);
+
+/*
+ * Parses "ROLE=PORT[,PORT...]" and sets that role's ports.  Returns 0, or
+ * -1 with a reason in err.
+ */
+int ep_plan_parse_ports(struct ep_plan *plan, const char *spec,
+    char *err, size_t errlen);
+
+/*
+ * Returns the number of probed targets (those whose role has ports and is
+ * handshaked).
+ */
+size_t ep_plan_probed_targets(const struct ep_plan *plan);
+
+#endif /* EP_PLAN_H */

@@ -1,0 +1,400 @@
+/*
+ * edgeprobe: checks that the certificates a Lync / Skype for Business
+ * edge deployment presents fit the rules of each endpoint's role.
+ *
+ * argv -> plan -> resolve + probe -> observations -> rules -> findings
+ * -> report -> exit code.  Only this file prints fatal errors or exits.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "ep_engine.h"
+#include "ep_names.h"
+#include "ep_plan.h"
+#include "ep_report.h"
+#include "ep_rules.h"
+#include "ep_time.h"
+#include "ep_trust.h"
+#include "ep_version.h"
+
+#define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */
+
+struct options {
+	const char	*dns;
+	const char	*ca_file;
+	const char	*internal_ca;
+	const char	*at;
+	const char	*priority;
+	int		 json;
+	int		 verbose;
+	int		 family;
+	unsigned	 timeout_ms;
+	unsigned	 jobs;
+	int		 warn_days;
+	int		 crit_days;
+};
+
+enum {
+	OPT_ACCESS = 256,
+	OPT_WEBCON,
+	OPT_AV,
+	OPT_INTERNAL,
+	OPT_REVERSE_PROXY,
+	OPT_PUBLISHED,
+	OPT_SIP_DOMAIN,
+	OPT_PORT,
+	OPT_DNS,
+	OPT_CA_FILE,
+	OPT_INTERNAL_CA,
+	OPT_TIMEOUT,
+	OPT_WARN_DAYS,
+	OPT_CRIT_DAYS,
+	OPT_JSON,
+	OPT_AT,
+	OPT_PRIORITY,
+};
+
+static const struct option longopts[] = {
+	{ "access",		required_argument,	NULL, OPT_ACCESS },
+	{ "webcon",		required_argument,	NULL, OPT_WEBCON },
+	{ "av",			required_argument,	NULL, OPT_AV },
+	{ "internal",		required_argument,	NULL, OPT_INTERNAL },
+	{ "reverse-proxy",	required_argument,	NULL, OPT_REVERSE_PROXY },
+	{ "published",		required_argument,	NULL, OPT_PUBLISHED },
+	{ "sip-domain",		required_argument,	NULL, OPT_SIP_DOMAIN },
+	{ "port",		required_argument,	NULL, OPT_PORT },
+	{ "dns",		required_argument,	NULL, OPT_DNS },
+	{ "ca-file",		required_argument,	NULL, OPT_CA_FILE },
+	{ "internal-ca",	required_argument,	NULL, OPT_INTERNAL_CA },
+	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
+	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
+	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "at",			required_argument,	NULL, OPT_AT },
+	{ "priority",		required_argument,	NULL, OPT_PRIORITY },
+	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "verbose",		no_argument,		NULL, 'v' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: edgeprobe [options] --access FQDN | --webcon FQDN | --internal FQDN |\n"
+"                 --reverse-proxy FQDN ...\n"
+"\n"
+"Checks the certificates that Lync / Skype for Business edge and reverse\n"
+"proxy endpoints present against the rules of each endpoint's role.\n"
+"\n"
+"What to check (each may be repeated or given a comma-separated list):\n"
+"  --access FQDN          Access Edge external FQDN (ports 443, 5061)\n"
+"  --webcon FQDN          Web Conferencing Edge external FQDN (443)\n"
+"  --av FQDN              A/V Edge external FQDN (listed, not handshaked)\n"
+"  --internal FQDN        Edge internal interface FQDN (5061)\n"
+"  --reverse-proxy FQDN   external web services FQDN of the reverse proxy (443)\n"
+"  --published NAME       a name the reverse proxy publishes (meet, dialin,\n"
+"                         lyncdiscover...): probed, and required on the\n"
+"                         reverse-proxy certificate\n"
+"  --sip-domain DOMAIN    a SIP domain: the access certificate must cover\n"
+"                         sip.DOMAIN\n"
+"  --port ROLE=PORT[,PORT]  ports of a role instead of its defaults\n"
+"\n"
+"How:\n"
+"  --dns HOST[:PORT][,...]  DNS servers instead of /etc/resolv.conf\n"
+"  --ca-file FILE         trust anchors instead of the system store\n"
+"  --internal-ca FILE     anchors accepted only for the internal role\n"
+"  --timeout SECONDS      per-endpoint connect + handshake limit (default 5)\n"
+"  -j, --jobs N           handshakes in flight at once (default 64)\n"
+"  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
+"  --priority STRING      GnuTLS priority string (default NORMAL)\n"
+"\n"
+"Judging:\n"
+"  --warn-days N          expires-soon warning within N days (default 30)\n"
+"  --crit-days N          expires-soon critical within N days (default 7)\n"
+"  --at WHEN              judge validity at an ISO 8601 date or date-time\n"
+"                         (2026-12-01, 2026-12-01T08:00:00Z) instead of now\n"
+"\n"
+"Output:\n"
+"  --json                 one JSON document instead of the text report\n"
+"  -v, --verbose          say more on standard error\n"
+"  -h, --help             this help\n"
+"  -V, --version          the version\n"
+"\n"
+"Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (usage or internal\n"
+"error).  See edgeprobe(1).\n");
+}
+
+static void __attribute__((noreturn))
+fatal(int code, const char *msg)
+{
+	fprintf(stderr, "edgeprobe: %s\n", msg);
+	exit(code);
+}
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+fatal_usage(const char *fmt, ...)
+{
+	char	buf[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "edgeprobe: %s (see edgeprobe --help)\n", buf);
+	exit(EXIT_USAGE);
+}
+
+static long
+number(const char *opt, const char *s, long min, long max)
+{
+	char	*end, buf[256];
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		snprintf(buf, sizeof(buf), "%s '%.100s': expected a whole number "
+		    "from %ld to %ld", opt, s, min, max);
+		fatal_usage("%s", buf);
+	}
+	return v;
+}
+
+static unsigned
+seconds_ms(const char *opt, const char *s)
+{
+	char	*end, buf[256];
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.1 && v <= 3600)) {
+		snprintf(buf, sizeof(buf), "%s '%.100s': expected seconds from "
+		    "0.1 to 3600", opt, s);
+		fatal_usage("%s", buf);
+	}
+	return (unsigned)(v * 1000);
+}
+
+/* Adds each comma-separated name of list. */
+static void
+add_names(struct ep_plan *plan, int opt, const char *list)
+{
+	static const struct {
+		int		 opt;
+		enum ep_role	 role;
+		const char	*source;
+	} roles[] = {
+		{ OPT_ACCESS, EP_ROLE_ACCESS, "--access" },
+		{ OPT_WEBCON, EP_ROLE_WEBCON, "--webcon" },
+		{ OPT_AV, EP_ROLE_AV, "--av" },
+		{ OPT_INTERNAL, EP_ROLE_INTERNAL, "--internal" },
+		{ OPT_REVERSE_PROXY, EP_ROLE_REVERSE_PROXY, "--reverse-proxy" },
+	};
+	char	*copy, *p, *name, err[512];
+	size_t	 i;
+	int	 r = 0;
+
+	if ((copy = strdup(list)) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	for (p = copy; r == 0 && (name = strsep(&p, ",")) != NULL;) {
+		if (*name == '\0')
+			continue;
+		if (opt == OPT_SIP_DOMAIN)
+			r = ep_plan_add_sip_domain(plan, name, err, sizeof(err));
+		else if (opt == OPT_PUBLISHED)
+			r = ep_plan_add_published(plan, name, err, sizeof(err));
+		else {
+			for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+				if (roles[i].opt == opt)
+					break;
+			r = ep_plan_add_target(plan, roles[i].role, name,
+			    roles[i].source, err, sizeof(err));
+		}
+	}
+	free(copy);
+	if (r == -1)
+		fatal_usage("%s", err);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options		 opt;
+	struct ep_plan		*plan;
+	struct ep_trust		*trust = NULL;
+	struct ep_names		*names = NULL;
+	struct ep_observations	 obs;
+	struct ep_findings	 findings = { NULL, 0, 0 };
+	struct ep_engine_opts	 eo;
+	struct ep_rules_ctx	 rc;
+	struct ep_report	 rep;
+	enum ep_severity	 st;
+	time_t			 started = time(NULL), at;
+	char			 err[512];
+	int			 ch, r;
+
+	/* A closed pipe must end in a write error, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&opt, 0, sizeof(opt));
+	opt.timeout_ms = 5000;
+	opt.jobs = 64;
+	opt.warn_days = 30;
+	opt.crit_days = 7;
+	opt.family = AF_UNSPEC;
+	opt.priority = "NORMAL";
+	if ((plan = ep_plan_new(ep_profile_builtin("lync2013"))) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46hj:vV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_ACCESS:
+		case OPT_WEBCON:
+		case OPT_AV:
+		case OPT_INTERNAL:
+		case OPT_REVERSE_PROXY:
+		case OPT_PUBLISHED:
+		case OPT_SIP_DOMAIN:
+			add_names(plan, ch, optarg);
+			break;
+		case OPT_PORT:
+			if (ep_plan_parse_ports(plan, optarg, err,
+			    sizeof(err)) == -1)
+				fatal_usage("%s", err);
+			break;
+		case OPT_DNS:
+			opt.dns = optarg;
+			break;
+		case OPT_CA_FILE:
+			opt.ca_file = optarg;
+			break;
+		case OPT_INTERNAL_CA:
+			opt.internal_ca = optarg;
+			break;
+		case OPT_TIMEOUT:
+			opt.timeout_ms = seconds_ms("--timeout", optarg);
+			break;
+		case OPT_WARN_DAYS:
+			opt.warn_days = (int)number("--warn-days", optarg, 0,
+			    36500);
+			break;
+		case OPT_CRIT_DAYS:
+			opt.crit_days = (int)number("--crit-days", optarg, 0,
+			    36500);
+			break;
+		case OPT_JSON:
+			opt.json = 1;
+			break;
+		case OPT_AT:
+			opt.at = optarg;
+			break;
+		case OPT_PRIORITY:
+			opt.priority = optarg;
+			break;
+		case '4':
+			opt.family = AF_INET;
+			break;
+		case '6':
+			opt.family = AF_INET6;
+			break;
+		case 'j':
+			opt.jobs = (unsigned)number("--jobs", optarg, 1, 65536);
+			break;
+		case 'v':
+			opt.verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			ep_plan_free(plan);
+			return 0;
+		case 'V':
+			printf("edgeprobe %s\n", EP_VERSION);
+			ep_plan_free(plan);
+			return 0;
+		case ':':
+			fatal_usage("option %s needs a value", argv[optind - 1]);
+			break;
+		default:
+			if (optopt != 0 && optopt < 256) {
+				char	o[3] = { '-', (char)optopt, '\0' };
+
+				fatal_usage("unknown option %s", o);
+			}
+			fatal_usage("unknown option %s", argv[optind - 1]);
+			break;
+		}
+	}
+	if (optind < argc)
+		fatal_usage("unexpected argument '%.200s'", argv[optind]);
+	if (plan->ntargets == 0)
+		fatal_usage("%s", "nothing to check: give --access, --webcon, "
+		    "--internal or --reverse-proxy");
+	at = started;
+	if (opt.at != NULL && ep_time_parse_iso(opt.at, &at) == -1)
+		fatal_usage("--at '%.100s': expected an ISO 8601 date "
+		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt.at);
+
+	/* Every file is read before the first socket opens. */
+	if (ep_trust_new(&trust, opt.ca_file, opt.internal_ca, err,
+	    sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if (ep_names_new(&names, NULL, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if (ep_observations_init(&obs) == -1)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+
+	memset(&eo, 0, sizeof(eo));
+	eo.dns_servers = opt.dns;
+	eo.family = opt.family;
+	eo.timeout_ms = opt.timeout_ms;
+	eo.dns_timeout_ms = opt.timeout_ms < 2000 ? opt.timeout_ms : 2000;
+	eo.max_inflight = opt.jobs;
+	eo.priority = opt.priority;
+	if (ep_engine_run(plan, &eo, &obs, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if (opt.verbose)
+		fprintf(stderr, "edgeprobe: %zu endpoints probed in %u ms\n",
+		    obs.n, obs.elapsed_ms);
+
+	memset(&rc, 0, sizeof(rc));
+	rc.plan = plan;
+	rc.trust = trust;
+	rc.names = names;
+	rc.now = at;
+	rc.warn_days = opt.warn_days;
+	rc.crit_days = opt.crit_days;
+	if (ep_rules_run(&rc, &obs, &findings, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+
+	memset(&rep, 0, sizeof(rep));
+	rep.plan = plan;
+	rep.obs = &obs;
+	rep.findings = &findings;
+	rep.at = at;
+	rep.started = started;
+	rep.verbose = opt.verbose;
+	r = opt.json ? ep_report_json(stdout, &rep) : ep_report_text(stdout, &rep);
+	if (r == -1 || fflush(stdout) == EOF)
+		fatal(EXIT_USAGE, "cannot write the report");
+	st = ep_report_status(&rep);
+
+	ep_findings_clear(&findings);
+	ep_observations_clear(&obs);
+	ep_names_free(names);
+	ep_trust_free(trust);
+	ep_plan_free(plan);
+	return ep_severity_exit_code(st);
+}

@@ -1,0 +1,246 @@
+/* The plan: names, roles, ports and SIP domains to check. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_names.h"
+#include "ep_plan.h"
+
+struct ep_plan *
+ep_plan_new(const struct ep_profile *p)
+{
+	struct ep_plan	*plan;
+	size_t		 r;
+
+	if ((plan = calloc(1, sizeof(*plan))) == NULL)
+		return NULL;
+	plan->profile = p;
+	for (r = 0; r < EP_ROLE__MAX; r++) {
+		memcpy(plan->ports[r], p->roles[r].ports, sizeof(plan->ports[r]));
+		plan->nports[r] = p->roles[r].nports;
+	}
+	return plan;
+}
+
+static void
+free_names(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+ep_plan_free(struct ep_plan *plan)
+{
+	size_t	i;
+
+	if (plan == NULL)
+		return;
+	for (i = 0; i < plan->ntargets; i++) {
+		free(plan->targets[i].name);
+		free(plan->targets[i].source);
+	}
+	free(plan->targets);
+	free_names(plan->sip_domains, plan->nsip_domains);
+	free_names(plan->published, plan->npublished);
+	free(plan);
+}
+
+static int
+normalize(const char *what, const char *in, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	if (ep_names_is_ip_literal(in)) {
+		snprintf(err, errlen, "%s %s: an IP address, not a host name",
+		    what, in);
+		return -1;
+	}
+	if (ep_name_normalize(in, out, outlen) == -1) {
+		snprintf(err, errlen, "%s '%.300s': not a valid host name",
+		    what, in);
+		return -1;
+	}
+	return 0;
+}
+
+/* Appends name to a deduplicated list unless it is there already. */
+static int
+add_unique(char ***v, size_t *n, const char *name, char *err, size_t errlen)
+{
+	char	**nv;
+	size_t	  i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i], name) == 0)
+			return 0;
+	if (*n >= EP_PLAN_NAMES_MAX) {
+		snprintf(err, errlen, "more than %d names", EP_PLAN_NAMES_MAX);
+		return -1;
+	}
+	if ((nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL)
+		goto nomem;
+	*v = nv;
+	if ((nv[*n] = strdup(name)) == NULL)
+		goto nomem;
+	(*n)++;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s", strerror(ENOMEM));
+	return -1;
+}
+
+int
+ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
+    const char *source, char *err, size_t errlen)
+{
+	struct ep_target	*nt, *t;
+	char			 norm[EP_NAME_MAX + 1];
+	size_t			 i;
+
+	if (normalize(source, name, norm, sizeof(norm), err, errlen) == -1)
+		return -1;
+	for (i = 0; i < plan->ntargets; i++)
+		if (plan->targets[i].role == role &&
+		    strcmp(plan->targets[i].name, norm) == 0)
+			return 0;
+	if (plan->ntargets >= EP_PLAN_NAMES_MAX) {
+		snprintf(err, errlen, "more than %d targets", EP_PLAN_NAMES_MAX);
+		return -1;
+	}
+	nt = reallocarray(plan->targets, plan->ntargets + 1, sizeof(*nt));
+	if (nt == NULL)
+		goto nomem;
+	plan->targets = nt;
+	t = &nt[plan->ntargets];
+	t->role = role;
+	t->name = strdup(norm);
+	t->source = strdup(source);
+	if (t->name == NULL || t->source == NULL) {
+		free(t->name);
+		free(t->source);
+		goto nomem;
+	}
+	plan->ntargets++;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s", strerror(ENOMEM));
+	return -1;
+}
+
+int
+ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain, char *err,
+    size_t errlen)
+{
+	char	norm[EP_NAME_MAX + 1];
+
+	if (normalize("--sip-domain", domain, norm, sizeof(norm), err,
+	    errlen) == -1)
+		return -1;
+	return add_unique(&plan->sip_domains, &plan->nsip_domains, norm, err,
+	    errlen);
+}
+
+int
+ep_plan_add_published(struct ep_plan *plan, const char *name, char *err,
+    size_t errlen)
+{
+	char	norm[EP_NAME_MAX + 1];
+
+	if (normalize("--published", name, norm, sizeof(norm), err,
+	    errlen) == -1)
+		return -1;
+	if (add_unique(&plan->published, &plan->npublished, norm, err,
+	    errlen) == -1)
+		return -1;
+	return ep_plan_add_target(plan, EP_ROLE_REVERSE_PROXY, norm,
+	    "--published", err, errlen);
+}
+
+int
+ep_plan_set_ports(struct ep_plan *plan, enum ep_role role,
+    const uint16_t *ports, size_t n, char *err, size_t errlen)
+{
+	size_t	i;
+
+	if (n == 0 || n > EP_PORTS_MAX) {
+		snprintf(err, errlen, "role %s: 1 to %d ports", ep_role_name(role),
+		    EP_PORTS_MAX);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (ports[i] == 0) {
+			snprintf(err, errlen, "role %s: port 0", ep_role_name(role));
+			return -1;
+		}
+	}
+	memcpy(plan->ports[role], ports, n * sizeof(*ports));
+	plan->nports[role] = n;
+	return 0;
+}
+
+int
+ep_plan_parse_ports(struct ep_plan *plan, const char *spec, char *err,
+    size_t errlen)
+{
+	char		 rolename[32];
+	const char	*eq, *p;
+	uint16_t	 ports[EP_PORTS_MAX];
+	size_t		 n = 0;
+	enum ep_role	 role;
+
+	eq = strchr(spec, '=');
+	if (eq == NULL || (size_t)(eq - spec) >= sizeof(rolename) ||
+	    eq == spec) {
+		snprintf(err, errlen, "--port %.100s: expected ROLE=PORT[,PORT...]",
+		    spec);
+		return -1;
+	}
+	memcpy(rolename, spec, (size_t)(eq - spec));
+	rolename[eq - spec] = '\0';
+	if (ep_role_by_name(rolename, &role) == -1 ||
+	    !plan->profile->roles[role].probed) {
+		snprintf(err, errlen, "--port: no probed role named '%s'", rolename);
+		return -1;
+	}
+	for (p = eq + 1;;) {
+		char		*end;
+		unsigned long	 v;
+
+		errno = 0;
+		if (*p < '0' || *p > '9' || n == EP_PORTS_MAX)
+			goto bad;
+		v = strtoul(p, &end, 10);
+		if (errno != 0 || v == 0 || v > 65535)
+			goto bad;
+		ports[n++] = (uint16_t)v;
+		if (*end == '\0')
+			break;
+		if (*end != ',')
+			goto bad;
+		p = end + 1;
+	}
+	return ep_plan_set_ports(plan, role, ports, n, err, errlen);
+bad:
+	snprintf(err, errlen, "--port %.100s: ports are 1-65535, at most %d, "
+	    "comma-separated", spec, EP_PORTS_MAX);
+	return -1;
+}
+
+size_t
+ep_plan_probed_targets(const struct ep_plan *plan)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < plan->ntargets; i++) {
+		enum ep_role	r = plan->targets[i].role;
+
+		if (plan->profile->roles[r].probed && plan->nports[r] > 0)
+			n++;
+	}
+	return n;
+}

@@ -1,0 +1,309 @@
+/*
+ * Trust anchors and chain verification.  GnuTLS's trust lists verify;
+ * this module only picks the list and explains a failure: a missing
+ * intermediate, a self-signed leaf, an unknown root.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "ep_trust.h"
+
+#define EP_TRUST_INTER_MAX	4096	/* known intermediates kept */
+
+struct ep_trust {
+	gnutls_x509_trust_list_t	 pub;		/* public anchors */
+	gnutls_x509_trust_list_t	 internal;	/* internal anchors, or NULL */
+	struct ep_cert			**inter;	/* known intermediates */
+	size_t				 ninter;
+};
+
+/*
+ * Dates are the rules' business (they judge at --at, not now), weak
+ * algorithms too: verification here answers only "does it chain".
+ */
+static const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+    GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+    GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN |
+    GNUTLS_VERIFY_DISABLE_CRL_CHECKS;
+
+/*
+ * Splits a CA file: self-signed certificates become anchors of list,
+ * other CA certificates known intermediates.
+ */
+static int
+load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, const char *path,
+    char *err, size_t errlen)
+{
+	gnutls_datum_t		 file = { NULL, 0 };
+	gnutls_x509_crt_t	*crts = NULL;
+	unsigned		 ncrts = 0, i, anchors = 0;
+	int			 r, ret = -1;
+
+	if (ep_cert_read_file(path, EP_CERT_FILE_MAX, &file, err, errlen) == -1)
+		return -1;
+	r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
+	    GNUTLS_X509_FMT_PEM, 0);
+	if (r < 0 || ncrts == 0)
+		r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
+		    GNUTLS_X509_FMT_DER, 0);
+	if (r < 0 || ncrts == 0) {
+		snprintf(err, errlen, "%s: no certificate in it (%s)", path,
+		    r < 0 ? gnutls_strerror(r) : "empty");
+		goto out;
+	}
+	for (i = 0; i < ncrts; i++) {
+		gnutls_datum_t	 der = { NULL, 0 };
+		struct ep_cert	*c = NULL;
+		char		 why[256];
+
+		if (gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER,
+		    &der) < 0 || ep_cert_parse(der.data, der.size, &c, why,
+		    sizeof(why)) == -1) {
+			gnutls_free(der.data);
+			snprintf(err, errlen, "%s: certificate %u is unusable",
+			    path, i + 1);
+			goto out;
+		}
+		gnutls_free(der.data);
+		if (c->self_signed) {
+			/* The list takes the certificate over. */
+			if (gnutls_x509_trust_list_add_cas(list, &crts[i], 1,
+			    0) < 0) {
+				ep_cert_free(c);
+				snprintf(err, errlen, "%s: certificate %u cannot "
+				    "be added", path, i + 1);
+				goto out;
+			}
+			crts[i] = NULL;
+			anchors++;
+			ep_cert_free(c);
+		} else if (c->is_ca && t->ninter < EP_TRUST_INTER_MAX) {
+			t->inter[t->ninter++] = c;
+		} else
+			ep_cert_free(c);
+	}
+	if (anchors == 0) {
+		snprintf(err, errlen, "%s: no self-signed CA certificate to use "
+		    "as a trust anchor", path);
+		goto out;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < ncrts; i++)
+		if (crts[i] != NULL)
+			gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	gnutls_free(file.data);
+	return ret;
+}
+
+int
+ep_trust_new(struct ep_trust **out, const char *ca_file,
+    const char *internal_ca, char *err, size_t errlen)
+{
+	struct ep_trust	*t;
+	int		 r;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->inter = calloc(EP_TRUST_INTER_MAX, sizeof(*t->inter))) == NULL)
+		goto nomem;
+	if (gnutls_x509_trust_list_init(&t->pub, 0) < 0)
+		goto nomem;
+	if (ca_file != NULL) {
+		if (load_file(t, t->pub, ca_file, err, errlen) == -1)
+			goto fail;
+	} else {
+		r = gnutls_x509_trust_list_add_system_trust(t->pub, 0, 0);
+		if (r <= 0) {
+			snprintf(err, errlen, "no system trust store (%s): "
+			    "install ca-certificates or give --ca-file",
+			    r < 0 ? gnutls_strerror(r) : "empty");
+			goto fail;
+		}
+	}
+	if (internal_ca != NULL) {
+		if (gnutls_x509_trust_list_init(&t->internal, 0) < 0)
+			goto nomem;
+		if (load_file(t, t->internal, internal_ca, err, errlen) == -1)
+			goto fail;
+	}
+	*out = t;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s", strerror(ENOMEM));
+fail:
+	ep_trust_free(t);
+	return -1;
+}
+
+void
+ep_trust_free(struct ep_trust *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	if (t->pub != NULL)
+		gnutls_x509_trust_list_deinit(t->pub, 1);
+	if (t->internal != NULL)
+		gnutls_x509_trust_list_deinit(t->internal, 1);
+	if (t->inter != NULL)
+		for (i = 0; i < t->ninter; i++)
+			ep_cert_free(t->inter[i]);
+	free(t->inter);
+	free(t);
+}
+
+/* Returns 1 and the status when list verifies the chain, 0 otherwise. */
+static int
+verify(gnutls_x509_trust_list_t list, const struct ep_cert *const *chain,
+    size_t n, unsigned *status)
+{
+	gnutls_x509_crt_t	crts[2 * 16];
+	size_t			i;
+
+	*status = GNUTLS_CERT_INVALID;
+	if (list == NULL || n == 0 || n > sizeof(crts) / sizeof(crts[0]))
+		return 0;
+	for (i = 0; i < n; i++)
+		crts[i] = chain[i]->crt;
+	if (gnutls_x509_trust_list_verify_crt2(list, crts, (unsigned)n, NULL, 0,
+	    verify_flags, status, NULL) < 0)
+		return 0;
+	return *status == 0;
+}
+
+static int
+is_anchor_issuer(gnutls_x509_trust_list_t list, const struct ep_cert *c)
+{
+	gnutls_x509_crt_t	issuer = NULL;
+
+	if (list == NULL)
+		return 0;
+	if (gnutls_x509_trust_list_get_issuer(list, c->crt, &issuer,
+	    GNUTLS_TL_GET_COPY) < 0)
+		return 0;
+	gnutls_x509_crt_deinit(issuer);
+	return 1;
+}
+
+static void
+status_text(unsigned status, char *out, size_t outlen)
+{
+	gnutls_datum_t	d = { NULL, 0 };
+
+	if (gnutls_certificate_verification_status_print(status,
+	    GNUTLS_CRT_X509, &d, 0) < 0) {
+		snprintf(out, outlen, "verification failed");
+		return;
+	}
+	snprintf(out, outlen, "%.*s", (int)d.size, (const char *)d.data);
+	gnutls_free(d.data);
+}
+
+int
+ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
+    size_t n, int allow_internal, struct ep_trust_result *res)
+{
+	const struct ep_cert	*path[2 * 16], *top;
+	size_t			 np, i, added = 0;
+	unsigned		 status;
+	int			 used[16] = { 0 };
+
+	memset(res, 0, sizeof(*res));
+	if (n == 0 || n > 16) {
+		snprintf(res->reason, sizeof(res->reason), "%zu certificates "
+		    "sent", n);
+		return 0;
+	}
+	res->anchor_internal = verify(t->internal, chain, n, &status);
+	if (verify(t->pub, chain, n, &status) ||
+	    (allow_internal && res->anchor_internal)) {
+		res->trusted = 1;
+		return 0;
+	}
+	status_text(status, res->reason, sizeof(res->reason));
+	if (res->anchor_internal) {
+		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
+		    "an internal trust anchor");
+		return 0;
+	}
+
+	/* Follow issuers through what the server sent, whatever its order. */
+	path[0] = chain[0];
+	np = 1;
+	used[0] = 1;
+	for (;;) {
+		top = path[np - 1];
+		if (top->self_signed)
+			break;
+		for (i = 0; i < n; i++)
+			if (!used[i] && ep_cert_issued_by(top, chain[i]))
+				break;
+		if (i == n)
+			break;
+		used[i] = 1;
+		path[np++] = chain[i];
+	}
+	top = path[np - 1];
+	if (n == 1 && top->self_signed) {
+		res->self_signed = 1;
+		snprintf(res->reason, sizeof(res->reason), "self-signed");
+		return 0;
+	}
+	if (top->self_signed) {
+		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
+		    "%.400s, which is not a trust anchor", top->subject);
+		return 0;
+	}
+	if (is_anchor_issuer(t->pub, top) ||
+	    (allow_internal && is_anchor_issuer(t->internal, top)))
+		return 0;	/* it reaches an anchor but fails: keep GnuTLS's reason */
+
+	/* Complete the chain from the intermediates we were given. */
+	while (np < sizeof(path) / sizeof(path[0]) && !top->self_signed) {
+		for (i = 0; i < t->ninter; i++)
+			if (ep_cert_issued_by(top, t->inter[i]))
+				break;
+		if (i == t->ninter)
+			break;
+		if (added++ == 0)
+			snprintf(res->missing, sizeof(res->missing), "%s",
+			    t->inter[i]->subject);
+		path[np++] = top = t->inter[i];
+	}
+	if (added > 0) {
+		res->incomplete = 1;
+		res->completed = 1;
+		if (verify(t->pub, path, np, &status) ||
+		    (allow_internal && verify(t->internal, path, np, &status)))
+			res->trusted = 1;
+		else
+			status_text(status, res->reason, sizeof(res->reason));
+		return 0;
+	}
+
+	/*
+	 * Nothing known issued the top certificate.  A server that sent no CA
+	 * certificate at all has left out its intermediate; one that sent a
+	 * CA certificate whose issuer nobody knows leads to an unknown root.
+	 */
+	if (!top->is_ca) {
+		res->incomplete = 1;
+		snprintf(res->missing, sizeof(res->missing), "%s", top->issuer);
+		snprintf(res->reason, sizeof(res->reason), "its issuer %.400s was "
+		    "not sent and is not a trust anchor", top->issuer);
+	} else
+		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
+		    "%.200s, issued by %.200s, which is neither sent nor a trust "
+		    "anchor",
+		    top->subject, top->issuer);
+	return 0;
+}
