@@ -74,7 +74,7 @@ check-sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" build/asan/edgeprobe-bin \
-	    build/asan/tarpit unit BUILD_UNITS=1
+	    build/asan/tarpit unit
 	EP_TARPIT=build/asan/tarpit tests/integration/run build/asan/edgeprobe-bin
 
 check-valgrind: edgeprobe $(BUILD)/tarpit

@@ -170,7 +170,7 @@ required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
 			continue;
 		if (n == EP_REQUIRED_MAX)
 			return -1;
-		snprintf(req[n++], EP_NAME_MAX + 1, "%s", cand);
+		memcpy(req[n++], cand, strlen(cand) + 1);
 	}
 	*nreq = n;
 	return 0;
