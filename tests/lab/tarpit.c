@@ -1,0 +1,251 @@
+/*
+ * tarpit: a TCP server that does not speak TLS, for the lab's timeout and
+ * handshake-failed endpoints.
+ *
+ *	tarpit silent|garbage ADDR PORT PIDFILE
+ *
+ * silent accepts and never writes, so a TLS client waits for a ServerHello
+ * that never comes.  garbage answers every connection with an HTTP error
+ * and half-closes, so a TLS client reads a record that is not TLS.  Both
+ * hold at most MAX_CONNS connections (the oldest goes first) and read and
+ * drop whatever clients send: closing a socket with unread data would send
+ * a reset instead of the answer.  The pid file is written once the socket
+ * listens, so it doubles as the readiness signal; SIGTERM or SIGINT ends
+ * the program with status 0 and removes the pid file.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define MAX_CONNS	64
+
+static const char	garbage_reply[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
+
+/* Written by the signal handler, read by the poll loop. */
+static int	wake_fd = -1;
+
+static void
+on_signal(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	/* A full pipe already holds a wake-up: nothing lost. */
+	if (write(wake_fd, &c, 1) < 0) {
+		/* nothing to do */
+	}
+	errno = saved;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tarpit silent|garbage ADDR PORT PIDFILE\n");
+	exit(2);
+}
+
+static int
+set_flags(int fd, int fl_add, int fd_add)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | fl_add) == -1)
+		return -1;
+	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
+	    fcntl(fd, F_SETFD, fl | fd_add) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+listen_on(const char *addr, const char *port)
+{
+	struct addrinfo	 hints, *res, *ai;
+	int		 fd = -1, on = 1, rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
+		fprintf(stderr, "tarpit: %s port %s: %s\n", addr, port,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd == -1)
+			continue;
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof(on)) == 0 &&
+		    bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, 64) == 0 &&
+		    set_flags(fd, O_NONBLOCK, FD_CLOEXEC) == 0)
+			break;
+		fprintf(stderr, "tarpit: %s port %s: %s\n", addr, port,
+		    strerror(errno));
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int
+write_pidfile(const char *path)
+{
+	char	 tmp[4096];
+	FILE	*f;
+	int	 n;
+
+	/* Written aside and renamed, so a reader never sees half a pid. */
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		fprintf(stderr, "tarpit: %s: path too long\n", path);
+		return -1;
+	}
+	if ((f = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "tarpit: %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "tarpit: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* conns[] is kept oldest first. */
+static void
+drop_conn(int *conns, size_t *n, size_t i)
+{
+	close(conns[i]);
+	memmove(&conns[i], &conns[i + 1], (*n - i - 1) * sizeof(conns[0]));
+	(*n)--;
+}
+
+static void
+accept_one(int lfd, int garbage, int *conns, size_t *n)
+{
+	int	fd;
+
+	if ((fd = accept(lfd, NULL, NULL)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			fprintf(stderr, "tarpit: accept: %s\n", strerror(errno));
+		return;
+	}
+	if (set_flags(fd, O_NONBLOCK, FD_CLOEXEC) == -1) {
+		close(fd);
+		return;
+	}
+	if (garbage) {
+		/* A fresh socket's send buffer takes these bytes whole. */
+		if (write(fd, garbage_reply, sizeof(garbage_reply) - 1) < 0 ||
+		    shutdown(fd, SHUT_WR) == -1) {
+			close(fd);
+			return;
+		}
+	}
+	if (*n == MAX_CONNS)
+		drop_conn(conns, n, 0);
+	conns[(*n)++] = fd;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pollfd		pfd[2 + MAX_CONNS];
+	struct sigaction	sa;
+	int			conns[MAX_CONNS];
+	size_t			nconns = 0, i;
+	int			pipefd[2], lfd, garbage, status = 0;
+	char			buf[4096];
+	ssize_t			r;
+
+	if (argc != 5)
+		usage();
+	if (strcmp(argv[1], "silent") == 0)
+		garbage = 0;
+	else if (strcmp(argv[1], "garbage") == 0)
+		garbage = 1;
+	else
+		usage();
+
+	if (pipe(pipefd) == -1 ||
+	    set_flags(pipefd[0], O_NONBLOCK, FD_CLOEXEC) == -1 ||
+	    set_flags(pipefd[1], O_NONBLOCK, FD_CLOEXEC) == -1) {
+		fprintf(stderr, "tarpit: pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	wake_fd = pipefd[1];
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1) {
+		fprintf(stderr, "tarpit: sigaction: %s\n", strerror(errno));
+		return 1;
+	}
+	/* A client gone before our reply must not kill us. */
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, NULL) == -1) {
+		fprintf(stderr, "tarpit: sigaction: %s\n", strerror(errno));
+		return 1;
+	}
+
+	if ((lfd = listen_on(argv[2], argv[3])) == -1)
+		return 1;
+	if (write_pidfile(argv[4]) == -1)
+		return 1;
+
+	for (;;) {
+		pfd[0].fd = pipefd[0];
+		pfd[0].events = POLLIN;
+		pfd[1].fd = lfd;
+		pfd[1].events = POLLIN;
+		for (i = 0; i < nconns; i++) {
+			pfd[2 + i].fd = conns[i];
+			pfd[2 + i].events = POLLIN;
+		}
+		if (poll(pfd, 2 + nconns, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "tarpit: poll: %s\n", strerror(errno));
+			status = 1;
+			break;
+		}
+		if (pfd[0].revents != 0)
+			break;
+		/* Backwards, so dropping one leaves the rest in place. */
+		for (i = nconns; i-- > 0;) {
+			if (pfd[2 + i].revents == 0)
+				continue;
+			r = read(conns[i], buf, sizeof(buf));
+			if (r == 0 || (r == -1 && errno != EAGAIN &&
+			    errno != EWOULDBLOCK && errno != EINTR))
+				drop_conn(conns, &nconns, i);
+		}
+		if (pfd[1].revents & POLLIN)
+			accept_one(lfd, garbage, conns, &nconns);
+	}
+
+	while (nconns > 0)
+		drop_conn(conns, &nconns, nconns - 1);
+	close(lfd);
+	unlink(argv[4]);
+	return status;
+}
