@@ -402,9 +402,7 @@ rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 			continue;
 		}
 		snprintf(msg, sizeof(msg), "this pool member presents a "
-		    "different key than %s port %u: A/V authentication needs "
-		    "the same private key on every edge server", ref->addrstr,
-		    ref->port);
+		    "different key than %s port %u", ref->addrstr, ref->port);
 		if (add(&ep, EP_CHECK_POOL_KEY_MISMATCH, NULL, msg) == NULL)
 			goto out;
 	}
