@@ -62,6 +62,64 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	r->socks[i].events = ev;
 }
 
+/*
+ * c-ares accepts ports past 65535 and names it cannot use: check each
+ * "ADDR", "ADDR:PORT" or "[ADDR6]:PORT" here.
+ */
+static int
+valid_servers(const char *servers)
+{
+	char		 buf[256], host[64];
+	const char	*p = servers, *end, *hend, *port;
+	unsigned char	 a[16];
+	size_t		 len, n = 0;
+
+	for (;;) {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || len >= sizeof(buf) || ++n > 16)
+			return 0;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		port = NULL;
+		if (buf[0] == '[') {
+			/* Brackets exist only to carry a port. */
+			if ((hend = strchr(buf, ']')) == NULL || hend[1] != ':')
+				return 0;
+			len = (size_t)(hend - buf - 1);
+			if (len >= sizeof(host))
+				return 0;
+			memcpy(host, buf + 1, len);
+			host[len] = '\0';
+			if (inet_pton(AF_INET6, host, a) != 1)
+				return 0;
+			port = hend + 2;
+		} else if (strchr(buf, ':') != strrchr(buf, ':')) {
+			if (inet_pton(AF_INET6, buf, a) != 1)
+				return 0;
+		} else {
+			if ((hend = strchr(buf, ':')) != NULL) {
+				port = hend + 1;
+				buf[hend - buf] = '\0';
+			}
+			if (inet_pton(AF_INET, buf, a) != 1)
+				return 0;
+		}
+		if (port != NULL) {
+			unsigned long	v = 0;
+			const char	*q;
+
+			for (q = port; *q >= '0' && *q <= '9' && v <= 65535; q++)
+				v = v * 10 + (unsigned long)(*q - '0');
+			if (q == port || *q != '\0' || v == 0 || v > 65535)
+				return 0;
+		}
+		if (end == NULL)
+			return 1;
+		p = end + 1;
+	}
+}
+
 int
 ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
     unsigned timeout_ms, char *err, size_t errlen)
@@ -74,6 +132,11 @@ ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
 	*out = NULL;
 	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) {
 		snprintf(err, errlen, "address family %d", family);
+		return -1;
+	}
+	if (servers != NULL && !valid_servers(servers)) {
+		snprintf(err, errlen, "--dns %.200s: expected ADDR[:PORT] or "
+		    "[ADDR6]:PORT, comma-separated, at most 16", servers);
 		return -1;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -107,8 +170,7 @@ ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
 	if (servers != NULL &&
 	    (st = ares_set_servers_ports_csv(r->ch, servers)) != ARES_SUCCESS) {
 		snprintf(err, errlen, "--dns %.200s: %s", servers,
-		    st == ARES_EBADSTR ? "expected HOST[:PORT][,HOST[:PORT]...] "
-		    "with IP addresses" : ares_strerror(st));
+		    ares_strerror(st));
 		goto fail;
 	}
 	*out = r;
