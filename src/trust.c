@@ -14,12 +14,13 @@
 
 #include "ep_trust.h"
 
-#define EP_TRUST_INTER_MAX	4096	/* known intermediates kept */
+#define EP_TRUST_FILE_MAX	4096	/* certificates in one CA file */
 
 struct ep_trust {
 	gnutls_x509_trust_list_t	 pub;		/* public anchors */
 	gnutls_x509_trust_list_t	 internal;	/* internal anchors, or NULL */
-	struct ep_cert			**inter;	/* known intermediates */
+	struct ep_certs			*known;		/* everything the CA files hold */
+	const struct ep_cert		**inter;	/* known intermediates, in known */
 	size_t				 ninter;
 };
 
@@ -40,53 +41,32 @@ static int
 load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, const char *path,
     char *err, size_t errlen)
 {
-	gnutls_datum_t		 file = { NULL, 0 };
-	gnutls_x509_crt_t	*crts = NULL;
-	unsigned		 ncrts = 0, i, anchors = 0;
-	int			 r, ret = -1;
+	size_t	*idx, i, anchors = 0;
+	int	 n, ret = -1;
 
-	if (ep_cert_read_file(path, EP_CERT_FILE_MAX, &file, err, errlen) == -1)
+	if ((idx = calloc(EP_TRUST_FILE_MAX, sizeof(*idx))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
-	r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
-	    GNUTLS_X509_FMT_PEM, 0);
-	if (r < 0 || ncrts == 0)
-		r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
-		    GNUTLS_X509_FMT_DER, 0);
-	if (r < 0 || ncrts == 0) {
-		snprintf(err, errlen, "%s: no certificate in it (%s)", path,
-		    r < 0 ? gnutls_strerror(r) : "empty");
-		goto out;
 	}
-	for (i = 0; i < ncrts; i++) {
-		gnutls_datum_t	 der = { NULL, 0 };
-		struct ep_cert	*c = NULL;
-		char		 why[256];
+	if ((n = ep_certs_load_file(t->known, path, idx, EP_TRUST_FILE_MAX, err,
+	    errlen)) == -1)
+		goto out;
+	for (i = 0; i < (size_t)n; i++) {
+		const struct ep_cert	*c = ep_certs_get(t->known, idx[i]);
+		gnutls_datum_t		 der;
 
-		if (gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER,
-		    &der) < 0 || ep_cert_parse(der.data, der.size, &c, why,
-		    sizeof(why)) == -1) {
-			gnutls_free(der.data);
-			snprintf(err, errlen, "%s: certificate %u is unusable",
-			    path, i + 1);
-			goto out;
-		}
-		gnutls_free(der.data);
 		if (c->self_signed) {
-			/* The list takes the certificate over. */
-			if (gnutls_x509_trust_list_add_cas(list, &crts[i], 1,
-			    0) < 0) {
-				ep_cert_free(c);
-				snprintf(err, errlen, "%s: certificate %u cannot "
-				    "be added", path, i + 1);
+			der.data = c->der;
+			der.size = (unsigned)c->der_len;
+			if (gnutls_x509_trust_list_add_trust_mem(list, &der, NULL,
+			    GNUTLS_X509_FMT_DER, 0, 0) < 0) {
+				snprintf(err, errlen, "%s: certificate %zu cannot "
+				    "be used as an anchor", path, i + 1);
 				goto out;
 			}
-			crts[i] = NULL;
 			anchors++;
-			ep_cert_free(c);
-		} else if (c->is_ca && t->ninter < EP_TRUST_INTER_MAX) {
+		} else if (c->is_ca && t->ninter < EP_TRUST_FILE_MAX)
 			t->inter[t->ninter++] = c;
-		} else
-			ep_cert_free(c);
 	}
 	if (anchors == 0) {
 		snprintf(err, errlen, "%s: no self-signed CA certificate to use "
@@ -95,11 +75,7 @@ load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, const char *path,
 	}
 	ret = 0;
 out:
-	for (i = 0; i < ncrts; i++)
-		if (crts[i] != NULL)
-			gnutls_x509_crt_deinit(crts[i]);
-	gnutls_free(crts);
-	gnutls_free(file.data);
+	free(idx);
 	return ret;
 }
 
@@ -112,7 +88,8 @@ ep_trust_new(struct ep_trust **out, const char *ca_file,
 
 	*out = NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
-	    (t->inter = calloc(EP_TRUST_INTER_MAX, sizeof(*t->inter))) == NULL)
+	    (t->known = ep_certs_new()) == NULL ||
+	    (t->inter = calloc(EP_TRUST_FILE_MAX, sizeof(*t->inter))) == NULL)
 		goto nomem;
 	if (gnutls_x509_trust_list_init(&t->pub, 0) < 0)
 		goto nomem;
@@ -146,18 +123,14 @@ fail:
 void
 ep_trust_free(struct ep_trust *t)
 {
-	size_t	i;
-
 	if (t == NULL)
 		return;
 	if (t->pub != NULL)
 		gnutls_x509_trust_list_deinit(t->pub, 1);
 	if (t->internal != NULL)
 		gnutls_x509_trust_list_deinit(t->internal, 1);
-	if (t->inter != NULL)
-		for (i = 0; i < t->ninter; i++)
-			ep_cert_free(t->inter[i]);
 	free(t->inter);
+	ep_certs_free(t->known);
 	free(t);
 }
 
