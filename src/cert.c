@@ -156,6 +156,26 @@ out:
 	return ret;
 }
 
+/*
+ * Subject equals issuer.  Not gnutls_x509_crt_check_issuer(): it also
+ * compares key identifiers, and a renewed CA's stale authority key ID
+ * must not hide that a certificate is self-issued.
+ */
+static int
+same_dn(gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t	subj = { NULL, 0 }, iss = { NULL, 0 };
+	int		same = 0;
+
+	if (gnutls_x509_crt_get_raw_dn(crt, &subj) >= 0 &&
+	    gnutls_x509_crt_get_raw_issuer_dn(crt, &iss) >= 0)
+		same = subj.size == iss.size &&
+		    memcmp(subj.data, iss.data, subj.size) == 0;
+	gnutls_free(subj.data);
+	gnutls_free(iss.data);
+	return same;
+}
+
 int
 ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
     char *err, size_t errlen)
@@ -209,7 +229,7 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	if (gnutls_x509_crt_get_basic_constraints(c->crt, &crit, &ca,
 	    &pathlen) >= 0)
 		c->is_ca = ca != 0;
-	c->self_issued = gnutls_x509_crt_check_issuer(c->crt, c->crt) != 0;
+	c->self_issued = same_dn(c->crt);
 	c->self_signed = c->self_issued && ep_cert_issued_by(c, c);
 	get_eku(c);
 	c->key_algo = gnutls_x509_crt_get_pk_algorithm(c->crt, &bits);

@@ -43,9 +43,9 @@ cmp_obs(const void *a, const void *b)
 
 	if (x->target != y->target)
 		return x->target < y->target ? -1 : 1;
-	/* IPv4 before IPv6, then by address bytes, then by port. */
+	/* No address, then IPv4, then IPv6 (AF_INET < AF_INET6), then port. */
 	if (x->family != y->family)
-		return x->family == AF_INET ? -1 : 1;
+		return x->family < y->family ? -1 : 1;
 	if ((c = memcmp(x->addr, y->addr, sizeof(x->addr))) != 0)
 		return c;
 	if (x->port != y->port)

@@ -16,7 +16,6 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define DAY		86400
-#define EP_REQUIRED_MAX	1024	/* names one endpoint must cover */
 
 /* What one endpoint rule sees. */
 struct endpoint {
@@ -135,9 +134,10 @@ in_list(char *const *v, size_t n, const char *s)
 /*
  * The names an endpoint must cover: its own, sip.<d> for every SIP domain
  * where the role serves client auto-configuration and federation, and
- * every published name on the external web services FQDN itself.
+ * every published name on the external web services FQDN itself.  req
+ * has room for 1 + nsip_domains + npublished names.
  */
-static int
+static void
 required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
     size_t *nreq)
 {
@@ -168,12 +168,9 @@ required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
 				break;
 		if (j < n)
 			continue;
-		if (n == EP_REQUIRED_MAX)
-			return -1;
 		memcpy(req[n++], cand, strlen(cand) + 1);
 	}
 	*nreq = n;
-	return 0;
 }
 
 static int
@@ -186,10 +183,11 @@ rule_names(struct endpoint *ep)
 	char			 msg[EP_FINDING_MSG_MAX];
 	int			 ret = -1;
 
-	if ((req = calloc(EP_REQUIRED_MAX, sizeof(*req))) == NULL)
+	req = calloc(1 + ep->ctx->plan->nsip_domains + ep->ctx->plan->npublished,
+	    sizeof(*req));
+	if (req == NULL)
 		return -1;
-	if (required_names(ep, req, &nreq) == -1)
-		goto out;
+	required_names(ep, req, &nreq);
 	for (i = 0; i < nreq; i++) {
 		enum coverage	cov = coverage(ep->ctx->names, leaf, req[i],
 				    ep->role->wildcard_ok);

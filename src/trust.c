@@ -16,11 +16,16 @@
 
 #define EP_TRUST_FILE_MAX	4096	/* certificates in one CA file */
 
+struct inter {
+	const struct ep_cert	*cert;		/* in ep_trust.known */
+	int			 internal;	/* from the internal CA file */
+};
+
 struct ep_trust {
 	gnutls_x509_trust_list_t	 pub;		/* public anchors */
 	gnutls_x509_trust_list_t	 internal;	/* internal anchors, or NULL */
 	struct ep_certs			*known;		/* everything the CA files hold */
-	const struct ep_cert		**inter;	/* known intermediates, in known */
+	struct inter			*inter;		/* known intermediates */
 	size_t				 ninter;
 };
 
@@ -38,8 +43,8 @@ static const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
  * other CA certificates known intermediates.
  */
 static int
-load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, const char *path,
-    char *err, size_t errlen)
+load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, int internal,
+    const char *path, char *err, size_t errlen)
 {
 	size_t	*idx, i, anchors = 0;
 	int	 n, ret = -1;
@@ -65,8 +70,10 @@ load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, const char *path,
 				goto out;
 			}
 			anchors++;
-		} else if (c->is_ca && t->ninter < EP_TRUST_FILE_MAX)
-			t->inter[t->ninter++] = c;
+		} else if (c->is_ca && t->ninter < EP_TRUST_FILE_MAX) {
+			t->inter[t->ninter].cert = c;
+			t->inter[t->ninter++].internal = internal;
+		}
 	}
 	if (anchors == 0) {
 		snprintf(err, errlen, "%s: no self-signed CA certificate to use "
@@ -94,7 +101,7 @@ ep_trust_new(struct ep_trust **out, const char *ca_file,
 	if (gnutls_x509_trust_list_init(&t->pub, 0) < 0)
 		goto nomem;
 	if (ca_file != NULL) {
-		if (load_file(t, t->pub, ca_file, err, errlen) == -1)
+		if (load_file(t, t->pub, 0, ca_file, err, errlen) == -1)
 			goto fail;
 	} else {
 		r = gnutls_x509_trust_list_add_system_trust(t->pub, 0, 0);
@@ -108,7 +115,7 @@ ep_trust_new(struct ep_trust **out, const char *ca_file,
 	if (internal_ca != NULL) {
 		if (gnutls_x509_trust_list_init(&t->internal, 0) < 0)
 			goto nomem;
-		if (load_file(t, t->internal, internal_ca, err, errlen) == -1)
+		if (load_file(t, t->internal, 1, internal_ca, err, errlen) == -1)
 			goto fail;
 	}
 	*out = t;
@@ -243,14 +250,15 @@ ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
 	/* Complete the chain from the intermediates we were given. */
 	while (np < sizeof(path) / sizeof(path[0]) && !top->self_signed) {
 		for (i = 0; i < t->ninter; i++)
-			if (ep_cert_issued_by(top, t->inter[i]))
+			if ((allow_internal || !t->inter[i].internal) &&
+			    ep_cert_issued_by(top, t->inter[i].cert))
 				break;
 		if (i == t->ninter)
 			break;
 		if (added++ == 0)
 			snprintf(res->missing, sizeof(res->missing), "%s",
-			    t->inter[i]->subject);
-		path[np++] = top = t->inter[i];
+			    t->inter[i].cert->subject);
+		path[np++] = top = t->inter[i].cert;
 	}
 	if (added > 0) {
 		res->incomplete = 1;
