@@ -1,0 +1,378 @@
+/* Unit tests for the plan (src/plan.c) and the role profile (src/profile.c). */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_plan.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int
+setup(void **state)
+{
+	const struct ep_profile	*p = ep_profile_builtin("lync2013");
+
+	if (p == NULL || (*state = ep_plan_new(p)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	ep_plan_free(*state);
+	return 0;
+}
+
+static void
+add_ok(struct ep_plan *plan, enum ep_role role, const char *name)
+{
+	char	err[512] = "";
+
+	if (ep_plan_add_target(plan, role, name, "--test", err,
+	    sizeof(err)) != 0)
+		fail_msg("adding %s: %s", name, err);
+}
+
+static void
+assert_ports(const struct ep_plan *plan, enum ep_role role,
+    const uint16_t *want, size_t n)
+{
+	size_t	i;
+
+	assert_int_equal(plan->nports[role], n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(plan->ports[role][i], want[i]);
+}
+
+/* Targets keep their order, role and source; the same name+role once. */
+static void
+test_add_and_dedupe_targets(void **state)
+{
+	struct ep_plan	*plan = *state;
+	char		 err[256];
+
+	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
+	add_ok(plan, EP_ROLE_WEBCON, "webcon.contoso.example");
+	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
+	assert_int_equal(plan->ntargets, 2);
+	/* The same name in another role is another target. */
+	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_INTERNAL,
+	    "access.contoso.example", "--internal", err, sizeof(err)), 0);
+	assert_int_equal(plan->ntargets, 3);
+	assert_int_equal(plan->targets[0].role, EP_ROLE_ACCESS);
+	assert_string_equal(plan->targets[0].name, "access.contoso.example");
+	assert_string_equal(plan->targets[0].source, "--test");
+	assert_int_equal(plan->targets[1].role, EP_ROLE_WEBCON);
+	assert_string_equal(plan->targets[1].name, "webcon.contoso.example");
+	assert_int_equal(plan->targets[2].role, EP_ROLE_INTERNAL);
+	assert_string_equal(plan->targets[2].source, "--internal");
+}
+
+/* Names are stored lowercase without the trailing dot, and dedupe so. */
+static void
+test_normalization(void **state)
+{
+	struct ep_plan	*plan = *state;
+
+	add_ok(plan, EP_ROLE_ACCESS, "ACCESS.Contoso.EXAMPLE.");
+	assert_int_equal(plan->ntargets, 1);
+	assert_string_equal(plan->targets[0].name, "access.contoso.example");
+	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
+	add_ok(plan, EP_ROLE_ACCESS, "Access.Contoso.Example");
+	assert_int_equal(plan->ntargets, 1);
+}
+
+/* Invalid names are refused with a message naming them; nothing added. */
+static void
+test_invalid_names_rejected(void **state)
+{
+	static const char	*bad[] = {
+		"", "a..b", "*.x.com", "has space", "10.0.0.1", "::1",
+		".lead.example", "two..dots.example.", "under/score.example",
+	};
+	struct ep_plan		*plan = *state;
+	char			 err[512];
+	size_t			 i;
+
+	for (i = 0; i < NELEM(bad); i++) {
+		err[0] = '\0';
+		if (ep_plan_add_target(plan, EP_ROLE_ACCESS, bad[i], "--access",
+		    err, sizeof(err)) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_true(err[0] != '\0');
+		if (bad[i][0] != '\0' && strstr(err, bad[i]) == NULL)
+			fail_msg("'%s' rejected with '%s'", bad[i], err);
+	}
+	assert_int_equal(plan->ntargets, 0);
+	/* An IP literal is named as such. */
+	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_GENERIC, "10.0.0.1",
+	    "--target", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "IP address"));
+}
+
+/* 253 octets (with or without the final dot) pass, 254 do not. */
+static void
+test_name_length_limit(void **state)
+{
+	struct ep_plan	*plan = *state;
+	char		 name[300], err[512];
+	size_t		 i;
+
+	/* 63 + 1 + 63 + 1 + 63 + 1 + 61 = 253 octets. */
+	memset(name, 'a', sizeof(name));
+	for (i = 63; i < 253; i += 64)
+		name[i] = '.';
+	name[253] = '\0';
+	add_ok(plan, EP_ROLE_GENERIC, name);
+	assert_int_equal(strlen(plan->targets[0].name), 253);
+	name[253] = '.';
+	name[254] = '\0';
+	add_ok(plan, EP_ROLE_GENERIC, name);
+	assert_int_equal(plan->ntargets, 1);	/* the same name */
+	name[253] = 'b';
+	assert_int_equal(strlen(name), 254);
+	err[0] = '\0';
+	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_GENERIC, name,
+	    "--target", err, sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	assert_int_equal(plan->ntargets, 1);
+	/* A label of 64 octets is too long. */
+	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_GENERIC,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    ".example", "--target", err, sizeof(err)), -1);
+}
+
+/* SIP domains are normalized, deduplicated, and checked. */
+static void
+test_sip_domains(void **state)
+{
+	struct ep_plan	*plan = *state;
+	char		 err[512];
+
+	assert_int_equal(ep_plan_add_sip_domain(plan, "Contoso.Example.", err,
+	    sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_sip_domain(plan, "contoso.example", err,
+	    sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_sip_domain(plan, "fabrikam.example", err,
+	    sizeof(err)), 0);
+	assert_int_equal(plan->nsip_domains, 2);
+	assert_string_equal(plan->sip_domains[0], "contoso.example");
+	assert_string_equal(plan->sip_domains[1], "fabrikam.example");
+	err[0] = '\0';
+	assert_int_equal(ep_plan_add_sip_domain(plan, "bad domain", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad domain"));
+	assert_int_equal(plan->nsip_domains, 2);
+	assert_int_equal(plan->ntargets, 0);	/* domains are not probed */
+}
+
+/* Published names: listed once, each a reverse-proxy target "--published". */
+static void
+test_published_names(void **state)
+{
+	struct ep_plan	*plan = *state;
+	char		 err[512];
+
+	assert_int_equal(ep_plan_add_published(plan, "Meet.Contoso.Example",
+	    err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_published(plan, "meet.contoso.example.",
+	    err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_published(plan, "dialin.contoso.example",
+	    err, sizeof(err)), 0);
+	assert_int_equal(plan->npublished, 2);
+	assert_string_equal(plan->published[0], "meet.contoso.example");
+	assert_string_equal(plan->published[1], "dialin.contoso.example");
+	assert_int_equal(plan->ntargets, 2);
+	assert_int_equal(plan->targets[0].role, EP_ROLE_REVERSE_PROXY);
+	assert_string_equal(plan->targets[0].name, "meet.contoso.example");
+	assert_string_equal(plan->targets[0].source, "--published");
+	assert_int_equal(plan->targets[1].role, EP_ROLE_REVERSE_PROXY);
+	assert_string_equal(plan->targets[1].name, "dialin.contoso.example");
+	assert_string_equal(plan->targets[1].source, "--published");
+
+	/* A name already a reverse-proxy target stays one target. */
+	add_ok(plan, EP_ROLE_REVERSE_PROXY, "ext.contoso.example");
+	assert_int_equal(ep_plan_add_published(plan, "ext.contoso.example",
+	    err, sizeof(err)), 0);
+	assert_int_equal(plan->npublished, 3);
+	assert_int_equal(plan->ntargets, 3);
+
+	err[0] = '\0';
+	assert_int_equal(ep_plan_add_published(plan, "192.0.2.1", err,
+	    sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	assert_int_equal(plan->npublished, 3);
+	assert_int_equal(plan->ntargets, 3);
+}
+
+/* Default ports per role: access 443,5061; webcon 443; internal 5061... */
+static void
+test_default_ports(void **state)
+{
+	static const uint16_t	access[] = { 443, 5061 };
+	static const uint16_t	p443[] = { 443 };
+	static const uint16_t	p5061[] = { 5061 };
+	struct ep_plan		*plan = *state;
+
+	assert_ports(plan, EP_ROLE_ACCESS, access, 2);
+	assert_ports(plan, EP_ROLE_WEBCON, p443, 1);
+	assert_ports(plan, EP_ROLE_INTERNAL, p5061, 1);
+	assert_ports(plan, EP_ROLE_REVERSE_PROXY, p443, 1);
+	assert_ports(plan, EP_ROLE_GENERIC, p443, 1);
+	assert_int_equal(plan->nports[EP_ROLE_AV], 0);
+}
+
+/* "access=8443,15061" replaces the access ports and no other role's. */
+static void
+test_parse_ports_good(void **state)
+{
+	static const uint16_t	want[] = { 8443, 15061 };
+	static const uint16_t	eight[] = { 1, 2, 3, 4, 5, 6, 7, 65535 };
+	static const uint16_t	p443[] = { 443 };
+	struct ep_plan		*plan = *state;
+	char			 err[512] = "";
+
+	assert_int_equal(ep_plan_parse_ports(plan, "access=8443,15061", err,
+	    sizeof(err)), 0);
+	assert_ports(plan, EP_ROLE_ACCESS, want, 2);
+	assert_ports(plan, EP_ROLE_WEBCON, p443, 1);
+	assert_int_equal(ep_plan_parse_ports(plan,
+	    "reverse-proxy=1,2,3,4,5,6,7,65535", err, sizeof(err)), 0);
+	assert_ports(plan, EP_ROLE_REVERSE_PROXY, eight, 8);
+	assert_int_equal(ep_plan_parse_ports(plan, "generic=8443", err,
+	    sizeof(err)), 0);
+	assert_int_equal(plan->nports[EP_ROLE_GENERIC], 1);
+	assert_int_equal(plan->ports[EP_ROLE_GENERIC][0], 8443);
+}
+
+/* Malformed port specs are refused with a message; ports unchanged. */
+static void
+test_parse_ports_bad(void **state)
+{
+	static const char	*bad[] = {
+		"access", "=443", "nosuch=1", "av=443", "webcon=0",
+		"webcon=65536", "webcon=1,,2", "webcon=443x", "webcon=",
+		"webcon=443,", "webcon=,443", "webcon=-1", "webcon= 443",
+		"webcon=+443", "webcon=99999999999999999999",
+		"webcon=1,2,3,4,5,6,7,8,9", "Access=443", "access =443",
+	};
+	static const uint16_t	p443[] = { 443 };
+	struct ep_plan		*plan = *state;
+	char			 err[512];
+	size_t			 i;
+
+	for (i = 0; i < NELEM(bad); i++) {
+		err[0] = '\0';
+		if (ep_plan_parse_ports(plan, bad[i], err, sizeof(err)) != -1)
+			fail_msg("'%s' accepted", bad[i]);
+		if (err[0] == '\0')
+			fail_msg("'%s' refused without a message", bad[i]);
+		assert_ports(plan, EP_ROLE_WEBCON, p443, 1);
+	}
+	assert_int_equal(plan->nports[EP_ROLE_AV], 0);
+	assert_int_equal(plan->nports[EP_ROLE_ACCESS], 2);
+}
+
+/* ep_plan_set_ports: 1 to 8 nonzero ports. */
+static void
+test_set_ports(void **state)
+{
+	static const uint16_t	nine[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const uint16_t	zero[] = { 443, 0 };
+	struct ep_plan		*plan = *state;
+	char			 err[512] = "";
+
+	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_WEBCON, nine, 0, err,
+	    sizeof(err)), -1);
+	assert_true(err[0] != '\0');
+	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_WEBCON, nine, 9, err,
+	    sizeof(err)), -1);
+	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_WEBCON, zero, 2, err,
+	    sizeof(err)), -1);
+	assert_int_equal(plan->nports[EP_ROLE_WEBCON], 1);
+	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_WEBCON, nine, 8, err,
+	    sizeof(err)), 0);
+	assert_ports(plan, EP_ROLE_WEBCON, nine, 8);
+}
+
+/* Probed targets: every role with ports that is handshaked, not av. */
+static void
+test_probed_targets(void **state)
+{
+	struct ep_plan	*plan = *state;
+
+	assert_int_equal(ep_plan_probed_targets(plan), 0);
+	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
+	add_ok(plan, EP_ROLE_AV, "av.contoso.example");
+	add_ok(plan, EP_ROLE_WEBCON, "webcon.contoso.example");
+	add_ok(plan, EP_ROLE_INTERNAL, "edge01.corp.contoso.example");
+	add_ok(plan, EP_ROLE_AV, "av2.contoso.example");
+	assert_int_equal(plan->ntargets, 5);
+	assert_int_equal(ep_plan_probed_targets(plan), 3);
+}
+
+/* Role names round-trip; the built-in profile is found by name only. */
+static void
+test_roles_and_profile(void **state)
+{
+	static const char	*names[EP_ROLE__MAX] = {
+		[EP_ROLE_ACCESS] = "access",
+		[EP_ROLE_WEBCON] = "webcon",
+		[EP_ROLE_AV] = "av",
+		[EP_ROLE_INTERNAL] = "internal",
+		[EP_ROLE_REVERSE_PROXY] = "reverse-proxy",
+		[EP_ROLE_GENERIC] = "generic",
+	};
+	const struct ep_profile	*p = ep_profile_builtin("lync2013");
+	enum ep_role		 r;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < EP_ROLE__MAX; i++) {
+		assert_string_equal(ep_role_name((enum ep_role)i), names[i]);
+		assert_int_equal(ep_role_by_name(names[i], &r), 0);
+		assert_int_equal(r, i);
+		assert_string_equal(p->roles[i].name, names[i]);
+	}
+	assert_int_equal(ep_role_by_name("edge", &r), -1);
+	assert_int_equal(ep_role_by_name("", &r), -1);
+	assert_non_null(p);
+	assert_string_equal(p->name, "lync2013");
+	assert_null(ep_profile_builtin("lync2010"));
+	assert_int_equal(p->roles[EP_ROLE_AV].probed, 0);
+	/* Severities start as the check table's defaults. */
+	for (i = 0; i < EP_CHECK__MAX; i++)
+		assert_int_equal(p->severity[i],
+		    ep_check_info((enum ep_check)i)->severity);
+}
+
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_add_and_dedupe_targets),
+		T(test_normalization),
+		T(test_invalid_names_rejected),
+		T(test_name_length_limit),
+		T(test_sip_domains),
+		T(test_published_names),
+		T(test_default_ports),
+		T(test_parse_ports_good),
+		T(test_parse_ports_bad),
+		T(test_set_ports),
+		T(test_probed_targets),
+		cmocka_unit_test(test_roles_and_profile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

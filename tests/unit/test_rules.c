@@ -1,0 +1,1207 @@
+/*
+ * Unit tests for the rules (src/rules.c), chain verification (src/trust.c),
+ * the check table (src/check.c) and findings (src/finding.c).
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ep_check.h"
+#include "ep_finding.h"
+#include "ep_rules.h"
+#include "fixture.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define C		"contoso.example"
+#define DN_PUBLIC_INT	"CN=Fixture Public Issuing CA,O=edgeprobe fixtures"
+
+/* Everything one run of the rules needs. */
+struct world {
+	struct ep_plan		*plan;
+	struct ep_trust		*trust;
+	struct ep_names		*names;		/* shared by all tests */
+	struct ep_observations	 o;
+	struct ep_findings	 f;
+	time_t			 now;
+	int			 warn_days, crit_days;
+};
+
+/* One expected finding. */
+struct want {
+	enum ep_check		 check;
+	enum ep_severity	 severity;
+	size_t			 obs;
+	const char		*name;		/* "" for none */
+};
+
+#define W(chk, sev, obs, name) \
+	{ EP_CHECK_##chk, EP_SEV_##sev, (obs), (name) }
+
+static struct ep_names	*names;
+
+static int
+group_setup(void **state)
+{
+	char	err[256];
+
+	(void)state;
+	if (ep_names_new(&names, NULL, err, sizeof(err)) == -1) {
+		print_error("ep_names_new: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	ep_names_free(names);
+	return 0;
+}
+
+/* A new world: lync2013, CA file ca (a fixture), internal-root.pem. */
+static struct world *
+world_new(const char *ca)
+{
+	struct world	*w;
+	char		 err[512] = "";
+
+	assert_non_null(w = calloc(1, sizeof(*w)));
+	assert_non_null(w->plan = ep_plan_new(ep_profile_builtin("lync2013")));
+	if (ep_trust_new(&w->trust, fx_path(ca), fx_path("internal-root.pem"),
+	    err, sizeof(err)) != 0)
+		fail_msg("ep_trust_new: %s", err);
+	w->names = names;
+	assert_int_equal(ep_observations_init(&w->o), 0);
+	w->now = FX_NOW;
+	w->warn_days = 30;
+	w->crit_days = 7;
+	return w;
+}
+
+static int
+world_setup(void **state)
+{
+	*state = world_new("public-root.pem");
+	return 0;
+}
+
+static void
+world_free(struct world *w)
+{
+	if (w == NULL)
+		return;
+	ep_findings_clear(&w->f);
+	ep_observations_clear(&w->o);
+	ep_trust_free(w->trust);
+	ep_plan_free(w->plan);
+	free(w);
+}
+
+static int
+world_teardown(void **state)
+{
+	world_free(*state);
+	return 0;
+}
+
+/* Adds target name in role and returns its index in plan->targets. */
+static size_t
+target(struct world *w, enum ep_role role, const char *name)
+{
+	char	err[256] = "";
+	size_t	i;
+
+	if (ep_plan_add_target(w->plan, role, name, "--test", err,
+	    sizeof(err)) != 0)
+		fail_msg("ep_plan_add_target %s: %s", name, err);
+	for (i = 0; i < w->plan->ntargets; i++)
+		if (w->plan->targets[i].role == role &&
+		    strcmp(w->plan->targets[i].name, name) == 0)
+			return i;
+	fail_msg("target %s not in the plan", name);
+	return 0;
+}
+
+static void
+sip_domain(struct world *w, const char *d)
+{
+	char	err[256] = "";
+
+	if (ep_plan_add_sip_domain(w->plan, d, err, sizeof(err)) != 0)
+		fail_msg("ep_plan_add_sip_domain %s: %s", d, err);
+}
+
+static void
+published(struct world *w, const char *name)
+{
+	char	err[256] = "";
+
+	if (ep_plan_add_published(w->plan, name, err, sizeof(err)) != 0)
+		fail_msg("ep_plan_add_published %s: %s", name, err);
+}
+
+/* Fills the address and port of an observation. */
+static void
+obs_at(struct ep_obs *obs, size_t t, const char *addr, uint16_t port)
+{
+	memset(obs, 0, sizeof(*obs));
+	obs->target = t;
+	obs->port = port;
+	obs->has_addr = 1;
+	if (inet_pton(AF_INET, addr, obs->addr) == 1)
+		obs->family = AF_INET;
+	else {
+		assert_int_equal(inet_pton(AF_INET6, addr, obs->addr), 1);
+		obs->family = AF_INET6;
+	}
+	snprintf(obs->addrstr, sizeof(obs->addrstr), "%s", addr);
+}
+
+/* Appends the certificates of fixture file to the chain of obs. */
+static void
+chain_add(struct world *w, struct ep_obs *obs, const char *file)
+{
+	char	err[512] = "";
+	int	n;
+
+	n = ep_certs_load_file(w->o.certs, fx_path(file),
+	    obs->chain + obs->chain_len, EP_CHAIN_MAX - obs->chain_len, err,
+	    sizeof(err));
+	if (n <= 0)
+		fail_msg("loading %s: %s", file, err);
+	obs->chain_len += (size_t)n;
+}
+
+/*
+ * Records a handshake with target t at addr:port whose server sent the
+ * certificates of the fixture files (leaf first), NULL-terminated.
+ * Returns the observation's index.
+ */
+static size_t
+obs_ok(struct world *w, size_t t, const char *addr, unsigned port, ...)
+{
+	struct ep_obs	 obs;
+	const char	*file;
+	va_list		 ap;
+	size_t		 i;
+
+	assert_true(port > 0 && port <= 65535);
+	obs_at(&obs, t, addr, (uint16_t)port);
+	obs.status = EP_OBS_OK;
+	snprintf(obs.tls_version, sizeof(obs.tls_version), "TLS1.3");
+	va_start(ap, port);
+	while ((file = va_arg(ap, const char *)) != NULL)
+		chain_add(w, &obs, file);
+	va_end(ap);
+	assert_true(obs.chain_len > 0);
+	i = ep_observations_add(&w->o, &obs);
+	assert_true(i != (size_t)-1);
+	return i;
+}
+
+/* Records a failed probe; chain_file, when not NULL, is a partial chain. */
+static size_t
+obs_failed(struct world *w, size_t t, const char *addr, uint16_t port,
+    enum ep_obs_status status, const char *chain_file)
+{
+	struct ep_obs	obs;
+	size_t		i;
+
+	obs_at(&obs, t, addr, port);
+	if (status == EP_OBS_NO_ADDRESS) {
+		obs.has_addr = 0;
+		obs.family = 0;
+		memset(obs.addr, 0, sizeof(obs.addr));
+		obs.addrstr[0] = '\0';
+	}
+	obs.status = status;
+	snprintf(obs.error, sizeof(obs.error), "test failure %d", (int)status);
+	if (chain_file != NULL)
+		chain_add(w, &obs, chain_file);
+	i = ep_observations_add(&w->o, &obs);
+	assert_true(i != (size_t)-1);
+	return i;
+}
+
+/* Sorts the observations (as the engine does) and runs the rules. */
+static void
+run(struct world *w)
+{
+	struct ep_rules_ctx	ctx;
+	char			err[256] = "";
+
+	ep_observations_sort(&w->o);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.plan = w->plan;
+	ctx.trust = w->trust;
+	ctx.names = w->names;
+	ctx.now = w->now;
+	ctx.warn_days = w->warn_days;
+	ctx.crit_days = w->crit_days;
+	ep_findings_clear(&w->f);
+	if (ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err)) != 0)
+		fail_msg("ep_rules_run: %s", err);
+}
+
+static void
+dump(const struct ep_findings *f)
+{
+	size_t	i;
+
+	print_message("%zu finding(s):\n", f->n);
+	for (i = 0; i < f->n; i++)
+		print_message("  %s %s obs=%zu name='%s': %s\n",
+		    ep_check_info(f->v[i].check)->id,
+		    ep_severity_name(f->v[i].severity), f->v[i].obs,
+		    f->v[i].name, f->v[i].message);
+}
+
+/* Asserts the findings are exactly the n wanted ones, in any order. */
+static void
+expect(const struct ep_findings *f, const struct want *want, size_t n)
+{
+	int	used[64] = { 0 };
+	size_t	i, j;
+
+	assert_true(n <= NELEM(used));
+	for (i = 0; i < f->n; i++)
+		if (f->v[i].message[0] == '\0') {
+			dump(f);
+			fail_msg("finding %zu has no message", i);
+		}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < f->n && j < NELEM(used); j++)
+			if (!used[j] && f->v[j].check == want[i].check &&
+			    f->v[j].severity == want[i].severity &&
+			    f->v[j].obs == want[i].obs &&
+			    strcmp(f->v[j].name, want[i].name) == 0)
+				break;
+		if (j == f->n || j == NELEM(used)) {
+			dump(f);
+			fail_msg("missing %s %s obs=%zu name='%s'",
+			    ep_check_info(want[i].check)->id,
+			    ep_severity_name(want[i].severity), want[i].obs,
+			    want[i].name);
+		}
+		used[j] = 1;
+	}
+	if (f->n != n) {
+		dump(f);
+		fail_msg("%zu findings, %zu wanted", f->n, n);
+	}
+}
+
+#define EXPECT(w, ...) do {						\
+	const struct want want_[] = { __VA_ARGS__ };			\
+	expect(&(w)->f, want_, NELEM(want_));				\
+} while (0)
+
+#define EXPECT_NONE(w)	expect(&(w)->f, NULL, 0)
+
+/* Returns the first finding of check c, failing when there is none. */
+static const struct ep_finding *
+finding_of(const struct world *w, enum ep_check c)
+{
+	size_t	i;
+
+	for (i = 0; i < w->f.n; i++)
+		if (w->f.v[i].check == c)
+			return &w->f.v[i];
+	fail_msg("no %s finding", ep_check_info(c)->id);
+	return NULL;
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+/* An access edge whose chain and SANs cover every name: no finding. */
+static void
+test_access_good(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	sip_domain(w, "fabrikam.example");
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.10", 5061, "access-chain.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* An access edge lacking sip.<second domain>: name-not-in-san for it. */
+static void
+test_access_missing_sip_name(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	sip_domain(w, "fabrikam.example");
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-nofab.pem", "public-int.pem",
+	    NULL);
+	run(w);
+	EXPECT(w, W(NAME_NOT_IN_SAN, CRITICAL, 0, "sip.fabrikam.example"));
+	assert_non_null(strstr(w->f.v[0].message, "sip.fabrikam.example"));
+}
+
+/* A wildcard SAN on the access edge: wildcard-not-allowed per name. */
+static void
+test_access_wildcard_not_allowed(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "wildcard.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "access." C),
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "sip." C));
+}
+
+/* The same wildcard certificate on the reverse proxy covers everything. */
+static void
+test_reverse_proxy_wildcard_ok(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	published(w, "meet." C);
+	published(w, "dialin." C);
+	published(w, "lyncdiscover." C);
+	t = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_ok(w, t, "192.0.2.20", 443, "wildcard.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* Webcon name only in the subject CN (SAN differs): name-only-in-subject. */
+static void
+test_webcon_name_only_in_cn(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "cn-not-in-san.pem", "public-int.pem",
+	    NULL);
+	run(w);
+	EXPECT(w, W(NAME_ONLY_IN_SUBJECT, CRITICAL, 0, "webcon." C));
+}
+
+/* A CN-only certificate from the internal root on the internal role: fine. */
+static void
+test_internal_cn_only_ok(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
+	obs_ok(w, t, "10.0.0.5", 5061, "internal-cn.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* The same certificate on webcon: internal anchor untrusted, CN only. */
+static void
+test_internal_cert_on_webcon(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
+	obs_ok(w, t, "192.0.2.11", 443, "internal-cn.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(CHAIN_UNTRUSTED, CRITICAL, 0, ""),
+	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 0, "edge01.corp." C));
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CHAIN_UNTRUSTED)->message,
+	    "internal CA"));
+}
+
+/* The reverse proxy's own FQDN must cover every published name. */
+static void
+test_reverse_proxy_needs_published_names(void **state)
+{
+	struct world	*w = *state;
+	size_t		 ext, meet;
+
+	published(w, "meet." C);
+	published(w, "dialin." C);
+	published(w, "lyncdiscover." C);
+	ext = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	meet = target(w, EP_ROLE_REVERSE_PROXY, "meet." C);
+	assert_int_equal(meet, 0);	/* the published names came first */
+	/* rp.pem: ext, meet, dialin; no lyncdiscover. */
+	obs_ok(w, meet, "192.0.2.20", 443, "rp.pem", "public-int.pem", NULL);
+	obs_ok(w, ext, "192.0.2.20", 443, "rp.pem", "public-int.pem", NULL);
+	run(w);
+	/* Sorted by target: meet (0) first, ext (3) second. */
+	assert_int_equal(w->o.v[1].target, ext);
+	EXPECT(w, W(NAME_NOT_IN_SAN, CRITICAL, 1, "lyncdiscover." C));
+}
+
+/*
+ * An IP reference is matched against iPAddress SANs only.  The plan API
+ * refuses IP literals, so the target's name is set through the public
+ * struct.
+ */
+static void
+test_ip_reference_matches_ip_san(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, b, c, d;
+
+	a = target(w, EP_ROLE_GENERIC, "a.invalid");
+	b = target(w, EP_ROLE_GENERIC, "b.invalid");
+	c = target(w, EP_ROLE_GENERIC, "c.invalid");
+	d = target(w, EP_ROLE_GENERIC, "ipsan." C);
+	free(w->plan->targets[a].name);
+	free(w->plan->targets[b].name);
+	free(w->plan->targets[c].name);
+	assert_non_null(w->plan->targets[a].name = strdup("192.0.2.7"));
+	assert_non_null(w->plan->targets[b].name = strdup("2001:db8::7"));
+	assert_non_null(w->plan->targets[c].name = strdup("192.0.2.8"));
+	obs_ok(w, a, "192.0.2.7", 443, "ip-san.pem", "public-int.pem", NULL);
+	obs_ok(w, b, "2001:db8::7", 443, "ip-san.pem", "public-int.pem", NULL);
+	obs_ok(w, c, "192.0.2.8", 443, "ip-san.pem", "public-int.pem", NULL);
+	obs_ok(w, d, "192.0.2.7", 443, "ip-san.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(NAME_NOT_IN_SAN, CRITICAL, 2, "192.0.2.8"));
+}
+
+/*
+ * Many SIP domains (the plan takes up to EP_PLAN_NAMES_MAX) are judged,
+ * not an internal error: one name-not-in-san per uncovered sip.<domain>.
+ */
+static void
+test_many_sip_domains(void **state)
+{
+	struct world		*w = *state;
+	struct ep_rules_ctx	 ctx;
+	char			 d[64], err[256] = "";
+	size_t			 t, i, n = 1100;
+	int			 rc;
+
+	for (i = 0; i < n; i++) {
+		snprintf(d, sizeof(d), "d%zu.example", i);
+		sip_domain(w, d);
+	}
+	sip_domain(w, C);	/* covered by the certificate */
+	assert_int_equal(w->plan->nsip_domains, n + 1);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.plan = w->plan;
+	ctx.trust = w->trust;
+	ctx.names = w->names;
+	ctx.now = w->now;
+	ctx.warn_days = w->warn_days;
+	ctx.crit_days = w->crit_days;
+	rc = ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err));
+	if (rc != 0)
+		fail_msg("ep_rules_run with %zu SIP domains: %s", n + 1, err);
+	assert_int_equal(w->f.n, n);
+	for (i = 0; i < w->f.n; i++) {
+		snprintf(d, sizeof(d), "sip.d%zu.example", i);
+		assert_int_equal(w->f.v[i].check, EP_CHECK_NAME_NOT_IN_SAN);
+		assert_string_equal(w->f.v[i].name, d);
+	}
+}
+
+/* ---- trust --------------------------------------------------------------- */
+
+/* The server sends only the leaf, edgeprobe lacks the intermediate. */
+static void
+test_chain_incomplete_unknown_intermediate(void **state)
+{
+	struct world		*w = *state;
+	const struct ep_finding	*f;
+	size_t			 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access.pem", NULL);
+	run(w);
+	EXPECT(w, W(CHAIN_INCOMPLETE, CRITICAL, 0, ""));
+	f = finding_of(w, EP_CHECK_CHAIN_INCOMPLETE);
+	assert_non_null(strstr(f->message, DN_PUBLIC_INT));
+	assert_non_null(strstr(f->message, "cannot tell"));
+}
+
+/* Leaf only, the intermediate known from the CA bundle: incomplete only. */
+static void
+test_chain_incomplete_completed(void **state)
+{
+	struct world		*w = world_new("public-bundle.pem");
+	const struct ep_finding	*f;
+	size_t			 t;
+
+	(void)state;
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access.pem", NULL);
+	run(w);
+	EXPECT(w, W(CHAIN_INCOMPLETE, CRITICAL, 0, ""));
+	f = finding_of(w, EP_CHECK_CHAIN_INCOMPLETE);
+	assert_non_null(strstr(f->message, DN_PUBLIC_INT));
+	assert_null(strstr(f->message, "cannot tell"));
+	world_free(w);
+}
+
+/* A whole chain with the root, and one sent out of order: no finding. */
+static void
+test_chain_with_root_and_unordered(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_GENERIC, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", "public-root.pem",
+	    NULL);
+	obs_ok(w, t, "192.0.2.11", 443, "access.pem", "public-root.pem",
+	    "public-int.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/*
+ * Leaf plus a wrong intermediate of the right name (the impostor): the
+ * real one is missing; known from the bundle, it completes the chain.
+ */
+static void
+test_chain_wrong_intermediate(void **state)
+{
+	struct world	*w = world_new("public-bundle.pem");
+	struct ep_obs	 obs;
+	size_t		 t, idx[2], leaf[1];
+	char		 err[512] = "";
+
+	(void)state;
+	t = target(w, EP_ROLE_WEBCON, "access." C);
+	assert_int_equal(ep_certs_load_file(w->o.certs, fx_path("access.pem"),
+	    leaf, 1, err, sizeof(err)), 1);
+	assert_int_equal(ep_certs_load_file(w->o.certs,
+	    fx_path("rogue-chain.pem"), idx, 2, err, sizeof(err)), 2);
+	obs_at(&obs, t, "192.0.2.10", 443);
+	obs.status = EP_OBS_OK;
+	obs.chain[0] = leaf[0];
+	obs.chain[1] = idx[1];		/* the impostor issuing CA */
+	obs.chain_len = 2;
+	assert_true(ep_observations_add(&w->o, &obs) == 0);
+	run(w);
+	EXPECT(w, W(CHAIN_INCOMPLETE, CRITICAL, 0, ""));
+	assert_null(strstr(w->f.v[0].message, "cannot tell"));
+	world_free(w);
+}
+
+/* An extra unrelated certificate after a good chain changes nothing. */
+static void
+test_chain_with_extra_certificate(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", "rogue-root.pem",
+	    NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* A chain to an unknown root (impostor intermediate): chain-untrusted. */
+static void
+test_chain_untrusted_rogue(void **state)
+{
+	struct world	*w = world_new("public-bundle.pem");
+	size_t		 t;
+
+	(void)state;
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "rogue-chain.pem", NULL);
+	run(w);
+	EXPECT(w, W(CHAIN_UNTRUSTED, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* The rogue chain is trusted once its own root is the anchor. */
+static void
+test_chain_rogue_trusted_by_its_root(void **state)
+{
+	struct world	*w = world_new("rogue-root.pem");
+	size_t		 t;
+
+	(void)state;
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "rogue-chain.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+	world_free(w);
+}
+
+/* A self-signed leaf: self-signed and nothing else. */
+static void
+test_self_signed(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "self-signed.pem", NULL);
+	run(w);
+	EXPECT(w, W(SELF_SIGNED, CRITICAL, 0, ""));
+}
+
+/* ep_trust_verify's result fields for the typical chains. */
+static void
+test_trust_verify_results(void **state)
+{
+	struct world		*w = world_new("public-bundle.pem");
+	struct ep_trust_result	 r;
+	const struct ep_cert	*ch[3];
+	size_t			 idx[3];
+	char			 err[256];
+	size_t			 leaf, inter, intleaf, self;
+
+	(void)state;
+	assert_int_equal(ep_certs_load_file(w->o.certs,
+	    fx_path("access-chain.pem"), idx, 3, err, sizeof(err)), 2);
+	leaf = idx[0];
+	inter = idx[1];
+	assert_int_equal(ep_certs_load_file(w->o.certs,
+	    fx_path("internal-cn.pem"), idx, 3, err, sizeof(err)), 1);
+	intleaf = idx[0];
+	assert_int_equal(ep_certs_load_file(w->o.certs,
+	    fx_path("self-signed.pem"), idx, 3, err, sizeof(err)), 1);
+	self = idx[0];
+
+	ch[0] = ep_certs_get(w->o.certs, leaf);
+	ch[1] = ep_certs_get(w->o.certs, inter);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 2, 0, &r), 0);
+	assert_int_equal(r.trusted, 1);
+	assert_int_equal(r.incomplete, 0);
+	assert_int_equal(r.self_signed, 0);
+	assert_int_equal(r.anchor_internal, 0);
+
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, &r), 0);
+	assert_int_equal(r.trusted, 1);
+	assert_int_equal(r.incomplete, 1);
+	assert_int_equal(r.completed, 1);
+	assert_string_equal(r.missing, DN_PUBLIC_INT);
+
+	ch[0] = ep_certs_get(w->o.certs, intleaf);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 1, &r), 0);
+	assert_int_equal(r.trusted, 1);
+	assert_int_equal(r.anchor_internal, 1);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, &r), 0);
+	assert_int_equal(r.trusted, 0);
+	assert_int_equal(r.anchor_internal, 1);
+	assert_int_equal(r.incomplete, 0);
+	assert_true(r.reason[0] != '\0');
+
+	ch[0] = ep_certs_get(w->o.certs, self);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 1, &r), 0);
+	assert_int_equal(r.trusted, 0);
+	assert_int_equal(r.self_signed, 1);
+	assert_int_equal(r.incomplete, 0);
+
+	assert_int_equal(ep_trust_verify(w->trust, ch, 0, 1, &r), 0);
+	assert_int_equal(r.trusted, 0);
+	world_free(w);
+}
+
+/* ep_trust_new refuses missing files and files without an anchor. */
+static void
+test_trust_new_errors(void **state)
+{
+	struct ep_trust	*t = (struct ep_trust *)(uintptr_t)1;
+	const char	*p;
+	char		 err[512] = "";
+
+	(void)state;
+	p = fx_path("no-such-ca.pem");
+	assert_int_equal(ep_trust_new(&t, p, NULL, err, sizeof(err)), -1);
+	assert_null(t);
+	assert_non_null(strstr(err, p));
+
+	/* An intermediate alone is no trust anchor. */
+	err[0] = '\0';
+	p = fx_path("public-int.pem");
+	assert_int_equal(ep_trust_new(&t, p, NULL, err, sizeof(err)), -1);
+	assert_null(t);
+	assert_non_null(strstr(err, p));
+
+	err[0] = '\0';
+	p = fx_path("access.pem");
+	assert_int_equal(ep_trust_new(&t, fx_path("public-root.pem"), p, err,
+	    sizeof(err)), -1);
+	assert_null(t);
+	assert_non_null(strstr(err, p));
+}
+
+/* ---- validity ------------------------------------------------------------ */
+
+/* Runs one webcon observation of file at now with warn/crit days. */
+static struct world *
+validity_world(const char *file, time_t now, int warn, int crit)
+{
+	struct world	*w = world_new("public-root.pem");
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, file, "public-int.pem", NULL);
+	w->now = now;
+	w->warn_days = warn;
+	w->crit_days = crit;
+	run(w);
+	return w;
+}
+
+/* Expired at the judging moment: expired, critical. */
+static void
+test_expired(void **state)
+{
+	struct world	*w = validity_world("expired.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(EXPIRED, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* Not valid until after the judging moment: not-yet-valid. */
+static void
+test_not_yet_valid(void **state)
+{
+	struct world	*w = validity_world("future.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(NOT_YET_VALID, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* 10 days left with warn 30 / crit 7: expires-soon warning. */
+static void
+test_expires_soon_warning(void **state)
+{
+	struct world	*w = validity_world("soon10.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(EXPIRES_SOON, WARNING, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "2026-06-11"));
+	world_free(w);
+}
+
+/* 3 days left with warn 30 / crit 7: expires-soon critical. */
+static void
+test_expires_soon_critical(void **state)
+{
+	struct world	*w = validity_world("soon3.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(EXPIRES_SOON, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* 10 days left with warn 5: nothing. */
+static void
+test_expires_beyond_warn_days(void **state)
+{
+	struct world	*w = validity_world("soon10.pem", FX_NOW, 5, 3);
+
+	(void)state;
+	EXPECT_NONE(w);
+	world_free(w);
+}
+
+/* Validity is inclusive: notBefore and notAfter themselves are valid. */
+static void
+test_validity_boundaries(void **state)
+{
+	struct world	*w;
+
+	(void)state;
+	w = validity_world("future.pem", (time_t)1788220800 - 1, 30, 7);
+	EXPECT(w, W(NOT_YET_VALID, CRITICAL, 0, ""));
+	world_free(w);
+	w = validity_world("future.pem", (time_t)1788220800, 30, 7);
+	EXPECT_NONE(w);
+	world_free(w);
+	w = validity_world("expired.pem", (time_t)1767225600, 30, 7);
+	EXPECT(w, W(EXPIRES_SOON, CRITICAL, 0, ""));
+	world_free(w);
+	w = validity_world("expired.pem", (time_t)1767225600 + 1, 30, 7);
+	EXPECT(w, W(EXPIRED, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* The intermediate's dates are judged too, each certificate once. */
+static void
+test_intermediate_expiry(void **state)
+{
+	struct world	*w = validity_world("future.pem", FX_TO - 2 * FX_DAY,
+			    30, 7);
+	size_t		 i, inter = 0;
+
+	(void)state;
+	/* Both leaf and intermediate end on 2028-01-01: two findings. */
+	EXPECT(w,
+	    W(EXPIRES_SOON, CRITICAL, 0, ""),
+	    W(EXPIRES_SOON, CRITICAL, 0, ""));
+	for (i = 0; i < w->f.n; i++)
+		if (strstr(w->f.v[i].message, "Fixture Public Issuing CA"))
+			inter++;
+	assert_int_equal(inter, 1);
+	world_free(w);
+}
+
+/* ---- EKU ----------------------------------------------------------------- */
+
+/* clientAuth only: eku-server-auth-missing. */
+static void
+test_eku_client_only(void **state)
+{
+	struct world	*w = validity_world("eku-client.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(EKU_SERVER_AUTH_MISSING, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* No EKU extension at all: eku-server-auth-missing. */
+static void
+test_eku_none(void **state)
+{
+	struct world	*w = validity_world("eku-none.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(EKU_SERVER_AUTH_MISSING, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* ---- pools --------------------------------------------------------------- */
+
+/* Two access members, different keys: pool-key-mismatch on the second. */
+static void
+test_pool_key_mismatch(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.11", 443, "access-key2.pem", "public-int.pem",
+	    NULL);
+	run(w);
+	EXPECT(w, W(POOL_KEY_MISMATCH, CRITICAL, 1, ""));
+}
+
+/* Same key, another certificate: pool-cert-mismatch, a warning. */
+static void
+test_pool_cert_mismatch(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.11", 443, "access-serial2.pem", "public-int.pem",
+	    NULL);
+	run(w);
+	EXPECT(w, W(POOL_CERT_MISMATCH, WARNING, 1, ""));
+}
+
+/* Three members, the odd key first: only the odd one is flagged. */
+static void
+test_pool_majority_key(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-key2.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, t, "192.0.2.11", 443, "access-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.12", 443, "access-chain.pem", NULL);
+	run(w);
+	EXPECT(w, W(POOL_KEY_MISMATCH, CRITICAL, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "192.0.2.11"));
+}
+
+/* Pool members are grouped after sorting, whatever order they came in. */
+static void
+test_pool_unsorted_input(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, wc;
+
+	sip_domain(w, C);
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, a, "192.0.2.12", 443, "access-chain.pem", NULL);
+	obs_ok(w, wc, "192.0.2.11", 443, "soon10.pem", "public-int.pem", NULL);
+	obs_ok(w, a, "192.0.2.10", 443, "access-key2.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, a, "192.0.2.11", 443, "access-chain.pem", NULL);
+	run(w);
+	/* Sorted: access .10 (key2), .11, .12, then webcon. */
+	EXPECT(w,
+	    W(POOL_KEY_MISMATCH, CRITICAL, 0, ""),
+	    W(EXPIRES_SOON, WARNING, 3, ""));
+}
+
+/* Reverse-proxy members (pool policy none) may have different keys. */
+static void
+test_reverse_proxy_no_pool_rule(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	published(w, "meet." C);
+	published(w, "dialin." C);
+	t = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_ok(w, t, "192.0.2.20", 443, "rp.pem", "public-int.pem", NULL);
+	obs_ok(w, t, "192.0.2.21", 443, "wildcard.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* A failed pool member is not compared; the rest agree. */
+static void
+test_pool_ignores_failed_member(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_failed(w, t, "192.0.2.11", 443, EP_OBS_HANDSHAKE_FAILED,
+	    "access-key2.pem");
+	obs_ok(w, t, "192.0.2.12", 443, "access-chain.pem", NULL);
+	run(w);
+	EXPECT(w, W(HANDSHAKE_FAILED, CRITICAL, 1, ""));
+}
+
+/* ---- reachability -------------------------------------------------------- */
+
+/* Each failure status gives its one finding and no chain checks. */
+static void
+test_failed_observations(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, wc, in, rp;
+
+	sip_domain(w, C);
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	in = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
+	rp = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_failed(w, a, "0.0.0.0", 443, EP_OBS_NO_ADDRESS, NULL);
+	obs_failed(w, wc, "192.0.2.11", 443, EP_OBS_CONNECT_FAILED, NULL);
+	obs_failed(w, in, "10.0.0.5", 5061, EP_OBS_TIMEOUT, NULL);
+	/* A chain seen before the handshake failed is not judged. */
+	obs_failed(w, rp, "192.0.2.20", 443, EP_OBS_HANDSHAKE_FAILED,
+	    "self-signed.pem");
+	run(w);
+	EXPECT(w,
+	    W(DNS_NO_ADDRESS, CRITICAL, 0, ""),
+	    W(CONNECT_FAILED, CRITICAL, 1, ""),
+	    W(TIMEOUT, CRITICAL, 2, ""),
+	    W(HANDSHAKE_FAILED, CRITICAL, 3, ""));
+	assert_non_null(strstr(w->f.v[0].message, "access." C));
+	assert_non_null(strstr(finding_of(w, EP_CHECK_TIMEOUT)->message,
+	    "test failure"));
+}
+
+/* ---- check table and findings -------------------------------------------- */
+
+/* Every check has a unique, non-empty, lowercase-hyphen id and advice. */
+static void
+test_check_table_ids(void **state)
+{
+	size_t	i, j;
+
+	(void)state;
+	for (i = 0; i < EP_CHECK__MAX; i++) {
+		const struct ep_check_info	*c = ep_check_info((enum ep_check)i);
+		const char			*p;
+
+		assert_non_null(c);
+		assert_non_null(c->id);
+		assert_true(c->id[0] != '\0');
+		for (p = c->id; *p != '\0'; p++)
+			if (!islower((unsigned char)*p) &&
+			    !isdigit((unsigned char)*p) && *p != '-')
+				fail_msg("check %zu id '%s'", i, c->id);
+		assert_non_null(c->advice);
+		assert_true(c->advice[0] != '\0');
+		assert_true(c->severity > EP_SEV_OK &&
+		    c->severity <= EP_SEV_UNKNOWN);
+		for (j = 0; j < i; j++)
+			if (strcmp(ep_check_info((enum ep_check)j)->id,
+			    c->id) == 0)
+				fail_msg("checks %zu and %zu share id %s", j, i,
+				    c->id);
+	}
+}
+
+/* ep_check_by_id finds every check by its id, and nothing else. */
+static void
+test_check_by_id(void **state)
+{
+	static const struct {
+		const char	*id;
+		enum ep_check	 check;
+	} stable[] = {
+		{ "dns-no-address", EP_CHECK_DNS_NO_ADDRESS },
+		{ "name-not-in-san", EP_CHECK_NAME_NOT_IN_SAN },
+		{ "chain-incomplete", EP_CHECK_CHAIN_INCOMPLETE },
+		{ "expires-soon", EP_CHECK_EXPIRES_SOON },
+		{ "pool-key-mismatch", EP_CHECK_POOL_KEY_MISMATCH },
+		{ "tls-legacy-version", EP_CHECK_TLS_LEGACY_VERSION },
+	};
+	enum ep_check	out;
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < EP_CHECK__MAX; i++) {
+		out = EP_CHECK__MAX;
+		assert_int_equal(ep_check_by_id(
+		    ep_check_info((enum ep_check)i)->id, &out), 0);
+		assert_int_equal(out, i);
+	}
+	for (i = 0; i < NELEM(stable); i++) {
+		assert_int_equal(ep_check_by_id(stable[i].id, &out), 0);
+		assert_int_equal(out, stable[i].check);
+	}
+	out = EP_CHECK__MAX;
+	assert_int_equal(ep_check_by_id("no-such-check", &out), -1);
+	assert_int_equal(ep_check_by_id("", &out), -1);
+	assert_int_equal(ep_check_by_id("Expired", &out), -1);
+	assert_int_equal(out, EP_CHECK__MAX);
+}
+
+/* Severity names and Nagios exit codes 0/1/2/3. */
+static void
+test_severity_names_and_exit_codes(void **state)
+{
+	(void)state;
+	assert_string_equal(ep_severity_name(EP_SEV_OK), "ok");
+	assert_string_equal(ep_severity_name(EP_SEV_WARNING), "warning");
+	assert_string_equal(ep_severity_name(EP_SEV_CRITICAL), "critical");
+	assert_string_equal(ep_severity_name(EP_SEV_UNKNOWN), "unknown");
+	assert_int_equal(ep_severity_exit_code(EP_SEV_OK), 0);
+	assert_int_equal(ep_severity_exit_code(EP_SEV_WARNING), 1);
+	assert_int_equal(ep_severity_exit_code(EP_SEV_CRITICAL), 2);
+	assert_int_equal(ep_severity_exit_code(EP_SEV_UNKNOWN), 3);
+}
+
+/* Findings: default severity, name, cut message, worst and worst-of. */
+static void
+test_findings_list(void **state)
+{
+	struct ep_findings	 f = { NULL, 0, 0 };
+	struct ep_finding	*x;
+	char			 longmsg[2 * EP_FINDING_MSG_MAX];
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(ep_findings_worst(&f), EP_SEV_OK);
+	x = ep_findings_add(&f, EP_CHECK_EXPIRES_SOON, 3, "a.example", "in %d "
+	    "days", 9);
+	assert_non_null(x);
+	assert_int_equal(x->severity, EP_SEV_WARNING);
+	assert_int_equal(x->obs, 3);
+	assert_string_equal(x->name, "a.example");
+	assert_string_equal(x->message, "in 9 days");
+	memset(longmsg, 'm', sizeof(longmsg) - 1);
+	longmsg[sizeof(longmsg) - 1] = '\0';
+	x = ep_findings_add(&f, EP_CHECK_EXPIRED, EP_FINDING_NO_OBS, NULL, "%s",
+	    longmsg);
+	assert_non_null(x);
+	assert_string_equal(x->name, "");
+	assert_int_equal(strlen(x->message), EP_FINDING_MSG_MAX - 1);
+	assert_int_equal(ep_findings_worst(&f), EP_SEV_CRITICAL);
+	assert_int_equal(ep_findings_worst_of(&f, 3), EP_SEV_WARNING);
+	assert_int_equal(ep_findings_worst_of(&f, 4), EP_SEV_OK);
+	/* Growth keeps earlier findings. */
+	for (i = 0; i < 100; i++)
+		assert_non_null(ep_findings_add(&f, EP_CHECK_TIMEOUT, i, NULL,
+		    "t"));
+	assert_int_equal(f.n, 102);
+	assert_string_equal(f.v[0].message, "in 9 days");
+	ep_findings_clear(&f);
+	assert_int_equal(f.n, 0);
+	assert_null(f.v);
+	ep_findings_clear(NULL);
+}
+
+#define WT(fn)	cmocka_unit_test_setup_teardown(fn, world_setup, world_teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		WT(test_access_good),
+		WT(test_access_missing_sip_name),
+		WT(test_access_wildcard_not_allowed),
+		WT(test_reverse_proxy_wildcard_ok),
+		WT(test_webcon_name_only_in_cn),
+		WT(test_internal_cn_only_ok),
+		WT(test_internal_cert_on_webcon),
+		WT(test_reverse_proxy_needs_published_names),
+		WT(test_ip_reference_matches_ip_san),
+		WT(test_many_sip_domains),
+		WT(test_chain_incomplete_unknown_intermediate),
+		cmocka_unit_test(test_chain_incomplete_completed),
+		WT(test_chain_with_root_and_unordered),
+		cmocka_unit_test(test_chain_wrong_intermediate),
+		WT(test_chain_with_extra_certificate),
+		cmocka_unit_test(test_chain_untrusted_rogue),
+		cmocka_unit_test(test_chain_rogue_trusted_by_its_root),
+		WT(test_self_signed),
+		cmocka_unit_test(test_trust_verify_results),
+		cmocka_unit_test(test_trust_new_errors),
+		cmocka_unit_test(test_expired),
+		cmocka_unit_test(test_not_yet_valid),
+		cmocka_unit_test(test_expires_soon_warning),
+		cmocka_unit_test(test_expires_soon_critical),
+		cmocka_unit_test(test_expires_beyond_warn_days),
+		cmocka_unit_test(test_validity_boundaries),
+		cmocka_unit_test(test_intermediate_expiry),
+		cmocka_unit_test(test_eku_client_only),
+		cmocka_unit_test(test_eku_none),
+		WT(test_pool_key_mismatch),
+		WT(test_pool_cert_mismatch),
+		WT(test_pool_majority_key),
+		WT(test_pool_unsorted_input),
+		WT(test_reverse_proxy_no_pool_rule),
+		WT(test_pool_ignores_failed_member),
+		WT(test_failed_observations),
+		cmocka_unit_test(test_check_table_ids),
+		cmocka_unit_test(test_check_by_id),
+		cmocka_unit_test(test_severity_names_and_exit_codes),
+		cmocka_unit_test(test_findings_list),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
