@@ -26,6 +26,7 @@ enum ep_obs_status {
 struct ep_obs {
 	size_t			 target;	/* index into plan->targets */
 	uint16_t		 port;
+	unsigned		 port_flags;	/* EP_PORT_* of the port probed */
 	int			 has_addr;	/* 0 for EP_OBS_NO_ADDRESS */
 	int			 family;	/* AF_INET or AF_INET6 */
 	unsigned char		 addr[16];	/* network order */

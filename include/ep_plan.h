@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "ep_profile.h"
+#include "ep_resolve.h"
 
 /*
  * The plan: which names are checked in which role, on which ports, for
@@ -14,12 +15,19 @@
 
 #define EP_NAME_MAX		253	/* octets of a DNS name, no trailing dot */
 #define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
+#define EP_SOURCE_MAX		1024	/* how a target was found, as text */
+#define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
 
 /* One name to probe in one role. */
 struct ep_target {
 	enum ep_role	 role;		/* what it is */
 	char		*name;		/* lowercase, no trailing dot */
-	char		*source;	/* how it entered the plan, e.g. "--access" */
+	char		*source;	/* how it entered the plan: "--access",
+					   "_sip._tls.contoso.com SRV", ... */
+	struct ep_port	 ports[EP_PORTS_MAX];	/* its own ports... */
+	size_t		 nports;	/* ...or 0: the role's ports */
+	struct ep_addr	*members;	/* explicit pool members: no DNS lookup */
+	size_t		 nmembers;
 };
 
 struct ep_plan {
@@ -30,7 +38,7 @@ struct ep_plan {
 	size_t			 nsip_domains;
 	char			**published;	/* names the reverse proxy publishes */
 	size_t			 npublished;
-	uint16_t		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
+	struct ep_port		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
 	size_t			 nports[EP_ROLE__MAX];
 };
 
@@ -55,6 +63,32 @@ int ep_plan_add_target(struct ep_plan *plan, enum ep_role role,
     const char *name, const char *source, char *err, size_t errlen);
 
 /*
+ * Adds name in role (as ep_plan_add_target) with its own port: a target
+ * given ports this way is probed on those only, not on the role's.  A port
+ * already listed gets flags added.  source is appended to the target's
+ * source when it says something new.  Returns 0, or -1 with a reason.
+ */
+int ep_plan_add_target_port(struct ep_plan *plan, enum ep_role role,
+    const char *name, const struct ep_port *port, const char *source,
+    char *err, size_t errlen);
+
+/*
+ * Adds addr as an explicit pool member of name in role (added if need
+ * be): such a target is probed at its members, without a DNS lookup.
+ * Returns 0, or -1 with a reason in err.
+ */
+int ep_plan_add_member(struct ep_plan *plan, enum ep_role role,
+    const char *name, const struct ep_addr *addr, const char *source,
+    char *err, size_t errlen);
+
+/*
+ * Sets *ports to the ports target t is probed on (its own, or its role's)
+ * and returns how many.
+ */
+size_t ep_plan_ports(const struct ep_plan *plan, size_t t,
+    const struct ep_port **ports);
+
+/*
  * Adds a SIP domain (normalized, deduplicated).  Returns 0, or -1 with a
  * reason in err.
  */
@@ -71,14 +105,16 @@ int ep_plan_add_published(struct ep_plan *plan, const char *name,
 
 /*
  * Replaces the ports of role with the n given ports (1 to EP_PORTS_MAX,
- * each nonzero).  Returns 0, or -1 with a reason in err.
+ * each nonzero).  The i-th new port keeps the flags of the role's i-th
+ * default port, so "access=8443,15061" still makes 15061 the federation
+ * port.  Returns 0, or -1 with a reason in err.
  */
 int ep_plan_set_ports(struct ep_plan *plan, enum ep_role role,
     const uint16_t *ports, size_t n, char *err, size_t errlen);
 
 /*
- * Parses "ROLE=PORT[,PORT...]" and sets that role's ports.  Returns 0, or
- * -1 with a reason in err.
+ * Parses "ROLE=PORT[,PORT...]" and sets that role's ports as
+ * ep_plan_set_ports.  Returns 0, or -1 with a reason in err.
  */
 int ep_plan_parse_ports(struct ep_plan *plan, const char *spec,
     char *err, size_t errlen);

@@ -25,7 +25,7 @@
 /* A probe waiting for a slot. */
 struct job {
 	size_t		target;
-	uint16_t	port;
+	struct ep_port	port;
 	struct ep_addr	addr;
 };
 
@@ -102,42 +102,47 @@ record(struct engine *e, struct ep_obs *o)
 	}
 }
 
+/* Queues a probe of every address on every port of target ti. */
+static void
+queue_target(struct engine *e, size_t ti, const struct ep_addr *addrs, size_t n,
+    const char *error)
+{
+	const struct ep_port	*ports;
+	size_t			 nports, a, p;
+
+	nports = ep_plan_ports(e->plan, ti, &ports);
+	for (p = 0; p < nports; p++) {
+		if (n == 0) {
+			struct ep_obs	o;
+
+			memset(&o, 0, sizeof(o));
+			o.target = ti;
+			o.port = ports[p].port;
+			o.port_flags = ports[p].flags;
+			o.status = EP_OBS_NO_ADDRESS;
+			snprintf(o.error, sizeof(o.error), "%s", error);
+			record(e, &o);
+			continue;
+		}
+		for (a = 0; a < n; a++) {
+			struct job	j = { ti, ports[p], addrs[a] };
+
+			if (push_job(e, &j) == -1 && !e->failed) {
+				e->failed = 1;
+				snprintf(e->err, e->errlen, "%s", strerror(ENOMEM));
+			}
+		}
+	}
+}
+
 static void
 resolved(void *arg, const struct ep_addr *addrs, size_t n, const char *error)
 {
 	struct name	*nm = arg;
-	struct engine	*e = nm->e;
-	size_t		 t, a, p;
+	size_t		 t;
 
-	for (t = 0; t < nm->ntargets; t++) {
-		size_t		 ti = nm->targets[t];
-		enum ep_role	 role = e->plan->targets[ti].role;
-
-		for (p = 0; p < e->plan->nports[role]; p++) {
-			uint16_t	port = e->plan->ports[role][p];
-
-			if (n == 0) {
-				struct ep_obs	o;
-
-				memset(&o, 0, sizeof(o));
-				o.target = ti;
-				o.port = port;
-				o.status = EP_OBS_NO_ADDRESS;
-				snprintf(o.error, sizeof(o.error), "%s", error);
-				record(e, &o);
-				continue;
-			}
-			for (a = 0; a < n; a++) {
-				struct job	j = { ti, port, addrs[a] };
-
-				if (push_job(e, &j) == -1 && !e->failed) {
-					e->failed = 1;
-					snprintf(e->err, e->errlen, "%s",
-					    strerror(ENOMEM));
-				}
-			}
-		}
-	}
+	for (t = 0; t < nm->ntargets; t++)
+		queue_target(nm->e, nm->targets[t], addrs, n, error);
 }
 
 /* Starts queued jobs while slots are free. */
@@ -154,14 +159,15 @@ start_jobs(struct engine *e, int64_t now)
 		e->qhead++;
 		e->qlen--;
 		if (ep_probe_new(&a->p, e->plan->targets[j->target].name,
-		    &j->addr, j->port, e->cred, e->opts->priority, now,
+		    &j->addr, j->port.port, e->cred, e->opts->priority, now,
 		    now + e->opts->timeout_ms, why, sizeof(why)) == -1) {
 			/* No socket for this one: an observation, not a crash. */
 			struct ep_obs	o;
 
 			memset(&o, 0, sizeof(o));
 			o.target = j->target;
-			o.port = j->port;
+			o.port = j->port.port;
+			o.port_flags = j->port.flags;
 			fill_addr(&o, &j->addr);
 			o.status = EP_OBS_CONNECT_FAILED;
 			snprintf(o.error, sizeof(o.error), "%s", why);
@@ -188,7 +194,8 @@ reap(struct engine *e)
 		}
 		memset(&o, 0, sizeof(o));
 		o.target = a->job.target;
-		o.port = a->job.port;
+		o.port = a->job.port.port;
+		o.port_flags = a->job.port.flags;
 		fill_addr(&o, &a->job.addr);
 		ep_probe_result(a->p, &o, e->out->certs);
 		record(e, &o);
@@ -255,9 +262,11 @@ group_names(const struct ep_plan *plan, struct engine *e, size_t *nnames)
 		return NULL;
 	for (i = 0; i < plan->ntargets; i++) {
 		const struct ep_target	*t = &plan->targets[i];
+		const struct ep_port	*ports;
 
+		/* Explicit members need no lookup: queued by the caller. */
 		if (!plan->profile->roles[t->role].probed ||
-		    plan->nports[t->role] == 0)
+		    ep_plan_ports(plan, i, &ports) == 0 || t->nmembers > 0)
 			continue;
 		for (j = 0; j < n; j++)
 			if (strcmp(v[j].name, t->name) == 0)
@@ -312,6 +321,11 @@ ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
 	if (ep_resolver_new(&e.res, opts->dns_servers, opts->family,
 	    opts->dns_timeout_ms, err, errlen) == -1)
 		goto out;
+	for (i = 0; i < plan->ntargets; i++)
+		if (plan->targets[i].nmembers > 0 &&
+		    plan->profile->roles[plan->targets[i].role].probed)
+			queue_target(&e, i, plan->targets[i].members,
+			    plan->targets[i].nmembers, NULL);
 	for (i = 0; i < nnames; i++) {
 		if (ep_resolver_lookup(e.res, names[i].name, resolved,
 		    &names[i]) == -1) {

@@ -235,6 +235,7 @@ main(int argc, char *argv[])
 {
 	struct options		 opt;
 	struct ep_plan		*plan;
+	struct ep_profile	*profile = NULL;
 	struct ep_trust		*trust = NULL;
 	struct ep_names		*names = NULL;
 	struct ep_observations	 obs;
@@ -256,7 +257,9 @@ main(int argc, char *argv[])
 	opt.crit_days = 7;
 	opt.family = AF_UNSPEC;
 	opt.priority = "NORMAL";
-	if ((plan = ep_plan_new(ep_profile_builtin("lync2013"))) == NULL)
+	if (ep_profile_load("lync2013", &profile, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if ((plan = ep_plan_new(profile)) == NULL)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 
 	opterr = 0;
@@ -320,10 +323,12 @@ main(int argc, char *argv[])
 		case 'h':
 			usage(stdout);
 			ep_plan_free(plan);
+			ep_profile_free(profile);
 			return 0;
 		case 'V':
 			printf("edgeprobe %s\n", EP_VERSION);
 			ep_plan_free(plan);
+			ep_profile_free(profile);
 			return 0;
 		case ':':
 			fatal_usage("option %s needs a value", argv[optind - 1]);
@@ -397,5 +402,6 @@ main(int argc, char *argv[])
 	ep_names_free(names);
 	ep_trust_free(trust);
 	ep_plan_free(plan);
+	ep_profile_free(profile);
 	return ep_severity_exit_code(st);
 }

@@ -44,6 +44,7 @@ ep_plan_free(struct ep_plan *plan)
 	for (i = 0; i < plan->ntargets; i++) {
 		free(plan->targets[i].name);
 		free(plan->targets[i].source);
+		free(plan->targets[i].members);
 	}
 	free(plan->targets);
 	free_names(plan->sip_domains, plan->nsip_domains);
@@ -94,9 +95,10 @@ nomem:
 	return -1;
 }
 
-int
-ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
-    const char *source, char *err, size_t errlen)
+/* Finds name in role, or adds it; sets *index. */
+static int
+find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
+    const char *source, size_t *index, char *err, size_t errlen)
 {
 	struct ep_target	*nt, *t;
 	char			 norm[EP_NAME_MAX + 1];
@@ -104,10 +106,13 @@ ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
 
 	if (normalize(source, name, norm, sizeof(norm), err, errlen) == -1)
 		return -1;
-	for (i = 0; i < plan->ntargets; i++)
+	for (i = 0; i < plan->ntargets; i++) {
 		if (plan->targets[i].role == role &&
-		    strcmp(plan->targets[i].name, norm) == 0)
+		    strcmp(plan->targets[i].name, norm) == 0) {
+			*index = i;
 			return 0;
+		}
+	}
 	if (plan->ntargets >= EP_PLAN_NAMES_MAX) {
 		snprintf(err, errlen, "more than %d targets", EP_PLAN_NAMES_MAX);
 		return -1;
@@ -117,6 +122,7 @@ ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
 		goto nomem;
 	plan->targets = nt;
 	t = &nt[plan->ntargets];
+	memset(t, 0, sizeof(*t));
 	t->role = role;
 	t->name = strdup(norm);
 	t->source = strdup(source);
@@ -125,11 +131,116 @@ ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
 		free(t->source);
 		goto nomem;
 	}
-	plan->ntargets++;
+	*index = plan->ntargets++;
 	return 0;
 nomem:
 	snprintf(err, errlen, "%s", strerror(ENOMEM));
 	return -1;
+}
+
+/* Appends "; source" to a target's source unless it is there already. */
+static int
+add_source(struct ep_target *t, const char *source, char *err, size_t errlen)
+{
+	char	*ns;
+	size_t	 len;
+
+	if (strstr(t->source, source) != NULL)
+		return 0;
+	len = strlen(t->source) + 2 + strlen(source) + 1;
+	if (len > EP_SOURCE_MAX)
+		return 0;	/* the first sources say enough */
+	if ((ns = realloc(t->source, len)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	t->source = ns;
+	strcat(ns, "; ");
+	strcat(ns, source);
+	return 0;
+}
+
+int
+ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
+    const char *source, char *err, size_t errlen)
+{
+	size_t	i;
+
+	if (find_or_add(plan, role, name, source, &i, err, errlen) == -1)
+		return -1;
+	return add_source(&plan->targets[i], source, err, errlen);
+}
+
+int
+ep_plan_add_target_port(struct ep_plan *plan, enum ep_role role,
+    const char *name, const struct ep_port *port, const char *source,
+    char *err, size_t errlen)
+{
+	struct ep_target	*t;
+	size_t			 i, p;
+
+	if (port->port == 0) {
+		snprintf(err, errlen, "%s: port 0", name);
+		return -1;
+	}
+	if (find_or_add(plan, role, name, source, &i, err, errlen) == -1)
+		return -1;
+	t = &plan->targets[i];
+	for (p = 0; p < t->nports; p++)
+		if (t->ports[p].port == port->port)
+			break;
+	if (p == t->nports) {
+		if (t->nports == EP_PORTS_MAX) {
+			snprintf(err, errlen, "%s: more than %d ports", t->name,
+			    EP_PORTS_MAX);
+			return -1;
+		}
+		t->ports[t->nports++].port = port->port;
+	}
+	t->ports[p].flags |= port->flags;
+	return add_source(t, source, err, errlen);
+}
+
+int
+ep_plan_add_member(struct ep_plan *plan, enum ep_role role, const char *name,
+    const struct ep_addr *addr, const char *source, char *err, size_t errlen)
+{
+	struct ep_target	*t;
+	struct ep_addr		*nm;
+	size_t			 i, m;
+
+	if (find_or_add(plan, role, name, source, &i, err, errlen) == -1)
+		return -1;
+	t = &plan->targets[i];
+	for (m = 0; m < t->nmembers; m++)
+		if (memcmp(&t->members[m], addr, sizeof(*addr)) == 0)
+			return 0;
+	if (t->nmembers == EP_MEMBERS_MAX) {
+		snprintf(err, errlen, "%s: more than %d members", t->name,
+		    EP_MEMBERS_MAX);
+		return -1;
+	}
+	if ((nm = reallocarray(t->members, t->nmembers + 1,
+	    sizeof(*nm))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	t->members = nm;
+	nm[t->nmembers++] = *addr;
+	return add_source(t, source, err, errlen);
+}
+
+size_t
+ep_plan_ports(const struct ep_plan *plan, size_t t, const struct ep_port **ports)
+{
+	const struct ep_target	*tg = &plan->targets[t];
+
+	if (tg->nports > 0) {
+		*ports = tg->ports;
+		return tg->nports;
+	}
+	*ports = plan->ports[tg->role];
+	return plan->nports[tg->role];
 }
 
 int
@@ -165,20 +276,24 @@ int
 ep_plan_set_ports(struct ep_plan *plan, enum ep_role role,
     const uint16_t *ports, size_t n, char *err, size_t errlen)
 {
-	size_t	i;
+	const struct ep_role_rules	*r = &plan->profile->roles[role];
+	size_t				 i;
 
 	if (n == 0 || n > EP_PORTS_MAX) {
-		snprintf(err, errlen, "role %s: 1 to %d ports", ep_role_name(role),
+		snprintf(err, errlen, "role %s: 1 to %d ports", r->name,
 		    EP_PORTS_MAX);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (ports[i] == 0) {
-			snprintf(err, errlen, "role %s: port 0", ep_role_name(role));
+			snprintf(err, errlen, "role %s: port 0", r->name);
 			return -1;
 		}
 	}
-	memcpy(plan->ports[role], ports, n * sizeof(*ports));
+	for (i = 0; i < n; i++) {
+		plan->ports[role][i].port = ports[i];
+		plan->ports[role][i].flags = i < r->nports ? r->ports[i].flags : 0;
+	}
 	plan->nports[role] = n;
 	return 0;
 }
@@ -234,13 +349,12 @@ bad:
 size_t
 ep_plan_probed_targets(const struct ep_plan *plan)
 {
-	size_t	i, n = 0;
+	const struct ep_port	*ports;
+	size_t			 i, n = 0;
 
-	for (i = 0; i < plan->ntargets; i++) {
-		enum ep_role	r = plan->targets[i].role;
-
-		if (plan->profile->roles[r].probed && plan->nports[r] > 0)
+	for (i = 0; i < plan->ntargets; i++)
+		if (plan->profile->roles[plan->targets[i].role].probed &&
+		    ep_plan_ports(plan, i, &ports) > 0)
 			n++;
-	}
 	return n;
 }

@@ -4,6 +4,9 @@
  * pages it links (wildcard support, reverse proxy certificates).
  */
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ep_profile.h"
@@ -15,7 +18,7 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 		.name = "access",
 		.title = "ACCESS EDGE",
 		.probed = 1,
-		.ports = { 443, 5061 },	/* client sign-in, federation */
+		.ports = { { 443, 0 }, { 5061, EP_PORT_FEDERATION } },
 		.nports = 2,
 		.trust = EP_TRUST_PUBLIC,
 		.names = EP_NAMES_SAN_ONLY,
@@ -27,7 +30,7 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 		.name = "webcon",
 		.title = "WEB CONFERENCING EDGE",
 		.probed = 1,
-		.ports = { 443 },
+		.ports = { { 443, 0 } },
 		.nports = 1,
 		.trust = EP_TRUST_PUBLIC,
 		.names = EP_NAMES_SAN_ONLY,
@@ -48,7 +51,7 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 		.name = "internal",
 		.title = "EDGE INTERNAL",
 		.probed = 1,
-		.ports = { 5061 },
+		.ports = { { 5061, 0 } },
 		.nports = 1,
 		.trust = EP_TRUST_INTERNAL_OR_PUBLIC,
 		.names = EP_NAMES_SAN_OR_CN,
@@ -59,7 +62,7 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 		.name = "reverse-proxy",
 		.title = "REVERSE PROXY",
 		.probed = 1,
-		.ports = { 443 },
+		.ports = { { 443, 0 } },
 		.nports = 1,
 		.trust = EP_TRUST_PUBLIC,
 		.names = EP_NAMES_SAN_ONLY,
@@ -71,7 +74,7 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 		.name = "generic",
 		.title = "TLS SERVER",
 		.probed = 1,
-		.ports = { 443 },
+		.ports = { { 443, 0 } },
 		.nports = 1,
 		.trust = EP_TRUST_PUBLIC,
 		.names = EP_NAMES_SAN_ONLY,
@@ -80,38 +83,46 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 	},
 };
 
-static struct ep_profile builtin[1];
-static int builtin_ready;
-
-/* Severities start as the check table's defaults. */
-static void
-fill(struct ep_profile *p, const char *name, const char *desc,
-    const struct ep_role_rules *roles)
+int
+ep_profile_load(const char *name, struct ep_profile **out, char *err,
+    size_t errlen)
 {
-	size_t	i;
+	struct ep_profile	*p;
+	size_t			 i;
 
-	p->name = name;
-	p->description = desc;
-	memcpy(p->roles, roles, sizeof(p->roles));
+	*out = NULL;
+	if (strcmp(name, "lync2013") != 0) {
+		snprintf(err, errlen, "no profile named '%.100s'", name);
+		return -1;
+	}
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	snprintf(p->name, sizeof(p->name), "lync2013");
+	snprintf(p->description, sizeof(p->description), "Lync Server 2013 "
+	    "edge and reverse proxy certificate requirements");
+	memcpy(p->roles, lync2013_roles, sizeof(p->roles));
 	for (i = 0; i < EP_CHECK__MAX; i++)
 		p->severity[i] = ep_check_info((enum ep_check)i)->severity;
+	p->min_rsa_bits = 2048;
+	p->min_ec_bits = 256;
+	*out = p;
+	return 0;
 }
 
-const struct ep_profile *
-ep_profile_builtin(const char *name)
+void
+ep_profile_free(struct ep_profile *p)
 {
-	size_t	i;
+	free(p);
+}
 
-	/* Built once, single-threaded, before any use: then read-only. */
-	if (!builtin_ready) {
-		fill(&builtin[0], "lync2013", "Lync Server 2013 edge and "
-		    "reverse proxy certificate requirements", lync2013_roles);
-		builtin_ready = 1;
-	}
-	for (i = 0; i < NELEM(builtin); i++)
-		if (strcmp(builtin[i].name, name) == 0)
-			return &builtin[i];
-	return NULL;
+const char *const *
+ep_profile_builtin_names(void)
+{
+	static const char *const names[] = { "lync2013", NULL };
+
+	return names;
 }
 
 int

@@ -244,10 +244,12 @@ plan_json(const struct ep_plan *plan)
 		json_t			*o = json_object(), *ports = json_array();
 
 		bad |= o == NULL || ports == NULL;
+		const struct ep_port	*pp;
+		size_t			 np = ep_plan_ports(plan, i, &pp);
+
 		for (p = 0; !bad && plan->profile->roles[t->role].probed &&
-		    p < plan->nports[t->role]; p++)
-			bad |= put(ports, NULL, json_integer(
-			    plan->ports[t->role][p]));
+		    p < np; p++)
+			bad |= put(ports, NULL, json_integer(pp[p].port));
 		if (o != NULL) {
 			bad |= put(o, "role", json_string(ep_role_name(t->role)));
 			bad |= put(o, "name", json_string(t->name));

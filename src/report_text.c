@@ -184,7 +184,8 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 	const struct ep_target		*tg = &plan->targets[t];
 	const struct ep_role_rules	*role = &plan->profile->roles[tg->role];
 	const struct ep_observations	*o = r->obs;
-	size_t				 i, p;
+	const struct ep_port		*ports;
+	size_t				 i, p, nports;
 
 	fprintf(fp, "\n%s  %s  (%s", role->title, tg->name, tg->source);
 	if (!role->probed) {
@@ -192,9 +193,10 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 		    "speak TLS\n");
 		return;
 	}
-	fprintf(fp, "; port%s", plan->nports[tg->role] > 1 ? "s" : "");
-	for (p = 0; p < plan->nports[tg->role]; p++)
-		fprintf(fp, "%s %u", p ? "," : "", plan->ports[tg->role][p]);
+	nports = ep_plan_ports(plan, t, &ports);
+	fprintf(fp, "; port%s", nports > 1 ? "s" : "");
+	for (p = 0; p < nports; p++)
+		fprintf(fp, "%s %u", p ? "," : "", ports[p].port);
 	fprintf(fp, ")\n");
 
 	/* Identities first, once each, in the order the endpoints use them. */

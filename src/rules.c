@@ -36,17 +36,32 @@ struct endpoint_rule {
 	int		(*run)(struct endpoint *);
 };
 
-/* Adds a finding with the profile's severity for its check. */
-static struct ep_finding *
+/*
+ * Adds a finding with the profile's severity for its check, raised to
+ * at least min.  A check the profile turns off adds nothing.  Returns 0,
+ * or -1 when out of memory.
+ */
+static int
+add_sev(struct endpoint *ep, enum ep_check check, const char *name,
+    const char *msg, enum ep_severity min)
+{
+	enum ep_severity	 sev = ep->ctx->plan->profile->severity[check];
+	struct ep_finding	*f;
+
+	if (sev == EP_SEV_OK)
+		return 0;
+	if ((f = ep_findings_add(ep->out, check, ep->idx, name, "%s",
+	    msg)) == NULL)
+		return -1;
+	f->severity = sev > min ? sev : min;
+	return 0;
+}
+
+static int
 add(struct endpoint *ep, enum ep_check check, const char *name,
     const char *msg)
 {
-	struct ep_finding	*f;
-
-	f = ep_findings_add(ep->out, check, ep->idx, name, "%s", msg);
-	if (f != NULL)
-		f->severity = ep->ctx->plan->profile->severity[check];
-	return f;
+	return add_sev(ep, check, name, msg, EP_SEV_OK);
 }
 
 static int
@@ -71,7 +86,7 @@ rule_reach(struct endpoint *ep)
 		return 0;
 	snprintf(msg, sizeof(msg), "%s %s: %.300s", ep->target->name,
 	    what[obs->status], obs->error);
-	return add(ep, by_status[obs->status], NULL, msg) ? 0 : -1;
+	return add(ep, by_status[obs->status], NULL, msg);
 }
 
 enum coverage {
@@ -213,7 +228,7 @@ rule_names(struct endpoint *ep)
 			    "certificate's names%s", req[i],
 			    leaf->has_san ? "" : " (it has no SAN extension)");
 		}
-		if (add(ep, check, req[i], msg) == NULL)
+		if (add(ep, check, req[i], msg) == -1)
 			goto out;
 	}
 	ret = 0;
@@ -238,7 +253,7 @@ rule_trust(struct endpoint *ep)
 	if (r.self_signed) {
 		snprintf(msg, sizeof(msg), "the certificate is self-signed "
 		    "(%.300s): no client trusts it", ep->chain[0]->subject);
-		return add(ep, EP_CHECK_SELF_SIGNED, NULL, msg) ? 0 : -1;
+		return add(ep, EP_CHECK_SELF_SIGNED, NULL, msg);
 	}
 	if (r.incomplete) {
 		snprintf(msg, sizeof(msg), "the server does not send the "
@@ -246,7 +261,7 @@ rule_trust(struct endpoint *ep)
 		    "fail%s", r.missing, r.completed ? "" : " (edgeprobe does "
 		    "not have it either, so it cannot tell whether the chain "
 		    "leads to a trusted root)");
-		if (add(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL, msg) == NULL)
+		if (add(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL, msg) == -1)
 			return -1;
 		if (r.trusted || !r.completed)
 			return 0;
@@ -258,7 +273,7 @@ rule_trust(struct endpoint *ep)
 	else
 		snprintf(msg, sizeof(msg), "the chain is not trusted: %.400s",
 		    r.reason);
-	return add(ep, EP_CHECK_CHAIN_UNTRUSTED, NULL, msg) ? 0 : -1;
+	return add(ep, EP_CHECK_CHAIN_UNTRUSTED, NULL, msg);
 }
 
 static int
@@ -270,7 +285,6 @@ rule_validity(struct endpoint *ep)
 
 	for (i = 0; i < ep->n; i++) {
 		const struct ep_cert	*c = ep->chain[i];
-		struct ep_finding	*f;
 		char			 which[320];
 		long long		 left = (long long)c->not_after - ctx->now;
 
@@ -284,24 +298,24 @@ rule_validity(struct endpoint *ep)
 			ep_time_iso(c->not_before, when, sizeof(when));
 			snprintf(msg, sizeof(msg), "%s is not valid until %s",
 			    which, when);
-			if (add(ep, EP_CHECK_NOT_YET_VALID, NULL, msg) == NULL)
+			if (add(ep, EP_CHECK_NOT_YET_VALID, NULL, msg) == -1)
 				return -1;
 		} else if (left < 0) {
 			ep_time_iso(c->not_after, when, sizeof(when));
 			snprintf(msg, sizeof(msg), "%s expired on %s (%lld days "
 			    "ago)", which, when, (-left) / DAY);
-			if (add(ep, EP_CHECK_EXPIRED, NULL, msg) == NULL)
+			if (add(ep, EP_CHECK_EXPIRED, NULL, msg) == -1)
 				return -1;
 		} else if (left <= (long long)ctx->warn_days * DAY ||
 		    left <= (long long)ctx->crit_days * DAY) {
 			ep_time_iso(c->not_after, when, sizeof(when));
 			snprintf(msg, sizeof(msg), "%s expires on %s, in %lld "
 			    "days", which, when, left / DAY);
-			if ((f = add(ep, EP_CHECK_EXPIRES_SOON, NULL,
-			    msg)) == NULL)
+			/* Within --crit-days it is critical, whatever the profile. */
+			if (add_sev(ep, EP_CHECK_EXPIRES_SOON, NULL, msg,
+			    left <= (long long)ctx->crit_days * DAY ?
+			    EP_SEV_CRITICAL : EP_SEV_OK) == -1)
 				return -1;
-			if (left <= (long long)ctx->crit_days * DAY)
-				f->severity = EP_SEV_CRITICAL;
 		}
 	}
 	return 0;
@@ -317,7 +331,7 @@ rule_eku(struct endpoint *ep)
 	return add(ep, EP_CHECK_EKU_SERVER_AUTH_MISSING, NULL, leaf->has_eku ?
 	    "the certificate's extended key usage lacks Server Authentication" :
 	    "the certificate has no extended key usage: Lync requires "
-	    "Server Authentication") ? 0 : -1;
+	    "Server Authentication");
 }
 
 static const struct endpoint_rule endpoint_rules[] = {
@@ -401,7 +415,7 @@ rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		}
 		snprintf(msg, sizeof(msg), "this pool member presents a "
 		    "different key than %s port %u", ref->addrstr, ref->port);
-		if (add(&ep, EP_CHECK_POOL_KEY_MISMATCH, NULL, msg) == NULL)
+		if (add(&ep, EP_CHECK_POOL_KEY_MISMATCH, NULL, msg) == -1)
 			goto out;
 	}
 	/* idx now lists only the members with the common key. */
@@ -415,7 +429,7 @@ rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		snprintf(msg, sizeof(msg), "this pool member has the same key "
 		    "but a different certificate than %s port %u", ref->addrstr,
 		    ref->port);
-		if (add(&ep, EP_CHECK_POOL_CERT_MISMATCH, NULL, msg) == NULL)
+		if (add(&ep, EP_CHECK_POOL_CERT_MISMATCH, NULL, msg) == -1)
 			goto out;
 	}
 	ret = 0;

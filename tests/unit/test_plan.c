@@ -14,12 +14,30 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* The lync2013 profile, loaded once for the whole group. */
+static struct ep_profile	*profile;
+
+static int
+group_setup(void **state)
+{
+	char	err[512];
+
+	(void)state;
+	return ep_profile_load("lync2013", &profile, err, sizeof(err));
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	ep_profile_free(profile);
+	return 0;
+}
+
 static int
 setup(void **state)
 {
-	const struct ep_profile	*p = ep_profile_builtin("lync2013");
-
-	if (p == NULL || (*state = ep_plan_new(p)) == NULL)
+	if ((*state = ep_plan_new(profile)) == NULL)
 		return -1;
 	return 0;
 }
@@ -49,7 +67,7 @@ assert_ports(const struct ep_plan *plan, enum ep_role role,
 
 	assert_int_equal(plan->nports[role], n);
 	for (i = 0; i < n; i++)
-		assert_int_equal(plan->ports[role][i], want[i]);
+		assert_int_equal(plan->ports[role][i].port, want[i]);
 }
 
 /* Targets keep their order, role and source; the same name+role once. */
@@ -250,7 +268,7 @@ test_parse_ports_good(void **state)
 	assert_int_equal(ep_plan_parse_ports(plan, "generic=8443", err,
 	    sizeof(err)), 0);
 	assert_int_equal(plan->nports[EP_ROLE_GENERIC], 1);
-	assert_int_equal(plan->ports[EP_ROLE_GENERIC][0], 8443);
+	assert_int_equal(plan->ports[EP_ROLE_GENERIC][0].port, 8443);
 }
 
 /* Malformed port specs are refused with a message; ports unchanged. */
@@ -331,7 +349,7 @@ test_roles_and_profile(void **state)
 		[EP_ROLE_REVERSE_PROXY] = "reverse-proxy",
 		[EP_ROLE_GENERIC] = "generic",
 	};
-	const struct ep_profile	*p = ep_profile_builtin("lync2013");
+	const struct ep_profile	*p = profile;
 	enum ep_role		 r;
 	size_t			 i;
 
@@ -346,7 +364,15 @@ test_roles_and_profile(void **state)
 	assert_int_equal(ep_role_by_name("", &r), -1);
 	assert_non_null(p);
 	assert_string_equal(p->name, "lync2013");
-	assert_null(ep_profile_builtin("lync2010"));
+	{
+		struct ep_profile	*none = NULL;
+		char			 err[512] = "";
+
+		assert_int_equal(ep_profile_load("lync2010", &none, err,
+		    sizeof(err)), -1);
+		assert_null(none);
+		assert_non_null(strstr(err, "lync2010"));
+	}
 	assert_int_equal(p->roles[EP_ROLE_AV].probed, 0);
 	/* Severities start as the check table's defaults. */
 	for (i = 0; i < EP_CHECK__MAX; i++)
@@ -374,5 +400,5 @@ main(void)
 		cmocka_unit_test(test_roles_and_profile),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -27,6 +27,7 @@
 
 /* Everything one run of the rules needs. */
 struct world {
+	struct ep_profile	*profile;
 	struct ep_plan		*plan;
 	struct ep_trust		*trust;
 	struct ep_names		*names;		/* shared by all tests */
@@ -78,7 +79,9 @@ world_new(const char *ca)
 	char		 err[512] = "";
 
 	assert_non_null(w = calloc(1, sizeof(*w)));
-	assert_non_null(w->plan = ep_plan_new(ep_profile_builtin("lync2013")));
+	if (ep_profile_load("lync2013", &w->profile, err, sizeof(err)) != 0)
+		fail_msg("ep_profile_load: %s", err);
+	assert_non_null(w->plan = ep_plan_new(w->profile));
 	if (ep_trust_new(&w->trust, fx_path(ca), fx_path("internal-root.pem"),
 	    err, sizeof(err)) != 0)
 		fail_msg("ep_trust_new: %s", err);
@@ -106,6 +109,7 @@ world_free(struct world *w)
 	ep_observations_clear(&w->o);
 	ep_trust_free(w->trust);
 	ep_plan_free(w->plan);
+	ep_profile_free(w->profile);
 	free(w);
 }
 
