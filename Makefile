@@ -5,7 +5,7 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 BUILD	?= build
 
-PKGS	 = gnutls libcares jansson libpsl
+PKGS	 = gnutls libcares jansson libpsl inih
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
 	   -Wcast-qual -Wwrite-strings -Wno-missing-field-initializers
@@ -17,10 +17,13 @@ TESTLIBS = $(shell pkg-config --libs cmocka)
 
 OBJS	 = $(BUILD)/cert.o \
 	   $(BUILD)/check.o \
+	   $(BUILD)/config.o \
+	   $(BUILD)/discover.o \
 	   $(BUILD)/engine.o \
 	   $(BUILD)/finding.o \
 	   $(BUILD)/names.o \
 	   $(BUILD)/observe.o \
+	   $(BUILD)/offline.o \
 	   $(BUILD)/plan.o \
 	   $(BUILD)/probe.o \
 	   $(BUILD)/profile.o \

@@ -15,6 +15,16 @@
 #define EP_CHAIN_MAX	16	/* certificates kept from one server */
 #define EP_ADDRSTR_MAX	46	/* INET6_ADDRSTRLEN */
 
+/* Where an observation comes from; rules pick what applies to each. */
+enum ep_obs_kind {
+	EP_OBS_LIVE,		/* a handshake with a server */
+	EP_OBS_CHAIN,		/* a chain file, before it is installed */
+	EP_OBS_PFX,		/* a PKCS#12 file with the key */
+	EP_OBS_CSR,		/* a certificate request: chain[0] is a stand-in
+				   certificate carrying the request's subject,
+				   extensions and key, signed by nobody real */
+};
+
 enum ep_obs_status {
 	EP_OBS_OK,		/* handshake done, chain in hand */
 	EP_OBS_NO_ADDRESS,	/* the name has no A/AAAA */
@@ -24,6 +34,7 @@ enum ep_obs_status {
 };
 
 struct ep_obs {
+	enum ep_obs_kind	 kind;
 	size_t			 target;	/* index into plan->targets */
 	uint16_t		 port;
 	unsigned		 port_flags;	/* EP_PORT_* of the port probed */
@@ -34,11 +45,15 @@ struct ep_obs {
 	enum ep_obs_status	 status;
 	char			 error[256];	/* why it failed, for people */
 	char			 tls_version[16];	/* "TLS1.3" or "" */
+	int			 tls_proto;	/* gnutls_protocol_t, 0 when none */
 	char			 cipher[96];	/* GnuTLS's suite name or "" */
 	int			 client_cert_requested;
 	size_t			 chain[EP_CHAIN_MAX];	/* indexes into certs, leaf first */
 	size_t			 chain_len;
 	unsigned		 elapsed_ms;	/* connect + handshake */
+	int			 has_key;	/* EP_OBS_PFX: the file holds a private key */
+	int			 key_matches;	/* ...and it belongs to chain[0] */
+	char			 file[256];	/* offline kinds: the file judged */
 };
 
 /* Everything a run saw. */

@@ -17,8 +17,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "ep_config.h"
+#include "ep_discover.h"
 #include "ep_engine.h"
 #include "ep_names.h"
+#include "ep_offline.h"
 #include "ep_plan.h"
 #include "ep_report.h"
 #include "ep_rules.h"
@@ -28,19 +31,36 @@
 
 #define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */
 
+#define EP_CONFIG_FILES_MAX	16	/* -f given this often at most */
+
+/* A name or port option, applied once the profile is known. */
+struct deferred {
+	int		 opt;
+	const char	*arg;
+};
+
 struct options {
-	const char	*dns;
-	const char	*ca_file;
-	const char	*internal_ca;
-	const char	*at;
-	const char	*priority;
-	int		 json;
-	int		 verbose;
-	int		 family;
-	unsigned	 timeout_ms;
-	unsigned	 jobs;
-	int		 warn_days;
-	int		 crit_days;
+	const char		*dns;
+	const char		*ca_file;
+	const char		*internal_ca;
+	const char		*at;
+	const char		*priority;
+	const char		*profile;
+	const char		*files[EP_CONFIG_FILES_MAX];	/* -f */
+	size_t			 nfiles;
+	struct deferred		*deferred;	/* argc slots */
+	size_t			 ndeferred;
+	struct ep_offline	 offline;	/* --chain, --pfx, --csr */
+	int			 has_offline;
+	const char		*role;		/* --role for offline input */
+	const char		*pfx_password_file;
+	int			 json;
+	int			 verbose;
+	int			 family;
+	unsigned		 timeout_ms;	/* 0: unset */
+	unsigned		 jobs;
+	int			 warn_days;	/* -1: unset */
+	int			 crit_days;	/* -1: unset */
 };
 
 enum {
@@ -61,6 +81,13 @@ enum {
 	OPT_JSON,
 	OPT_AT,
 	OPT_PRIORITY,
+	OPT_PROFILE,
+	OPT_CHAIN,
+	OPT_PFX,
+	OPT_PFX_PASSWORD_FILE,
+	OPT_CSR,
+	OPT_ROLE,
+	OPT_NAME,
 };
 
 static const struct option longopts[] = {
@@ -81,6 +108,14 @@ static const struct option longopts[] = {
 	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "at",			required_argument,	NULL, OPT_AT },
 	{ "priority",		required_argument,	NULL, OPT_PRIORITY },
+	{ "profile",		required_argument,	NULL, OPT_PROFILE },
+	{ "file",		required_argument,	NULL, 'f' },
+	{ "chain",		required_argument,	NULL, OPT_CHAIN },
+	{ "pfx",		required_argument,	NULL, OPT_PFX },
+	{ "pfx-password-file",	required_argument,	NULL, OPT_PFX_PASSWORD_FILE },
+	{ "csr",		required_argument,	NULL, OPT_CSR },
+	{ "role",		required_argument,	NULL, OPT_ROLE },
+	{ "name",		required_argument,	NULL, OPT_NAME },
 	{ "jobs",		required_argument,	NULL, 'j' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -203,6 +238,7 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		{ OPT_AV, EP_ROLE_AV, "--av" },
 		{ OPT_INTERNAL, EP_ROLE_INTERNAL, "--internal" },
 		{ OPT_REVERSE_PROXY, EP_ROLE_REVERSE_PROXY, "--reverse-proxy" },
+		{ OPT_NAME, EP_ROLE_GENERIC, "--name" },
 	};
 	char	*copy, *p, *name, err[512];
 	size_t	 i;
@@ -230,10 +266,206 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		fatal_usage("%s", err);
 }
 
+/* Reads the first line of a password file, without its newline. */
+static char *
+read_password(const char *path)
+{
+	char	 buf[1024], msg[600];
+	FILE	*fp;
+	size_t	 len;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(msg, sizeof(msg), "%.300s: %s", path, strerror(errno));
+		fatal(EXIT_USAGE, msg);
+	}
+	if (fgets(buf, sizeof(buf), fp) == NULL)
+		buf[0] = '\0';
+	fclose(fp);
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	return strdup(buf);
+}
+
+/* Loads the deployment files, in order; the first profile named wins. */
+static void
+load_files(const struct options *opt, struct ep_config **cfg)
+{
+	char	err[1024];
+	size_t	i;
+
+	for (i = 0; i < opt->nfiles; i++)
+		if (ep_config_load(opt->files[i], &cfg[i], err,
+		    sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+}
+
+/* Flags override the files: a file fills only what no flag set. */
+static void
+merge_settings(struct options *opt, struct ep_config *const *cfg)
+{
+	size_t	i;
+
+	for (i = 0; i < opt->nfiles; i++) {
+		const struct ep_config_settings	*st = ep_config_settings(cfg[i]);
+
+		if (opt->profile == NULL)
+			opt->profile = st->profile;
+		if (opt->dns == NULL)
+			opt->dns = st->dns;
+		if (opt->ca_file == NULL)
+			opt->ca_file = st->ca_file;
+		if (opt->internal_ca == NULL)
+			opt->internal_ca = st->internal_ca;
+		if (opt->warn_days < 0)
+			opt->warn_days = st->warn_days;
+		if (opt->crit_days < 0)
+			opt->crit_days = st->crit_days;
+		if (opt->timeout_ms == 0)
+			opt->timeout_ms = st->timeout_ms;
+	}
+	if (opt->profile == NULL)
+		opt->profile = "lync2013";
+	if (opt->warn_days < 0)
+		opt->warn_days = 30;
+	if (opt->crit_days < 0)
+		opt->crit_days = 7;
+	if (opt->timeout_ms == 0)
+		opt->timeout_ms = 5000;
+}
+
+static void
+parse_args(int argc, char *argv[], struct options *opt)
+{
+	int	ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":46f:hj:vV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case OPT_ACCESS:
+		case OPT_WEBCON:
+		case OPT_AV:
+		case OPT_INTERNAL:
+		case OPT_REVERSE_PROXY:
+		case OPT_PUBLISHED:
+		case OPT_SIP_DOMAIN:
+		case OPT_NAME:
+		case OPT_PORT:
+			opt->deferred[opt->ndeferred].opt = ch;
+			opt->deferred[opt->ndeferred++].arg = optarg;
+			break;
+		case OPT_DNS:
+			opt->dns = optarg;
+			break;
+		case OPT_CA_FILE:
+			opt->ca_file = optarg;
+			break;
+		case OPT_INTERNAL_CA:
+			opt->internal_ca = optarg;
+			break;
+		case OPT_TIMEOUT:
+			opt->timeout_ms = seconds_ms("--timeout", optarg);
+			break;
+		case OPT_WARN_DAYS:
+			opt->warn_days = (int)number("--warn-days", optarg, 0,
+			    36500);
+			break;
+		case OPT_CRIT_DAYS:
+			opt->crit_days = (int)number("--crit-days", optarg, 0,
+			    36500);
+			break;
+		case OPT_JSON:
+			opt->json = 1;
+			break;
+		case OPT_AT:
+			opt->at = optarg;
+			break;
+		case OPT_PRIORITY:
+			opt->priority = optarg;
+			break;
+		case OPT_PROFILE:
+			opt->profile = optarg;
+			break;
+		case 'f':
+			if (opt->nfiles == EP_CONFIG_FILES_MAX)
+				fatal_usage("-f given more than %d times",
+				    EP_CONFIG_FILES_MAX);
+			opt->files[opt->nfiles++] = optarg;
+			break;
+		case OPT_CHAIN:
+		case OPT_PFX:
+		case OPT_CSR:
+			if (opt->has_offline)
+				fatal_usage("%s", "give one of --chain, --pfx and "
+				    "--csr, once");
+			opt->has_offline = 1;
+			opt->offline.input = ch == OPT_CHAIN ? EP_OFFLINE_CHAIN :
+			    ch == OPT_PFX ? EP_OFFLINE_PFX : EP_OFFLINE_CSR;
+			opt->offline.path = optarg;
+			break;
+		case OPT_PFX_PASSWORD_FILE:
+			opt->pfx_password_file = optarg;
+			break;
+		case OPT_ROLE:
+			opt->role = optarg;
+			break;
+		case '4':
+			opt->family = AF_INET;
+			break;
+		case '6':
+			opt->family = AF_INET6;
+			break;
+		case 'j':
+			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
+			break;
+		case 'v':
+			opt->verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("edgeprobe %s\n", EP_VERSION);
+			exit(0);
+		case ':':
+			fatal_usage("option %s needs a value", argv[optind - 1]);
+		default:
+			if (optopt != 0 && optopt < 256) {
+				char	o[3] = { '-', (char)optopt, '\0' };
+
+				fatal_usage("unknown option %s", o);
+			}
+			fatal_usage("unknown option %s", argv[optind - 1]);
+		}
+	}
+}
+
+/* Picks the role an offline input is judged in. */
+static enum ep_role
+offline_role(const struct options *opt, const struct ep_plan *plan)
+{
+	enum ep_role	role;
+
+	if (opt->role != NULL) {
+		if (ep_role_by_name(opt->role, &role) == -1 ||
+		    !plan->profile->roles[role].probed)
+			fatal_usage("--role '%.100s': expected access, webcon, "
+			    "internal, reverse-proxy or generic", opt->role);
+		return role;
+	}
+	/* Without --role, the one role that has names. */
+	if (plan->ntargets == 0)
+		fatal_usage("%s", "an offline check needs the names to judge: "
+		    "give --role and --access, --webcon, ... or --name");
+	role = plan->targets[0].role;
+	return role;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct options		 opt;
+	struct ep_config	*cfg[EP_CONFIG_FILES_MAX] = { NULL };
 	struct ep_plan		*plan;
 	struct ep_profile	*profile = NULL;
 	struct ep_trust		*trust = NULL;
@@ -245,115 +477,48 @@ main(int argc, char *argv[])
 	struct ep_report	 rep;
 	enum ep_severity	 st;
 	time_t			 started = time(NULL), at;
-	char			 err[512];
-	int			 ch, r;
+	char			 err[1024], *password = NULL;
+	size_t			 i;
+	int			 r;
 
 	/* A closed pipe must end in a write error, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&opt, 0, sizeof(opt));
-	opt.timeout_ms = 5000;
 	opt.jobs = 64;
-	opt.warn_days = 30;
-	opt.crit_days = 7;
+	opt.warn_days = -1;
+	opt.crit_days = -1;
 	opt.family = AF_UNSPEC;
 	opt.priority = "NORMAL";
-	if (ep_profile_load("lync2013", &profile, err, sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
-	if ((plan = ep_plan_new(profile)) == NULL)
+	if ((opt.deferred = calloc((size_t)argc, sizeof(*opt.deferred))) == NULL)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
-
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46hj:vV", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_ACCESS:
-		case OPT_WEBCON:
-		case OPT_AV:
-		case OPT_INTERNAL:
-		case OPT_REVERSE_PROXY:
-		case OPT_PUBLISHED:
-		case OPT_SIP_DOMAIN:
-			add_names(plan, ch, optarg);
-			break;
-		case OPT_PORT:
-			if (ep_plan_parse_ports(plan, optarg, err,
-			    sizeof(err)) == -1)
-				fatal_usage("%s", err);
-			break;
-		case OPT_DNS:
-			opt.dns = optarg;
-			break;
-		case OPT_CA_FILE:
-			opt.ca_file = optarg;
-			break;
-		case OPT_INTERNAL_CA:
-			opt.internal_ca = optarg;
-			break;
-		case OPT_TIMEOUT:
-			opt.timeout_ms = seconds_ms("--timeout", optarg);
-			break;
-		case OPT_WARN_DAYS:
-			opt.warn_days = (int)number("--warn-days", optarg, 0,
-			    36500);
-			break;
-		case OPT_CRIT_DAYS:
-			opt.crit_days = (int)number("--crit-days", optarg, 0,
-			    36500);
-			break;
-		case OPT_JSON:
-			opt.json = 1;
-			break;
-		case OPT_AT:
-			opt.at = optarg;
-			break;
-		case OPT_PRIORITY:
-			opt.priority = optarg;
-			break;
-		case '4':
-			opt.family = AF_INET;
-			break;
-		case '6':
-			opt.family = AF_INET6;
-			break;
-		case 'j':
-			opt.jobs = (unsigned)number("--jobs", optarg, 1, 65536);
-			break;
-		case 'v':
-			opt.verbose = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			ep_plan_free(plan);
-			ep_profile_free(profile);
-			return 0;
-		case 'V':
-			printf("edgeprobe %s\n", EP_VERSION);
-			ep_plan_free(plan);
-			ep_profile_free(profile);
-			return 0;
-		case ':':
-			fatal_usage("option %s needs a value", argv[optind - 1]);
-			break;
-		default:
-			if (optopt != 0 && optopt < 256) {
-				char	o[3] = { '-', (char)optopt, '\0' };
-
-				fatal_usage("unknown option %s", o);
-			}
-			fatal_usage("unknown option %s", argv[optind - 1]);
-			break;
-		}
-	}
-	if (optind < argc)
-		fatal_usage("unexpected argument '%.200s'", argv[optind]);
-	if (plan->ntargets == 0)
-		fatal_usage("%s", "nothing to check: give --access, --webcon, "
-		    "--internal or --reverse-proxy");
+	parse_args(argc, argv, &opt);
 	at = started;
 	if (opt.at != NULL && ep_time_parse_iso(opt.at, &at) == -1)
 		fatal_usage("--at '%.100s': expected an ISO 8601 date "
 		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt.at);
 
 	/* Every file is read before the first socket opens. */
+	load_files(&opt, cfg);
+	merge_settings(&opt, cfg);
+	if (ep_profile_load(opt.profile, &profile, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if ((plan = ep_plan_new(profile)) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	for (i = 0; i < opt.nfiles; i++)
+		if (ep_config_apply(cfg[i], plan, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	for (i = 0; i < opt.ndeferred; i++) {
+		if (opt.deferred[i].opt != OPT_PORT)
+			add_names(plan, opt.deferred[i].opt, opt.deferred[i].arg);
+		else if (ep_plan_parse_ports(plan, opt.deferred[i].arg, err,
+		    sizeof(err)) == -1)
+			fatal_usage("%s", err);
+	}
+	if (opt.has_offline && optind < argc)
+		fatal_usage("%s", "an offline check takes no domain to discover");
+	if (!opt.has_offline && plan->ntargets == 0 && optind == argc)
+		fatal_usage("%s", "nothing to check: give a SIP domain, -f FILE, "
+		    "--access, --webcon, --internal or --reverse-proxy");
 	if (ep_trust_new(&trust, opt.ca_file, opt.internal_ca, err,
 	    sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
@@ -362,17 +527,43 @@ main(int argc, char *argv[])
 	if (ep_observations_init(&obs) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 
-	memset(&eo, 0, sizeof(eo));
-	eo.dns_servers = opt.dns;
-	eo.family = opt.family;
-	eo.timeout_ms = opt.timeout_ms;
-	eo.dns_timeout_ms = opt.timeout_ms < 2000 ? opt.timeout_ms : 2000;
-	eo.max_inflight = opt.jobs;
-	eo.priority = opt.priority;
-	if (ep_engine_run(plan, &eo, &obs, err, sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
+	if (opt.has_offline) {
+		if (opt.offline.input == EP_OFFLINE_PFX) {
+			if (opt.pfx_password_file != NULL)
+				password = read_password(opt.pfx_password_file);
+			else if (getenv("EDGEPROBE_PFX_PASSWORD") != NULL)
+				password = strdup(getenv("EDGEPROBE_PFX_PASSWORD"));
+			opt.offline.password = password;
+		}
+		if (ep_offline_observe(plan, offline_role(&opt, plan),
+		    &opt.offline, &obs, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	} else {
+		if (optind < argc) {
+			struct ep_discover_opts	do_;
+
+			memset(&do_, 0, sizeof(do_));
+			do_.dns_servers = opt.dns;
+			do_.family = opt.family;
+			do_.timeout_ms = opt.timeout_ms < 2000 ?
+			    opt.timeout_ms : 2000;
+			if (ep_discover(plan, (const char *const *)argv + optind,
+			    (size_t)(argc - optind), &do_, &findings, err,
+			    sizeof(err)) == -1)
+				fatal(EXIT_USAGE, err);
+		}
+		memset(&eo, 0, sizeof(eo));
+		eo.dns_servers = opt.dns;
+		eo.family = opt.family;
+		eo.timeout_ms = opt.timeout_ms;
+		eo.dns_timeout_ms = opt.timeout_ms < 2000 ? opt.timeout_ms : 2000;
+		eo.max_inflight = opt.jobs;
+		eo.priority = opt.priority;
+		if (ep_engine_run(plan, &eo, &obs, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	}
 	if (opt.verbose)
-		fprintf(stderr, "edgeprobe: %zu endpoints probed in %u ms\n",
+		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
 		    obs.n, obs.elapsed_ms);
 
 	memset(&rc, 0, sizeof(rc));
@@ -397,11 +588,18 @@ main(int argc, char *argv[])
 		fatal(EXIT_USAGE, "cannot write the report");
 	st = ep_report_status(&rep);
 
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
 	ep_findings_clear(&findings);
 	ep_observations_clear(&obs);
 	ep_names_free(names);
 	ep_trust_free(trust);
 	ep_plan_free(plan);
 	ep_profile_free(profile);
+	for (i = 0; i < opt.nfiles; i++)
+		ep_config_free(cfg[i]);
+	free(opt.deferred);
 	return ep_severity_exit_code(st);
 }

@@ -38,6 +38,7 @@ struct ep_probe {
 	enum ep_obs_status	 status;
 	char			 error[256];
 	char			 version[16];
+	int			 proto;		/* gnutls_protocol_t */
 	char			 cipher[96];
 	int			 ccr;		/* client certificate requested */
 	gnutls_datum_t		 chain[EP_CHAIN_MAX];	/* copies of the DER */
@@ -110,7 +111,8 @@ handshake(struct ep_probe *p, int64_t now)
 		finish(p, EP_OBS_HANDSHAKE_FAILED, now, "too many warning alerts");
 		return;
 	}
-	v = gnutls_protocol_get_name(gnutls_protocol_get_version(p->s));
+	p->proto = gnutls_protocol_get_version(p->s);
+	v = gnutls_protocol_get_name(p->proto);
 	c = gnutls_ciphersuite_get(p->s);
 	snprintf(p->version, sizeof(p->version), "%s", v ? v : "?");
 	snprintf(p->cipher, sizeof(p->cipher), "%s", c ? c : "?");
@@ -291,6 +293,7 @@ ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
 	obs->status = p->status;
 	snprintf(obs->error, sizeof(obs->error), "%s", p->error);
 	snprintf(obs->tls_version, sizeof(obs->tls_version), "%s", p->version);
+	obs->tls_proto = p->proto;
 	snprintf(obs->cipher, sizeof(obs->cipher), "%s", p->cipher);
 	obs->client_cert_requested = p->ccr;
 	obs->elapsed_ms = p->elapsed_ms;
