@@ -63,6 +63,8 @@ struct ep_role_rules {
 	size_t			 nports;	/* how many ports are used */
 	enum ep_trust_kind	 trust;		/* which anchors a chain may end at */
 	enum ep_name_source	 names;		/* where a required name may appear */
+	int			 ip_names_ok;	/* targets may be IP addresses (matched
+						   against iPAddress SANs only) */
 	int			 wildcard_ok;	/* a wildcard SAN may cover a required name */
 	int			 subject_wildcard_ok;	/* the subject CN may be a wildcard */
 	enum ep_subject_policy	 subject;	/* what the subject CN should be */

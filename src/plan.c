@@ -1,5 +1,8 @@
 /* The plan: names, roles, ports and SIP domains to check. */
 
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +107,20 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 	char			 norm[EP_NAME_MAX + 1];
 	size_t			 i;
 
-	if (normalize(source, name, norm, sizeof(norm), err, errlen) == -1)
+	if (plan->profile->roles[role].ip_names_ok &&
+	    ep_names_is_ip_literal(name)) {
+		unsigned char	a[16];
+		int		af = strchr(name, ':') ? AF_INET6 : AF_INET;
+
+		/* One spelling per address, so duplicates are found. */
+		if (inet_pton(af, name, a) != 1 ||
+		    inet_ntop(af, a, norm, sizeof(norm)) == NULL) {
+			snprintf(err, errlen, "%s %.100s: not an address",
+			    source, name);
+			return -1;
+		}
+	} else if (normalize(source, name, norm, sizeof(norm), err,
+	    errlen) == -1)
 		return -1;
 	for (i = 0; i < plan->ntargets; i++) {
 		if (plan->targets[i].role == role &&

@@ -74,6 +74,7 @@ static const struct ep_role_rules lync2013_roles[EP_ROLE__MAX] = {
 		.name = "generic",
 		.title = "TLS SERVER",
 		.probed = 1,
+		.ip_names_ok = 1,
 		.ports = { { 443, 0 } },
 		.nports = 1,
 		.trust = EP_TRUST_PUBLIC,
