@@ -130,10 +130,24 @@ test_invalid_names_rejected(void **state)
 			fail_msg("'%s' rejected with '%s'", bad[i], err);
 	}
 	assert_int_equal(plan->ntargets, 0);
-	/* An IP literal is named as such. */
-	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_GENERIC, "10.0.0.1",
+	/* An IP literal is named as such where the role wants host names. */
+	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_WEBCON, "10.0.0.1",
 	    "--target", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "IP address"));
+}
+
+/* The generic role takes IP addresses, one spelling per address. */
+static void
+test_generic_ip_targets(void **state)
+{
+	struct ep_plan	*plan = *state;
+
+	add_ok(plan, EP_ROLE_GENERIC, "192.0.2.7");
+	add_ok(plan, EP_ROLE_GENERIC, "2001:DB8:0:0::1");
+	add_ok(plan, EP_ROLE_GENERIC, "2001:db8::1");
+	assert_int_equal(plan->ntargets, 2);
+	assert_string_equal(plan->targets[0].name, "192.0.2.7");
+	assert_string_equal(plan->targets[1].name, "2001:db8::1");
 }
 
 /* 253 octets (with or without the final dot) pass, 254 do not. */
@@ -389,6 +403,7 @@ main(void)
 		T(test_add_and_dedupe_targets),
 		T(test_normalization),
 		T(test_invalid_names_rejected),
+	T(test_generic_ip_targets),
 		T(test_name_length_limit),
 		T(test_sip_domains),
 		T(test_published_names),
