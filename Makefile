@@ -27,6 +27,7 @@ OBJS	 = $(BUILD)/cert.o \
 	   $(BUILD)/plan.o \
 	   $(BUILD)/probe.o \
 	   $(BUILD)/profile.o \
+	   $(BUILD)/profile_data.o \
 	   $(BUILD)/report_json.o \
 	   $(BUILD)/report_text.o \
 	   $(BUILD)/resolve.o \
@@ -38,7 +39,17 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_cert \
 	   $(BUILD)/test_rules \
 	   $(BUILD)/test_plan \
-	   $(BUILD)/test_time
+	   $(BUILD)/test_time \
+	   $(BUILD)/test_discover \
+	   $(BUILD)/test_offline \
+	   $(BUILD)/test_profile \
+	   $(BUILD)/test_config
+
+# The built-in profiles, compiled in; the first is the default.
+PROBES	 = probes/lync2013.ini \
+	   probes/skype2015.ini \
+	   probes/skype2019.ini \
+	   probes/generic.ini
 
 all: edgeprobe
 
@@ -51,6 +62,14 @@ $(BUILD)/libedgeprobe.a: $(OBJS)
 
 $(BUILD)/%.o:  src/%.c $(wildcard include/*.h) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+# probes/*.ini as C strings, so that edgeprobe needs no data files at run time.
+$(BUILD)/profile_data.c: probes/embed.sh $(PROBES) | $(BUILD)
+	sh probes/embed.sh $(PROBES) >$@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/profile_data.o: $(BUILD)/profile_data.c
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $(BUILD)/profile_data.c
 
 $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libedgeprobe.a $(wildcard tests/unit/*.h)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(LDFLAGS) -o $@ $< \
@@ -72,6 +91,7 @@ unit: $(UNITS)
 
 integration: edgeprobe $(BUILD)/tarpit
 	tests/integration/run ./edgeprobe
+	tests/integration/offline-vs-live ./edgeprobe
 
 check-sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
@@ -108,9 +128,14 @@ deps:
 	.ci/deps
 
 install: edgeprobe
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 edgeprobe $(DESTDIR)$(BINDIR)/edgeprobe
 	install -m 0644 man/edgeprobe.1 $(DESTDIR)$(MANDIR)/man1/edgeprobe.1
+	install -m 0644 man/edgeprobe-probes.5 \
+	    $(DESTDIR)$(MANDIR)/man5/edgeprobe-probes.5
+	install -m 0644 man/edgeprobe.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/edgeprobe.conf.5
 
 clean:
 	rm -rf build edgeprobe

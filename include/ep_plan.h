@@ -98,10 +98,18 @@ int ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain,
 /*
  * Adds a name the reverse proxy publishes (meet, dialin, lyncdiscover...):
  * it is probed in the reverse-proxy role and every reverse-proxy
- * certificate must cover it.  Returns 0, or -1 with a reason in err.
+ * certificate must cover it.  Its source is "--published".  Returns 0, or
+ * -1 with a reason in err.
  */
 int ep_plan_add_published(struct ep_plan *plan, const char *name,
     char *err, size_t errlen);
+
+/*
+ * As ep_plan_add_published, with the source given: the record or file
+ * line the name came from.
+ */
+int ep_plan_add_published_from(struct ep_plan *plan, const char *name,
+    const char *source, char *err, size_t errlen);
 
 /*
  * Replaces the ports of role with the n given ports (1 to EP_PORTS_MAX,

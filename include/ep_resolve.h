@@ -3,14 +3,17 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
- * Asynchronous A/AAAA lookups with c-ares, driven by the caller's poll
- * loop: the resolver never blocks and never polls by itself.
+ * Asynchronous A/AAAA and SRV lookups with c-ares, driven by the caller's
+ * poll loop: the resolver never blocks and never polls by itself.
  */
 
 #define EP_RESOLVE_ADDRS_MAX	64	/* addresses kept per name */
 #define EP_RESOLVE_SOCKS_MAX	64	/* sockets tracked; c-ares opens one or two a server */
+#define EP_SRV_MAX		16	/* SRV records kept per name */
+#define EP_SRV_TARGET_MAX	253	/* octets of an SRV target, no trailing dot */
 
 struct ep_resolver;
 
@@ -27,6 +30,27 @@ struct ep_addr {
  * during the call.
  */
 typedef void ep_resolve_cb(void *arg, const struct ep_addr *addrs, size_t n,
+    const char *error);
+
+/* One SRV record. */
+struct ep_srv {
+	char		target[EP_SRV_TARGET_MAX + 1];	/* as published, without
+							   the trailing dot; ""
+							   for "." (not offered) */
+	uint16_t	port;
+	uint16_t	priority;
+	uint16_t	weight;
+};
+
+/*
+ * Called once per SRV lookup, from ep_resolver_process() or
+ * ep_resolver_free().  n >= 1 and error NULL: the records, at most
+ * EP_SRV_MAX, in ep_srv_order()'s order.  n == 0 and error NULL: the name
+ * has no SRV record (no such name, or no record of that type).  n == 0
+ * and error set: the lookup failed ("timed out", ...), so whether the
+ * record exists is unknown.  srv is valid only during the call.
+ */
+typedef void ep_srv_cb(void *arg, const struct ep_srv *srv, size_t n,
     const char *error);
 
 /*
@@ -51,6 +75,25 @@ void ep_resolver_free(struct ep_resolver *r);
  */
 int ep_resolver_lookup(struct ep_resolver *r, const char *name,
     ep_resolve_cb *cb, void *arg);
+
+/*
+ * Starts looking up the SRV records of name (no search domains are
+ * appended).  Only the first EP_SRV_MAX records of the answer are kept,
+ * and records whose target is longer than EP_SRV_TARGET_MAX are dropped
+ * (an answer left with none is a failed lookup).  cb is called later
+ * with arg.  Returns 0, or -1 when out of memory.
+ */
+int ep_resolver_srv(struct ep_resolver *r, const char *name, ep_srv_cb *cb,
+    void *arg);
+
+/*
+ * Puts the n records of v in the order clients try them: priority
+ * ascending, then weight descending (RFC 2782 picks among one priority
+ * at random, weighted; heaviest first keeps reports stable), then target
+ * (without regard to case) and port.  A record repeating the target and
+ * port of an earlier one is dropped.  Returns how many are left.
+ */
+size_t ep_srv_order(struct ep_srv *v, size_t n);
 
 /*
  * Writes at most max pollfd entries for the resolver's sockets into pfd.
@@ -79,7 +122,7 @@ void ep_resolver_process(struct ep_resolver *r, const struct pollfd *pfd,
     size_t n);
 
 /*
- * Returns the number of lookups not yet called back.
+ * Returns the number of lookups (A/AAAA and SRV) not yet called back.
  */
 size_t ep_resolver_pending(const struct ep_resolver *r);
 

@@ -53,18 +53,23 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_EKU_SERVER_AUTH_MISSING] = { "eku-server-auth-missing",
 	    EP_SEV_CRITICAL, "reissue with the Server Authentication EKU" },
 	[EP_CHECK_EKU_CLIENT_AUTH_MISSING] = { "eku-client-auth-missing",
-	    EP_SEV_WARNING, "check whether federation partners need clientAuth "
-	    "and whether your CA still issues it" },
+	    EP_SEV_WARNING, "check what your CA still offers (a profile with "
+	    "Client Authentication, or another CA) and what your federation "
+	    "partners need before the next renewal" },
 	[EP_CHECK_WEAK_KEY] = { "weak-key", EP_SEV_CRITICAL,
-	    "reissue with an RSA 2048-bit or stronger key" },
+	    "reissue with an RSA key of 2048 bits or more (EC: 256); a weak "
+	    "intermediate is the CA's to replace" },
 	[EP_CHECK_WEAK_SIGNATURE] = { "weak-signature", EP_SEV_CRITICAL,
-	    "reissue with a SHA-256 signature" },
+	    "reissue with a SHA-256 signature, and send the CA's SHA-256 "
+	    "intermediate" },
 	[EP_CHECK_KEY_SIZE_UNSUPPORTED] = { "key-size-unsupported", EP_SEV_WARNING,
 	    "use an RSA key of 2048 or 4096 bits" },
 	[EP_CHECK_SIGNATURE_PSS_UNSUPPORTED] = { "signature-pss-unsupported",
-	    EP_SEV_CRITICAL, "reissue with a PKCS#1 v1.5 signature" },
+	    EP_SEV_CRITICAL, "reissue with an RSA key and a PKCS#1 v1.5 "
+	    "signature" },
 	[EP_CHECK_CRL_DP_MISSING] = { "crl-dp-missing", EP_SEV_WARNING,
-	    "use a certificate with a CRL distribution point" },
+	    "use a certificate with a CRL distribution point that clients "
+	    "can reach" },
 	[EP_CHECK_POOL_KEY_MISMATCH] = { "pool-key-mismatch", EP_SEV_CRITICAL,
 	    "A/V authentication needs one private key on every pool member: "
 	    "export the certificate with its key and import it on each member" },
@@ -72,6 +77,11 @@ static const struct ep_check_info checks[] = {
 	    "install the same certificate on every pool member" },
 	[EP_CHECK_TLS_LEGACY_VERSION] = { "tls-legacy-version", EP_SEV_WARNING,
 	    "enable TLS 1.2 on the server" },
+	[EP_CHECK_PFX_KEY_MISSING] = { "pfx-key-missing", EP_SEV_CRITICAL,
+	    "export the certificate again with its private key (marked "
+	    "exportable): every edge server of the pool needs the key" },
+	[EP_CHECK_PFX_KEY_MISMATCH] = { "pfx-key-mismatch", EP_SEV_CRITICAL,
+	    "export the certificate together with its own private key" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

@@ -286,11 +286,13 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		fatal_usage("%s", err);
 }
 
+#define EP_PASSWORD_MAX	1024	/* bytes of a PFX password line */
+
 /* Reads the first line of a password file, without its newline. */
 static char *
 read_password(const char *path)
 {
-	char	 buf[1024], msg[600];
+	char	 buf[EP_PASSWORD_MAX + 2], msg[600], *pw;
 	FILE	*fp;
 	size_t	 len;
 
@@ -302,8 +304,19 @@ read_password(const char *path)
 		buf[0] = '\0';
 	fclose(fp);
 	len = strcspn(buf, "\r\n");
+	if (len > EP_PASSWORD_MAX) {
+		explicit_bzero(buf, sizeof(buf));
+		snprintf(msg, sizeof(msg), "%.300s: the password is longer than "
+		    "%d bytes", path, EP_PASSWORD_MAX);
+		fatal(EXIT_USAGE, msg);
+	}
 	buf[len] = '\0';
-	return strdup(buf);
+	pw = strdup(buf);
+	/* The only other copy of the password: wipe it. */
+	explicit_bzero(buf, sizeof(buf));
+	if (pw == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	return pw;
 }
 
 /* Loads the deployment files, in order; the first profile named wins. */
@@ -534,6 +547,11 @@ main(int argc, char *argv[])
 		    sizeof(err)) == -1)
 			fatal_usage("%s", err);
 	}
+	if (!opt.has_offline && opt.role != NULL)
+		fatal_usage("%s", "--role goes with --chain, --pfx or --csr");
+	if (opt.pfx_password_file != NULL && (!opt.has_offline ||
+	    opt.offline.input != EP_OFFLINE_PFX))
+		fatal_usage("%s", "--pfx-password-file goes with --pfx");
 	if (opt.has_offline && optind < argc)
 		fatal_usage("%s", "an offline check takes no domain to discover");
 	if (!opt.has_offline && plan->ntargets == 0 && optind == argc)

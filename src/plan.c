@@ -154,6 +154,23 @@ nomem:
 	return -1;
 }
 
+/* Returns 1 when source is one of the "; "-separated parts of list. */
+static int
+has_part(const char *list, const char *source)
+{
+	size_t		 len = strlen(source);
+	const char	*p = list;
+
+	for (;;) {
+		if (strncmp(p, source, len) == 0 &&
+		    (p[len] == '\0' || strncmp(p + len, "; ", 2) == 0))
+			return 1;
+		if ((p = strstr(p, "; ")) == NULL)
+			return 0;
+		p += 2;
+	}
+}
+
 /* Appends "; source" to a target's source unless it is there already. */
 static int
 add_source(struct ep_target *t, const char *source, char *err, size_t errlen)
@@ -161,7 +178,7 @@ add_source(struct ep_target *t, const char *source, char *err, size_t errlen)
 	char	*ns;
 	size_t	 len;
 
-	if (strstr(t->source, source) != NULL)
+	if (has_part(t->source, source))
 		return 0;
 	len = strlen(t->source) + 2 + strlen(source) + 1;
 	if (len > EP_SOURCE_MAX)
@@ -273,19 +290,26 @@ ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain, char *err,
 }
 
 int
-ep_plan_add_published(struct ep_plan *plan, const char *name, char *err,
-    size_t errlen)
+ep_plan_add_published_from(struct ep_plan *plan, const char *name,
+    const char *source, char *err, size_t errlen)
 {
 	char	norm[EP_NAME_MAX + 1];
 
-	if (normalize("--published", name, norm, sizeof(norm), err,
-	    errlen) == -1)
+	if (normalize(source, name, norm, sizeof(norm), err, errlen) == -1)
 		return -1;
 	if (add_unique(&plan->published, &plan->npublished, norm, err,
 	    errlen) == -1)
 		return -1;
-	return ep_plan_add_target(plan, EP_ROLE_REVERSE_PROXY, norm,
-	    "--published", err, errlen);
+	return ep_plan_add_target(plan, EP_ROLE_REVERSE_PROXY, norm, source,
+	    err, errlen);
+}
+
+int
+ep_plan_add_published(struct ep_plan *plan, const char *name, char *err,
+    size_t errlen)
+{
+	return ep_plan_add_published_from(plan, name, "--published", err,
+	    errlen);
 }
 
 int

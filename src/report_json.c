@@ -168,6 +168,19 @@ obs_status(enum ep_obs_status s)
 	return names[s];
 }
 
+static const char *
+obs_kind(enum ep_obs_kind k)
+{
+	static const char	*names[] = {
+		[EP_OBS_LIVE] = "live",
+		[EP_OBS_CHAIN] = "chain",
+		[EP_OBS_PFX] = "pfx",
+		[EP_OBS_CSR] = "csr",
+	};
+
+	return names[k];
+}
+
 static json_t *
 endpoint_json(const struct ep_report *r, size_t i)
 {
@@ -176,15 +189,24 @@ endpoint_json(const struct ep_report *r, size_t i)
 	json_t			*j = json_object(), *tls, *chain;
 	size_t			 k;
 	int			 bad = j == NULL;
+	int			 live = o->kind == EP_OBS_LIVE;
 
 	if (bad)
 		return NULL;
+	bad |= put(j, "kind", json_string(obs_kind(o->kind)));
 	bad |= put(j, "role", json_string(ep_role_name(t->role)));
 	bad |= put(j, "host", json_string(t->name));
-	bad |= put(j, "port", json_integer(o->port));
+	/* A file judged offline has no port, address or SNI. */
+	bad |= put(j, "port", live ? json_integer(o->port) : json_null());
 	bad |= put(j, "address", o->has_addr ? json_string(o->addrstr) :
 	    json_null());
-	bad |= put(j, "sni", json_string(t->name));
+	bad |= put(j, "sni", live ? json_string(t->name) : json_null());
+	bad |= put(j, "file", live ? json_null() :
+	    jstr(o->file, strlen(o->file)));
+	if (o->kind == EP_OBS_PFX) {
+		bad |= put(j, "key_present", json_boolean(o->has_key));
+		bad |= put(j, "key_matches", json_boolean(o->key_matches));
+	}
 	bad |= put(j, "source", json_string(t->source));
 	bad |= put(j, "status", json_string(ep_severity_name(
 	    ep_findings_worst_of(r->findings, i))));
@@ -192,7 +214,7 @@ endpoint_json(const struct ep_report *r, size_t i)
 	if (o->error[0] != '\0')
 		bad |= put(j, "error", jstr(o->error, strlen(o->error)));
 	bad |= put(j, "elapsed_ms", json_integer(o->elapsed_ms));
-	if (o->status == EP_OBS_OK) {
+	if (o->status == EP_OBS_OK && live) {
 		tls = json_object();
 		bad |= tls == NULL;
 		if (tls != NULL) {

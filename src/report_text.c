@@ -93,8 +93,10 @@ put_safe(FILE *fp, const char *s, size_t len)
 	}
 }
 
+/* A request's stand-in certificate has no real issuer or dates. */
 static void
-print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at)
+print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at,
+    int request)
 {
 	char	date[32], hex[96], key[48];
 	size_t	i;
@@ -125,10 +127,14 @@ print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at)
 	}
 	fputc('\n', fp);
 	ep_time_iso(c->not_after, date, sizeof(date));
-	fprintf(fp, "                 issuer ");
-	put_safe(fp, c->issuer, strlen(c->issuer));
-	fprintf(fp, ", expires %.10s (%lld days)\n", date,
-	    ((long long)c->not_after - at) / 86400);
+	if (request)
+		fprintf(fp, "                 requested, not issued yet\n");
+	else {
+		fprintf(fp, "                 issuer ");
+		put_safe(fp, c->issuer, strlen(c->issuer));
+		fprintf(fp, ", expires %.10s (%lld days)\n", date,
+		    ((long long)c->not_after - at) / 86400);
+	}
 	ep_cert_key_desc(c, key, sizeof(key));
 	ep_cert_hex(c->spki_sha256, hex, sizeof(hex));
 	fprintf(fp, "                 key %s, SPKI sha256 %.8s...%s\n", key, hex,
@@ -149,10 +155,19 @@ print_endpoint(FILE *fp, const struct ep_report *r, struct labels *l, size_t i)
 	const struct ep_obs	*o = &r->obs->v[i];
 	const struct ep_findings *f = r->findings;
 	enum ep_severity	 worst = ep_findings_worst_of(f, i);
-	char			 where[80], lab[16] = "-";
+	char			 where[sizeof(o->file) + 64], lab[16] = "-";
 	size_t			 k;
 
-	if (!o->has_addr)
+	/* A file judged offline stands where the address would. */
+	if (o->kind == EP_OBS_CHAIN)
+		snprintf(where, sizeof(where), "chain file %s", o->file);
+	else if (o->kind == EP_OBS_PFX)
+		snprintf(where, sizeof(where), "PFX file %s (%s)", o->file,
+		    !o->has_key ? "no key" : o->key_matches ?
+		    "key present, matches" : "key present, does not match");
+	else if (o->kind == EP_OBS_CSR)
+		snprintf(where, sizeof(where), "request %s", o->file);
+	else if (!o->has_addr)
 		snprintf(where, sizeof(where), "(no address):%u", o->port);
 	else if (o->family == AF_INET6)
 		snprintf(where, sizeof(where), "[%s]:%u", o->addrstr, o->port);
@@ -161,8 +176,10 @@ print_endpoint(FILE *fp, const struct ep_report *r, struct labels *l, size_t i)
 	if (o->chain_len > 0)
 		label_name(label_of(l, o->chain[0]), lab, sizeof(lab));
 	fprintf(fp, "  %-22s", where);
-	if (o->status == EP_OBS_OK)
+	if (o->status == EP_OBS_OK && o->kind == EP_OBS_LIVE)
 		fprintf(fp, " %-7s certificate %-2s", o->tls_version, lab);
+	else if (o->status == EP_OBS_OK)
+		fprintf(fp, "  certificate %-2s", lab);
 	fprintf(fp, " %s\n", upper(worst));
 	for (k = 0; k < f->n; k++) {
 		const struct ep_finding	*x = &f->v[k];
@@ -185,7 +202,7 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 	const struct ep_role_rules	*role = &plan->profile->roles[tg->role];
 	const struct ep_observations	*o = r->obs;
 	const struct ep_port		*ports;
-	size_t				 i, p, nports;
+	size_t				 i, p, nports, nobs = 0;
 
 	fprintf(fp, "\n%s  %s  (%s", role->title, tg->name, tg->source);
 	if (!role->probed) {
@@ -211,11 +228,18 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 			continue;
 		l->shown[c] = 1;
 		label_name(label_of(l, c), lab, sizeof(lab));
-		print_cert(fp, ep_certs_get(o->certs, c), lab, r->at);
+		print_cert(fp, ep_certs_get(o->certs, c), lab, r->at,
+		    o->v[i].kind == EP_OBS_CSR);
 	}
 	for (i = 0; i < o->n; i++)
-		if (o->v[i].target == t)
+		if (o->v[i].target == t) {
 			print_endpoint(fp, r, l, i);
+			nobs++;
+		}
+	/* Only an offline run leaves a name unobserved. */
+	if (nobs == 0)
+		fprintf(fp, "  not judged on its own: the file is for another "
+		    "role\n");
 }
 
 enum ep_severity
@@ -230,7 +254,7 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 	const struct ep_plan	*plan = r->plan;
 	struct labels		 l;
 	enum ep_severity	 st = ep_report_status(r);
-	size_t			 role, t, i, ncrit = 0, nwarn = 0, nok = 0;
+	size_t			 role, t, i, ncrit = 0, nwarn = 0, nok = 0, ndep = 0;
 	int			 any_edge = 0, webcon = 0;
 	char			 now[32], at[32];
 
@@ -267,8 +291,8 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 		}
 	}
 	if (any_edge && !webcon)
-		fprintf(fp, "\n%s  not checked: give --webcon FQDN (web "
-		    "conferencing FQDNs are not published in DNS)\n",
+		fprintf(fp, "\n%s  not checked: not in DNS; give --webcon "
+		    "FQDN or -f FILE\n",
 		    plan->profile->roles[EP_ROLE_WEBCON].title);
 	for (i = 0; i < r->findings->n; i++) {
 		const struct ep_finding	*x = &r->findings->v[i];
@@ -276,6 +300,9 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 
 		if (x->obs != EP_FINDING_NO_OBS)
 			continue;
+		/* Apart from the last endpoint: these concern no endpoint. */
+		if (ndep++ == 0)
+			fprintf(fp, "\nDEPLOYMENT\n");
 		snprintf(text, sizeof(text), "%s %s: %s. To fix: %s.",
 		    upper(x->severity), ep_check_info(x->check)->id, x->message,
 		    ep_check_info(x->check)->advice);
@@ -294,9 +321,13 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 			break;
 		}
 	}
-	fprintf(fp, "\n%s: %zu critical, %zu warning, %zu ok - %zu endpoint%s "
-	    "in %.2f s\n", st == EP_SEV_OK ? "OK" : upper(st), ncrit, nwarn, nok,
-	    r->obs->n, r->obs->n == 1 ? "" : "s", r->obs->elapsed_ms / 1000.0);
+	fprintf(fp, "\n%s: %zu critical, %zu warning, %zu ok - %zu endpoint%s",
+	    st == EP_SEV_OK ? "OK" : upper(st), ncrit, nwarn, nok, r->obs->n,
+	    r->obs->n == 1 ? "" : "s");
+	if (ndep > 0)
+		fprintf(fp, ", %zu deployment finding%s", ndep,
+		    ndep == 1 ? "" : "s");
+	fprintf(fp, " in %.2f s\n", r->obs->elapsed_ms / 1000.0);
 	free(l.cert);
 	free(l.shown);
 	return ferror(fp) ? -1 : 0;

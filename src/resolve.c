@@ -1,15 +1,17 @@
 /*
- * A/AAAA lookups with c-ares 1.18, driven from the caller's poll loop
- * through ARES_OPT_SOCK_STATE_CB and ares_process_fd().
+ * A/AAAA and SRV lookups with c-ares 1.18, driven from the caller's poll
+ * loop through ARES_OPT_SOCK_STATE_CB and ares_process_fd().
  */
 
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
 #include <netinet/in.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <ares.h>
@@ -33,6 +35,12 @@ struct ep_resolver {
 struct lookup {
 	struct ep_resolver	*r;
 	ep_resolve_cb		*cb;
+	void			*arg;
+};
+
+struct srv_lookup {
+	struct ep_resolver	*r;
+	ep_srv_cb		*cb;
 	void			*arg;
 };
 
@@ -210,6 +218,8 @@ why(int status)
 		return "DNS server failure";
 	case ARES_EDESTRUCTION:
 		return "lookup cancelled";
+	case ARES_EBADRESP:
+		return "malformed DNS answer";
 	default:
 		return ares_strerror(status);
 	}
@@ -277,6 +287,108 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_resolve_cb *cb,
 	hints.ai_flags = ARES_AI_NOSORT;
 	r->pending++;
 	ares_getaddrinfo(r->ch, name, NULL, &hints, gai_done, lk);
+	return 0;
+}
+
+static int
+srv_cmp(const void *a, const void *b)
+{
+	const struct ep_srv	*x = a, *y = b;
+	int			 c;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if (x->weight != y->weight)
+		return x->weight > y->weight ? -1 : 1;
+	if ((c = strcasecmp(x->target, y->target)) != 0)
+		return c;
+	return (int)x->port - (int)y->port;
+}
+
+size_t
+ep_srv_order(struct ep_srv *v, size_t n)
+{
+	size_t	i, j, kept = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), srv_cmp);
+	/* A repeat at a worse priority is no second way in: keep the first. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < kept; j++)
+			if (v[j].port == v[i].port &&
+			    strcasecmp(v[j].target, v[i].target) == 0)
+				break;
+		if (j < kept)
+			continue;
+		if (kept != i)
+			v[kept] = v[i];
+		kept++;
+	}
+	return kept;
+}
+
+static void
+srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct srv_lookup	*lk = arg;
+	struct ep_srv		 v[EP_SRV_MAX];
+	struct ares_srv_reply	*reply = NULL, *rr;
+	const char		*error = NULL;
+	size_t			 n = 0, len, seen = 0;
+
+	(void)timeouts;
+	lk->r->pending--;
+	if (status == ARES_SUCCESS)
+		status = ares_parse_srv_reply(abuf, alen, &reply);
+	switch (status) {
+	case ARES_SUCCESS:
+		for (rr = reply; rr != NULL && seen < EP_SRV_MAX;
+		    rr = rr->next, seen++) {
+			len = strlen(rr->host);
+			/* The root, ".", says the service is not offered. */
+			if (len == 1 && rr->host[0] == '.')
+				len = 0;
+			else if (len > 0 && rr->host[len - 1] == '.')
+				len--;
+			if (len > EP_SRV_TARGET_MAX)
+				continue;
+			memset(&v[n], 0, sizeof(v[n]));
+			memcpy(v[n].target, rr->host, len);
+			v[n].port = rr->port;
+			v[n].priority = rr->priority;
+			v[n].weight = rr->weight;
+			n++;
+		}
+		if (n == 0)
+			error = "no SRV target is a usable host name";
+		break;
+	case ARES_ENOTFOUND:
+	case ARES_ENODATA:
+		break;	/* the record does not exist: no error */
+	default:
+		error = why(status);
+		break;
+	}
+	if (reply != NULL)
+		ares_free_data(reply);
+	lk->cb(lk->arg, v, ep_srv_order(v, n), error);
+	free(lk);
+}
+
+int
+ep_resolver_srv(struct ep_resolver *r, const char *name, ep_srv_cb *cb,
+    void *arg)
+{
+	struct srv_lookup	*lk;
+
+	if ((lk = calloc(1, sizeof(*lk))) == NULL)
+		return -1;
+	lk->r = r;
+	lk->cb = cb;
+	lk->arg = arg;
+	r->pending++;
+	ares_query(r->ch, name, ns_c_in, ns_t_srv, srv_done, lk);
 	return 0;
 }
 

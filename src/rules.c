@@ -11,15 +11,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+
 #include "ep_rules.h"
 #include "ep_time.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define DAY		86400
+#define WHICH_MAX	320	/* "intermediate <DN>", cut */
+
+/* Observation kinds as a mask, for the kinds a rule judges. */
+#define KIND(k)		(1u << (k))
+#define KINDS_LIVE	KIND(EP_OBS_LIVE)
+/*
+ * Certificates a CA issued: what the CA decides (trust, dates, EKU, CRL
+ * distribution point, signatures) is judged on these, never on a CSR's
+ * stand-in certificate.
+ */
+#define KINDS_ISSUED	(KIND(EP_OBS_LIVE) | KIND(EP_OBS_CHAIN) | \
+			    KIND(EP_OBS_PFX))
+/* What the applicant decides (names, subject, key) is judged on all. */
+#define KINDS_ALL	(KINDS_ISSUED | KIND(EP_OBS_CSR))
+#define KINDS_PFX	KIND(EP_OBS_PFX)
 
 /* What one endpoint rule sees. */
 struct endpoint {
 	const struct ep_rules_ctx	*ctx;
+	const struct ep_profile		*profile;
 	const struct ep_observations	*o;
 	size_t				 idx;		/* observation index */
 	const struct ep_obs		*obs;
@@ -32,7 +50,8 @@ struct endpoint {
 
 struct endpoint_rule {
 	const char	*name;		/* what it judges */
-	int		 needs_chain;	/* runs only after a handshake */
+	unsigned	 kinds;		/* KIND()s of the observations it judges */
+	int		 needs_chain;	/* runs only when there is a certificate */
 	int		(*run)(struct endpoint *);
 };
 
@@ -45,7 +64,7 @@ static int
 add_sev(struct endpoint *ep, enum ep_check check, const char *name,
     const char *msg, enum ep_severity min)
 {
-	enum ep_severity	 sev = ep->ctx->plan->profile->severity[check];
+	enum ep_severity	 sev = ep->profile->severity[check];
 	struct ep_finding	*f;
 
 	if (sev == EP_SEV_OK)
@@ -62,6 +81,46 @@ add(struct endpoint *ep, enum ep_check check, const char *name,
     const char *msg)
 {
 	return add_sev(ep, check, name, msg, EP_SEV_OK);
+}
+
+/* Returns 1 when the profile has check on. */
+static int
+reports(const struct endpoint *ep, enum ep_check check)
+{
+	return ep->profile->severity[check] != EP_SEV_OK;
+}
+
+/* Names chain[i] in a message: the leaf or an intermediate by its DN. */
+static void
+cert_label(const struct endpoint *ep, size_t i, char *out, size_t outlen)
+{
+	if (i == 0)
+		snprintf(out, outlen, "the certificate");
+	else
+		snprintf(out, outlen, "intermediate %.290s",
+		    ep->chain[i]->subject);
+}
+
+/*
+ * Returns 1 when the key of chain[i] is relied upon.  A self-signed
+ * certificate sent after the leaf is a root, trusted by its identity if
+ * at all; the leaf's key makes the handshake, whatever signed it.
+ */
+static int
+key_relied_upon(const struct endpoint *ep, size_t i)
+{
+	return i == 0 || !ep->chain[i]->self_signed;
+}
+
+/*
+ * Returns 1 when the signature on chain[i] is relied upon.  A
+ * self-signature never is: a root is trusted by its identity, and a
+ * self-signed leaf is not trusted at all (self-signed says so).
+ */
+static int
+signature_relied_upon(const struct endpoint *ep, size_t i)
+{
+	return !ep->chain[i]->self_signed;
 }
 
 static int
@@ -146,11 +205,34 @@ in_list(char *const *v, size_t n, const char *s)
 	return 0;
 }
 
+/* Appends cand to req (n names so far) unless it is there already. */
+static void
+push_name(char (*req)[EP_NAME_MAX + 1], size_t *n, const char *cand)
+{
+	size_t	i, len = strlen(cand);
+
+	if (len > EP_NAME_MAX)
+		return;		/* sip.<253-octet domain> cannot exist */
+	for (i = 0; i < *n; i++)
+		if (strcmp(req[i], cand) == 0)
+			return;
+	memcpy(req[(*n)++], cand, len + 1);
+}
+
+/* How many names required_names() may return for plan. */
+static size_t
+required_max(const struct ep_plan *plan)
+{
+	return 1 + plan->nsip_domains + plan->npublished + plan->ntargets;
+}
+
 /*
  * The names an endpoint must cover: its own, sip.<d> for every SIP domain
- * where the role serves client auto-configuration and federation, and
- * every published name on the external web services FQDN itself.  req
- * has room for 1 + nsip_domains + npublished names.
+ * where the role serves client auto-configuration and federation, every
+ * published name on the external web services FQDN itself, and, for a
+ * certificate judged before it is installed as the one external edge
+ * certificate, every web conferencing FQDN (live, each edge service is
+ * probed under its own name).  req has room for required_max() names.
  */
 static void
 required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
@@ -158,33 +240,23 @@ required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
 {
 	const struct ep_plan	*plan = ep->ctx->plan;
 	char			 buf[EP_NAME_MAX + 8];
-	size_t			 i, j, n = 0;
-	const char		*cand;
+	size_t			 i, n = 0;
 
-	for (i = 0; ; i++) {
-		if (i == 0)
-			cand = ep->target->name;
-		else if (ep->role->need_sip_domains && i - 1 < plan->nsip_domains) {
+	push_name(req, &n, ep->target->name);
+	if (ep->role->need_sip_domains)
+		for (i = 0; i < plan->nsip_domains; i++) {
 			snprintf(buf, sizeof(buf), "sip.%s",
-			    plan->sip_domains[i - 1]);
-			cand = buf;
-		} else if (ep->role->need_published &&
-		    !in_list(plan->published, plan->npublished, ep->target->name) &&
-		    i - 1 - (ep->role->need_sip_domains ? plan->nsip_domains : 0) <
-		    plan->npublished)
-			cand = plan->published[i - 1 -
-			    (ep->role->need_sip_domains ? plan->nsip_domains : 0)];
-		else
-			break;
-		if (strlen(cand) > EP_NAME_MAX)
-			continue;	/* sip.<253-octet domain> cannot exist */
-		for (j = 0; j < n; j++)
-			if (strcmp(req[j], cand) == 0)
-				break;
-		if (j < n)
-			continue;
-		memcpy(req[n++], cand, strlen(cand) + 1);
-	}
+			    plan->sip_domains[i]);
+			push_name(req, &n, buf);
+		}
+	if (ep->role->need_published &&
+	    !in_list(plan->published, plan->npublished, ep->target->name))
+		for (i = 0; i < plan->npublished; i++)
+			push_name(req, &n, plan->published[i]);
+	if (ep->role->need_webcon_offline && ep->obs->kind != EP_OBS_LIVE)
+		for (i = 0; i < plan->ntargets; i++)
+			if (plan->targets[i].role == EP_ROLE_WEBCON)
+				push_name(req, &n, plan->targets[i].name);
 	*nreq = n;
 }
 
@@ -198,8 +270,7 @@ rule_names(struct endpoint *ep)
 	char			 msg[EP_FINDING_MSG_MAX];
 	int			 ret = -1;
 
-	req = calloc(1 + ep->ctx->plan->nsip_domains + ep->ctx->plan->npublished,
-	    sizeof(*req));
+	req = calloc(required_max(ep->ctx->plan), sizeof(*req));
 	if (req == NULL)
 		return -1;
 	required_names(ep, req, &nreq);
@@ -237,6 +308,124 @@ out:
 	return ret;
 }
 
+/* Returns 1 when the bytes of a presented name hold a wildcard. */
+static int
+has_wildcard(const void *name, size_t len)
+{
+	return memchr(name, '*', len) != NULL;
+}
+
+/*
+ * Returns 1 when the leaf's subject CN is the name of a target of the
+ * endpoint's role other than a published name: one edge serving several
+ * SIP domains is found under each sip.<domain>, and its one certificate
+ * names one of them as subject.
+ */
+static int
+cn_is_role_fqdn(const struct endpoint *ep, const struct ep_cert *leaf)
+{
+	const struct ep_plan	*plan = ep->ctx->plan;
+	char			 cn[EP_NAME_MAX + 1];
+	size_t			 i;
+
+	/* A NUL inside the CN would cut the comparison short. */
+	if (leaf->cn_len == 0 || strlen(leaf->cn) != leaf->cn_len ||
+	    ep_name_normalize(leaf->cn, cn, sizeof(cn)) == -1)
+		return 0;
+	if (strcmp(cn, ep->target->name) == 0)
+		return 1;
+	for (i = 0; i < plan->ntargets; i++)
+		if (plan->targets[i].role == ep->target->role &&
+		    strcmp(cn, plan->targets[i].name) == 0 &&
+		    !in_list(plan->published, plan->npublished, cn))
+			return 1;
+	return 0;
+}
+
+/*
+ * The subject CN should be the endpoint's own FQDN where the role says
+ * so (OCS-era clients still look at it).  A published name is served
+ * under the external web services FQDN's certificate, so it is not
+ * expected in the subject.
+ */
+static int
+rule_subject_self(struct endpoint *ep)
+{
+	const struct ep_plan	*plan = ep->ctx->plan;
+	const struct ep_cert	*leaf = ep->chain[0];
+	char			 msg[EP_FINDING_MSG_MAX];
+
+	if (ep->role->subject != EP_SUBJECT_SELF ||
+	    in_list(plan->published, plan->npublished, ep->target->name) ||
+	    cn_is_role_fqdn(ep, leaf))
+		return 0;
+	/* A wildcard subject is named once, by the graver subject-wildcard. */
+	if (has_wildcard(leaf->cn, leaf->cn_len) &&
+	    !ep->role->subject_wildcard_ok &&
+	    reports(ep, EP_CHECK_SUBJECT_WILDCARD))
+		return 0;
+	if (leaf->cn_len == 0)
+		snprintf(msg, sizeof(msg), "the certificate's subject has no "
+		    "CN; it should be the endpoint's FQDN %s", ep->target->name);
+	else
+		snprintf(msg, sizeof(msg), "the subject CN is %.*s, not the "
+		    "endpoint's FQDN %s", (int)leaf->cn_len, leaf->cn,
+		    ep->target->name);
+	return add(ep, EP_CHECK_SUBJECT_NOT_ACCESS_FQDN, NULL, msg);
+}
+
+static int
+rule_subject_wildcard(struct endpoint *ep)
+{
+	const struct ep_cert	*leaf = ep->chain[0];
+	char			 msg[EP_FINDING_MSG_MAX];
+
+	if (ep->role->subject_wildcard_ok ||
+	    !has_wildcard(leaf->cn, leaf->cn_len))
+		return 0;
+	snprintf(msg, sizeof(msg), "the subject CN %.*s is a wildcard; the %s "
+	    "role needs an explicit name as subject", (int)leaf->cn_len,
+	    leaf->cn, ep->role->name);
+	return add(ep, EP_CHECK_SUBJECT_WILDCARD, NULL, msg);
+}
+
+/*
+ * UC devices take the first dNSName of the SAN list as the server's name:
+ * every explicit FQDN must come before the first wildcard.
+ */
+static int
+rule_san_order(struct endpoint *ep)
+{
+	const struct ep_cert	*leaf = ep->chain[0];
+	const struct ep_san	*wild = NULL;
+	char			 msg[EP_FINDING_MSG_MAX];
+	size_t			 i;
+
+	if (!ep->role->wildcard_order)
+		return 0;
+	for (i = 0; i < leaf->nsans; i++) {
+		const struct ep_san	*san = &leaf->sans[i];
+
+		if (san->is_ip)
+			continue;
+		if (has_wildcard(san->value, san->len)) {
+			if (wild == NULL)
+				wild = san;
+			continue;
+		}
+		if (wild == NULL)
+			continue;
+		snprintf(msg, sizeof(msg), "the wildcard SAN %.*s comes before "
+		    "the explicit name %.*s; UC devices take the first entry",
+		    (int)(wild->len < EP_NAME_MAX ? wild->len : EP_NAME_MAX),
+		    (const char *)wild->value,
+		    (int)(san->len < EP_NAME_MAX ? san->len : EP_NAME_MAX),
+		    (const char *)san->value);
+		return add(ep, EP_CHECK_SAN_WILDCARD_FIRST, NULL, msg);
+	}
+	return 0;
+}
+
 static int
 rule_trust(struct endpoint *ep)
 {
@@ -250,6 +439,13 @@ rule_trust(struct endpoint *ep)
 		return -1;
 	if (r.trusted && !r.incomplete)
 		return 0;
+	/* Trusted, but by the wrong kind of CA: say so rather than "untrusted". */
+	if (r.anchor_internal && !internal_ok) {
+		snprintf(msg, sizeof(msg), "the chain ends at an internal CA "
+		    "(%.300s); external clients and federation partners do not "
+		    "trust it", ep->chain[ep->n - 1]->issuer);
+		return add(ep, EP_CHECK_INTERNAL_CA_ON_EXTERNAL, NULL, msg);
+	}
 	if (r.self_signed) {
 		snprintf(msg, sizeof(msg), "the certificate is self-signed "
 		    "(%.300s): no client trusts it", ep->chain[0]->subject);
@@ -266,13 +462,8 @@ rule_trust(struct endpoint *ep)
 		if (r.trusted || !r.completed)
 			return 0;
 	}
-	if (r.anchor_internal && !internal_ok)
-		snprintf(msg, sizeof(msg), "the chain ends at an internal CA, "
-		    "which external clients and federation partners do not "
-		    "trust");
-	else
-		snprintf(msg, sizeof(msg), "the chain is not trusted: %.400s",
-		    r.reason);
+	snprintf(msg, sizeof(msg), "the chain is not trusted: %.400s",
+	    r.reason);
 	return add(ep, EP_CHECK_CHAIN_UNTRUSTED, NULL, msg);
 }
 
@@ -285,14 +476,10 @@ rule_validity(struct endpoint *ep)
 
 	for (i = 0; i < ep->n; i++) {
 		const struct ep_cert	*c = ep->chain[i];
-		char			 which[320];
+		char			 which[WHICH_MAX];
 		long long		 left = (long long)c->not_after - ctx->now;
 
-		if (i == 0)
-			snprintf(which, sizeof(which), "the certificate");
-		else
-			snprintf(which, sizeof(which), "intermediate %.290s",
-			    c->subject);
+		cert_label(ep, i, which, sizeof(which));
 
 		if (ctx->now < c->not_before) {
 			ep_time_iso(c->not_before, when, sizeof(when));
@@ -334,12 +521,282 @@ rule_eku(struct endpoint *ep)
 	    "Server Authentication");
 }
 
+/* The ports this observation stands for: one live, all of them offline. */
+static unsigned
+port_flags(const struct endpoint *ep)
+{
+	const struct ep_port	*ports;
+	unsigned		 flags = ep->obs->port_flags;
+	size_t			 i, n;
+
+	if (ep->obs->kind == EP_OBS_LIVE)
+		return flags;
+	n = ep_plan_ports(ep->ctx->plan, ep->obs->target, &ports);
+	for (i = 0; i < n; i++)
+		flags |= ports[i].flags;
+	return flags;
+}
+
+/*
+ * Federation is mutual TLS: on the federation port the edge is a TLS
+ * client of its partners too, with the same certificate.  Without an EKU
+ * extension every purpose is allowed, and eku-server-auth-missing asks
+ * for a reissue anyway.
+ */
+static int
+rule_eku_client(struct endpoint *ep)
+{
+	const struct ep_cert	*leaf = ep->chain[0];
+
+	if (!(port_flags(ep) & EP_PORT_FEDERATION) || !leaf->has_eku ||
+	    leaf->eku_client)
+		return 0;
+	return add(ep, EP_CHECK_EKU_CLIENT_AUTH_MISSING, NULL,
+	    "the certificate lacks Client Authentication in its extended key "
+	    "usage: federation is mutual TLS and the edge is also a TLS "
+	    "client. Public CAs are removing clientAuth from server "
+	    "certificates (Let's Encrypt's default profile since 2026-02-11; "
+	    "Chrome Root Program policy 1.8 requires serverAuth-only "
+	    "hierarchies by 2027-03-15), so a renewal can drop it silently");
+}
+
+static int
+is_rsa(const struct ep_cert *c)
+{
+	return c->key_algo == GNUTLS_PK_RSA || c->key_algo == GNUTLS_PK_RSA_PSS;
+}
+
+/* Returns the profile's least size for c's key type, 0 for no limit. */
+static unsigned
+min_key_bits(const struct ep_profile *p, const struct ep_cert *c)
+{
+	if (is_rsa(c))
+		return p->min_rsa_bits;
+	if (c->key_algo == GNUTLS_PK_ECDSA)
+		return p->min_ec_bits;
+	return 0;
+}
+
+static int
+is_weak_key(const struct ep_profile *p, const struct ep_cert *c)
+{
+	return c->key_bits < min_key_bits(p, c);
+}
+
+static int
+rule_weak_key(struct endpoint *ep)
+{
+	char	msg[EP_FINDING_MSG_MAX], which[WHICH_MAX], key[64];
+	size_t	i;
+
+	for (i = 0; i < ep->n; i++) {
+		const struct ep_cert	*c = ep->chain[i];
+
+		if (!key_relied_upon(ep, i) || !is_weak_key(ep->profile, c))
+			continue;
+		cert_label(ep, i, which, sizeof(which));
+		ep_cert_key_desc(c, key, sizeof(key));
+		/* Only RSA and EC keys have a least size: "an" fits both. */
+		snprintf(msg, sizeof(msg), "%s has an %s key, below the %u "
+		    "bits required", which, key, min_key_bits(ep->profile, c));
+		if (add(ep, EP_CHECK_WEAK_KEY, NULL, msg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The servers of a role support only some RSA sizes; CAs are not theirs. */
+static int
+rule_key_size(struct endpoint *ep)
+{
+	const struct ep_cert	*leaf = ep->chain[0];
+	char			 msg[EP_FINDING_MSG_MAX], sizes[128];
+	size_t			 i, len = 0;
+
+	if (ep->role->nrsa_sizes == 0 || !is_rsa(leaf))
+		return 0;
+	/* A key too weak to use is named once, by weak-key. */
+	if (is_weak_key(ep->profile, leaf) && reports(ep, EP_CHECK_WEAK_KEY))
+		return 0;
+	sizes[0] = '\0';
+	for (i = 0; i < ep->role->nrsa_sizes && i < EP_RSA_SIZES_MAX; i++) {
+		if (ep->role->rsa_sizes[i] == leaf->key_bits)
+			return 0;
+		if (len < sizeof(sizes))
+			len += (size_t)snprintf(sizes + len, sizeof(sizes) - len,
+			    "%s%u", i > 0 ? ", " : "", ep->role->rsa_sizes[i]);
+	}
+	snprintf(msg, sizeof(msg), "the certificate's RSA key has %u bits; "
+	    "the %s role supports %s bits only", leaf->key_bits,
+	    ep->role->name, sizes);
+	return add(ep, EP_CHECK_KEY_SIZE_UNSUPPORTED, NULL, msg);
+}
+
+/* An RSASSA-PSS key cannot make the PKCS#1 v1.5 signatures peers expect. */
+static int
+rule_pss_key(struct endpoint *ep)
+{
+	if (ep->profile->pss_ok || ep->chain[0]->key_algo != GNUTLS_PK_RSA_PSS)
+		return 0;
+	return add(ep, EP_CHECK_SIGNATURE_PSS_UNSUPPORTED, NULL,
+	    "the certificate's key is an RSA-PSS key, usable for RSASSA-PSS "
+	    "signatures only, which this profile's peers do not support");
+}
+
+static int
+is_weak_hash(const struct ep_profile *p, int sig)
+{
+	int	hash = (int)gnutls_sign_get_hash_algorithm(sig);
+	size_t	i;
+
+	for (i = 0; i < p->nweak_hashes && i < EP_HASHES_MAX; i++)
+		if (p->weak_hashes[i] == hash)
+			return 1;
+	return 0;
+}
+
+static const char *
+sign_name(int sig)
+{
+	const char	*name = gnutls_sign_get_name(sig);
+
+	return name != NULL ? name : "an unknown algorithm";
+}
+
+static int
+rule_weak_signature(struct endpoint *ep)
+{
+	char	msg[EP_FINDING_MSG_MAX], which[WHICH_MAX];
+	size_t	i;
+
+	for (i = 0; i < ep->n; i++) {
+		const struct ep_cert	*c = ep->chain[i];
+
+		if (!signature_relied_upon(ep, i) ||
+		    !is_weak_hash(ep->profile, c->sig_algo))
+			continue;
+		cert_label(ep, i, which, sizeof(which));
+		snprintf(msg, sizeof(msg), "%s is signed with %s, a broken hash",
+		    which, sign_name(c->sig_algo));
+		if (add(ep, EP_CHECK_WEAK_SIGNATURE, NULL, msg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rule_pss_signature(struct endpoint *ep)
+{
+	char	msg[EP_FINDING_MSG_MAX], which[WHICH_MAX];
+	size_t	i;
+
+	if (ep->profile->pss_ok)
+		return 0;
+	for (i = 0; i < ep->n; i++) {
+		const struct ep_cert	*c = ep->chain[i];
+
+		if (!signature_relied_upon(ep, i) ||
+		    gnutls_sign_get_pk_algorithm(c->sig_algo) != GNUTLS_PK_RSA_PSS)
+			continue;
+		cert_label(ep, i, which, sizeof(which));
+		snprintf(msg, sizeof(msg), "%s is signed with RSASSA-PSS (%s), "
+		    "which this profile's peers cannot verify", which,
+		    sign_name(c->sig_algo));
+		if (add(ep, EP_CHECK_SIGNATURE_PSS_UNSUPPORTED, NULL, msg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rule_crl_dp(struct endpoint *ep)
+{
+	if (ep->chain[0]->has_crl_dp)
+		return 0;
+	return add(ep, EP_CHECK_CRL_DP_MISSING, NULL, "the certificate has no "
+	    "CRL distribution point, so clients that check revocation cannot");
+}
+
+/*
+ * The probe offers every version its priority string allows, so the
+ * version agreed on is the best one the server accepts.
+ */
+static int
+rule_tls_version(struct endpoint *ep)
+{
+	const char	*got, *want;
+	char		 msg[EP_FINDING_MSG_MAX];
+	int		 min = ep->profile->min_tls;
+
+	if (min == 0 || ep->obs->tls_proto == 0 || ep->obs->tls_proto >= min)
+		return 0;
+	got = gnutls_protocol_get_name((gnutls_protocol_t)ep->obs->tls_proto);
+	want = gnutls_protocol_get_name((gnutls_protocol_t)min);
+	snprintf(msg, sizeof(msg), "the server negotiated %s, the best version "
+	    "it accepts of those offered; %s or later is needed",
+	    got != NULL ? got : "an old version",
+	    want != NULL ? want : "a newer one");
+	return add(ep, EP_CHECK_TLS_LEGACY_VERSION, NULL, msg);
+}
+
+/*
+ * A PFX is how the one key reaches every edge server of a pool (A/V
+ * authentication needs the same private key on each).
+ */
+static int
+rule_pfx_key(struct endpoint *ep)
+{
+	char	msg[EP_FINDING_MSG_MAX];
+
+	if (!ep->obs->has_key) {
+		snprintf(msg, sizeof(msg), "%.300s holds no private key: the "
+		    "certificate was exported without it (or it is not "
+		    "exportable), and the A/V authentication service needs it",
+		    ep->obs->file);
+		return add(ep, EP_CHECK_PFX_KEY_MISSING, NULL, msg);
+	}
+	if (ep->obs->key_matches)
+		return 0;
+	snprintf(msg, sizeof(msg), "the private key in %.300s is not the key "
+	    "of the certificate %.150s", ep->obs->file, ep->chain[0]->subject);
+	return add(ep, EP_CHECK_PFX_KEY_MISMATCH, NULL, msg);
+}
+
 static const struct endpoint_rule endpoint_rules[] = {
-	{ .name = "reachability", .needs_chain = 0, .run = rule_reach },
-	{ .name = "names", .needs_chain = 1, .run = rule_names },
-	{ .name = "trust", .needs_chain = 1, .run = rule_trust },
-	{ .name = "validity", .needs_chain = 1, .run = rule_validity },
-	{ .name = "eku", .needs_chain = 1, .run = rule_eku },
+	{ .name = "reachability", .kinds = KINDS_LIVE, .needs_chain = 0,
+	    .run = rule_reach },
+	{ .name = "names", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_names },
+	{ .name = "subject", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_subject_self },
+	{ .name = "subject wildcard", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_subject_wildcard },
+	{ .name = "SAN order", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_san_order },
+	{ .name = "trust", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_trust },
+	{ .name = "validity", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_validity },
+	{ .name = "server EKU", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_eku },
+	{ .name = "client EKU", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_eku_client },
+	{ .name = "key strength", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_weak_key },
+	{ .name = "key size", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_key_size },
+	{ .name = "PSS key", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = rule_pss_key },
+	{ .name = "signature hash", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_weak_signature },
+	{ .name = "PSS signature", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_pss_signature },
+	{ .name = "CRL distribution point", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = rule_crl_dp },
+	{ .name = "TLS version", .kinds = KINDS_LIVE, .needs_chain = 1,
+	    .run = rule_tls_version },
+	{ .name = "PFX key", .kinds = KINDS_PFX, .needs_chain = 1,
+	    .run = rule_pfx_key },
 };
 
 /* Index of the value occurring most often in v (first on a tie). */
@@ -389,7 +846,8 @@ rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 	for (i = first; i < last; i++) {
 		const struct ep_cert	*leaf = ep_obs_leaf(o, &o->v[i]);
 
-		if (leaf == NULL)
+		/* A file judged offline is no pool member. */
+		if (leaf == NULL || o->v[i].kind != EP_OBS_LIVE)
 			continue;
 		memcpy(keys[n], leaf->spki_sha256, 32);
 		idx[n++] = i;
@@ -401,6 +859,7 @@ rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 	kref = most_common((const unsigned char (*)[32])keys, n);
 	memset(&ep, 0, sizeof(ep));
 	ep.ctx = ctx;
+	ep.profile = ctx->plan->profile;
 	ep.o = o;
 	ep.out = out;
 	for (i = 0; i < n; i++) {
@@ -451,18 +910,24 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 
 		memset(&ep, 0, sizeof(ep));
 		ep.ctx = ctx;
+		ep.profile = ctx->plan->profile;
 		ep.o = o;
 		ep.idx = i;
 		ep.obs = &o->v[i];
 		ep.target = &ctx->plan->targets[ep.obs->target];
-		ep.role = &ctx->plan->profile->roles[ep.target->role];
+		ep.role = &ep.profile->roles[ep.target->role];
 		ep.out = out;
 		if (ep.obs->status == EP_OBS_OK)
-			for (ep.n = 0; ep.n < ep.obs->chain_len; ep.n++)
+			for (ep.n = 0; ep.n < ep.obs->chain_len &&
+			    ep.n < EP_CHAIN_MAX; ep.n++)
 				ep.chain[ep.n] = ep_certs_get(o->certs,
 				    ep.obs->chain[ep.n]);
+		/* A request's stand-in has no real issuer: only it is judged. */
+		if (ep.obs->kind == EP_OBS_CSR && ep.n > 1)
+			ep.n = 1;
 		for (r = 0; r < NELEM(endpoint_rules); r++) {
-			if (endpoint_rules[r].needs_chain && ep.n == 0)
+			if (!(endpoint_rules[r].kinds & KIND(ep.obs->kind)) ||
+			    (endpoint_rules[r].needs_chain && ep.n == 0))
 				continue;
 			if (endpoint_rules[r].run(&ep) == -1)
 				goto fail;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <gnutls/gnutls.h>
+
 #include "ep_check.h"
 #include "ep_finding.h"
 #include "ep_rules.h"
@@ -71,6 +73,44 @@ group_teardown(void **state)
 	return 0;
 }
 
+/*
+ * The role values of DESIGN.md's lync2013, set here so that the rules are
+ * tested against known values whatever the profile files hold.
+ */
+static void
+lync_values(struct ep_profile *p)
+{
+	static const enum ep_role	sized[] = { EP_ROLE_ACCESS, EP_ROLE_WEBCON,
+					    EP_ROLE_INTERNAL, EP_ROLE_REVERSE_PROXY };
+	static const unsigned		sizes[] = { 1024, 2048, 4096 };
+	size_t				i;
+
+	for (i = 0; i < EP_ROLE__MAX; i++) {
+		p->roles[i].subject = EP_SUBJECT_ANY;
+		p->roles[i].subject_wildcard_ok = 0;
+		p->roles[i].wildcard_order = 0;
+		p->roles[i].need_webcon_offline = 0;
+		p->roles[i].nrsa_sizes = 0;
+	}
+	p->roles[EP_ROLE_ACCESS].subject = EP_SUBJECT_SELF;
+	p->roles[EP_ROLE_ACCESS].need_webcon_offline = 1;
+	p->roles[EP_ROLE_INTERNAL].subject_wildcard_ok = 1;
+	p->roles[EP_ROLE_REVERSE_PROXY].wildcard_order = 1;
+	for (i = 0; i < NELEM(sized); i++) {
+		memcpy(p->roles[sized[i]].rsa_sizes, sizes, sizeof(sizes));
+		p->roles[sized[i]].nrsa_sizes = NELEM(sizes);
+	}
+	p->min_rsa_bits = 2048;
+	p->min_ec_bits = 256;
+	p->weak_hashes[0] = GNUTLS_DIG_SHA1;
+	p->weak_hashes[1] = GNUTLS_DIG_MD5;
+	p->nweak_hashes = 2;
+	p->pss_ok = 0;
+	p->min_tls = GNUTLS_TLS1_2;
+	for (i = 0; i < EP_CHECK__MAX; i++)
+		p->severity[i] = ep_check_info((enum ep_check)i)->severity;
+}
+
 /* A new world: lync2013, CA file ca (a fixture), internal-root.pem. */
 static struct world *
 world_new(const char *ca)
@@ -81,6 +121,7 @@ world_new(const char *ca)
 	assert_non_null(w = calloc(1, sizeof(*w)));
 	if (ep_profile_load("lync2013", &w->profile, err, sizeof(err)) != 0)
 		fail_msg("ep_profile_load: %s", err);
+	lync_values(w->profile);
 	assert_non_null(w->plan = ep_plan_new(w->profile));
 	if (ep_trust_new(&w->trust, fx_path(ca), fx_path("internal-root.pem"),
 	    err, sizeof(err)) != 0)
@@ -206,6 +247,35 @@ obs_ok(struct world *w, size_t t, const char *addr, unsigned port, ...)
 	obs.status = EP_OBS_OK;
 	snprintf(obs.tls_version, sizeof(obs.tls_version), "TLS1.3");
 	va_start(ap, port);
+	while ((file = va_arg(ap, const char *)) != NULL)
+		chain_add(w, &obs, file);
+	va_end(ap);
+	assert_true(obs.chain_len > 0);
+	i = ep_observations_add(&w->o, &obs);
+	assert_true(i != (size_t)-1);
+	return i;
+}
+
+/*
+ * Records an offline observation of kind (chain file, PFX, CSR) for
+ * target t: no address, no port, the certificates of the fixture files,
+ * NULL-terminated.  port_flags stays 0: the rules must find a federation
+ * port in the plan themselves.  Returns the observation's index.
+ */
+static size_t
+obs_file(struct world *w, size_t t, enum ep_obs_kind kind, ...)
+{
+	struct ep_obs	 obs;
+	const char	*file;
+	va_list		 ap;
+	size_t		 i;
+
+	memset(&obs, 0, sizeof(obs));
+	obs.kind = kind;
+	obs.target = t;
+	obs.status = EP_OBS_OK;
+	snprintf(obs.file, sizeof(obs.file), "test.file");
+	va_start(ap, kind);
 	while ((file = va_arg(ap, const char *)) != NULL)
 		chain_add(w, &obs, file);
 	va_end(ap);
@@ -362,7 +432,11 @@ test_access_missing_sip_name(void **state)
 	assert_non_null(strstr(w->f.v[0].message, "sip.fabrikam.example"));
 }
 
-/* A wildcard SAN on the access edge: wildcard-not-allowed per name. */
+/*
+ * A wildcard SAN on the access edge: wildcard-not-allowed per name.  Its
+ * wildcard subject CN is subject-wildcard, named once: not also
+ * subject-not-access-fqdn.
+ */
 static void
 test_access_wildcard_not_allowed(void **state)
 {
@@ -375,10 +449,14 @@ test_access_wildcard_not_allowed(void **state)
 	run(w);
 	EXPECT(w,
 	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "access." C),
-	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "sip." C));
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "sip." C),
+	    W(SUBJECT_WILDCARD, CRITICAL, 0, ""));
 }
 
-/* The same wildcard certificate on the reverse proxy covers everything. */
+/*
+ * The same wildcard certificate on the reverse proxy covers every name;
+ * only its wildcard subject CN is wrong there.
+ */
 static void
 test_reverse_proxy_wildcard_ok(void **state)
 {
@@ -392,7 +470,7 @@ test_reverse_proxy_wildcard_ok(void **state)
 	t = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
 	obs_ok(w, t, "192.0.2.20", 443, "wildcard.pem", "public-int.pem", NULL);
 	run(w);
-	EXPECT_NONE(w);
+	EXPECT(w, W(SUBJECT_WILDCARD, CRITICAL, 0, ""));
 }
 
 /* Webcon name only in the subject CN (SAN differs): name-only-in-subject. */
@@ -422,7 +500,10 @@ test_internal_cn_only_ok(void **state)
 	EXPECT_NONE(w);
 }
 
-/* The same certificate on webcon: internal anchor untrusted, CN only. */
+/*
+ * The same certificate on webcon: internal-ca-on-external instead of
+ * chain-untrusted, and the name only in the CN.
+ */
 static void
 test_internal_cert_on_webcon(void **state)
 {
@@ -433,10 +514,10 @@ test_internal_cert_on_webcon(void **state)
 	obs_ok(w, t, "192.0.2.11", 443, "internal-cn.pem", NULL);
 	run(w);
 	EXPECT(w,
-	    W(CHAIN_UNTRUSTED, CRITICAL, 0, ""),
+	    W(INTERNAL_CA_ON_EXTERNAL, CRITICAL, 0, ""),
 	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 0, "edge01.corp." C));
-	assert_non_null(strstr(finding_of(w, EP_CHECK_CHAIN_UNTRUSTED)->message,
-	    "internal CA"));
+	assert_non_null(strstr(finding_of(w,
+	    EP_CHECK_INTERNAL_CA_ON_EXTERNAL)->message, "internal CA"));
 }
 
 /* The reverse proxy's own FQDN must cover every published name. */
@@ -887,14 +968,19 @@ test_eku_client_only(void **state)
 	world_free(w);
 }
 
-/* No EKU extension at all: eku-server-auth-missing. */
+/*
+ * No EKU extension at all: eku-server-auth-missing.  (The fixture has no
+ * CRL distribution point either.)
+ */
 static void
 test_eku_none(void **state)
 {
 	struct world	*w = validity_world("eku-none.pem", FX_NOW, 30, 7);
 
 	(void)state;
-	EXPECT(w, W(EKU_SERVER_AUTH_MISSING, CRITICAL, 0, ""));
+	EXPECT(w,
+	    W(EKU_SERVER_AUTH_MISSING, CRITICAL, 0, ""),
+	    W(CRL_DP_MISSING, WARNING, 0, ""));
 	world_free(w);
 }
 
@@ -985,7 +1071,8 @@ test_reverse_proxy_no_pool_rule(void **state)
 	obs_ok(w, t, "192.0.2.20", 443, "rp.pem", "public-int.pem", NULL);
 	obs_ok(w, t, "192.0.2.21", 443, "wildcard.pem", "public-int.pem", NULL);
 	run(w);
-	EXPECT_NONE(w);
+	/* Only the wildcard CN, no pool finding. */
+	EXPECT(w, W(SUBJECT_WILDCARD, CRITICAL, 1, ""));
 }
 
 /* A failed pool member is not compared; the rest agree. */
@@ -1036,6 +1123,643 @@ test_failed_observations(void **state)
 	    "test failure"));
 }
 
+/* ---- subject ------------------------------------------------------------- */
+
+/* The access edge's subject CN is another name: subject-not-access-fqdn. */
+static void
+test_subject_not_access_fqdn(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, g;
+
+	sip_domain(w, C);
+	w->profile->roles[EP_ROLE_ACCESS].pool = EP_POOL_NONE;
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	/* The same certificate where the role does not judge the subject. */
+	g = target(w, EP_ROLE_GENERIC, "access." C);
+	obs_ok(w, a, "192.0.2.10", 443, "cn-other.pem", "public-int.pem", NULL);
+	obs_ok(w, g, "192.0.2.10", 443, "cn-other.pem", "public-int.pem", NULL);
+	/* The right CN, in another case: no finding. */
+	obs_ok(w, a, "192.0.2.11", 443, "access-chain.pem", NULL);
+	run(w);
+	EXPECT(w, W(SUBJECT_NOT_ACCESS_FQDN, WARNING, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "other." C));
+	assert_non_null(strstr(w->f.v[0].message, "access." C));
+}
+
+/*
+ * One edge found under two names (sip.<d> of two SIP domains): a CN
+ * naming either access target is the access FQDN; another name is not.
+ */
+static void
+test_subject_any_access_target(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, s;
+
+	sip_domain(w, C);
+	w->profile->roles[EP_ROLE_ACCESS].pool = EP_POOL_NONE;
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	s = target(w, EP_ROLE_ACCESS, "sip." C);
+	obs_ok(w, a, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_ok(w, s, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_ok(w, s, "192.0.2.11", 443, "cn-other.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(SUBJECT_NOT_ACCESS_FQDN, WARNING, 2, ""));
+}
+
+/*
+ * A wildcard CN is subject-wildcard alone; with that check off, it is
+ * still not the access FQDN.
+ */
+static void
+test_subject_wildcard_named_once(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	w->profile->severity[EP_CHECK_SUBJECT_WILDCARD] = EP_SEV_OK;
+	w->profile->severity[EP_CHECK_WILDCARD_NOT_ALLOWED] = EP_SEV_OK;
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "wildcard.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(SUBJECT_NOT_ACCESS_FQDN, WARNING, 0, ""));
+}
+
+/* A wildcard CN: critical on webcon, allowed on the edge internal. */
+static void
+test_subject_wildcard_by_role(void **state)
+{
+	struct world	*w = *state;
+	size_t		 wc, in;
+
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	in = target(w, EP_ROLE_INTERNAL, "edge." C);
+	obs_ok(w, wc, "192.0.2.11", 443, "wildcard.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, in, "10.0.0.5", 5061, "wildcard.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "webcon." C),
+	    W(SUBJECT_WILDCARD, CRITICAL, 0, ""));
+	assert_non_null(strstr(finding_of(w, EP_CHECK_SUBJECT_WILDCARD)->message,
+	    "*." C));
+}
+
+/*
+ * Where the role wants its own FQDN as subject, a published name served
+ * with the external web services FQDN's certificate is not judged.
+ */
+static void
+test_subject_self_skips_published(void **state)
+{
+	struct world	*w = *state;
+	size_t		 ext, meet;
+
+	w->profile->roles[EP_ROLE_REVERSE_PROXY].subject = EP_SUBJECT_SELF;
+	published(w, "meet." C);
+	published(w, "dialin." C);
+	meet = target(w, EP_ROLE_REVERSE_PROXY, "meet." C);
+	ext = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_ok(w, meet, "192.0.2.20", 443, "rp.pem", "public-int.pem", NULL);
+	obs_ok(w, ext, "192.0.2.20", 443, "rp.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* A wildcard SAN before the explicit FQDN: san-wildcard-first. */
+static void
+test_san_wildcard_first(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t, g;
+
+	published(w, "meet." C);	/* target 0 */
+	t = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	g = target(w, EP_ROLE_GENERIC, "ext." C);
+	obs_ok(w, t, "192.0.2.20", 443, "rp-wild-first.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, t, "192.0.2.21", 443, "rp-wild-last.pem", "public-int.pem",
+	    NULL);
+	/* Only wildcards: nothing explicit is hidden (CN aside). */
+	obs_ok(w, t, "192.0.2.22", 443, "wildcard.pem", "public-int.pem",
+	    NULL);
+	/* ext, *, meet: meet comes after the wildcard. */
+	obs_ok(w, t, "192.0.2.23", 443, "rp-wild-middle.pem",
+	    "public-int.pem", NULL);
+	/* A role without the rule. */
+	obs_ok(w, g, "192.0.2.20", 443, "rp-wild-first.pem", "public-int.pem",
+	    NULL);
+	run(w);
+	EXPECT(w,
+	    W(SAN_WILDCARD_FIRST, WARNING, 0, ""),
+	    W(SUBJECT_WILDCARD, CRITICAL, 2, ""),
+	    W(SAN_WILDCARD_FIRST, WARNING, 3, ""));
+	assert_non_null(strstr(w->f.v[0].message, "*." C));
+	assert_non_null(strstr(w->f.v[0].message, "ext." C));
+	assert_non_null(strstr(w->f.v[2].message, "meet." C));
+}
+
+/* ---- clientAuth ---------------------------------------------------------- */
+
+/* serverAuth only: eku-client-auth-missing on the federation port alone. */
+static void
+test_eku_client_auth_federation_port(void **state)
+{
+	struct world		*w = *state;
+	const struct ep_finding	*f;
+	size_t			 t, i;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-server-only.pem",
+	    "public-int.pem", NULL);
+	i = obs_ok(w, t, "192.0.2.10", 5061, "access-server-only.pem",
+	    "public-int.pem", NULL);
+	w->o.v[i].port_flags = EP_PORT_FEDERATION;
+	/* clientAuth present on another federation port: fine. */
+	i = obs_ok(w, t, "192.0.2.11", 5061, "access-chain.pem", NULL);
+	w->o.v[i].port_flags = EP_PORT_FEDERATION;
+	run(w);
+	/* The key and certificate differ on .11: pool findings for it. */
+	EXPECT(w,
+	    W(EKU_CLIENT_AUTH_MISSING, WARNING, 1, ""),
+	    W(POOL_CERT_MISMATCH, WARNING, 2, ""));
+	f = finding_of(w, EP_CHECK_EKU_CLIENT_AUTH_MISSING);
+	assert_non_null(strstr(f->message, "mutual TLS"));
+	assert_non_null(strstr(f->message, "2026-02-11"));
+	assert_non_null(strstr(f->message, "2027-03-15"));
+}
+
+/*
+ * No EKU extension allows every purpose: eku-server-auth-missing asks
+ * for a reissue, but clientAuth is not missing.
+ */
+static void
+test_eku_client_auth_no_eku(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t, i;
+
+	t = target(w, EP_ROLE_ACCESS, "webcon." C);
+	i = obs_ok(w, t, "192.0.2.10", 5061, "eku-none.pem", "public-int.pem",
+	    NULL);
+	w->o.v[i].port_flags = EP_PORT_FEDERATION;
+	w->profile->severity[EP_CHECK_CRL_DP_MISSING] = EP_SEV_OK;
+	run(w);
+	EXPECT(w, W(EKU_SERVER_AUTH_MISSING, CRITICAL, 0, ""));
+}
+
+/* Offline, the role's ports say whether the certificate federates. */
+static void
+test_eku_client_auth_offline(void **state)
+{
+	struct world	*w = *state;
+	const uint16_t	 https_only[] = { 443 };
+	char		 err[256] = "";
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_file(w, t, EP_OBS_CHAIN, "access-server-only.pem",
+	    "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(EKU_CLIENT_AUTH_MISSING, WARNING, 0, ""));
+
+	/* --port access=443: the first default port, not the federation one. */
+	if (ep_plan_set_ports(w->plan, EP_ROLE_ACCESS, https_only, 1, err,
+	    sizeof(err)) != 0)
+		fail_msg("ep_plan_set_ports: %s", err);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+/* RSA 1024 leaf: weak-key (1024 is a size Lync supports, so nothing more). */
+static void
+test_weak_key_rsa1024(void **state)
+{
+	struct world	*w = validity_world("key1024.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(WEAK_KEY, CRITICAL, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "RSA 1024"));
+	world_free(w);
+}
+
+/* An RSA 1024 intermediate signed with SHA-1: both, naming it. */
+static void
+test_weak_intermediate(void **state)
+{
+	struct world	*w = validity_world("weak-int-chain.pem", FX_NOW, 30, 7);
+	size_t		 i;
+
+	(void)state;
+	EXPECT(w,
+	    W(WEAK_KEY, CRITICAL, 0, ""),
+	    W(WEAK_SIGNATURE, CRITICAL, 0, ""));
+	for (i = 0; i < w->f.n; i++)
+		assert_non_null(strstr(w->f.v[i].message,
+		    "Fixture Weak Issuing CA"));
+	world_free(w);
+}
+
+/*
+ * The key of a root sent along is not relied upon; a leaf's always is,
+ * self-signed or not.  (A profile asking for 3072 bits makes the 2048-bit
+ * fixtures weak.)
+ */
+static void
+test_weak_key_root_ignored(void **state)
+{
+	struct world	*w = world_new("sha1-root.pem");
+	size_t		 t;
+
+	(void)state;
+	w->profile->min_rsa_bits = 3072;
+	w->profile->nweak_hashes = 0;
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "sha1-root-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.12", 443, "self-signed.pem", NULL);
+	w->profile->roles[EP_ROLE_WEBCON].pool = EP_POOL_NONE;
+	run(w);
+	EXPECT(w,
+	    W(WEAK_KEY, CRITICAL, 0, ""),
+	    W(WEAK_KEY, CRITICAL, 1, ""),
+	    W(SELF_SIGNED, CRITICAL, 1, ""));
+	assert_non_null(strstr(w->f.v[0].message, "the certificate"));
+	world_free(w);
+}
+
+/* EC keys: P-224 is weak, P-256 is not. */
+static void
+test_weak_key_ec(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, b;
+
+	w->profile->roles[EP_ROLE_WEBCON].pool = EP_POOL_NONE;
+	a = target(w, EP_ROLE_WEBCON, "webcon." C);
+	b = target(w, EP_ROLE_GENERIC, "webcon." C);
+	obs_ok(w, a, "192.0.2.11", 443, "ec224.pem", "public-int.pem", NULL);
+	obs_ok(w, b, "192.0.2.11", 443, "ec256.pem", "public-int.pem", NULL);
+	obs_ok(w, a, "192.0.2.12", 443, "ec256.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(WEAK_KEY, CRITICAL, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "EC 224"));
+}
+
+/*
+ * Lync supports RSA 1024, 2048 and 4096: a 3072 leaf is flagged, a 4096
+ * leaf is not, and a 3072 intermediate is not (CA keys are not the
+ * servers' business).
+ */
+static void
+test_key_size_unsupported(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "key3072.pem", "public-int.pem", NULL);
+	obs_ok(w, t, "192.0.2.12", 443, "key4096.pem", "public-int.pem", NULL);
+	obs_ok(w, t, "192.0.2.13", 443, "int3072-chain.pem", NULL);
+	run(w);
+	/* Three keys in one pool: the 2048 one is the odd one out twice. */
+	w->profile->roles[EP_ROLE_WEBCON].pool = EP_POOL_NONE;
+	run(w);
+	EXPECT(w, W(KEY_SIZE_UNSUPPORTED, WARNING, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "3072"));
+	assert_non_null(strstr(w->f.v[0].message, "1024, 2048, 4096"));
+}
+
+/* A key too weak is named once, by weak-key, unless that check is off. */
+static void
+test_key_size_named_once(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	w->profile->roles[EP_ROLE_WEBCON].rsa_sizes[0] = 4096;
+	w->profile->roles[EP_ROLE_WEBCON].nrsa_sizes = 1;
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "key1024.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(WEAK_KEY, CRITICAL, 0, ""));
+	w->profile->severity[EP_CHECK_WEAK_KEY] = EP_SEV_OK;
+	run(w);
+	EXPECT(w, W(KEY_SIZE_UNSUPPORTED, WARNING, 0, ""));
+}
+
+/* ---- signatures ---------------------------------------------------------- */
+
+/* A SHA-1 signed leaf: weak-signature. */
+static void
+test_weak_signature_leaf(void **state)
+{
+	struct world	*w = validity_world("sha1-signed.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(WEAK_SIGNATURE, CRITICAL, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "the certificate"));
+	assert_non_null(strstr(w->f.v[0].message, "SHA1"));
+	world_free(w);
+}
+
+/* A root's own SHA-1 signature, the root sent along: no finding. */
+static void
+test_weak_signature_root_ignored(void **state)
+{
+	struct world	*w = world_new("sha1-root.pem");
+	size_t		 t;
+
+	(void)state;
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "sha1-root-chain.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+	/* Unless a profile calls SHA-256 weak: then the leaf's counts. */
+	w->profile->weak_hashes[0] = GNUTLS_DIG_SHA256;
+	run(w);
+	EXPECT(w, W(WEAK_SIGNATURE, CRITICAL, 0, ""));
+	world_free(w);
+}
+
+/* An RSASSA-PSS signature, an RSA-PSS key: each flagged unless pss_ok. */
+static void
+test_signature_pss(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.11", 443, "pss-signed.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, t, "192.0.2.12", 443, "pss-key.pem", "public-int.pem", NULL);
+	w->profile->roles[EP_ROLE_WEBCON].pool = EP_POOL_NONE;
+	run(w);
+	EXPECT(w,
+	    W(SIGNATURE_PSS_UNSUPPORTED, CRITICAL, 0, ""),
+	    W(SIGNATURE_PSS_UNSUPPORTED, CRITICAL, 1, ""));
+	assert_non_null(strstr(w->f.v[0].message, "signed with RSASSA-PSS"));
+	assert_non_null(strstr(w->f.v[1].message, "RSA-PSS key"));
+	w->profile->pss_ok = 1;
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* ---- CRL distribution point ---------------------------------------------- */
+
+static void
+test_crl_dp_missing(void **state)
+{
+	struct world	*w = validity_world("no-crl-dp.pem", FX_NOW, 30, 7);
+
+	(void)state;
+	EXPECT(w, W(CRL_DP_MISSING, WARNING, 0, ""));
+	world_free(w);
+}
+
+/* ---- TLS version --------------------------------------------------------- */
+
+/* Below the profile's least version: a warning, or what the profile says. */
+static void
+test_tls_legacy_version(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t, i;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	i = obs_ok(w, t, "192.0.2.11", 443, "soon10.pem", "public-int.pem",
+	    NULL);
+	w->o.v[i].tls_proto = GNUTLS_TLS1_0;
+	w->now = FX_FROM;	/* soon10.pem is fine then */
+	i = obs_ok(w, t, "192.0.2.12", 443, "soon10.pem", "public-int.pem",
+	    NULL);
+	w->o.v[i].tls_proto = GNUTLS_TLS1_2;
+	/* No version recorded: nothing to judge. */
+	obs_ok(w, t, "192.0.2.13", 443, "soon10.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(TLS_LEGACY_VERSION, WARNING, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "TLS1.0"));
+	assert_non_null(strstr(w->f.v[0].message, "TLS1.2"));
+	w->profile->severity[EP_CHECK_TLS_LEGACY_VERSION] = EP_SEV_CRITICAL;
+	run(w);
+	EXPECT(w, W(TLS_LEGACY_VERSION, CRITICAL, 0, ""));
+	w->profile->min_tls = 0;
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* ---- offline kinds ------------------------------------------------------- */
+
+/* A PFX without its key, with another key, with its own; live: no rule. */
+static void
+test_pfx_key(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t, i;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	i = obs_file(w, t, EP_OBS_PFX, "no-crl-dp.pem", "public-int.pem", NULL);
+	w->o.v[i].has_key = 0;
+	/* Offline observations sort alike: told apart by their findings. */
+	w->o.v[i].port = 1;
+	i = obs_file(w, t, EP_OBS_PFX, "no-crl-dp.pem", "public-int.pem", NULL);
+	w->o.v[i].has_key = 1;
+	w->o.v[i].port = 2;
+	i = obs_file(w, t, EP_OBS_PFX, "no-crl-dp.pem", "public-int.pem", NULL);
+	w->o.v[i].has_key = 1;
+	w->o.v[i].key_matches = 1;
+	w->o.v[i].port = 3;
+	obs_ok(w, t, "192.0.2.11", 443, "no-crl-dp.pem", "public-int.pem", NULL);
+	w->profile->severity[EP_CHECK_CRL_DP_MISSING] = EP_SEV_OK;
+	run(w);
+	EXPECT(w,
+	    W(PFX_KEY_MISSING, CRITICAL, 0, ""),
+	    W(PFX_KEY_MISMATCH, CRITICAL, 1, ""));
+	assert_non_null(strstr(w->f.v[0].message, "test.file"));
+}
+
+/*
+ * A certificate request: its stand-in certificate is judged for what the
+ * applicant decides (names, subject, key), never for what the CA will
+ * (trust, dates, EKU, CRL distribution point, signature).
+ */
+static void
+test_csr_judges_applicant_only(void **state)
+{
+	struct world	*w = *state;
+	size_t		 wc, a, i;
+
+	sip_domain(w, C);
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	/* Expired, no intermediate, no EKU, no CRL DP, SHA-1, PSS signed. */
+	obs_file(w, wc, EP_OBS_CSR, "expired.pem", NULL);
+	obs_file(w, wc, EP_OBS_CSR, "eku-none.pem", NULL);
+	obs_file(w, wc, EP_OBS_CSR, "sha1-signed.pem", NULL);
+	obs_file(w, wc, EP_OBS_CSR, "pss-signed.pem", NULL);
+	obs_file(w, wc, EP_OBS_CSR, "self-signed.pem", NULL);
+	/* Only the stand-in counts, not what follows it. */
+	obs_file(w, wc, EP_OBS_CSR, "ec256.pem", "weak-int.pem", NULL);
+	/* Live-only rules do not apply either. */
+	i = obs_file(w, wc, EP_OBS_CSR, "soon10.pem", NULL);
+	w->o.v[i].tls_proto = GNUTLS_TLS1_0;
+	run(w);
+	EXPECT_NONE(w);
+
+	/* What the applicant chose is judged. */
+	ep_observations_clear(&w->o);
+	assert_int_equal(ep_observations_init(&w->o), 0);
+	obs_file(w, wc, EP_OBS_CSR, "key3072.pem", NULL);
+	obs_file(w, wc, EP_OBS_CSR, "pss-key.pem", NULL);
+	obs_file(w, wc, EP_OBS_CSR, "ec224.pem", NULL);
+	obs_file(w, a, EP_OBS_CSR, "wildcard.pem", NULL);
+	run(w);
+	/*
+	 * Sorted: access (target 0) first, then webcon in the order given.
+	 * An access request is the one external edge certificate: the
+	 * wildcard does not do for the webcon FQDN either.
+	 */
+	EXPECT(w,
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "access." C),
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "sip." C),
+	    W(WILDCARD_NOT_ALLOWED, CRITICAL, 0, "webcon." C),
+	    W(SUBJECT_WILDCARD, CRITICAL, 0, ""),
+	    W(KEY_SIZE_UNSUPPORTED, WARNING, 1, ""),
+	    W(SIGNATURE_PSS_UNSUPPORTED, CRITICAL, 2, ""),
+	    W(WEAK_KEY, CRITICAL, 3, ""));
+}
+
+/*
+ * A chain file for the access edge is the one external edge certificate:
+ * it must name the web conferencing FQDNs too.  Live, each service is
+ * probed under its own name.
+ */
+static void
+test_offline_access_needs_webcon(void **state)
+{
+	struct world	*w = *state;
+	size_t		 a, wc;
+
+	sip_domain(w, C);
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	assert_true(wc > a);
+	obs_file(w, a, EP_OBS_CHAIN, "access-chain.pem", NULL);
+	obs_file(w, a, EP_OBS_PFX, "edge-all.pem", "public-int.pem", NULL);
+	obs_ok(w, a, "192.0.2.10", 443, "access-chain.pem", NULL);
+	obs_ok(w, wc, "192.0.2.11", 443, "edge-all.pem", "public-int.pem",
+	    NULL);
+	w->o.v[1].has_key = w->o.v[1].key_matches = 1;
+	run(w);
+	/* Offline observations have no address: they sort first. */
+	EXPECT(w, W(NAME_NOT_IN_SAN, CRITICAL, 0, "webcon." C));
+	assert_int_equal(w->o.v[0].kind, EP_OBS_CHAIN);
+}
+
+/* Files judged offline are no pool members, whatever their keys. */
+static void
+test_offline_not_a_pool(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	obs_file(w, t, EP_OBS_CHAIN, "access-chain.pem", NULL);
+	obs_file(w, t, EP_OBS_CHAIN, "access-key2.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT_NONE(w);
+}
+
+/* ---- profiles ------------------------------------------------------------ */
+
+/*
+ * Every check the profile turns off (severity ok) is silent, and the
+ * others still speak.
+ */
+static void
+test_checks_off(void **state)
+{
+	static const enum ep_check	off[] = {
+		EP_CHECK_SUBJECT_NOT_ACCESS_FQDN, EP_CHECK_SUBJECT_WILDCARD,
+		EP_CHECK_SAN_WILDCARD_FIRST, EP_CHECK_INTERNAL_CA_ON_EXTERNAL,
+		EP_CHECK_EKU_CLIENT_AUTH_MISSING, EP_CHECK_WEAK_KEY,
+		EP_CHECK_WEAK_SIGNATURE, EP_CHECK_KEY_SIZE_UNSUPPORTED,
+		EP_CHECK_SIGNATURE_PSS_UNSUPPORTED, EP_CHECK_CRL_DP_MISSING,
+		EP_CHECK_TLS_LEGACY_VERSION, EP_CHECK_PFX_KEY_MISSING,
+		EP_CHECK_PFX_KEY_MISMATCH,
+	};
+	static const char		*bad[] = {
+		"cn-other.pem", "key1024.pem", "key3072.pem", "ec224.pem",
+		"sha1-signed.pem", "pss-signed.pem", "pss-key.pem",
+		"no-crl-dp.pem", "access-server-only.pem",
+	};
+	struct world	*w = *state;
+	char		 addr[32];
+	size_t		 a, rp, wc, i, k;
+
+	for (i = 0; i < NELEM(off); i++)
+		w->profile->severity[off[i]] = EP_SEV_OK;
+	sip_domain(w, C);
+	a = target(w, EP_ROLE_ACCESS, "access." C);
+	rp = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	wc = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
+	w->profile->roles[EP_ROLE_ACCESS].pool = EP_POOL_NONE;
+	for (i = 0; i < NELEM(bad); i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%zu", 100 + i);
+		k = obs_ok(w, a, addr, 5061, bad[i], "public-int.pem", NULL);
+		w->o.v[k].port_flags = EP_PORT_FEDERATION;
+		w->o.v[k].tls_proto = GNUTLS_TLS1_0;
+	}
+	obs_ok(w, rp, "192.0.2.20", 443, "rp-wild-first.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, rp, "192.0.2.21", 443, "wildcard.pem", "public-int.pem", NULL);
+	obs_ok(w, wc, "192.0.2.11", 443, "internal-cn.pem", NULL);
+	obs_file(w, a, EP_OBS_PFX, "access-chain.pem", NULL);
+	run(w);
+	/*
+	 * What remains: the names the test certificates lack (their SANs
+	 * name webcon.C, not access.C) and the CN-only internal name.
+	 */
+	for (i = 0; i < w->f.n; i++) {
+		enum ep_check	c = w->f.v[i].check;
+
+		if (c != EP_CHECK_NAME_NOT_IN_SAN &&
+		    c != EP_CHECK_NAME_ONLY_IN_SUBJECT) {
+			dump(&w->f);
+			fail_msg("%s reported though off", ep_check_info(c)->id);
+		}
+	}
+	assert_non_null(finding_of(w, EP_CHECK_NAME_ONLY_IN_SUBJECT));
+}
+
+/*
+ * A generic role (no subject policy, any RSA size, any SAN order) judges
+ * only what every role does: key strength, signatures, CRL DP.
+ */
+static void
+test_generic_role_rules(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	t = target(w, EP_ROLE_GENERIC, "webcon." C);
+	obs_ok(w, t, "192.0.2.1", 443, "key3072.pem", "public-int.pem", NULL);
+	obs_ok(w, t, "192.0.2.2", 443, "key1024.pem", "public-int.pem", NULL);
+	obs_ok(w, t, "192.0.2.3", 443, "sha1-signed.pem", "public-int.pem",
+	    NULL);
+	obs_ok(w, t, "192.0.2.4", 443, "no-crl-dp.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(WEAK_KEY, CRITICAL, 1, ""),
+	    W(WEAK_SIGNATURE, CRITICAL, 2, ""),
+	    W(CRL_DP_MISSING, WARNING, 3, ""));
+}
+
 /* ---- check table and findings -------------------------------------------- */
 
 /* Every check has a unique, non-empty, lowercase-hyphen id and advice. */
@@ -1082,6 +1806,8 @@ test_check_by_id(void **state)
 		{ "expires-soon", EP_CHECK_EXPIRES_SOON },
 		{ "pool-key-mismatch", EP_CHECK_POOL_KEY_MISMATCH },
 		{ "tls-legacy-version", EP_CHECK_TLS_LEGACY_VERSION },
+		{ "pfx-key-missing", EP_CHECK_PFX_KEY_MISSING },
+		{ "pfx-key-mismatch", EP_CHECK_PFX_KEY_MISMATCH },
 	};
 	enum ep_check	out;
 	size_t		i;
@@ -1201,6 +1927,32 @@ main(void)
 		WT(test_reverse_proxy_no_pool_rule),
 		WT(test_pool_ignores_failed_member),
 		WT(test_failed_observations),
+		WT(test_subject_not_access_fqdn),
+		WT(test_subject_any_access_target),
+		WT(test_subject_wildcard_named_once),
+		WT(test_subject_wildcard_by_role),
+		WT(test_subject_self_skips_published),
+		WT(test_san_wildcard_first),
+		WT(test_eku_client_auth_federation_port),
+		WT(test_eku_client_auth_no_eku),
+		WT(test_eku_client_auth_offline),
+		cmocka_unit_test(test_weak_key_rsa1024),
+		cmocka_unit_test(test_weak_intermediate),
+		cmocka_unit_test(test_weak_key_root_ignored),
+		WT(test_weak_key_ec),
+		WT(test_key_size_unsupported),
+		WT(test_key_size_named_once),
+		cmocka_unit_test(test_weak_signature_leaf),
+		cmocka_unit_test(test_weak_signature_root_ignored),
+		WT(test_signature_pss),
+		cmocka_unit_test(test_crl_dp_missing),
+		WT(test_tls_legacy_version),
+		WT(test_pfx_key),
+		WT(test_csr_judges_applicant_only),
+		WT(test_offline_access_needs_webcon),
+		WT(test_offline_not_a_pool),
+		WT(test_checks_off),
+		WT(test_generic_role_rules),
 		cmocka_unit_test(test_check_table_ids),
 		cmocka_unit_test(test_check_by_id),
 		cmocka_unit_test(test_severity_names_and_exit_codes),
