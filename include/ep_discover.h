@@ -24,7 +24,7 @@
  * in DNS: discovery never finds one.
  */
 
-#define EP_DISCOVER_NAMES_MAX	256	/* names discovered in one run */
+#define EP_DISCOVER_NAMES_MAX	4096	/* names discovered in one run */
 
 struct ep_discover_opts {
 	const char	*dns_servers;	/* NULL: the system's; see ep_resolver_new */

@@ -6,6 +6,7 @@
 #include "ep_check.h"
 
 #define EP_FINDING_NO_OBS	((size_t)-1)	/* deployment-level finding */
+#define EP_FINDING_NO_GROUP	((size_t)-1)	/* concerns no one argument */
 #define EP_FINDING_NAME_MAX	256		/* a DNS name and its NUL */
 #define EP_FINDING_MSG_MAX	512		/* longer messages are cut */
 
@@ -14,6 +15,9 @@ struct ep_finding {
 	enum ep_check		 check;			/* which check */
 	enum ep_severity	 severity;		/* as judged this time */
 	size_t			 obs;			/* observation index or EP_FINDING_NO_OBS */
+	size_t			 group;			/* deployment-level: the plan group
+						   (argument) it concerns, or
+						   EP_FINDING_NO_GROUP */
 	char			 name[EP_FINDING_NAME_MAX];	/* the name concerned, or "" */
 	char			 message[EP_FINDING_MSG_MAX];	/* one human sentence or two */
 };

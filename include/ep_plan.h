@@ -17,6 +17,7 @@
 #define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
 #define EP_SOURCE_MAX		1024	/* how a target was found, as text */
 #define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
+#define EP_GROUP_NONE		((size_t)-1)	/* a target named by flags or files */
 
 /* One name to probe in one role. */
 struct ep_target {
@@ -28,6 +29,9 @@ struct ep_target {
 	size_t		 nports;	/* ...or 0: the role's ports */
 	struct ep_addr	*members;	/* explicit pool members: no DNS lookup */
 	size_t		 nmembers;
+	size_t		 group;		/* index into plan->groups, or EP_GROUP_NONE */
+	size_t		*in_groups;	/* every group that found it */
+	size_t		 nin_groups;
 };
 
 struct ep_plan {
@@ -35,9 +39,14 @@ struct ep_plan {
 	struct ep_target	*targets;	/* in the order given */
 	size_t			 ntargets;
 	char			**sip_domains;	/* lowercase, no trailing dot */
+	size_t			*sip_groups;	/* each domain's group: EP_GROUP_NONE
+						   when flags or files named it */
 	size_t			 nsip_domains;
 	char			**published;	/* names the reverse proxy publishes */
 	size_t			 npublished;
+	char			**groups;	/* the arguments targets came from */
+	size_t			 ngroups;
+	size_t			 cur_group;	/* new targets' group */
 	struct ep_port		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
 	size_t			 nports[EP_ROLE__MAX];
 };
@@ -89,11 +98,29 @@ size_t ep_plan_ports(const struct ep_plan *plan, size_t t,
     const struct ep_port **ports);
 
 /*
- * Adds a SIP domain (normalized, deduplicated).  Returns 0, or -1 with a
- * reason in err.
+ * Starts the group called name (an argument: a SIP domain, a host):
+ * targets added from now on that are new to the plan belong to it, so
+ * that each argument's results can be reported on their own.  A target
+ * found again keeps its first group.  Returns 0, or -1 with a reason.
+ */
+int ep_plan_begin_group(struct ep_plan *plan, const char *name, char *err,
+    size_t errlen);
+
+/*
+ * Adds a SIP domain (normalized, deduplicated) in the current group (see
+ * ep_plan_begin_group).  Returns 0, or -1 with a reason in err.
  */
 int ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain,
     char *err, size_t errlen);
+
+/*
+ * Returns 1 when SIP domain d concerns target t: the domain was named by
+ * flags or files (it concerns every target), or it was discovered by an
+ * argument that also found t.  One command line may hold unrelated
+ * deployments; each access edge answers only for its own SIP domains.
+ */
+int ep_plan_sip_domain_concerns(const struct ep_plan *plan, size_t d,
+    size_t t);
 
 /*
  * Adds a name the reverse proxy publishes (meet, dialin, lyncdiscover...):

@@ -49,6 +49,11 @@ enum ep_subject_policy {
 	EP_SUBJECT_SELF,		/* the CN should be the endpoint's FQDN */
 };
 
+enum ep_arguments {
+	EP_ARGS_SIP_DOMAINS,		/* arguments are SIP domains to discover */
+	EP_ARGS_HOSTS,			/* arguments are HOST[:PORT] to probe as is */
+};
+
 enum ep_pool_policy {
 	EP_POOL_NONE,			/* members may differ */
 	EP_POOL_SAME_KEY,		/* one private key across the pool */
@@ -90,6 +95,7 @@ struct ep_profile {
 	size_t			 nweak_hashes;
 	int			 pss_ok;	/* RSASSA-PSS signatures are supported */
 	int			 min_tls;	/* gnutls_protocol_t; below: tls-legacy-version */
+	enum ep_arguments	 arguments;	/* what the command line's arguments are */
 };
 
 /*

@@ -227,6 +227,7 @@ finding(struct disco *dc, enum ep_check check, enum ep_severity min,
 		return -1;
 	}
 	f->severity = sev > min ? sev : min;
+	f->group = dc->plan->cur_group;
 	return 0;
 }
 
@@ -480,7 +481,8 @@ ep_discover(struct ep_plan *plan, const char *const *names, size_t n,
 	    start(&dc) == -1 || run(&dc) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (plan_name(&dc, &dc.cands[i * CANDIDATES]) == -1)
+		if (ep_plan_begin_group(plan, names[i], err, errlen) == -1 ||
+		    plan_name(&dc, &dc.cands[i * CANDIDATES]) == -1)
 			goto out;
 	ret = 0;
 out:

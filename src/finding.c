@@ -32,6 +32,7 @@ ep_findings_add(struct ep_findings *f, enum ep_check check, size_t obs,
 	x->check = check;
 	x->severity = ep_check_info(check)->severity;
 	x->obs = obs;
+	x->group = EP_FINDING_NO_GROUP;
 	if (name != NULL)
 		snprintf(x->name, sizeof(x->name), "%s", name);
 	va_start(ap, fmt);

@@ -54,6 +54,7 @@ struct options {
 	int			 has_offline;
 	const char		*role;		/* --role for offline input */
 	const char		*pfx_password_file;
+	const char		*targets_file;	/* --targets-file, "-" for stdin */
 	int			 json;
 	int			 verbose;
 	int			 family;
@@ -88,6 +89,7 @@ enum {
 	OPT_CSR,
 	OPT_ROLE,
 	OPT_NAME,
+	OPT_TARGETS_FILE,
 };
 
 static const struct option longopts[] = {
@@ -116,6 +118,7 @@ static const struct option longopts[] = {
 	{ "csr",		required_argument,	NULL, OPT_CSR },
 	{ "role",		required_argument,	NULL, OPT_ROLE },
 	{ "name",		required_argument,	NULL, OPT_NAME },
+	{ "targets-file",	required_argument,	NULL, OPT_TARGETS_FILE },
 	{ "jobs",		required_argument,	NULL, 'j' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -128,6 +131,7 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: edgeprobe [options] [SIP-DOMAIN | NAME-IN-A-SIP-DOMAIN ...]\n"
+"       edgeprobe --profile generic [options] HOST[:PORT] ...\n"
 "       edgeprobe [options] -f DEPLOYMENT-FILE ...\n"
 "       edgeprobe [options] --access FQDN | --webcon FQDN | --internal FQDN |\n"
 "                 --reverse-proxy FQDN ...\n"
@@ -153,6 +157,7 @@ usage(FILE *fp)
 "  --port ROLE=PORT[,PORT]  ports of a role instead of its defaults\n"
 "  --name NAME            a plain TLS server name or IP address (role generic)\n"
 "  -f, --file FILE        a deployment file (edgeprobe.conf(5)); flags override\n"
+"  --targets-file FILE    more arguments, one a line ('-': standard input)\n"
 "\n"
 "Before go-live, without network (one of):\n"
 "  --chain FILE           judge a chain file (PEM or DER, leaf first)\n"
@@ -442,6 +447,9 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_ROLE:
 			opt->role = optarg;
 			break;
+		case OPT_TARGETS_FILE:
+			opt->targets_file = optarg;
+			break;
 		case '4':
 			opt->family = AF_INET;
 			break;
@@ -473,6 +481,128 @@ parse_args(int argc, char *argv[], struct options *opt)
 	}
 }
 
+#define EP_TARGET_LINE_MAX	1024	/* bytes of one --targets-file line */
+
+/* The targets of the command line and of --targets-file, in order. */
+struct targets {
+	char	**v;
+	char	**src;		/* "argument" or "FILE:LINE" */
+	size_t	  n;
+};
+
+static void
+push_target(struct targets *t, const char *name, const char *src)
+{
+	if (t->n >= EP_PLAN_NAMES_MAX)
+		fatal_usage("more than %d targets", EP_PLAN_NAMES_MAX);
+	if ((t->v = reallocarray(t->v, t->n + 1, sizeof(*t->v))) == NULL ||
+	    (t->src = reallocarray(t->src, t->n + 1, sizeof(*t->src))) == NULL ||
+	    (t->v[t->n] = strdup(name)) == NULL ||
+	    (t->src[t->n] = strdup(src)) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	t->n++;
+}
+
+/*
+ * Reads one target a line; blank lines and lines starting with '#' are
+ * skipped, blanks around a target ignored.
+ */
+static void
+read_targets(const char *path, struct targets *t)
+{
+	char	 line[EP_TARGET_LINE_MAX + 2], src[600], msg[700], *p, *e;
+	FILE	*fp;
+	size_t	 lineno = 0;
+
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (fp == NULL) {
+		snprintf(msg, sizeof(msg), "%.300s: %s", path, strerror(errno));
+		fatal(EXIT_USAGE, msg);
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			snprintf(msg, sizeof(msg), "%.300s:%zu: line longer than "
+			    "%d bytes", path, lineno, EP_TARGET_LINE_MAX);
+			fatal(EXIT_USAGE, msg);
+		}
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		e = p + strcspn(p, "\r\n");
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		*e = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		snprintf(src, sizeof(src), "%.300s:%zu", fp == stdin ?
+		    "standard input" : path, lineno);
+		push_target(t, p, src);
+	}
+	if (ferror(fp)) {
+		snprintf(msg, sizeof(msg), "%.300s: read error", path);
+		fatal(EXIT_USAGE, msg);
+	}
+	if (fp != stdin)
+		fclose(fp);
+}
+
+/*
+ * Adds "HOST", "HOST:PORT", "ADDR", "ADDR:PORT", "[ADDR6]:PORT" or a bare
+ * IPv6 address as a generic target, in its own group.
+ */
+static void
+add_host(struct ep_plan *plan, const char *arg, const char *src)
+{
+	char		 host[EP_NAME_MAX + 1], err[1024];
+	const char	*colon, *portstr = NULL, *whole = arg;
+	struct ep_port	 port = { 0, 0 };
+	size_t		 len;
+	int		 r;
+
+	if (arg[0] == '[') {
+		if ((colon = strchr(arg, ']')) == NULL ||
+		    (colon[1] != '\0' && colon[1] != ':'))
+			fatal_usage("%s '%.200s': expected [ADDRESS]:PORT", src, arg);
+		len = (size_t)(colon - arg - 1);
+		if (colon[1] == ':')
+			portstr = colon + 2;
+		arg++;
+	} else if ((colon = strchr(arg, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		len = (size_t)(colon - arg);
+		portstr = colon + 1;
+	} else
+		len = strlen(arg);	/* a name, or an IPv6 address */
+	if (len == 0 || len >= sizeof(host))
+		fatal_usage("%s '%.200s': not a host", src, arg);
+	memcpy(host, arg, len);
+	host[len] = '\0';
+	if (portstr != NULL)
+		port.port = (uint16_t)number(src, portstr, 1, 65535);
+	if (ep_plan_begin_group(plan, whole, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	r = port.port != 0 ?
+	    ep_plan_add_target_port(plan, EP_ROLE_GENERIC, host, &port, src,
+	    err, sizeof(err)) :
+	    ep_plan_add_target(plan, EP_ROLE_GENERIC, host, src, err,
+	    sizeof(err));
+	if (r == -1)
+		fatal_usage("%s", err);
+}
+
+static void
+free_targets(struct targets *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i]);
+		free(t->src[i]);
+	}
+	free(t->v);
+	free(t->src);
+}
+
 /* Picks the role an offline input is judged in. */
 static enum ep_role
 offline_role(const struct options *opt, const struct ep_plan *plan)
@@ -499,6 +629,7 @@ main(int argc, char *argv[])
 {
 	struct options		 opt;
 	struct ep_config	*cfg[EP_CONFIG_FILES_MAX] = { NULL };
+	struct targets		 tg = { NULL, NULL, 0 };
 	struct ep_plan		*plan;
 	struct ep_profile	*profile = NULL;
 	struct ep_trust		*trust = NULL;
@@ -552,9 +683,19 @@ main(int argc, char *argv[])
 	if (opt.pfx_password_file != NULL && (!opt.has_offline ||
 	    opt.offline.input != EP_OFFLINE_PFX))
 		fatal_usage("%s", "--pfx-password-file goes with --pfx");
-	if (opt.has_offline && optind < argc)
-		fatal_usage("%s", "an offline check takes no domain to discover");
-	if (!opt.has_offline && plan->ntargets == 0 && optind == argc)
+	for (i = (size_t)optind; i < (size_t)argc; i++)
+		push_target(&tg, argv[i], "argument");
+	if (opt.targets_file != NULL)
+		read_targets(opt.targets_file, &tg);
+	if (opt.has_offline && tg.n > 0)
+		fatal_usage("%s", "an offline check takes no target to probe");
+	if (profile->arguments == EP_ARGS_HOSTS) {
+		for (i = 0; i < tg.n; i++)
+			add_host(plan, tg.v[i], tg.src[i]);
+		free_targets(&tg);
+		memset(&tg, 0, sizeof(tg));
+	}
+	if (!opt.has_offline && plan->ntargets == 0 && tg.n == 0)
 		fatal_usage("%s", "nothing to check: give a SIP domain, -f FILE, "
 		    "--access, --webcon, --internal or --reverse-proxy");
 	if (ep_trust_new(&trust, opt.ca_file, opt.internal_ca, err,
@@ -577,7 +718,7 @@ main(int argc, char *argv[])
 		    &opt.offline, &obs, err, sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
 	} else {
-		if (optind < argc) {
+		if (tg.n > 0) {
 			struct ep_discover_opts	do_;
 
 			memset(&do_, 0, sizeof(do_));
@@ -585,8 +726,8 @@ main(int argc, char *argv[])
 			do_.family = opt.family;
 			do_.timeout_ms = opt.timeout_ms < 2000 ?
 			    opt.timeout_ms : 2000;
-			if (ep_discover(plan, (const char *const *)argv + optind,
-			    (size_t)(argc - optind), &do_, &findings, err,
+			if (ep_discover(plan, (const char *const *)tg.v, tg.n,
+			    &do_, &findings, err,
 			    sizeof(err)) == -1)
 				fatal(EXIT_USAGE, err);
 		}
@@ -639,5 +780,6 @@ main(int argc, char *argv[])
 	for (i = 0; i < opt.nfiles; i++)
 		ep_config_free(cfg[i]);
 	free(opt.deferred);
+	free_targets(&tg);
 	return ep_severity_exit_code(st);
 }

@@ -20,6 +20,7 @@ ep_plan_new(const struct ep_profile *p)
 	if ((plan = calloc(1, sizeof(*plan))) == NULL)
 		return NULL;
 	plan->profile = p;
+	plan->cur_group = EP_GROUP_NONE;
 	for (r = 0; r < EP_ROLE__MAX; r++) {
 		memcpy(plan->ports[r], p->roles[r].ports, sizeof(plan->ports[r]));
 		plan->nports[r] = p->roles[r].nports;
@@ -48,10 +49,13 @@ ep_plan_free(struct ep_plan *plan)
 		free(plan->targets[i].name);
 		free(plan->targets[i].source);
 		free(plan->targets[i].members);
+		free(plan->targets[i].in_groups);
 	}
 	free(plan->targets);
 	free_names(plan->sip_domains, plan->nsip_domains);
+	free(plan->sip_groups);
 	free_names(plan->published, plan->npublished);
+	free_names(plan->groups, plan->ngroups);
 	free(plan);
 }
 
@@ -98,6 +102,27 @@ nomem:
 	return -1;
 }
 
+/* Records that the current group found t too. */
+static int
+join_group(struct ep_plan *plan, struct ep_target *t, char *err, size_t errlen)
+{
+	size_t	*ng, i;
+
+	if (plan->cur_group == EP_GROUP_NONE)
+		return 0;
+	for (i = 0; i < t->nin_groups; i++)
+		if (t->in_groups[i] == plan->cur_group)
+			return 0;
+	if ((ng = reallocarray(t->in_groups, t->nin_groups + 1,
+	    sizeof(*ng))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	t->in_groups = ng;
+	ng[t->nin_groups++] = plan->cur_group;
+	return 0;
+}
+
 /* Finds name in role, or adds it; sets *index. */
 static int
 find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
@@ -126,7 +151,7 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 		if (plan->targets[i].role == role &&
 		    strcmp(plan->targets[i].name, norm) == 0) {
 			*index = i;
-			return 0;
+			return join_group(plan, &plan->targets[i], err, errlen);
 		}
 	}
 	if (plan->ntargets >= EP_PLAN_NAMES_MAX) {
@@ -140,6 +165,7 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 	t = &nt[plan->ntargets];
 	memset(t, 0, sizeof(*t));
 	t->role = role;
+	t->group = plan->cur_group;
 	t->name = strdup(norm);
 	t->source = strdup(source);
 	if (t->name == NULL || t->source == NULL) {
@@ -148,7 +174,7 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 		goto nomem;
 	}
 	*index = plan->ntargets++;
-	return 0;
+	return join_group(plan, t, err, errlen);
 nomem:
 	snprintf(err, errlen, "%s", strerror(ENOMEM));
 	return -1;
@@ -277,16 +303,69 @@ ep_plan_ports(const struct ep_plan *plan, size_t t, const struct ep_port **ports
 }
 
 int
+ep_plan_begin_group(struct ep_plan *plan, const char *name, char *err,
+    size_t errlen)
+{
+	char	**ng;
+
+	if (plan->ngroups >= EP_PLAN_NAMES_MAX) {
+		snprintf(err, errlen, "more than %d targets", EP_PLAN_NAMES_MAX);
+		return -1;
+	}
+	if ((ng = reallocarray(plan->groups, plan->ngroups + 1,
+	    sizeof(*ng))) == NULL)
+		goto nomem;
+	plan->groups = ng;
+	if ((ng[plan->ngroups] = strdup(name)) == NULL)
+		goto nomem;
+	plan->cur_group = plan->ngroups++;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s", strerror(ENOMEM));
+	return -1;
+}
+
+int
 ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain, char *err,
     size_t errlen)
 {
 	char	norm[EP_NAME_MAX + 1];
+	size_t	i, *ng;
 
 	if (normalize("--sip-domain", domain, norm, sizeof(norm), err,
 	    errlen) == -1)
 		return -1;
+	for (i = 0; i < plan->nsip_domains; i++) {
+		if (strcmp(plan->sip_domains[i], norm) == 0) {
+			/* Named by flags or files: it concerns everyone. */
+			if (plan->cur_group == EP_GROUP_NONE)
+				plan->sip_groups[i] = EP_GROUP_NONE;
+			return 0;
+		}
+	}
+	if ((ng = reallocarray(plan->sip_groups, plan->nsip_domains + 1,
+	    sizeof(*ng))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	plan->sip_groups = ng;
+	ng[plan->nsip_domains] = plan->cur_group;
 	return add_unique(&plan->sip_domains, &plan->nsip_domains, norm, err,
 	    errlen);
+}
+
+int
+ep_plan_sip_domain_concerns(const struct ep_plan *plan, size_t d, size_t t)
+{
+	const struct ep_target	*tg = &plan->targets[t];
+	size_t			 i;
+
+	if (plan->sip_groups[d] == EP_GROUP_NONE)
+		return 1;
+	for (i = 0; i < tg->nin_groups; i++)
+		if (tg->in_groups[i] == plan->sip_groups[d])
+			return 1;
+	return 0;
 }
 
 int

@@ -74,6 +74,7 @@ enum key_id {
 	K_WEAK_HASHES,
 	K_PSS,
 	K_MIN_TLS,
+	K_ARGUMENTS,
 	K_TITLE,
 	K_PROBED,
 	K_PORTS,
@@ -110,6 +111,7 @@ static const struct key keys[] = {
 	[K_WEAK_HASHES] = { "weak-hashes", 0, NEED_ALWAYS },
 	[K_PSS] = { "pss", 0, NEED_ALWAYS },
 	[K_MIN_TLS] = { "min-tls", 0, NEED_ALWAYS },
+	[K_ARGUMENTS] = { "arguments", 0, NEED_ALWAYS },
 	[K_TITLE] = { "title", 1, NEED_ALWAYS },
 	[K_PROBED] = { "probed", 1, NEED_ALWAYS },
 	[K_PORTS] = { "ports", 1, NEED_PROBED },
@@ -157,6 +159,11 @@ static const struct word subjects[] = {
 static const struct word pools[] = {
 	{ "none", EP_POOL_NONE },
 	{ "same-key", EP_POOL_SAME_KEY },
+};
+
+static const struct word arguments[] = {
+	{ "sip-domains", EP_ARGS_SIP_DOMAINS },
+	{ "hosts", EP_ARGS_HOSTS },
 };
 
 static const struct word tls_versions[] = {
@@ -507,6 +514,12 @@ set_profile_key(struct parse *ps, enum key_id k, const char *value)
 		    &v) == -1)
 			return -1;
 		p->min_tls = v;
+		return 0;
+	case K_ARGUMENTS:
+		if (word_value(ps, value, arguments, NELEM(arguments),
+		    &v) == -1)
+			return -1;
+		p->arguments = (enum ep_arguments)v;
 		return 0;
 	default:
 		break;

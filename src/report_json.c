@@ -208,6 +208,8 @@ endpoint_json(const struct ep_report *r, size_t i)
 		bad |= put(j, "key_matches", json_boolean(o->key_matches));
 	}
 	bad |= put(j, "source", json_string(t->source));
+	bad |= put(j, "target", t->group == EP_GROUP_NONE ? json_null() :
+	    json_string(r->plan->groups[t->group]));
 	bad |= put(j, "status", json_string(ep_severity_name(
 	    ep_findings_worst_of(r->findings, i))));
 	bad |= put(j, "probe", json_string(obs_status(o->status)));
@@ -300,6 +302,60 @@ plan_json(const struct ep_plan *plan)
 	return j;
 }
 
+/* One summary per argument (SIP domain or host), each judged alone. */
+static json_t *
+targets_json(const struct ep_report *r)
+{
+	json_t	*a = json_array();
+	size_t	 g, i;
+
+	for (g = 0; a != NULL && g < r->plan->ngroups; g++) {
+		size_t			 count[EP_SEV_UNKNOWN + 1] = { 0 }, n = 0;
+		enum ep_severity	 worst = EP_SEV_OK;
+		json_t			*o = json_object();
+		int			 bad = o == NULL;
+
+		for (i = 0; i < r->obs->n; i++) {
+			enum ep_severity	w;
+
+			if (r->plan->targets[r->obs->v[i].target].group != g)
+				continue;
+			w = ep_findings_worst_of(r->findings, i);
+			count[w]++;
+			n++;
+			if (w > worst)
+				worst = w;
+		}
+		for (i = 0; i < r->findings->n; i++)
+			if (r->findings->v[i].obs == EP_FINDING_NO_OBS &&
+			    r->findings->v[i].group == g &&
+			    r->findings->v[i].severity > worst)
+				worst = r->findings->v[i].severity;
+		if (o != NULL) {
+			bad |= put(o, "name", jstr(r->plan->groups[g],
+			    strlen(r->plan->groups[g])));
+			bad |= put(o, "status", json_string(ep_severity_name(worst)));
+			bad |= put(o, "endpoints", json_integer((json_int_t)n));
+			bad |= put(o, "ok", json_integer((json_int_t)count[EP_SEV_OK]));
+			bad |= put(o, "warning",
+			    json_integer((json_int_t)count[EP_SEV_WARNING]));
+			bad |= put(o, "critical",
+			    json_integer((json_int_t)count[EP_SEV_CRITICAL]));
+		}
+		if (bad) {
+			json_decref(o);
+			json_decref(a);
+			return NULL;
+		}
+		/* Appending takes o over, even when it fails. */
+		if (put(a, NULL, o) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 int
 ep_report_json(FILE *fp, const struct ep_report *r)
 {
@@ -337,6 +393,7 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 		bad |= put(sum, "elapsed_ms", json_integer(r->obs->elapsed_ms));
 	}
 	bad |= put(doc, "summary", sum);
+	bad |= put(doc, "targets", targets_json(r));
 	if (bad || json_dumpf(doc, fp, JSON_INDENT(2)) == -1)
 		goto out;
 	fputc('\n', fp);

@@ -242,6 +242,64 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 		    "role\n");
 }
 
+#define GROUP_ALL	((size_t)-2)	/* every target, grouped or not */
+
+/* Endpoint counts of one group. */
+struct counts {
+	size_t			crit, warn, ok;
+	enum ep_severity	worst;
+};
+
+static void
+count_group(const struct ep_report *r, size_t g, struct counts *c)
+{
+	size_t	i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < r->obs->n; i++) {
+		enum ep_severity	w;
+
+		if (r->plan->targets[r->obs->v[i].target].group != g)
+			continue;
+		w = ep_findings_worst_of(r->findings, i);
+		if (w > c->worst)
+			c->worst = w;
+		if (w == EP_SEV_OK)
+			c->ok++;
+		else if (w == EP_SEV_WARNING)
+			c->warn++;
+		else
+			c->crit++;
+	}
+	for (i = 0; i < r->findings->n; i++)
+		if (r->findings->v[i].obs == EP_FINDING_NO_OBS &&
+		    r->findings->v[i].group == g &&
+		    r->findings->v[i].severity > c->worst)
+			c->worst = r->findings->v[i].severity;
+}
+
+/* Prints the targets of group g (or all), role by role. */
+static void
+print_group(FILE *fp, const struct ep_report *r, struct labels *l, size_t g,
+    int *any_edge, int *webcon)
+{
+	const struct ep_plan	*plan = r->plan;
+	size_t			 role, t;
+
+	for (role = 0; role < EP_ROLE__MAX; role++) {
+		for (t = 0; t < plan->ntargets; t++) {
+			if (plan->targets[t].role != role ||
+			    (g != GROUP_ALL && plan->targets[t].group != g))
+				continue;
+			if (role == EP_ROLE_ACCESS)
+				*any_edge = 1;
+			if (role == EP_ROLE_WEBCON)
+				*webcon = 1;
+			print_target(fp, r, l, t);
+		}
+	}
+}
+
 enum ep_severity
 ep_report_status(const struct ep_report *r)
 {
@@ -254,7 +312,7 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 	const struct ep_plan	*plan = r->plan;
 	struct labels		 l;
 	enum ep_severity	 st = ep_report_status(r);
-	size_t			 role, t, i, ncrit = 0, nwarn = 0, nok = 0, ndep = 0;
+	size_t			 t, g, i, ncrit = 0, nwarn = 0, nok = 0, ndep = 0;
 	int			 any_edge = 0, webcon = 0;
 	char			 now[32], at[32];
 
@@ -279,15 +337,25 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 			fprintf(fp, " %s", plan->sip_domains[i]);
 		fputc('\n', fp);
 	}
-	for (role = 0; role < EP_ROLE__MAX; role++) {
-		for (t = 0; t < plan->ntargets; t++) {
-			if (plan->targets[t].role != role)
-				continue;
-			if (role == EP_ROLE_ACCESS)
-				any_edge = 1;
-			if (role == EP_ROLE_WEBCON)
-				webcon = 1;
-			print_target(fp, r, &l, t);
+	if (plan->ngroups < 2)
+		print_group(fp, r, &l, GROUP_ALL, &any_edge, &webcon);
+	else {
+		/* Each argument on its own: one customer's report per heading. */
+		for (g = 0; g < plan->ngroups; g++) {
+			struct counts	c;
+
+			count_group(r, g, &c);
+			fprintf(fp, "\n==== %s: %s - %zu critical, %zu warning, "
+			    "%zu ok\n", plan->groups[g], c.worst == EP_SEV_OK ?
+			    "OK" : upper(c.worst), c.crit, c.warn, c.ok);
+			print_group(fp, r, &l, g, &any_edge, &webcon);
+		}
+		for (t = 0; t < plan->ntargets; t++)
+			if (plan->targets[t].group == EP_GROUP_NONE)
+				break;
+		if (t < plan->ntargets) {
+			fprintf(fp, "\n==== named by flags and files\n");
+			print_group(fp, r, &l, EP_GROUP_NONE, &any_edge, &webcon);
 		}
 	}
 	if (any_edge && !webcon)

@@ -245,6 +245,9 @@ required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
 	push_name(req, &n, ep->target->name);
 	if (ep->role->need_sip_domains)
 		for (i = 0; i < plan->nsip_domains; i++) {
+			if (!ep_plan_sip_domain_concerns(plan, i,
+			    ep->obs->target))
+				continue;
 			snprintf(buf, sizeof(buf), "sip.%s",
 			    plan->sip_domains[i]);
 			push_name(req, &n, buf);

@@ -63,6 +63,7 @@ static const char base[] =
 	"weak-hashes = md5, sha1, sha224\n"
 	"pss = yes\n"
 	"min-tls = tls1.3\n"
+	"arguments = hosts\n"
 	"\n"
 	ROLE("access", "ACCESS", "444, 5062", "5062")
 	ROLE("webcon", "WEBCON", "8443", "none")
@@ -568,6 +569,10 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown hash", "weak-hashes = md5, sha1, sha224",
 	    "weak-hashes = md5, sha0", NULL, 0, "'sha0' is not a hash", NULL,
 	    NULL },
+	{ "[profile] without arguments", "arguments = hosts", "",
+	    "[profile]", 0, "[profile] has no arguments", NULL, NULL },
+	{ "unknown arguments kind", "arguments = hosts", "arguments = urls",
+	    NULL, 0, "urls", NULL, NULL },
 	{ "unknown TLS version", "min-tls = tls1.3", "min-tls = ssl3", NULL, 0,
 	    "'ssl3' is not tls1.0, tls1.1, tls1.2 or tls1.3", NULL, NULL },
 	{ "RSA size out of range", "rsa-sizes = any", "rsa-sizes = 256",
