@@ -330,10 +330,19 @@ ep_cert_key_desc(const struct ep_cert *c, char *out, size_t outlen)
 	snprintf(out, outlen, "%s %u", name, c->key_bits);
 }
 
+/*
+ * The store finds a certificate by its SHA-256 in an open-addressing
+ * table, so that thousands of distinct certificates cost no quadratic
+ * scan.  The digest is uniform already: its first bytes are the hash.
+ */
+#define EP_CERTS_SLOTS_MIN	64	/* first table size, a power of two */
+
 struct ep_certs {
 	struct ep_cert	**v;
 	size_t		  n;
 	size_t		  cap;
+	size_t		 *slots;	/* index + 1 into v; 0: empty */
+	size_t		  nslots;	/* a power of two, at least 2 n */
 };
 
 struct ep_certs *
@@ -352,7 +361,49 @@ ep_certs_free(struct ep_certs *s)
 	for (i = 0; i < s->n; i++)
 		ep_cert_free(s->v[i]);
 	free(s->v);
+	free(s->slots);
 	free(s);
+}
+
+static size_t
+slot_of(const unsigned char sha[32], size_t nslots)
+{
+	size_t	h;
+
+	memcpy(&h, sha, sizeof(h));
+	return h & (nslots - 1);
+}
+
+/* Returns the slot holding sha, or the empty slot where it would go. */
+static size_t
+find_slot(const struct ep_certs *s, const unsigned char sha[32])
+{
+	size_t	i = slot_of(sha, s->nslots);
+
+	while (s->slots[i] != 0 &&
+	    memcmp(s->v[s->slots[i] - 1]->sha256, sha, 32) != 0)
+		i = (i + 1) & (s->nslots - 1);
+	return i;
+}
+
+/* Doubles the table (or makes the first) and puts every index back. */
+static int
+grow_slots(struct ep_certs *s)
+{
+	size_t	*old = s->slots, oldn = s->nslots, i;
+
+	s->nslots = oldn ? oldn * 2 : EP_CERTS_SLOTS_MIN;
+	if ((s->slots = calloc(s->nslots, sizeof(*s->slots))) == NULL) {
+		s->slots = old;
+		s->nslots = oldn;
+		return -1;
+	}
+	for (i = 0; i < oldn; i++)
+		if (old[i] != 0)
+			s->slots[find_slot(s, s->v[old[i] - 1]->sha256)] =
+			    old[i];
+	free(old);
+	return 0;
 }
 
 int
@@ -361,15 +412,16 @@ ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
 {
 	struct ep_cert	 *c, **nv;
 	unsigned char	  sha[32];
-	size_t		  i;
+	size_t		  slot;
 
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, sha) < 0) {
 		snprintf(err, errlen, "cannot hash certificate");
 		return -1;
 	}
-	for (i = 0; i < s->n; i++) {
-		if (memcmp(s->v[i]->sha256, sha, sizeof(sha)) == 0) {
-			*index = i;
+	if (s->nslots > 0) {
+		slot = find_slot(s, sha);
+		if (s->slots[slot] != 0) {
+			*index = s->slots[slot] - 1;
 			return 0;
 		}
 	}
@@ -388,9 +440,15 @@ ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
 		s->v = nv;
 		s->cap = ncap;
 	}
+	/* At most half full, so that probing stays short. */
+	if ((s->n + 1) * 2 > s->nslots && grow_slots(s) == -1) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
 	if (ep_cert_parse(der, len, &c, err, errlen) == -1)
 		return -1;
 	s->v[s->n] = c;
+	s->slots[find_slot(s, c->sha256)] = s->n + 1;
 	*index = s->n++;
 	return 0;
 }

@@ -175,7 +175,8 @@ usage(FILE *fp)
 "  --ca-file FILE         trust anchors instead of the system store\n"
 "  --internal-ca FILE     anchors accepted only for the internal role\n"
 "  --timeout SECONDS      per-endpoint connect + handshake limit (default 5)\n"
-"  -j, --jobs N           handshakes in flight at once (default 64)\n"
+"  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
+"                         when the open-file limit is lower)\n"
 "  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
 "  --priority STRING      GnuTLS priority string (default NORMAL)\n"
 "\n"
@@ -648,7 +649,7 @@ main(int argc, char *argv[])
 	/* A closed pipe must end in a write error, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&opt, 0, sizeof(opt));
-	opt.jobs = 64;
+	opt.jobs = 0;	/* the engine picks from RLIMIT_NOFILE */
 	opt.warn_days = -1;
 	opt.crit_days = -1;
 	opt.family = AF_UNSPEC;

@@ -1,0 +1,540 @@
+/*
+ * Unit tests for the run (src/engine.c) against sockets of this process
+ * on 127.0.0.1: a listener that never accepts (the kernel completes the
+ * TCP connect, nobody answers the ClientHello), a port nothing listens
+ * on, and a DNS server that never answers.  No lab needed.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ep_engine.h"
+#include "ep_plan.h"
+#include "ep_time.h"
+
+#define LONG_MS		5000	/* a limit no test waits for */
+#define SHORT_MS	200	/* a limit a test does wait for */
+#define SLACK_MS	3000	/* a run must end well within this */
+#define MANY		20	/* probes of the descriptor test */
+#define FREE_FDS	4	/* descriptors left free there */
+#define LOW_NOFILE	300	/* a soft limit below the engine's wish */
+#define CHILD_SKIP	77	/* the child could not set the limit */
+
+static struct ep_profile	*profile;
+
+static int
+group_setup(void **state)
+{
+	char	err[512];
+
+	(void)state;
+	return ep_profile_load("lync2013", &profile, err, sizeof(err));
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	ep_profile_free(profile);
+	return 0;
+}
+
+/* A socket of type on 127.0.0.1 at a port the kernel picks. */
+static int
+local_socket(int type, uint16_t *port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd;
+
+	assert_int_not_equal(fd = socket(AF_INET, type, 0), -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* Accepts connections into its backlog and never answers them. */
+static int
+silent_listener(uint16_t *port)
+{
+	int	fd = local_socket(SOCK_STREAM, port);
+
+	assert_int_equal(listen(fd, 64), 0);
+	return fd;
+}
+
+/* A port nothing listens on: connecting is refused. */
+static uint16_t
+refused_port(void)
+{
+	uint16_t	port;
+
+	close(local_socket(SOCK_STREAM, &port));
+	return port;
+}
+
+static void
+opts_init(struct ep_engine_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->timeout_ms = LONG_MS;
+	o->dns_timeout_ms = LONG_MS;
+	o->priority = "NORMAL";
+}
+
+static struct ep_plan *
+plan_with_ports(const uint16_t *ports, size_t n)
+{
+	struct ep_plan	*plan;
+	char		 err[512];
+
+	assert_non_null(plan = ep_plan_new(profile));
+	if (ep_plan_set_ports(plan, EP_ROLE_GENERIC, ports, n, err,
+	    sizeof(err)) == -1)
+		fail_msg("ports: %s", err);
+	return plan;
+}
+
+static void
+add_member(struct ep_plan *plan, const char *name)
+{
+	struct ep_addr	a;
+	char		err[512];
+
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	a.addr[0] = 127;
+	a.addr[3] = 1;
+	if (ep_plan_add_member(plan, EP_ROLE_GENERIC, name, &a, "--test", err,
+	    sizeof(err)) == -1)
+		fail_msg("member: %s", err);
+}
+
+static void
+add_target(struct ep_plan *plan, enum ep_role role, const char *name)
+{
+	char	err[512];
+
+	if (ep_plan_add_target(plan, role, name, "--test", err,
+	    sizeof(err)) == -1)
+		fail_msg("target: %s", err);
+}
+
+/* Runs the plan; returns its wall-clock time. */
+static int64_t
+run(const struct ep_plan *plan, const struct ep_engine_opts *o,
+    struct ep_observations *obs)
+{
+	char	err[512] = "";
+	int64_t	t0 = ep_time_mono_ms();
+
+	assert_int_equal(ep_observations_init(obs), 0);
+	if (ep_engine_run(plan, o, obs, err, sizeof(err)) == -1)
+		fail_msg("run: %s", err);
+	return ep_time_mono_ms() - t0;
+}
+
+static void
+expect_obs(const struct ep_obs *o, enum ep_obs_status st, const char *why)
+{
+	if (o->status != st)
+		fail_msg("status %d, want %d (%s)", o->status, st, o->error);
+	if (strstr(o->error, why) == NULL)
+		fail_msg("error '%s' does not say '%s'", o->error, why);
+}
+
+/* A server that never answers costs the handshake limit, not the total. */
+static void
+test_handshake_deadline(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port;
+	int			 lfd = silent_listener(&port);
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "silent.test");
+	opts_init(&o);
+	o.handshake_timeout_ms = SHORT_MS;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.n, 1);
+	expect_obs(&obs.v[0], EP_OBS_TIMEOUT,
+	    "the TLS handshake did not finish in 0.2 s");
+	assert_string_equal(obs.v[0].addrstr, "127.0.0.1");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd);
+}
+
+/* The total limit applies when the phases have none shorter. */
+static void
+test_total_deadline(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port;
+	int			 lfd = silent_listener(&port);
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "silent.test");
+	opts_init(&o);
+	o.timeout_ms = SHORT_MS;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.n, 1);
+	expect_obs(&obs.v[0], EP_OBS_TIMEOUT, "did not finish in 0.2 s");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd);
+}
+
+static void
+test_connect_refused(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port = refused_port();
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "refused.test");
+	opts_init(&o);
+	run(plan, &o, &obs);
+	assert_int_equal(obs.n, 1);
+	expect_obs(&obs.v[0], EP_OBS_CONNECT_FAILED, "refused");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/*
+ * At the run deadline the running probe, the queued one and the lookup
+ * in flight all end, each saying why.
+ */
+static void
+test_run_deadline(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 ports[2], dport;
+	int			 lfd[2], dfd;
+	size_t			 first;
+	char			 dns[64];
+
+	(void)state;
+	lfd[0] = silent_listener(&ports[0]);
+	lfd[1] = silent_listener(&ports[1]);
+	dfd = local_socket(SOCK_DGRAM, &dport);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dport);
+	plan = plan_with_ports(ports, 2);
+	add_member(plan, "silent.test");
+	add_target(plan, EP_ROLE_GENERIC, "unanswered.test");
+	opts_init(&o);
+	o.dns_servers = dns;
+	o.max_inflight = 1;
+	o.run_timeout_ms = SHORT_MS;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.n, 4);
+	/* Sorted by port: the first port of the list is probed first. */
+	first = obs.v[0].port == ports[0] ? 0 : 1;
+	expect_obs(&obs.v[first], EP_OBS_TIMEOUT,
+	    "the run deadline passed during the TLS handshake");
+	assert_int_equal(obs.v[first].port, ports[0]);
+	expect_obs(&obs.v[1 - first], EP_OBS_TIMEOUT,
+	    "the run deadline passed before the probe started");
+	assert_int_equal(obs.v[1 - first].port, ports[1]);
+	expect_obs(&obs.v[2], EP_OBS_NO_ADDRESS,
+	    "the run deadline passed before the name resolved");
+	expect_obs(&obs.v[3], EP_OBS_NO_ADDRESS,
+	    "the run deadline passed before the name resolved");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd[0]);
+	close(lfd[1]);
+	close(dfd);
+}
+
+/* Reads the query name of a DNS message into out ("a.test"). */
+static void
+qname(const unsigned char *m, size_t len, char *out, size_t outlen)
+{
+	size_t	i = 12, o = 0;
+
+	while (i < len && m[i] != 0 && o + m[i] + 2 < outlen) {
+		if (o > 0)
+			out[o++] = '.';
+		memcpy(out + o, m + i + 1, m[i]);
+		o += m[i];
+		i += m[i] + 1;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * A name in several roles is looked up once, and every target of a name
+ * not resolved in time gets its observation.
+ */
+static void
+test_lookup_once(void **state)
+{
+	static const char	*names[] = { "a.test", "b.test", "c.test" };
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	unsigned char		 msg[512];
+	char			 dns[64], q[256];
+	uint16_t		 dport;
+	int			 dfd, seen[3] = { 0, 0, 0 };
+	size_t			 i;
+	ssize_t			 n;
+
+	(void)state;
+	dfd = local_socket(SOCK_DGRAM, &dport);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dport);
+	assert_non_null(plan = ep_plan_new(profile));
+	add_target(plan, EP_ROLE_WEBCON, "a.test");
+	add_target(plan, EP_ROLE_REVERSE_PROXY, "a.test");
+	add_target(plan, EP_ROLE_INTERNAL, "b.test");
+	add_target(plan, EP_ROLE_GENERIC, "b.test");
+	add_target(plan, EP_ROLE_WEBCON, "c.test");
+	add_target(plan, EP_ROLE_AV, "c.test");	/* not probed: no lookup */
+	opts_init(&o);
+	o.family = AF_INET;	/* one A query a name */
+	o.dns_servers = dns;
+	o.run_timeout_ms = SHORT_MS;
+	run(plan, &o, &obs);
+	/* webcon, reverse proxy, internal, generic, webcon: one port each. */
+	assert_int_equal(obs.n, 5);
+	for (i = 0; i < obs.n; i++)
+		expect_obs(&obs.v[i], EP_OBS_NO_ADDRESS, "run deadline");
+	assert_int_equal(fcntl(dfd, F_SETFL, O_NONBLOCK), 0);
+	while ((n = recv(dfd, msg, sizeof(msg), 0)) > 0) {
+		qname(msg, (size_t)n, q, sizeof(q));
+		for (i = 0; i < 3; i++)
+			if (strcmp(q, names[i]) == 0)
+				seen[i]++;
+	}
+	for (i = 0; i < 3; i++)
+		if (seen[i] != 1)
+			fail_msg("%s asked %d times", names[i], seen[i]);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(dfd);
+}
+
+/* -6 leaves out IPv4 members: nothing is left to probe. */
+static void
+test_family_members(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port = refused_port();
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "v4.test");
+	opts_init(&o);
+	o.family = AF_INET6;
+	run(plan, &o, &obs);
+	assert_int_equal(obs.n, 1);
+	expect_obs(&obs.v[0], EP_OBS_NO_ADDRESS, "no IPv6 member");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/*
+ * A target named by an IP address is probed there without a DNS query,
+ * unless -4 or -6 leaves its family out.
+ */
+static void
+test_ip_literal(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	unsigned char		 msg[512];
+	uint16_t		 port = refused_port(), dport;
+	int			 dfd;
+	char			 dns[64];
+
+	(void)state;
+	dfd = local_socket(SOCK_DGRAM, &dport);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dport);
+	plan = plan_with_ports(&port, 1);
+	add_target(plan, EP_ROLE_GENERIC, "127.0.0.1");
+	add_target(plan, EP_ROLE_GENERIC, "::1");
+	opts_init(&o);
+	o.dns_servers = dns;
+	o.family = AF_INET;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.n, 2);
+	expect_obs(&obs.v[0], EP_OBS_CONNECT_FAILED, "refused");
+	assert_string_equal(obs.v[0].addrstr, "127.0.0.1");
+	expect_obs(&obs.v[1], EP_OBS_NO_ADDRESS, "left out by -4");
+	assert_int_equal(fcntl(dfd, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(recv(dfd, msg, sizeof(msg), 0), -1);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(dfd);
+}
+
+static void
+test_bad_priority(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port = refused_port();
+	char			 err[512] = "";
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "x.test");
+	opts_init(&o);
+	o.priority = "NO-SUCH-PRIORITY";
+	assert_int_equal(ep_observations_init(&obs), 0);
+	assert_int_equal(ep_engine_run(plan, &o, &obs, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "priority"));
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/* The soft descriptor limit raised for the run is put back after it. */
+static void
+test_limit_restored(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct rlimit		 orig, low, after;
+	uint16_t		 port = refused_port();
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &orig), 0);
+	if (orig.rlim_max != RLIM_INFINITY &&
+	    orig.rlim_max < EP_ENGINE_INFLIGHT_DEFAULT * 2)
+		skip();
+	low = orig;
+	low.rlim_cur = LOW_NOFILE;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "x.test");
+	opts_init(&o);
+	run(plan, &o, &obs);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &after), 0);
+	assert_int_equal(after.rlim_cur, LOW_NOFILE);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &orig), 0);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/*
+ * In a child whose descriptors are nearly all taken: probes that find no
+ * descriptor wait for one, rather than ending as connect-failed.
+ */
+static int
+starved_child(void)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct rlimit		 rl;
+	uint16_t		 port;
+	char			 name[32], err[512];
+	int			 lfd, fd, last = -1, i, ret = 0;
+	size_t			 k;
+
+	/* The engine may not raise it: hard and soft alike. */
+	rl.rlim_cur = rl.rlim_max = LOW_NOFILE;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return CHILD_SKIP;	/* valgrind keeps the limit to itself */
+	lfd = silent_listener(&port);
+	plan = plan_with_ports(&port, 1);
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "t%d.test", i);
+		add_member(plan, name);
+	}
+	if (ep_observations_init(&obs) == -1)
+		return 2;
+	while ((fd = dup(0)) != -1)
+		last = fd;
+	for (i = 0; i < FREE_FDS; i++)
+		close(last - i);
+	opts_init(&o);
+	o.handshake_timeout_ms = SHORT_MS;
+	if (ep_engine_run(plan, &o, &obs, err, sizeof(err)) == -1)
+		ret = 3;
+	else if (obs.n != MANY)
+		ret = 4;
+	for (k = 0; ret == 0 && k < obs.n; k++)
+		if (obs.v[k].status != EP_OBS_TIMEOUT)
+			ret = 5;
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd);
+	return ret;
+}
+
+static void
+test_out_of_descriptors(void **state)
+{
+	pid_t	pid;
+	int	status;
+
+	(void)state;
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0)
+		_exit(starved_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == CHILD_SKIP)
+		skip();
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("child failed at step %d", WEXITSTATUS(status));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_handshake_deadline),
+		cmocka_unit_test(test_total_deadline),
+		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_run_deadline),
+		cmocka_unit_test(test_lookup_once),
+		cmocka_unit_test(test_family_members),
+		cmocka_unit_test(test_ip_literal),
+		cmocka_unit_test(test_bad_priority),
+		cmocka_unit_test(test_limit_restored),
+		cmocka_unit_test(test_out_of_descriptors),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
