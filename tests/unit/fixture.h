@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "ep_profile.h"
 
 #define FX_DAY		86400
 /* The moment the tests judge at: 2026-06-01T00:00:00Z. */
@@ -36,6 +39,61 @@ fx_path(const char *name)
 		dir = "tests";
 	snprintf(p, FX_PATH_MAX, "%s/unit/fixtures/%s", dir, name);
 	return p;
+}
+
+/*
+ * The lync2013 profile of a test group: loaded by fx_lync_setup, freed by
+ * fx_lync_teardown (cmocka group setup and teardown), read with fx_lync().
+ */
+static inline struct ep_profile **
+fx_lync_slot(void)
+{
+	static struct ep_profile	*p;
+
+	return &p;
+}
+
+static inline struct ep_profile *
+fx_lync(void)
+{
+	return *fx_lync_slot();
+}
+
+static inline int
+fx_lync_setup(void **state)
+{
+	char	err[512];
+
+	(void)state;
+	return ep_profile_load("lync2013", fx_lync_slot(), err, sizeof(err));
+}
+
+static inline int
+fx_lync_teardown(void **state)
+{
+	(void)state;
+	ep_profile_free(fx_lync());
+	*fx_lync_slot() = NULL;
+	return 0;
+}
+
+/*
+ * Writes len bytes to a new temporary file named prefix-XXXXXX under
+ * $TMPDIR (or /tmp); its path goes into path.  The caller removes it.
+ */
+static inline void
+fx_tmp_file(const char *prefix, const void *data, size_t len, char *path,
+    size_t pathlen)
+{
+	const char	*dir = getenv("TMPDIR");
+	int		 fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	snprintf(path, pathlen, "%s/%s-XXXXXX", dir, prefix);
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(close(fd), 0);
 }
 
 #endif /* EP_TEST_FIXTURE_H */

@@ -120,21 +120,6 @@ assert_dns_san(const struct ep_cert *c, size_t i, const char *name)
 	assert_memory_equal(c->sans[i].value, name, strlen(name) + 1);
 }
 
-/* Writes len bytes to a new temporary file whose name goes into path. */
-static void
-tmp_file(const void *data, size_t len, char *path, size_t pathlen)
-{
-	const char	*dir = getenv("TMPDIR");
-	int		 fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	snprintf(path, pathlen, "%s/ep-test-cert-XXXXXX", dir);
-	assert_true((fd = mkstemp(path)) != -1);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
-}
-
 /* The public leaf: DNs, CN, SANs in order, dates, hashes, flags, key. */
 static void
 test_parse_public_leaf(void **state)
@@ -691,7 +676,7 @@ test_load_der_file(void **state)
 
 	(void)state;
 	fixture_der("wildcard.pem", 0, &der);
-	tmp_file(der.data, der.size, path, sizeof(path));
+	fx_tmp_file("ep-test-cert", der.data, der.size, path, sizeof(path));
 	assert_int_equal(ep_certs_load_file(s, fx_path("wildcard.pem"), idx, 2,
 	    err, sizeof(err)), 1);
 	assert_int_equal(idx[0], 0);
@@ -733,17 +718,17 @@ test_load_bad_files(void **state)
 	(void)state;
 	expect_load_fails(s, fx_path("no-such-file.pem"), 4);
 
-	tmp_file("", 0, path, sizeof(path));
+	fx_tmp_file("ep-test-cert", "", 0, path, sizeof(path));
 	expect_load_fails(s, path, 4);
 	unlink(path);
 
-	tmp_file(garbage, sizeof(garbage) - 1, path, sizeof(path));
+	fx_tmp_file("ep-test-cert", garbage, sizeof(garbage) - 1, path, sizeof(path));
 	expect_load_fails(s, path, 4);
 	unlink(path);
 
 	/* The first half of a PEM certificate. */
 	assert_int_equal(gnutls_load_file(fx_path("access.pem"), &pem), 0);
-	tmp_file(pem.data, pem.size / 2, path, sizeof(path));
+	fx_tmp_file("ep-test-cert", pem.data, pem.size / 2, path, sizeof(path));
 	expect_load_fails(s, path, 4);
 	unlink(path);
 	gnutls_free(pem.data);

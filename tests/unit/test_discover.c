@@ -19,27 +19,9 @@
 
 #include "ep_discover.h"
 #include "ep_resolve.h"
+#include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-static struct ep_profile	*profile;
-
-static int
-group_setup(void **state)
-{
-	char	err[512];
-
-	(void)state;
-	return ep_profile_load("lync2013", &profile, err, sizeof(err));
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	ep_profile_free(profile);
-	return 0;
-}
 
 /* The parent is one label up, normalized, and never a top-level domain. */
 static void
@@ -207,7 +189,7 @@ test_refused_before_dns(void **state)
 	size_t			 i;
 
 	(void)state;
-	assert_non_null(plan = ep_plan_new(profile));
+	assert_non_null(plan = ep_plan_new(fx_lync()));
 	memset(&o, 0, sizeof(o));
 	o.family = AF_UNSPEC;
 	o.timeout_ms = 100;
@@ -247,7 +229,7 @@ test_no_names(void **state)
 	char			 err[512] = "";
 
 	(void)state;
-	assert_non_null(plan = ep_plan_new(profile));
+	assert_non_null(plan = ep_plan_new(fx_lync()));
 	memset(&o, 0, sizeof(o));
 	o.family = AF_UNSPEC;
 	o.timeout_ms = 100;
@@ -272,5 +254,5 @@ main(void)
 		cmocka_unit_test(test_no_names),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
 }

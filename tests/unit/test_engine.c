@@ -28,6 +28,7 @@
 #include "ep_engine.h"
 #include "ep_plan.h"
 #include "ep_time.h"
+#include "fixture.h"
 
 #define LONG_MS		5000	/* a limit no test waits for */
 #define SHORT_MS	200	/* a limit a test does wait for */
@@ -36,25 +37,6 @@
 #define FREE_FDS	4	/* descriptors left free there */
 #define LOW_NOFILE	300	/* a soft limit below the engine's wish */
 #define CHILD_SKIP	77	/* the child could not set the limit */
-
-static struct ep_profile	*profile;
-
-static int
-group_setup(void **state)
-{
-	char	err[512];
-
-	(void)state;
-	return ep_profile_load("lync2013", &profile, err, sizeof(err));
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	ep_profile_free(profile);
-	return 0;
-}
 
 /* A socket of type on 127.0.0.1 at a port the kernel picks. */
 static int
@@ -110,7 +92,7 @@ plan_with_ports(const uint16_t *ports, size_t n)
 	struct ep_plan	*plan;
 	char		 err[512];
 
-	assert_non_null(plan = ep_plan_new(profile));
+	assert_non_null(plan = ep_plan_new(fx_lync()));
 	if (ep_plan_set_ports(plan, EP_ROLE_GENERIC, ports, n, err,
 	    sizeof(err)) == -1)
 		fail_msg("ports: %s", err);
@@ -317,7 +299,7 @@ test_lookup_once(void **state)
 	(void)state;
 	dfd = local_socket(SOCK_DGRAM, &dport);
 	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dport);
-	assert_non_null(plan = ep_plan_new(profile));
+	assert_non_null(plan = ep_plan_new(fx_lync()));
 	add_target(plan, EP_ROLE_WEBCON, "a.test");
 	add_target(plan, EP_ROLE_REVERSE_PROXY, "a.test");
 	add_target(plan, EP_ROLE_INTERNAL, "b.test");
@@ -536,5 +518,5 @@ main(void)
 		cmocka_unit_test(test_out_of_descriptors),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
 }

@@ -31,32 +31,12 @@
 #define NOT_AFTER_NEVER	((time_t)253402300799)	/* 9999-12-31T23:59:59Z */
 #define MUTATIONS_MAX	64	/* damaged copies tried per file */
 
-/* The lync2013 profile, loaded once for the whole group. */
-static struct ep_profile	*profile;
-
 /* What each test works on: a plan and the observations made under it. */
 struct fx {
 	struct ep_plan		*plan;
 	struct ep_observations	 obs;
 	char			 err[1024];
 };
-
-static int
-group_setup(void **state)
-{
-	char	err[512];
-
-	(void)state;
-	return ep_profile_load("lync2013", &profile, err, sizeof(err));
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	ep_profile_free(profile);
-	return 0;
-}
 
 /* Adds a target, which must succeed. */
 static void
@@ -76,7 +56,7 @@ setup(void **state)
 	struct fx	*f;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
-	    (f->plan = ep_plan_new(profile)) == NULL ||
+	    (f->plan = ep_plan_new(fx_lync())) == NULL ||
 	    ep_observations_init(&f->obs) == -1)
 		return -1;
 	add(f, EP_ROLE_ACCESS, "access." C);
@@ -187,26 +167,11 @@ assert_offline(const struct ep_obs *o, enum ep_obs_kind kind,
 	assert_true(o->chain_len > 0);
 }
 
-/* Writes len bytes to a new temporary file whose name goes into path. */
-static void
-tmp_file(const void *data, size_t len, char *path, size_t pathlen)
-{
-	const char	*dir = getenv("TMPDIR");
-	int		 fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	snprintf(path, pathlen, "%s/ep-test-offline-XXXXXX", dir);
-	assert_true((fd = mkstemp(path)) != -1);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
-}
-
 /* Makes a sparse temporary file of size bytes. */
 static void
 tmp_sparse(off_t size, char *path, size_t pathlen)
 {
-	tmp_file("", 0, path, pathlen);
+	fx_tmp_file("ep-test-offline", "", 0, path, pathlen);
 	assert_int_equal(truncate(path, size), 0);
 }
 
@@ -497,7 +462,7 @@ test_csr_forged(void **state)
 		}
 	assert_non_null(p);
 	*p = 'b';
-	tmp_file(der.data, der.size, path, sizeof(path));
+	fx_tmp_file("ep-test-offline", der.data, der.size, path, sizeof(path));
 	gnutls_free(der.data);
 	observe_fails(f, EP_ROLE_ACCESS, EP_OFFLINE_CSR, path, NULL, NULL);
 	assert_non_null(strstr(f->err, "signature does not verify"));
@@ -587,7 +552,7 @@ test_damaged_copies(void **state)
 		for (k = 0; k < MUTATIONS_MAX; k++) {
 			at = k * d.size / MUTATIONS_MAX;
 			d.data[at] ^= 0x5a;
-			tmp_file(d.data, d.size, path, sizeof(path));
+			fx_tmp_file("ep-test-offline", d.data, d.size, path, sizeof(path));
 			d.data[at] ^= 0x5a;
 			ep_observations_clear(&f->obs);
 			assert_int_equal(ep_observations_init(&f->obs), 0);
@@ -641,5 +606,5 @@ main(void)
 		    teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
 }

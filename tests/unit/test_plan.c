@@ -11,33 +11,14 @@
 #include <string.h>
 
 #include "ep_plan.h"
+#include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* The lync2013 profile, loaded once for the whole group. */
-static struct ep_profile	*profile;
-
-static int
-group_setup(void **state)
-{
-	char	err[512];
-
-	(void)state;
-	return ep_profile_load("lync2013", &profile, err, sizeof(err));
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	ep_profile_free(profile);
-	return 0;
-}
 
 static int
 setup(void **state)
 {
-	if ((*state = ep_plan_new(profile)) == NULL)
+	if ((*state = ep_plan_new(fx_lync())) == NULL)
 		return -1;
 	return 0;
 }
@@ -363,7 +344,7 @@ test_roles_and_profile(void **state)
 		[EP_ROLE_REVERSE_PROXY] = "reverse-proxy",
 		[EP_ROLE_GENERIC] = "generic",
 	};
-	const struct ep_profile	*p = profile;
+	const struct ep_profile	*p = fx_lync();
 	enum ep_role		 r;
 	size_t			 i;
 
@@ -415,5 +396,5 @@ main(void)
 		cmocka_unit_test(test_roles_and_profile),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
 }
