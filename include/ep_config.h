@@ -15,6 +15,22 @@
 
 struct ep_config;
 
+/*
+ * The time limits a file (or a flag of the same name) may set.  Each is
+ * from 0.1 to 3600 seconds, kept in milliseconds.
+ */
+enum ep_limit {
+	EP_LIMIT_TIMEOUT,	/* "timeout": connect + handshake of a probe */
+	EP_LIMIT_CONNECT,	/* "connect-timeout": the TCP connect */
+	EP_LIMIT_HANDSHAKE,	/* "handshake-timeout": the TLS handshake */
+	EP_LIMIT_DNS,		/* "dns-timeout": one try of a DNS query */
+	EP_LIMIT_RUN,		/* "run-timeout": discovery and every probe */
+	EP_LIMIT__MAX
+};
+
+#define EP_LIMIT_S_MIN	0.1
+#define EP_LIMIT_S_MAX	3600.0
+
 /* Settings a file may give; flags on the command line override them. */
 struct ep_config_settings {
 	const char	*profile;	/* NULL when the file names none */
@@ -23,7 +39,7 @@ struct ep_config_settings {
 	const char	*internal_ca;
 	int		 warn_days;	/* -1 when unset */
 	int		 crit_days;	/* -1 when unset */
-	unsigned	 timeout_ms;	/* 0 when unset */
+	unsigned	 limit_ms[EP_LIMIT__MAX];	/* 0 when unset */
 };
 
 /*

@@ -2,6 +2,7 @@
 #define EP_DISCOVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ep_finding.h"
 #include "ep_plan.h"
@@ -21,7 +22,8 @@
  * A target found by several records is probed on all their ports.
  * Every lookup of every candidate of every name is in flight at once,
  * with the DNS servers the probes use.  The web conferencing edge is not
- * in DNS: discovery never finds one.
+ * in DNS: discovery never finds one.  Lookups still out when the deadline
+ * passes count as failed ("the run deadline passed before the answer").
  */
 
 #define EP_DISCOVER_NAMES_MAX	4096	/* names discovered in one run */
@@ -30,6 +32,7 @@ struct ep_discover_opts {
 	const char	*dns_servers;	/* NULL: the system's; see ep_resolver_new */
 	int		 family;	/* AF_UNSPEC, AF_INET or AF_INET6 */
 	unsigned	 timeout_ms;	/* per DNS query try */
+	int64_t		 deadline_ms;	/* on ep_time_mono_ms's clock; 0: none */
 };
 
 /*

@@ -31,8 +31,6 @@
 #define SECTION_NAME_MAX	64	/* octets of a section's name */
 #define DNS_SERVERS_MAX		16	/* as --dns */
 #define DAYS_MAX		36500	/* as --warn-days and --crit-days */
-#define TIMEOUT_S_MIN		0.1	/* as --timeout */
-#define TIMEOUT_S_MAX		3600.0
 #define REASON_MAX		512	/* one error, before "path:line: " */
 
 enum section_type {
@@ -56,7 +54,7 @@ enum key_kind {
 	KEY_INTERNAL_CA,
 	KEY_WARN_DAYS,
 	KEY_CRIT_DAYS,
-	KEY_TIMEOUT,
+	KEY_LIMIT,		/* a time limit: role is the ep_limit */
 	KEY_FQDN,		/* the one name of a role in a section */
 	KEY_PORTS,		/* that name's own ports */
 	KEY_MEMBERS,		/* that name's pool members */
@@ -69,7 +67,9 @@ struct key {
 	enum section_type	 section;
 	const char		*name;
 	enum key_kind		 kind;
-	enum ep_role		 role;		/* of KEY_FQDN, KEY_PORTS, KEY_MEMBERS */
+	int			 role;		/* ep_role of KEY_FQDN, KEY_PORTS,
+						   KEY_MEMBERS; ep_limit of
+						   KEY_LIMIT */
 	int			 list;		/* may be repeated, each adding items */
 };
 
@@ -81,7 +81,12 @@ static const struct key keys[] = {
 	{ SECT_DEPLOYMENT, "internal-ca", KEY_INTERNAL_CA, EP_ROLE_GENERIC, 0 },
 	{ SECT_DEPLOYMENT, "warn-days", KEY_WARN_DAYS, EP_ROLE_GENERIC, 0 },
 	{ SECT_DEPLOYMENT, "crit-days", KEY_CRIT_DAYS, EP_ROLE_GENERIC, 0 },
-	{ SECT_DEPLOYMENT, "timeout", KEY_TIMEOUT, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "timeout", KEY_LIMIT, EP_LIMIT_TIMEOUT, 0 },
+	{ SECT_DEPLOYMENT, "connect-timeout", KEY_LIMIT, EP_LIMIT_CONNECT, 0 },
+	{ SECT_DEPLOYMENT, "handshake-timeout", KEY_LIMIT, EP_LIMIT_HANDSHAKE,
+	    0 },
+	{ SECT_DEPLOYMENT, "dns-timeout", KEY_LIMIT, EP_LIMIT_DNS, 0 },
+	{ SECT_DEPLOYMENT, "run-timeout", KEY_LIMIT, EP_LIMIT_RUN, 0 },
 	{ SECT_EDGE_POOL, "access", KEY_FQDN, EP_ROLE_ACCESS, 0 },
 	{ SECT_EDGE_POOL, "access-ports", KEY_PORTS, EP_ROLE_ACCESS, 0 },
 	{ SECT_EDGE_POOL, "access-members", KEY_MEMBERS, EP_ROLE_ACCESS, 1 },
@@ -404,10 +409,10 @@ seconds_ms(struct parse *p, const struct key *k, const char *s,
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' ||
-	    !(v >= TIMEOUT_S_MIN && v <= TIMEOUT_S_MAX))
+	    !(v >= EP_LIMIT_S_MIN && v <= EP_LIMIT_S_MAX))
 		return fail(p, p->line, "%s '%.100s': expected seconds from "
-		    "%g to %g", k->name, s, TIMEOUT_S_MIN, TIMEOUT_S_MAX);
-	*out = (unsigned)(v * 1000);
+		    "%g to %g", k->name, s, EP_LIMIT_S_MIN, EP_LIMIT_S_MAX);
+	*out = (unsigned)(v * 1000 + 0.5);
 	return 0;
 }
 
@@ -590,8 +595,8 @@ set_key(struct parse *p, const char *name, const char *value)
 	case KEY_CRIT_DAYS:
 		return whole_number(p, k, value, 0, DAYS_MAX,
 		    &c->settings.crit_days);
-	case KEY_TIMEOUT:
-		return seconds_ms(p, k, value, &c->settings.timeout_ms);
+	case KEY_LIMIT:
+		return seconds_ms(p, k, value, &c->settings.limit_ms[k->role]);
 	case KEY_FQDN:
 		if (strchr(value, ',') != NULL)
 			return fail(p, p->line, "%s takes one name; another "

@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "ep_discover.h"
 #include "ep_names.h"
 #include "ep_resolve.h"
+#include "ep_time.h"
 
 #define CANDIDATES	2	/* the name itself and its parent */
 #define QNAME_MAX	(EP_NAME_MAX + 32)	/* a prefix and a domain */
@@ -69,6 +71,8 @@ struct disco {
 	struct cand		*cands;		/* CANDIDATES per name */
 	const char		**done;		/* SIP domains already planned */
 	size_t			 ndone;
+	int64_t			 deadline;	/* 0: none */
+	int			 late;		/* the deadline passed */
 	int			 nomem;		/* a callback ran out of memory */
 	char			*err;
 	size_t			 errlen;
@@ -110,13 +114,16 @@ ep_discover_in_domain(const char *name, const char *domain)
 	return nl == dl || name[nl - dl - 1] == '.';
 }
 
+#define LATE	"the run deadline passed before the answer"
+
 static void
 srv_done(void *arg, const struct ep_srv *srv, size_t n, const char *error)
 {
 	struct query	*q = arg;
 
 	if (error != NULL) {
-		snprintf(q->error, sizeof(q->error), "%s", error);
+		snprintf(q->error, sizeof(q->error), "%s",
+		    q->dc->late ? LATE : error);
 		return;
 	}
 	if (n == 0)
@@ -137,7 +144,8 @@ host_done(void *arg, const struct ep_addr *addrs, size_t n, const char *error)
 
 	/* Only whether the name resolves matters: the probes look again. */
 	(void)addrs;
-	(void)error;
+	if (error != NULL && q->dc->late)
+		snprintf(q->error, sizeof(q->error), "%s", LATE);
 	q->found = n > 0;
 }
 
@@ -180,16 +188,31 @@ start(struct disco *dc)
 	return 0;
 }
 
-/* The poll loop of engine.c, with nothing but DNS in it. */
+/*
+ * The poll loop of engine.c, with nothing but DNS in it.  At the deadline
+ * the resolver goes: it calls back what is still out, marked late.
+ */
 static int
 run(struct disco *dc)
 {
 	struct pollfd	pfd[EP_RESOLVE_SOCKS_MAX];
 	size_t		n;
+	int64_t		left;
+	int		wait;
 
 	while (ep_resolver_pending(dc->res) > 0) {
+		wait = -1;
+		if (dc->deadline != 0) {
+			if ((left = dc->deadline - ep_time_mono_ms()) <= 0) {
+				dc->late = 1;
+				ep_resolver_free(dc->res);
+				dc->res = NULL;
+				break;
+			}
+			wait = left > INT_MAX ? INT_MAX : (int)left;
+		}
 		n = ep_resolver_fill(dc->res, pfd, EP_RESOLVE_SOCKS_MAX);
-		if (poll(pfd, (nfds_t)n, ep_resolver_timeout(dc->res, -1)) == -1 &&
+		if (poll(pfd, (nfds_t)n, ep_resolver_timeout(dc->res, wait)) == -1 &&
 		    errno != EINTR) {
 			snprintf(dc->err, dc->errlen, "poll: %s", strerror(errno));
 			return -1;
@@ -445,6 +468,7 @@ ep_discover(struct ep_plan *plan, const char *const *names, size_t n,
 	dc.findings = findings;
 	dc.err = err;
 	dc.errlen = errlen;
+	dc.deadline = opts->deadline_ms;
 	if (n > EP_DISCOVER_NAMES_MAX) {
 		snprintf(err, errlen, "more than %d names to discover",
 		    EP_DISCOVER_NAMES_MAX);

@@ -58,7 +58,8 @@ struct options {
 	int			 json;
 	int			 verbose;
 	int			 family;
-	unsigned		 timeout_ms;	/* 0: unset */
+	unsigned		 limit_ms[EP_LIMIT__MAX];	/* 0: unset */
+	int			 full_handshake;
 	unsigned		 jobs;
 	int			 warn_days;	/* -1: unset */
 	int			 crit_days;	/* -1: unset */
@@ -77,6 +78,11 @@ enum {
 	OPT_CA_FILE,
 	OPT_INTERNAL_CA,
 	OPT_TIMEOUT,
+	OPT_CONNECT_TIMEOUT,
+	OPT_HANDSHAKE_TIMEOUT,
+	OPT_DNS_TIMEOUT,
+	OPT_RUN_TIMEOUT,
+	OPT_FULL_HANDSHAKE,
 	OPT_WARN_DAYS,
 	OPT_CRIT_DAYS,
 	OPT_JSON,
@@ -105,6 +111,11 @@ static const struct option longopts[] = {
 	{ "ca-file",		required_argument,	NULL, OPT_CA_FILE },
 	{ "internal-ca",	required_argument,	NULL, OPT_INTERNAL_CA },
 	{ "timeout",		required_argument,	NULL, OPT_TIMEOUT },
+	{ "connect-timeout",	required_argument,	NULL, OPT_CONNECT_TIMEOUT },
+	{ "handshake-timeout",	required_argument,	NULL, OPT_HANDSHAKE_TIMEOUT },
+	{ "dns-timeout",	required_argument,	NULL, OPT_DNS_TIMEOUT },
+	{ "run-timeout",	required_argument,	NULL, OPT_RUN_TIMEOUT },
+	{ "full-handshake",	no_argument,		NULL, OPT_FULL_HANDSHAKE },
 	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
 	{ "json",		no_argument,		NULL, OPT_JSON },
@@ -125,6 +136,22 @@ static const struct option longopts[] = {
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* The flag of each time limit; a deployment file's key has its name. */
+static const struct {
+	int		 opt;
+	enum ep_limit	 limit;
+	const char	*flag;
+} limit_flags[] = {
+	{ OPT_TIMEOUT, EP_LIMIT_TIMEOUT, "--timeout" },
+	{ OPT_CONNECT_TIMEOUT, EP_LIMIT_CONNECT, "--connect-timeout" },
+	{ OPT_HANDSHAKE_TIMEOUT, EP_LIMIT_HANDSHAKE, "--handshake-timeout" },
+	{ OPT_DNS_TIMEOUT, EP_LIMIT_DNS, "--dns-timeout" },
+	{ OPT_RUN_TIMEOUT, EP_LIMIT_RUN, "--run-timeout" },
+};
+
+#define TIMEOUT_DEFAULT_MS	5000
+#define DNS_TIMEOUT_MAX_MS	2000	/* default: --timeout, at most this */
 
 static void
 usage(FILE *fp)
@@ -175,6 +202,17 @@ usage(FILE *fp)
 "  --ca-file FILE         trust anchors instead of the system store\n"
 "  --internal-ca FILE     anchors accepted only for the internal role\n"
 "  --timeout SECONDS      per-endpoint connect + handshake limit (default 5)\n"
+"  --connect-timeout SECONDS  the TCP connect alone (default half of\n"
+"                         --timeout)\n"
+"  --handshake-timeout SECONDS  the TLS handshake alone, counted from the\n"
+"                         connect (default --timeout)\n"
+"  --dns-timeout SECONDS  wait for a DNS answer; every server is asked twice,\n"
+"                         the second time twice as long (default --timeout,\n"
+"                         at most 2)\n"
+"  --run-timeout SECONDS  the whole run, discovery included; what is not done\n"
+"                         by then is reported as timed out (default none)\n"
+"  --full-handshake       finish every TLS handshake instead of stopping\n"
+"                         once the chain and the server's key proof are in\n"
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
 "                         when the open-file limit is lower)\n"
 "  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
@@ -342,7 +380,7 @@ load_files(const struct options *opt, struct ep_config **cfg)
 static void
 merge_settings(struct options *opt, struct ep_config *const *cfg)
 {
-	size_t	i;
+	size_t	i, j;
 
 	for (i = 0; i < opt->nfiles; i++) {
 		const struct ep_config_settings	*st = ep_config_settings(cfg[i]);
@@ -359,8 +397,9 @@ merge_settings(struct options *opt, struct ep_config *const *cfg)
 			opt->warn_days = st->warn_days;
 		if (opt->crit_days < 0)
 			opt->crit_days = st->crit_days;
-		if (opt->timeout_ms == 0)
-			opt->timeout_ms = st->timeout_ms;
+		for (j = 0; j < EP_LIMIT__MAX; j++)
+			if (opt->limit_ms[j] == 0)
+				opt->limit_ms[j] = st->limit_ms[j];
 	}
 	if (opt->profile == NULL)
 		opt->profile = "lync2013";
@@ -368,13 +407,19 @@ merge_settings(struct options *opt, struct ep_config *const *cfg)
 		opt->warn_days = 30;
 	if (opt->crit_days < 0)
 		opt->crit_days = 7;
-	if (opt->timeout_ms == 0)
-		opt->timeout_ms = 5000;
+	if (opt->limit_ms[EP_LIMIT_TIMEOUT] == 0)
+		opt->limit_ms[EP_LIMIT_TIMEOUT] = TIMEOUT_DEFAULT_MS;
+	/* c-ares tries twice, the second time twice as long: 3x in all. */
+	if (opt->limit_ms[EP_LIMIT_DNS] == 0)
+		opt->limit_ms[EP_LIMIT_DNS] =
+		    opt->limit_ms[EP_LIMIT_TIMEOUT] < DNS_TIMEOUT_MAX_MS ?
+		    opt->limit_ms[EP_LIMIT_TIMEOUT] : DNS_TIMEOUT_MAX_MS;
 }
 
 static void
 parse_args(int argc, char *argv[], struct options *opt)
 {
+	size_t	i;
 	int	ch;
 
 	opterr = 0;
@@ -403,7 +448,17 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->internal_ca = optarg;
 			break;
 		case OPT_TIMEOUT:
-			opt->timeout_ms = seconds_ms("--timeout", optarg);
+		case OPT_CONNECT_TIMEOUT:
+		case OPT_HANDSHAKE_TIMEOUT:
+		case OPT_DNS_TIMEOUT:
+		case OPT_RUN_TIMEOUT:
+			for (i = 0; limit_flags[i].opt != ch; i++)
+				continue;
+			opt->limit_ms[limit_flags[i].limit] =
+			    seconds_ms(limit_flags[i].flag, optarg);
+			break;
+		case OPT_FULL_HANDSHAKE:
+			opt->full_handshake = 1;
 			break;
 		case OPT_WARN_DAYS:
 			opt->warn_days = (int)number("--warn-days", optarg, 0,
@@ -480,6 +535,18 @@ parse_args(int argc, char *argv[], struct options *opt)
 			fatal_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
+}
+
+/*
+ * What discovery left of the run's budget, in ms; with none left the
+ * engine still runs, for 1 ms, to report every probe as not done.
+ */
+static unsigned
+budget_left(int64_t deadline)
+{
+	int64_t	left = deadline - ep_time_mono_ms();
+
+	return left < 1 ? 1 : left > UINT_MAX ? UINT_MAX : (unsigned)left;
 }
 
 #define EP_TARGET_LINE_MAX	1024	/* bytes of one --targets-file line */
@@ -642,6 +709,8 @@ main(int argc, char *argv[])
 	struct ep_report	 rep;
 	enum ep_severity	 st;
 	time_t			 started = time(NULL), at;
+	int64_t			 mono_started = ep_time_mono_ms();
+	int64_t			 run_deadline = 0;	/* 0: none */
 	char			 err[1024], *password = NULL;
 	size_t			 i;
 	int			 r;
@@ -665,6 +734,9 @@ main(int argc, char *argv[])
 	/* Every file is read before the first socket opens. */
 	load_files(&opt, cfg);
 	merge_settings(&opt, cfg);
+	/* The run's budget counts from the start: files are read by now. */
+	if (opt.limit_ms[EP_LIMIT_RUN] != 0)
+		run_deadline = mono_started + opt.limit_ms[EP_LIMIT_RUN];
 	if (ep_profile_load(opt.profile, &profile, err, sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
 	if ((plan = ep_plan_new(profile)) == NULL)
@@ -725,8 +797,8 @@ main(int argc, char *argv[])
 			memset(&do_, 0, sizeof(do_));
 			do_.dns_servers = opt.dns;
 			do_.family = opt.family;
-			do_.timeout_ms = opt.timeout_ms < 2000 ?
-			    opt.timeout_ms : 2000;
+			do_.timeout_ms = opt.limit_ms[EP_LIMIT_DNS];
+			do_.deadline_ms = run_deadline;
 			if (ep_discover(plan, (const char *const *)tg.v, tg.n,
 			    &do_, &findings, err,
 			    sizeof(err)) == -1)
@@ -735,13 +807,20 @@ main(int argc, char *argv[])
 		memset(&eo, 0, sizeof(eo));
 		eo.dns_servers = opt.dns;
 		eo.family = opt.family;
-		eo.timeout_ms = opt.timeout_ms;
-		eo.dns_timeout_ms = opt.timeout_ms < 2000 ? opt.timeout_ms : 2000;
+		eo.timeout_ms = opt.limit_ms[EP_LIMIT_TIMEOUT];
+		eo.connect_timeout_ms = opt.limit_ms[EP_LIMIT_CONNECT];
+		eo.handshake_timeout_ms = opt.limit_ms[EP_LIMIT_HANDSHAKE];
+		eo.dns_timeout_ms = opt.limit_ms[EP_LIMIT_DNS];
+		eo.full_handshake = opt.full_handshake;
+		if (run_deadline != 0)
+			eo.run_timeout_ms = budget_left(run_deadline);
 		eo.max_inflight = opt.jobs;
 		eo.priority = opt.priority;
 		if (ep_engine_run(plan, &eo, &obs, err, sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
 	}
+	/* What the admin waited for, discovery included. */
+	obs.elapsed_ms = (unsigned)(ep_time_mono_ms() - mono_started);
 	if (opt.verbose)
 		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
 		    obs.n, obs.elapsed_ms);

@@ -2,16 +2,20 @@
  * tarpit: a TCP server that does not speak TLS, for the lab's timeout and
  * handshake-failed endpoints.
  *
- *	tarpit silent|garbage ADDR PORT PIDFILE
+ *	tarpit silent|garbage|full ADDR PORT PIDFILE
  *
  * silent accepts and never writes, so a TLS client waits for a ServerHello
- * that never comes.  garbage answers every connection with an HTTP error
- * and half-closes, so a TLS client reads a record that is not TLS.  Both
- * hold at most MAX_CONNS connections (the oldest goes first) and read and
- * drop whatever clients send: closing a socket with unread data would send
- * a reset instead of the answer.  The pid file is written once the socket
- * listens, so it doubles as the readiness signal; SIGTERM or SIGINT ends
- * the program with status 0 and removes the pid file.
+ * that never comes; it also reads and drops UDP datagrams on the same
+ * address and port, a DNS server that never answers.  garbage answers
+ * every connection with an HTTP error and half-closes, so a TLS client
+ * reads a record that is not TLS.  Both hold at most MAX_CONNS
+ * connections (the oldest goes first) and read and drop whatever clients
+ * send: closing a socket with unread data would send a reset instead of
+ * the answer.  full never accepts, and fills its one-place accept queue
+ * with connections of its own: the kernel then drops every SYN, so a
+ * client's TCP connect never completes.  The pid file is written once the
+ * socket listens, so it doubles as the readiness signal; SIGTERM or
+ * SIGINT ends the program with status 0 and removes the pid file.
  */
 
 #include <errno.h>
@@ -27,6 +31,9 @@
 #include <unistd.h>
 
 #define MAX_CONNS	64
+#define FILLERS		2	/* more than a backlog of 0 holds */
+
+enum mode { SILENT, GARBAGE, FULL };
 
 static const char	garbage_reply[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
 
@@ -49,7 +56,7 @@ on_signal(int sig)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tarpit silent|garbage ADDR PORT PIDFILE\n");
+	fprintf(stderr, "usage: tarpit silent|garbage|full ADDR PORT PIDFILE\n");
 	exit(2);
 }
 
@@ -67,15 +74,19 @@ set_flags(int fd, int fl_add, int fd_add)
 	return 0;
 }
 
+/*
+ * A socket of type bound to addr:port, listening with backlog when it is
+ * a stream socket.
+ */
 static int
-listen_on(const char *addr, const char *port)
+listen_on(const char *addr, const char *port, int type, int backlog)
 {
 	struct addrinfo	 hints, *res, *ai;
 	int		 fd = -1, on = 1, rc;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = type;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
 	if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
 		fprintf(stderr, "tarpit: %s port %s: %s\n", addr, port,
@@ -89,7 +100,7 @@ listen_on(const char *addr, const char *port)
 		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 		    sizeof(on)) == 0 &&
 		    bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    listen(fd, 64) == 0 &&
+		    (type != SOCK_STREAM || listen(fd, backlog) == 0) &&
 		    set_flags(fd, O_NONBLOCK, FD_CLOEXEC) == 0)
 			break;
 		fprintf(stderr, "tarpit: %s port %s: %s\n", addr, port,
@@ -99,6 +110,31 @@ listen_on(const char *addr, const char *port)
 	}
 	freeaddrinfo(res);
 	return fd;
+}
+
+/* Connects to the listener lfd without ever being accepted. */
+static int
+fill_queue(int lfd, int *fillers)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+	int			i;
+
+	if (getsockname(lfd, (struct sockaddr *)&ss, &len) == -1) {
+		fprintf(stderr, "tarpit: getsockname: %s\n", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < FILLERS; i++) {
+		if ((fillers[i] = socket(ss.ss_family, SOCK_STREAM, 0)) == -1 ||
+		    set_flags(fillers[i], O_NONBLOCK, FD_CLOEXEC) == -1 ||
+		    (connect(fillers[i], (struct sockaddr *)&ss, len) == -1 &&
+		    errno != EINPROGRESS)) {
+			fprintf(stderr, "tarpit: connect: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -137,7 +173,7 @@ drop_conn(int *conns, size_t *n, size_t i)
 }
 
 static void
-accept_one(int lfd, int garbage, int *conns, size_t *n)
+accept_one(int lfd, enum mode mode, int *conns, size_t *n)
 {
 	int	fd;
 
@@ -151,7 +187,7 @@ accept_one(int lfd, int garbage, int *conns, size_t *n)
 		close(fd);
 		return;
 	}
-	if (garbage) {
+	if (mode == GARBAGE) {
 		/* A fresh socket's send buffer takes these bytes whole. */
 		if (write(fd, garbage_reply, sizeof(garbage_reply) - 1) < 0 ||
 		    shutdown(fd, SHUT_WR) == -1) {
@@ -167,22 +203,27 @@ accept_one(int lfd, int garbage, int *conns, size_t *n)
 int
 main(int argc, char *argv[])
 {
-	struct pollfd		pfd[2 + MAX_CONNS];
+	struct pollfd		pfd[3 + MAX_CONNS];
 	struct sigaction	sa;
-	int			conns[MAX_CONNS];
+	int			conns[MAX_CONNS], fillers[FILLERS];
 	size_t			nconns = 0, i;
-	int			pipefd[2], lfd, garbage, status = 0;
+	int			pipefd[2], lfd, ufd = -1, status = 0;
+	enum mode		mode;
 	char			buf[4096];
 	ssize_t			r;
 
 	if (argc != 5)
 		usage();
 	if (strcmp(argv[1], "silent") == 0)
-		garbage = 0;
+		mode = SILENT;
 	else if (strcmp(argv[1], "garbage") == 0)
-		garbage = 1;
+		mode = GARBAGE;
+	else if (strcmp(argv[1], "full") == 0)
+		mode = FULL;
 	else
 		usage();
+	for (i = 0; i < FILLERS; i++)
+		fillers[i] = -1;
 
 	if (pipe(pipefd) == -1 ||
 	    set_flags(pipefd[0], O_NONBLOCK, FD_CLOEXEC) == -1 ||
@@ -207,7 +248,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
-	if ((lfd = listen_on(argv[2], argv[3])) == -1)
+	if ((lfd = listen_on(argv[2], argv[3], SOCK_STREAM,
+	    mode == FULL ? 0 : 64)) == -1)
+		return 1;
+	if (mode == SILENT &&
+	    (ufd = listen_on(argv[2], argv[3], SOCK_DGRAM, 0)) == -1)
+		return 1;
+	if (mode == FULL && fill_queue(lfd, fillers) == -1)
 		return 1;
 	if (write_pidfile(argv[4]) == -1)
 		return 1;
@@ -215,13 +262,16 @@ main(int argc, char *argv[])
 	for (;;) {
 		pfd[0].fd = pipefd[0];
 		pfd[0].events = POLLIN;
-		pfd[1].fd = lfd;
+		/* full never accepts: its queue stays full. */
+		pfd[1].fd = mode == FULL ? -1 : lfd;
 		pfd[1].events = POLLIN;
+		pfd[2].fd = ufd;
+		pfd[2].events = POLLIN;
 		for (i = 0; i < nconns; i++) {
-			pfd[2 + i].fd = conns[i];
-			pfd[2 + i].events = POLLIN;
+			pfd[3 + i].fd = conns[i];
+			pfd[3 + i].events = POLLIN;
 		}
-		if (poll(pfd, 2 + nconns, -1) == -1) {
+		if (poll(pfd, 3 + nconns, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "tarpit: poll: %s\n", strerror(errno));
@@ -232,19 +282,28 @@ main(int argc, char *argv[])
 			break;
 		/* Backwards, so dropping one leaves the rest in place. */
 		for (i = nconns; i-- > 0;) {
-			if (pfd[2 + i].revents == 0)
+			if (pfd[3 + i].revents == 0)
 				continue;
 			r = read(conns[i], buf, sizeof(buf));
 			if (r == 0 || (r == -1 && errno != EAGAIN &&
 			    errno != EWOULDBLOCK && errno != EINTR))
 				drop_conn(conns, &nconns, i);
 		}
+		if (pfd[2].revents & POLLIN &&
+		    recv(ufd, buf, sizeof(buf), 0) == -1 && errno != EAGAIN &&
+		    errno != EWOULDBLOCK && errno != EINTR)
+			fprintf(stderr, "tarpit: recv: %s\n", strerror(errno));
 		if (pfd[1].revents & POLLIN)
-			accept_one(lfd, garbage, conns, &nconns);
+			accept_one(lfd, mode, conns, &nconns);
 	}
 
 	while (nconns > 0)
 		drop_conn(conns, &nconns, nconns - 1);
+	for (i = 0; i < FILLERS; i++)
+		if (fillers[i] != -1)
+			close(fillers[i]);
+	if (ufd != -1)
+		close(ufd);
 	close(lfd);
 	unlink(argv[4]);
 	return status;

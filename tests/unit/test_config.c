@@ -231,7 +231,7 @@ test_good_file(void **state)
 	assert_string_equal(st->internal_ca, "/etc/ssl/internal.pem");
 	assert_int_equal(st->warn_days, 45);
 	assert_int_equal(st->crit_days, 10);
-	assert_int_equal(st->timeout_ms, 2500);
+	assert_int_equal(st->limit_ms[EP_LIMIT_TIMEOUT], 2500);
 
 	apply_ok(c, plan);
 	assert_int_equal(plan->nsip_domains, 2);
@@ -290,6 +290,30 @@ test_good_file(void **state)
 	ep_config_free(c);
 }
 
+/* Every time limit has its key, each kept in milliseconds. */
+static void
+test_time_limits(void **state)
+{
+	struct ep_config			*c;
+	const struct ep_config_settings		*st;
+
+	(void)state;
+	c = load_ok(write_file("limits.conf", "[deployment]\n"
+	    "timeout = 2.5\n"
+	    "connect-timeout = 0.3\n"
+	    "handshake-timeout = 4\n"
+	    "dns-timeout = 1.5\n"
+	    "run-timeout = 60\n"));
+	st = ep_config_settings(c);
+	assert_int_equal(st->limit_ms[EP_LIMIT_TIMEOUT], 2500);
+	/* 0.3 is 299.99... in binary: rounded, not cut, to milliseconds. */
+	assert_int_equal(st->limit_ms[EP_LIMIT_CONNECT], 300);
+	assert_int_equal(st->limit_ms[EP_LIMIT_HANDSHAKE], 4000);
+	assert_int_equal(st->limit_ms[EP_LIMIT_DNS], 1500);
+	assert_int_equal(st->limit_ms[EP_LIMIT_RUN], 60000);
+	ep_config_free(c);
+}
+
 /* A file that gives nothing leaves every setting unset and the plan empty. */
 static void
 test_empty_file(void **state)
@@ -297,6 +321,7 @@ test_empty_file(void **state)
 	struct ep_plan				*plan = *state;
 	struct ep_config			*c;
 	const struct ep_config_settings		*st;
+	size_t					 i;
 
 	c = load_ok(write_file("empty.conf", ""));
 	st = ep_config_settings(c);
@@ -306,7 +331,8 @@ test_empty_file(void **state)
 	assert_null(st->internal_ca);
 	assert_int_equal(st->warn_days, -1);
 	assert_int_equal(st->crit_days, -1);
-	assert_int_equal(st->timeout_ms, 0);
+	for (i = 0; i < EP_LIMIT__MAX; i++)
+		assert_int_equal(st->limit_ms[i], 0);
 	apply_ok(c, plan);
 	ep_config_free(c);
 
@@ -645,6 +671,9 @@ test_error_number_out_of_range(void **state)
 	load_fails("[deployment]\ntimeout = 0.01\n", 2,
 	    "timeout '0.01': expected seconds from 0.1 to 3600");
 	load_fails("[deployment]\ntimeout = 5s\n", 2, "timeout '5s'");
+	load_fails("[deployment]\nrun-timeout = 7200\n", 2,
+	    "run-timeout '7200': expected seconds from 0.1 to 3600");
+	load_fails("[deployment]\ndns-timeout = -1\n", 2, "dns-timeout '-1'");
 }
 
 static void
@@ -768,6 +797,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		T(test_good_file),
 		T(test_empty_file),
+		T(test_time_limits),
 		T(test_layout),
 		T(test_federation_port),
 		T(test_two_files_merge),

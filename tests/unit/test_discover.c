@@ -1,6 +1,7 @@
 /*
  * Unit tests for SIP-domain discovery (src/discover.c) and SRV ordering
- * (src/resolve.c): the parts that need no DNS server.  Lookups against a
+ * (src/resolve.c): the parts that need no DNS server that answers (one
+ * test has a UDP socket of its own that never does).  Lookups against a
  * real server are the integration cases discovery-*.
  */
 
@@ -12,14 +13,23 @@
 
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "ep_discover.h"
 #include "ep_resolve.h"
+#include "ep_time.h"
 #include "fixture.h"
+
+#define LONG_MS		10000	/* a DNS try no test waits for */
+#define SHORT_MS	200	/* a deadline a test does wait for */
+#define SLACK_MS	3000	/* the run must end well within LONG_MS */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -242,6 +252,55 @@ test_no_names(void **state)
 	ep_plan_free(plan);
 }
 
+/*
+ * A DNS server that never answers: at the deadline, discovery ends with
+ * what it has (nothing) and says why, instead of waiting out the tries.
+ */
+static void
+test_deadline(void **state)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof(sin);
+	struct ep_discover_opts	 o;
+	struct ep_findings	 f = { NULL, 0, 0 };
+	struct ep_plan		*plan;
+	const char		*names[] = { "contoso.com" };
+	char			 err[512] = "", dns[64];
+	int64_t			 t0;
+	int			 fd;
+
+	(void)state;
+	assert_int_not_equal(fd = socket(AF_INET, SOCK_DGRAM, 0), -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", ntohs(sin.sin_port));
+
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	memset(&o, 0, sizeof(o));
+	o.family = AF_UNSPEC;
+	o.timeout_ms = LONG_MS;
+	o.dns_servers = dns;
+	t0 = ep_time_mono_ms();
+	o.deadline_ms = t0 + SHORT_MS;
+	if (ep_discover(plan, names, 1, &o, &f, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(ep_time_mono_ms() - t0 >= SHORT_MS);
+	assert_true(ep_time_mono_ms() - t0 < SLACK_MS);
+	assert_int_equal(plan->ntargets, 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(f.v[0].check, EP_CHECK_DNS_SRV_MISSING);
+	assert_int_equal(f.v[0].severity, EP_SEV_CRITICAL);
+	assert_string_equal(f.v[0].name, "contoso.com");
+	if (strstr(f.v[0].message, "the run deadline passed") == NULL)
+		fail_msg("not said: %s", f.v[0].message);
+	ep_findings_clear(&f);
+	ep_plan_free(plan);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -252,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_srv_dedup),
 		cmocka_unit_test(test_refused_before_dns),
 		cmocka_unit_test(test_no_names),
+		cmocka_unit_test(test_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);

@@ -1,8 +1,11 @@
 /*
  * Unit tests for the run (src/engine.c) against sockets of this process
  * on 127.0.0.1: a listener that never accepts (the kernel completes the
- * TCP connect, nobody answers the ClientHello), a port nothing listens
- * on, and a DNS server that never answers.  No lab needed.
+ * TCP connect, nobody answers the ClientHello), one whose accept queue is
+ * full (the kernel drops the SYN: the connect never completes), a port
+ * nothing listens on, a DNS server that never answers, and a GnuTLS
+ * server in a child process that demands a client certificate.  No lab
+ * needed.
  */
 
 #include <stdarg.h>
@@ -17,6 +20,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+
+#include <gnutls/gnutls.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +42,8 @@
 #define FREE_FDS	4	/* descriptors left free there */
 #define LOW_NOFILE	300	/* a soft limit below the engine's wish */
 #define CHILD_SKIP	77	/* the child could not set the limit */
+#define FILLERS		2	/* connects that fill a backlog of 0 */
+#define SERVER_SECS	20	/* the TLS server child's life at most */
 
 /* A socket of type on 127.0.0.1 at a port the kernel picks. */
 static int
@@ -63,6 +70,33 @@ silent_listener(uint16_t *port)
 	int	fd = local_socket(SOCK_STREAM, port);
 
 	assert_int_equal(listen(fd, 64), 0);
+	return fd;
+}
+
+/*
+ * A listener whose one-place accept queue holds connections of ours: the
+ * kernel drops further SYNs, so a connect to it never completes.
+ */
+static int
+full_listener(uint16_t *port, int *fillers)
+{
+	struct sockaddr_in	sin;
+	int			fd = local_socket(SOCK_STREAM, port), i;
+
+	assert_int_equal(listen(fd, 0), 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(*port);
+	for (i = 0; i < FILLERS; i++) {
+		assert_int_not_equal(fillers[i] = socket(AF_INET, SOCK_STREAM,
+		    0), -1);
+		assert_int_not_equal(fcntl(fillers[i], F_SETFL, O_NONBLOCK),
+		    -1);
+		if (connect(fillers[i], (struct sockaddr *)&sin,
+		    sizeof(sin)) == -1)
+			assert_int_equal(errno, EINPROGRESS);
+	}
 	return fd;
 }
 
@@ -191,6 +225,117 @@ test_total_deadline(void **state)
 	assert_int_equal(obs.n, 1);
 	expect_obs(&obs.v[0], EP_OBS_TIMEOUT, "did not finish in 0.2 s");
 	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd);
+}
+
+/* A connect that never completes costs the connect limit alone. */
+static void
+test_connect_deadline(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port;
+	int			 fillers[FILLERS], lfd, i;
+
+	(void)state;
+	lfd = full_listener(&port, fillers);
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "blackhole.test");
+	opts_init(&o);
+	o.connect_timeout_ms = SHORT_MS;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.n, 1);
+	expect_obs(&obs.v[0], EP_OBS_TIMEOUT,
+	    "no answer to the TCP connect in 0.2 s");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	for (i = 0; i < FILLERS; i++)
+		close(fillers[i]);
+	close(lfd);
+}
+
+/*
+ * The child: a TLS 1.2 server with the fixture PFX's chain that demands a
+ * client certificate, for n connections.  Refusing the empty one, it
+ * never sends its Finished.  Exits 0, or the step that failed.
+ */
+static void __attribute__((noreturn))
+tls_server(int lfd, int n)
+{
+	gnutls_certificate_credentials_t	 cred;
+	gnutls_session_t			 s;
+	int					 fd, r;
+
+	alarm(SERVER_SECS);
+	if (gnutls_certificate_allocate_credentials(&cred) < 0 ||
+	    gnutls_certificate_set_x509_simple_pkcs12_file(cred,
+	    fx_path("offline/access.pfx"), GNUTLS_X509_FMT_DER,
+	    "offline fixture password") < 0)
+		_exit(1);
+	for (; n > 0; n--) {
+		if ((fd = accept(lfd, NULL, NULL)) == -1)
+			_exit(2);
+		if (gnutls_init(&s, GNUTLS_SERVER) < 0 ||
+		    gnutls_priority_set_direct(s, "NORMAL:-VERS-TLS1.3",
+		    NULL) < 0 ||
+		    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred) < 0)
+			_exit(3);
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+		gnutls_transport_set_int(s, fd);
+		do
+			r = gnutls_handshake(s);
+		while (r < 0 && !gnutls_error_is_fatal(r));
+		if (r < 0)
+			gnutls_alert_send_appropriate(s, r);
+		gnutls_deinit(s);
+		close(fd);
+	}
+	gnutls_certificate_free_credentials(cred);
+	_exit(0);
+}
+
+/*
+ * A server that refuses the handshake after its first flight: stopping
+ * once the chain is in sees the chain and the certificate request; the
+ * full handshake runs into the refusal.
+ */
+static void
+test_full_handshake(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port;
+	pid_t			 pid;
+	int			 lfd, status;
+
+	(void)state;
+	lfd = silent_listener(&port);
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0)
+		tls_server(lfd, 2);
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "mtls.test");
+	opts_init(&o);
+
+	run(plan, &o, &obs);
+	assert_int_equal(obs.n, 1);
+	expect_obs(&obs.v[0], EP_OBS_OK, "");
+	assert_true(obs.v[0].chain_len >= 1);
+	assert_true(obs.v[0].client_cert_requested);
+	ep_observations_clear(&obs);
+
+	o.full_handshake = 1;
+	run(plan, &o, &obs);
+	assert_int_equal(obs.n, 1);
+	assert_int_equal(obs.v[0].status, EP_OBS_HANDSHAKE_FAILED);
+	ep_observations_clear(&obs);
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("TLS server child: status %d", status);
 	ep_plan_free(plan);
 	close(lfd);
 }
@@ -508,6 +653,8 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_handshake_deadline),
 		cmocka_unit_test(test_total_deadline),
+		cmocka_unit_test(test_connect_deadline),
+		cmocka_unit_test(test_full_handshake),
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_run_deadline),
 		cmocka_unit_test(test_lookup_once),
