@@ -34,7 +34,8 @@ void ep_trust_free(struct ep_trust *t);
 /* What verification of one presented chain found. */
 struct ep_trust_result {
 	int	trusted;	/* the chain (completed if need be) reaches an anchor */
-	int	anchor_internal;	/* ...and that anchor is an internal one */
+	int	anchor_internal;	/* the chain reaches an internal anchor and
+					   no public one */
 	int	self_signed;	/* the leaf is self-signed and alone */
 	int	incomplete;	/* the server omitted an intermediate the chain needs */
 	int	completed;	/* ...which was found among the known intermediates, so

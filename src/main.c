@@ -216,7 +216,8 @@ usage(FILE *fp)
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
 "                         when the open-file limit is lower)\n"
 "  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
-"  --priority STRING      GnuTLS priority string (default NORMAL)\n"
+"  --priority STRING      GnuTLS priority string (default NORMAL, with the\n"
+"                         X25519 group first)\n"
 "\n"
 "Judging:\n"
 "  --profile NAME|FILE    role rules: lync2013 (default), skype2015, skype2019,\n"
@@ -722,7 +723,7 @@ main(int argc, char *argv[])
 	opt.warn_days = -1;
 	opt.crit_days = -1;
 	opt.family = AF_UNSPEC;
-	opt.priority = "NORMAL";
+	opt.priority = EP_ENGINE_PRIORITY_DEFAULT;
 	if ((opt.deferred = calloc((size_t)argc, sizeof(*opt.deferred))) == NULL)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 	parse_args(argc, argv, &opt);

@@ -203,13 +203,17 @@ ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
 		    "sent", n);
 		return 0;
 	}
-	res->anchor_internal = verify(t->internal, chain, n, &status);
-	if (verify(t->pub, chain, n, &status) ||
-	    (allow_internal && res->anchor_internal)) {
+	/* Public first: most chains end there, and one verification is enough. */
+	if (verify(t->pub, chain, n, &status)) {
 		res->trusted = 1;
 		return 0;
 	}
 	status_text(status, res->reason, sizeof(res->reason));
+	res->anchor_internal = verify(t->internal, chain, n, &status);
+	if (allow_internal && res->anchor_internal) {
+		res->trusted = 1;
+		return 0;
+	}
 	if (res->anchor_internal) {
 		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
 		    "an internal trust anchor");
