@@ -281,12 +281,14 @@ seconds_ms(const char *opt, const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0.1 && v <= 3600)) {
+	if (errno != 0 || end == s || *end != '\0' ||
+	    !(v >= EP_LIMIT_S_MIN && v <= EP_LIMIT_S_MAX)) {
 		snprintf(buf, sizeof(buf), "%s '%.100s': expected seconds from "
-		    "0.1 to 3600", opt, s);
+		    "%g to %g", opt, s, EP_LIMIT_S_MIN, EP_LIMIT_S_MAX);
 		fatal_usage("%s", buf);
 	}
-	return (unsigned)(v * 1000);
+	/* Rounded as a deployment file's are: 1.005 is 1004.99... in binary. */
+	return (unsigned)(v * 1000 + 0.5);
 }
 
 /* Adds each comma-separated name of list. */

@@ -300,14 +300,14 @@ test_time_limits(void **state)
 	(void)state;
 	c = load_ok(write_file("limits.conf", "[deployment]\n"
 	    "timeout = 2.5\n"
-	    "connect-timeout = 0.3\n"
+	    "connect-timeout = 1.005\n"
 	    "handshake-timeout = 4\n"
 	    "dns-timeout = 1.5\n"
 	    "run-timeout = 60\n"));
 	st = ep_config_settings(c);
 	assert_int_equal(st->limit_ms[EP_LIMIT_TIMEOUT], 2500);
-	/* 0.3 is 299.99... in binary: rounded, not cut, to milliseconds. */
-	assert_int_equal(st->limit_ms[EP_LIMIT_CONNECT], 300);
+	/* 1.005 is 1004.99... in binary: rounded, not cut, to milliseconds. */
+	assert_int_equal(st->limit_ms[EP_LIMIT_CONNECT], 1005);
 	assert_int_equal(st->limit_ms[EP_LIMIT_HANDSHAKE], 4000);
 	assert_int_equal(st->limit_ms[EP_LIMIT_DNS], 1500);
 	assert_int_equal(st->limit_ms[EP_LIMIT_RUN], 60000);

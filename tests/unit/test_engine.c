@@ -257,14 +257,30 @@ test_connect_deadline(void **state)
 	close(lfd);
 }
 
+/* ClientHellos the child's server has seen. */
+static int	hellos;
+
+static int
+count_hello(gnutls_session_t s, unsigned htype, unsigned when,
+    unsigned incoming, const gnutls_datum_t *msg)
+{
+	(void)s;
+	(void)htype;
+	(void)when;
+	(void)msg;
+	hellos += incoming != 0;
+	return 0;
+}
+
 /*
  * The child: a TLS server with the fixture PFX's chain and priority prio,
  * for n connections.  With require, it demands a client certificate: in
- * TLS 1.2, refusing the empty one, it never sends its Finished.  Exits 0,
- * or the step that failed.
+ * TLS 1.2, refusing the empty one, it never sends its Finished.  With
+ * want_hellos, that many ClientHellos must come in all.  Exits 0, or the
+ * step that failed.
  */
 static void __attribute__((noreturn))
-tls_server(int lfd, int n, const char *prio, int require)
+tls_server(int lfd, int n, const char *prio, int require, int want_hellos)
 {
 	gnutls_certificate_credentials_t	 cred;
 	gnutls_session_t			 s;
@@ -288,6 +304,8 @@ tls_server(int lfd, int n, const char *prio, int require)
 		if (require)
 			gnutls_certificate_server_set_request(s,
 			    GNUTLS_CERT_REQUIRE);
+		gnutls_handshake_set_hook_function(s,
+		    GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE, count_hello);
 		gnutls_transport_set_int(s, fd);
 		do
 			r = gnutls_handshake(s);
@@ -298,7 +316,7 @@ tls_server(int lfd, int n, const char *prio, int require)
 		close(fd);
 	}
 	gnutls_certificate_free_credentials(cred);
-	_exit(0);
+	_exit(want_hellos != 0 && hellos != want_hellos ? 5 : 0);
 }
 
 /*
@@ -320,7 +338,7 @@ test_full_handshake(void **state)
 	lfd = silent_listener(&port);
 	assert_int_not_equal(pid = fork(), -1);
 	if (pid == 0)
-		tls_server(lfd, 2, "NORMAL:-VERS-TLS1.3", 1);
+		tls_server(lfd, 2, "NORMAL:-VERS-TLS1.3", 1, 0);
 	plan = plan_with_ports(&port, 1);
 	add_member(plan, "mtls.test");
 	opts_init(&o);
@@ -346,8 +364,9 @@ test_full_handshake(void **state)
 }
 
 /*
- * One key share goes out, for X25519; a TLS 1.3 server without X25519
- * asks for another group, and the handshake still gets the chain.
+ * One key share goes out, for X25519: a TLS 1.3 server without X25519
+ * asks for another group (a second ClientHello, which the child checks),
+ * and the handshake still gets the chain.
  */
 static void
 test_hello_retry(void **state)
@@ -363,7 +382,7 @@ test_hello_retry(void **state)
 	lfd = silent_listener(&port);
 	assert_int_not_equal(pid = fork(), -1);
 	if (pid == 0)
-		tls_server(lfd, 1, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1", 0);
+		tls_server(lfd, 1, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1", 0, 2);
 	plan = plan_with_ports(&port, 1);
 	add_member(plan, "p256.test");
 	opts_init(&o);
