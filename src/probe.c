@@ -185,6 +185,28 @@ got_message(gnutls_session_t s, unsigned htype, unsigned when,
 	return EP_PROBE_STOP;
 }
 
+/* Ends the probe on fatal GnuTLS error r, naming the server's alert. */
+static void
+handshake_failed(struct ep_probe *p, int r, int64_t now)
+{
+	char		 why[160];
+	const char	*alert;
+
+	if (p->bad_chain) {
+		finish(p, EP_OBS_HANDSHAKE_FAILED, now,
+		    "the server sent no usable certificate");
+		return;
+	}
+	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED &&
+	    (alert = gnutls_alert_get_name(gnutls_alert_get(p->s))) != NULL) {
+		snprintf(why, sizeof(why), "the server ended the handshake with "
+		    "the alert \"%s\"", alert);
+		finish(p, EP_OBS_HANDSHAKE_FAILED, now, why);
+		return;
+	}
+	finish(p, EP_OBS_HANDSHAKE_FAILED, now, gnutls_strerror(r));
+}
+
 static void
 handshake(struct ep_probe *p, int64_t now)
 {
@@ -204,9 +226,7 @@ handshake(struct ep_probe *p, int64_t now)
 			return;
 		}
 		if (gnutls_error_is_fatal(r)) {
-			finish(p, EP_OBS_HANDSHAKE_FAILED, now, p->bad_chain ?
-			    "the server sent no usable certificate" :
-			    gnutls_strerror(r));
+			handshake_failed(p, r, now);
 			return;
 		}
 	}
