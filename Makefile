@@ -29,6 +29,7 @@ OBJS	 = $(BUILD)/cert.o \
 	   $(BUILD)/probe.o \
 	   $(BUILD)/profile.o \
 	   $(BUILD)/profile_data.o \
+	   $(BUILD)/report_index.o \
 	   $(BUILD)/report_json.o \
 	   $(BUILD)/report_text.o \
 	   $(BUILD)/resolve.o \
@@ -46,7 +47,8 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_profile \
 	   $(BUILD)/test_config \
 	   $(BUILD)/test_poller \
-	   $(BUILD)/test_engine
+	   $(BUILD)/test_engine \
+	   $(BUILD)/test_report_index
 
 # The built-in profiles, compiled in; the first is the default.
 PROBES	 = probes/lync2013.ini \

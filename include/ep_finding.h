@@ -46,12 +46,6 @@ struct ep_finding *ep_findings_add(struct ep_findings *f, enum ep_check check,
 enum ep_severity ep_findings_worst(const struct ep_findings *f);
 
 /*
- * Returns the worst severity among the findings tied to observation obs
- * (EP_SEV_OK when it has none).
- */
-enum ep_severity ep_findings_worst_of(const struct ep_findings *f, size_t obs);
-
-/*
  * Frees the list's storage and leaves it empty; f may be NULL.
  */
 void ep_findings_clear(struct ep_findings *f);

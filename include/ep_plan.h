@@ -49,6 +49,9 @@ struct ep_plan {
 	size_t			 cur_group;	/* new targets' group */
 	struct ep_port		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
 	size_t			 nports[EP_ROLE__MAX];
+	size_t			*byname;	/* private: targets hashed by role
+						   and name, index + 1; 0 empty */
+	size_t			 byname_cap;	/* its slots, a power of two */
 };
 
 /*

@@ -53,18 +53,6 @@ ep_findings_worst(const struct ep_findings *f)
 	return w;
 }
 
-enum ep_severity
-ep_findings_worst_of(const struct ep_findings *f, size_t obs)
-{
-	enum ep_severity	w = EP_SEV_OK;
-	size_t			i;
-
-	for (i = 0; i < f->n; i++)
-		if (f->v[i].obs == obs && f->v[i].severity > w)
-			w = f->v[i].severity;
-	return w;
-}
-
 void
 ep_findings_clear(struct ep_findings *f)
 {

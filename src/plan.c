@@ -52,6 +52,7 @@ ep_plan_free(struct ep_plan *plan)
 		free(plan->targets[i].in_groups);
 	}
 	free(plan->targets);
+	free(plan->byname);
 	free_names(plan->sip_domains, plan->nsip_domains);
 	free(plan->sip_groups);
 	free_names(plan->published, plan->npublished);
@@ -123,6 +124,61 @@ join_group(struct ep_plan *plan, struct ep_target *t, char *err, size_t errlen)
 	return 0;
 }
 
+#define BYNAME_MIN	64	/* first size of the target hash */
+
+/* FNV-1a of a role and a normalized name. */
+static size_t
+name_hash(enum ep_role role, const char *name)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	h = (h ^ (uint64_t)role) * 1099511628211ULL;
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot of (role, name): the target's, or the empty one it would take. */
+static size_t
+byname_slot(const struct ep_plan *plan, enum ep_role role, const char *name)
+{
+	size_t	mask = plan->byname_cap - 1, i = name_hash(role, name) & mask;
+
+	while (plan->byname[i] != 0) {
+		const struct ep_target	*t = &plan->targets[plan->byname[i] - 1];
+
+		if (t->role == role && strcmp(t->name, name) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+/* Makes room for one more target in the hash, at most half full. */
+static int
+byname_grow(struct ep_plan *plan)
+{
+	size_t	*old = plan->byname, oldcap = plan->byname_cap, i;
+
+	if ((plan->ntargets + 1) * 2 <= plan->byname_cap)
+		return 0;
+	plan->byname_cap = oldcap ? oldcap * 2 : BYNAME_MIN;
+	if ((plan->byname = calloc(plan->byname_cap, sizeof(size_t))) == NULL) {
+		plan->byname = old;
+		plan->byname_cap = oldcap;
+		return -1;
+	}
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != 0) {
+			const struct ep_target	*t = &plan->targets[old[i] - 1];
+
+			plan->byname[byname_slot(plan, t->role, t->name)] =
+			    old[i];
+		}
+	free(old);
+	return 0;
+}
+
 /* Finds name in role, or adds it; sets *index. */
 static int
 find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
@@ -130,7 +186,7 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 {
 	struct ep_target	*nt, *t;
 	char			 norm[EP_NAME_MAX + 1];
-	size_t			 i;
+	size_t			 slot;
 
 	if (plan->profile->roles[role].ip_names_ok &&
 	    ep_names_is_ip_literal(name)) {
@@ -147,12 +203,12 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 	} else if (normalize(source, name, norm, sizeof(norm), err,
 	    errlen) == -1)
 		return -1;
-	for (i = 0; i < plan->ntargets; i++) {
-		if (plan->targets[i].role == role &&
-		    strcmp(plan->targets[i].name, norm) == 0) {
-			*index = i;
-			return join_group(plan, &plan->targets[i], err, errlen);
-		}
+	if (byname_grow(plan) == -1)
+		goto nomem;
+	slot = byname_slot(plan, role, norm);
+	if (plan->byname[slot] != 0) {
+		*index = plan->byname[slot] - 1;
+		return join_group(plan, &plan->targets[*index], err, errlen);
 	}
 	if (plan->ntargets >= EP_PLAN_NAMES_MAX) {
 		snprintf(err, errlen, "more than %d targets", EP_PLAN_NAMES_MAX);
@@ -173,6 +229,7 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 		free(t->source);
 		goto nomem;
 	}
+	plan->byname[slot] = plan->ntargets + 1;
 	*index = plan->ntargets++;
 	return join_group(plan, t, err, errlen);
 nomem:

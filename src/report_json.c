@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "ep_report.h"
+#include "ep_report_index.h"
 #include "ep_time.h"
 #include "ep_version.h"
 
@@ -137,16 +138,17 @@ finding_json(const struct ep_finding *f)
 	return j;
 }
 
+/* The findings of observation k; k == ix->nobs: the deployment-level ones. */
 static json_t *
-findings_of(const struct ep_report *r, size_t obs)
+findings_of(const struct ep_report *r, const struct ep_report_index *ix,
+    size_t k)
 {
 	json_t	*a = json_array();
 	size_t	 i;
 
-	for (i = 0; a != NULL && i < r->findings->n; i++) {
-		if (r->findings->v[i].obs != obs)
-			continue;
-		if (put(a, NULL, finding_json(&r->findings->v[i])) == -1) {
+	for (i = ix->fstart[k]; a != NULL && i < ix->fstart[k + 1]; i++) {
+		if (put(a, NULL, finding_json(&r->findings->v[ix->forder[i]])) ==
+		    -1) {
 			json_decref(a);
 			return NULL;
 		}
@@ -182,7 +184,8 @@ obs_kind(enum ep_obs_kind k)
 }
 
 static json_t *
-endpoint_json(const struct ep_report *r, size_t i)
+endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
+    size_t i)
 {
 	const struct ep_obs	*o = &r->obs->v[i];
 	const struct ep_target	*t = &r->plan->targets[o->target];
@@ -210,8 +213,7 @@ endpoint_json(const struct ep_report *r, size_t i)
 	bad |= put(j, "source", json_string(t->source));
 	bad |= put(j, "target", t->group == EP_GROUP_NONE ? json_null() :
 	    json_string(r->plan->groups[t->group]));
-	bad |= put(j, "status", json_string(ep_severity_name(
-	    ep_findings_worst_of(r->findings, i))));
+	bad |= put(j, "status", json_string(ep_severity_name(ix->worst[i])));
 	bad |= put(j, "probe", json_string(obs_status(o->status)));
 	if (o->error[0] != '\0')
 		bad |= put(j, "error", jstr(o->error, strlen(o->error)));
@@ -233,7 +235,7 @@ endpoint_json(const struct ep_report *r, size_t i)
 		bad |= put(chain, NULL, cert_json(ep_certs_get(r->obs->certs,
 		    o->chain[k])));
 	bad |= put(j, "chain", chain);
-	bad |= put(j, "findings", findings_of(r, i));
+	bad |= put(j, "findings", findings_of(r, ix, i));
 	if (bad) {
 		json_decref(j);
 		return NULL;
@@ -304,33 +306,29 @@ plan_json(const struct ep_plan *plan)
 
 /* One summary per argument (SIP domain or host), each judged alone. */
 static json_t *
-targets_json(const struct ep_report *r)
+targets_json(const struct ep_report *r, const struct ep_report_index *ix)
 {
 	json_t	*a = json_array();
-	size_t	 g, i;
+	size_t	 g, k, j;
 
 	for (g = 0; a != NULL && g < r->plan->ngroups; g++) {
 		size_t			 count[EP_SEV_UNKNOWN + 1] = { 0 }, n = 0;
-		enum ep_severity	 worst = EP_SEV_OK;
+		enum ep_severity	 worst = ix->gworst[g];
 		json_t			*o = json_object();
 		int			 bad = o == NULL;
 
-		for (i = 0; i < r->obs->n; i++) {
-			enum ep_severity	w;
+		for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
+			size_t	t = ix->torder[k];
 
-			if (r->plan->targets[r->obs->v[i].target].group != g)
-				continue;
-			w = ep_findings_worst_of(r->findings, i);
-			count[w]++;
-			n++;
-			if (w > worst)
-				worst = w;
+			for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
+				enum ep_severity w = ix->worst[ix->oorder[j]];
+
+				count[w]++;
+				n++;
+				if (w > worst)
+					worst = w;
+			}
 		}
-		for (i = 0; i < r->findings->n; i++)
-			if (r->findings->v[i].obs == EP_FINDING_NO_OBS &&
-			    r->findings->v[i].group == g &&
-			    r->findings->v[i].severity > worst)
-				worst = r->findings->v[i].severity;
 		if (o != NULL) {
 			bad |= put(o, "name", jstr(r->plan->groups[g],
 			    strlen(r->plan->groups[g])));
@@ -360,13 +358,19 @@ int
 ep_report_json(FILE *fp, const struct ep_report *r)
 {
 	json_t			*doc = json_object(), *eps = json_array(), *sum;
+	struct ep_report_index	 ix;
 	enum ep_severity	 st = ep_report_status(r);
 	size_t			 i, count[EP_SEV_UNKNOWN + 1] = { 0 };
 	int			 bad = doc == NULL || eps == NULL, ret = -1;
 
+	if (ep_report_index_build(&ix, r) == -1) {
+		json_decref(eps);
+		json_decref(doc);
+		return -1;
+	}
 	for (i = 0; !bad && i < r->obs->n; i++) {
-		count[ep_findings_worst_of(r->findings, i)]++;
-		bad |= put(eps, NULL, endpoint_json(r, i));
+		count[ix.worst[i]]++;
+		bad |= put(eps, NULL, endpoint_json(r, &ix, i));
 	}
 	if (bad) {
 		json_decref(eps);
@@ -379,7 +383,7 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 	bad |= put(doc, "exit_code", json_integer(ep_severity_exit_code(st)));
 	bad |= put(doc, "plan", plan_json(r->plan));
 	bad |= put(doc, "endpoints", eps);
-	bad |= put(doc, "findings", findings_of(r, EP_FINDING_NO_OBS));
+	bad |= put(doc, "findings", findings_of(r, &ix, ix.nobs));
 	sum = json_object();
 	if (sum != NULL) {
 		bad |= put(sum, "endpoints", json_integer((json_int_t)r->obs->n));
@@ -393,12 +397,13 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 		bad |= put(sum, "elapsed_ms", json_integer(r->obs->elapsed_ms));
 	}
 	bad |= put(doc, "summary", sum);
-	bad |= put(doc, "targets", targets_json(r));
+	bad |= put(doc, "targets", targets_json(r, &ix));
 	if (bad || json_dumpf(doc, fp, JSON_INDENT(2)) == -1)
 		goto out;
 	fputc('\n', fp);
 	ret = ferror(fp) ? -1 : 0;
 out:
+	ep_report_index_free(&ix);
 	json_decref(doc);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ep_report.h"
+#include "ep_report_index.h"
 #include "ep_time.h"
 #include "ep_version.h"
 
@@ -150,11 +151,12 @@ upper(enum ep_severity s)
 }
 
 static void
-print_endpoint(FILE *fp, const struct ep_report *r, struct labels *l, size_t i)
+print_endpoint(FILE *fp, const struct ep_report *r,
+    const struct ep_report_index *ix, struct labels *l, size_t i)
 {
 	const struct ep_obs	*o = &r->obs->v[i];
 	const struct ep_findings *f = r->findings;
-	enum ep_severity	 worst = ep_findings_worst_of(f, i);
+	enum ep_severity	 worst = ix->worst[i];
 	char			 where[sizeof(o->file) + 64], lab[16] = "-";
 	size_t			 k;
 
@@ -181,12 +183,10 @@ print_endpoint(FILE *fp, const struct ep_report *r, struct labels *l, size_t i)
 	else if (o->status == EP_OBS_OK)
 		fprintf(fp, "  certificate %-2s", lab);
 	fprintf(fp, " %s\n", upper(worst));
-	for (k = 0; k < f->n; k++) {
-		const struct ep_finding	*x = &f->v[k];
+	for (k = ix->fstart[i]; k < ix->fstart[i + 1]; k++) {
+		const struct ep_finding	*x = &f->v[ix->forder[k]];
 		char			 text[EP_FINDING_MSG_MAX + 640];
 
-		if (x->obs != i)
-			continue;
 		snprintf(text, sizeof(text), "%s %s: %s. To fix: %s.",
 		    upper(x->severity), ep_check_info(x->check)->id, x->message,
 		    ep_check_info(x->check)->advice);
@@ -195,14 +195,15 @@ print_endpoint(FILE *fp, const struct ep_report *r, struct labels *l, size_t i)
 }
 
 static void
-print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
+print_target(FILE *fp, const struct ep_report *r,
+    const struct ep_report_index *ix, struct labels *l, size_t t)
 {
 	const struct ep_plan		*plan = r->plan;
 	const struct ep_target		*tg = &plan->targets[t];
 	const struct ep_role_rules	*role = &plan->profile->roles[tg->role];
 	const struct ep_observations	*o = r->obs;
 	const struct ep_port		*ports;
-	size_t				 i, p, nports, nobs = 0;
+	size_t				 i, k, p, nports;
 
 	fprintf(fp, "\n%s  %s  (%s", role->title, tg->name, tg->source);
 	if (!role->probed) {
@@ -217,11 +218,12 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 	fprintf(fp, ")\n");
 
 	/* Identities first, once each, in the order the endpoints use them. */
-	for (i = 0; i < o->n; i++) {
+	for (k = ix->ostart[t]; k < ix->ostart[t + 1]; k++) {
 		size_t	c;
 		char	lab[16];
 
-		if (o->v[i].target != t || o->v[i].chain_len == 0)
+		i = ix->oorder[k];
+		if (o->v[i].chain_len == 0)
 			continue;
 		c = o->v[i].chain[0];
 		if (l->shown[c])
@@ -231,13 +233,10 @@ print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 		print_cert(fp, ep_certs_get(o->certs, c), lab, r->at,
 		    o->v[i].kind == EP_OBS_CSR);
 	}
-	for (i = 0; i < o->n; i++)
-		if (o->v[i].target == t) {
-			print_endpoint(fp, r, l, i);
-			nobs++;
-		}
+	for (k = ix->ostart[t]; k < ix->ostart[t + 1]; k++)
+		print_endpoint(fp, r, ix, l, ix->oorder[k]);
 	/* Only an offline run leaves a name unobserved. */
-	if (nobs == 0)
+	if (ix->ostart[t] == ix->ostart[t + 1])
 		fprintf(fp, "  not judged on its own: the file is for another "
 		    "role\n");
 }
@@ -251,51 +250,55 @@ struct counts {
 };
 
 static void
-count_group(const struct ep_report *r, size_t g, struct counts *c)
+count_group(const struct ep_report_index *ix, size_t g, struct counts *c)
 {
-	size_t	i;
+	size_t	k, j;
 
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < r->obs->n; i++) {
-		enum ep_severity	w;
+	c->worst = ix->gworst[g];
+	for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
+		size_t	t = ix->torder[k];
 
-		if (r->plan->targets[r->obs->v[i].target].group != g)
-			continue;
-		w = ep_findings_worst_of(r->findings, i);
-		if (w > c->worst)
-			c->worst = w;
-		if (w == EP_SEV_OK)
-			c->ok++;
-		else if (w == EP_SEV_WARNING)
-			c->warn++;
-		else
-			c->crit++;
+		for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
+			enum ep_severity	w = ix->worst[ix->oorder[j]];
+
+			if (w > c->worst)
+				c->worst = w;
+			if (w == EP_SEV_OK)
+				c->ok++;
+			else if (w == EP_SEV_WARNING)
+				c->warn++;
+			else
+				c->crit++;
+		}
 	}
-	for (i = 0; i < r->findings->n; i++)
-		if (r->findings->v[i].obs == EP_FINDING_NO_OBS &&
-		    r->findings->v[i].group == g &&
-		    r->findings->v[i].severity > c->worst)
-			c->worst = r->findings->v[i].severity;
 }
 
 /* Prints the targets of group g (or all), role by role. */
 static void
-print_group(FILE *fp, const struct ep_report *r, struct labels *l, size_t g,
+print_group(FILE *fp, const struct ep_report *r,
+    const struct ep_report_index *ix, struct labels *l, size_t g,
     int *any_edge, int *webcon)
 {
 	const struct ep_plan	*plan = r->plan;
-	size_t			 role, t;
+	size_t			 role, k, t, from = 0, to = plan->ntargets;
 
+	if (g != GROUP_ALL) {
+		if (g == EP_GROUP_NONE)
+			g = ix->ngroups;
+		from = ix->tstart[g];
+		to = ix->tstart[g + 1];
+	}
 	for (role = 0; role < EP_ROLE__MAX; role++) {
-		for (t = 0; t < plan->ntargets; t++) {
-			if (plan->targets[t].role != role ||
-			    (g != GROUP_ALL && plan->targets[t].group != g))
+		for (k = from; k < to; k++) {
+			t = g == GROUP_ALL ? k : ix->torder[k];
+			if (plan->targets[t].role != role)
 				continue;
 			if (role == EP_ROLE_ACCESS)
 				*any_edge = 1;
 			if (role == EP_ROLE_WEBCON)
 				*webcon = 1;
-			print_target(fp, r, l, t);
+			print_target(fp, r, ix, l, t);
 		}
 	}
 }
@@ -311,15 +314,17 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 {
 	const struct ep_plan	*plan = r->plan;
 	struct labels		 l;
+	struct ep_report_index	 ix;
 	enum ep_severity	 st = ep_report_status(r);
-	size_t			 t, g, i, ncrit = 0, nwarn = 0, nok = 0, ndep = 0;
+	size_t			 g, i, ncrit = 0, nwarn = 0, nok = 0, ndep = 0;
 	int			 any_edge = 0, webcon = 0;
 	char			 now[32], at[32];
 
 	memset(&l, 0, sizeof(l));
 	l.cert = calloc(ep_certs_count(r->obs->certs) + 1, sizeof(*l.cert));
 	l.shown = calloc(ep_certs_count(r->obs->certs) + 1, 1);
-	if (l.cert == NULL || l.shown == NULL) {
+	if (l.cert == NULL || l.shown == NULL ||
+	    ep_report_index_build(&ix, r) == -1) {
 		free(l.cert);
 		free(l.shown);
 		return -1;
@@ -338,36 +343,32 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 		fputc('\n', fp);
 	}
 	if (plan->ngroups < 2)
-		print_group(fp, r, &l, GROUP_ALL, &any_edge, &webcon);
+		print_group(fp, r, &ix, &l, GROUP_ALL, &any_edge, &webcon);
 	else {
 		/* Each argument on its own: one customer's report per heading. */
 		for (g = 0; g < plan->ngroups; g++) {
 			struct counts	c;
 
-			count_group(r, g, &c);
+			count_group(&ix, g, &c);
 			fprintf(fp, "\n==== %s: %s - %zu critical, %zu warning, "
 			    "%zu ok\n", plan->groups[g], c.worst == EP_SEV_OK ?
 			    "OK" : upper(c.worst), c.crit, c.warn, c.ok);
-			print_group(fp, r, &l, g, &any_edge, &webcon);
+			print_group(fp, r, &ix, &l, g, &any_edge, &webcon);
 		}
-		for (t = 0; t < plan->ntargets; t++)
-			if (plan->targets[t].group == EP_GROUP_NONE)
-				break;
-		if (t < plan->ntargets) {
+		if (ix.tstart[plan->ngroups] < ix.tstart[plan->ngroups + 1]) {
 			fprintf(fp, "\n==== named by flags and files\n");
-			print_group(fp, r, &l, EP_GROUP_NONE, &any_edge, &webcon);
+			print_group(fp, r, &ix, &l, EP_GROUP_NONE, &any_edge,
+			    &webcon);
 		}
 	}
 	if (any_edge && !webcon)
 		fprintf(fp, "\n%s  not checked: not in DNS; give --webcon "
 		    "FQDN or -f FILE\n",
 		    plan->profile->roles[EP_ROLE_WEBCON].title);
-	for (i = 0; i < r->findings->n; i++) {
-		const struct ep_finding	*x = &r->findings->v[i];
+	for (i = ix.fstart[ix.nobs]; i < ix.fstart[ix.nobs + 1]; i++) {
+		const struct ep_finding	*x = &r->findings->v[ix.forder[i]];
 		char			 text[EP_FINDING_MSG_MAX + 640];
 
-		if (x->obs != EP_FINDING_NO_OBS)
-			continue;
 		/* Apart from the last endpoint: these concern no endpoint. */
 		if (ndep++ == 0)
 			fprintf(fp, "\nDEPLOYMENT\n");
@@ -377,7 +378,7 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 		wrap(fp, 2, text);
 	}
 	for (i = 0; i < r->obs->n; i++) {
-		switch (ep_findings_worst_of(r->findings, i)) {
+		switch (ix.worst[i]) {
 		case EP_SEV_OK:
 			nok++;
 			break;
@@ -396,6 +397,7 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 		fprintf(fp, ", %zu deployment finding%s", ndep,
 		    ndep == 1 ? "" : "s");
 	fprintf(fp, " in %.2f s\n", r->obs->elapsed_ms / 1000.0);
+	ep_report_index_free(&ix);
 	free(l.cert);
 	free(l.shown);
 	return ferror(fp) ? -1 : 0;

@@ -14,6 +14,7 @@
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define MANY		5000	/* targets of the hash test: many growths */
 
 static int
 setup(void **state)
@@ -73,6 +74,37 @@ test_add_and_dedupe_targets(void **state)
 	assert_string_equal(plan->targets[1].name, "webcon.contoso.example");
 	assert_int_equal(plan->targets[2].role, EP_ROLE_INTERNAL);
 	assert_string_equal(plan->targets[2].source, "--internal");
+}
+
+/*
+ * Many targets: each found again by name and role through the hash, as
+ * it grows, and every one kept in order.
+ */
+static void
+test_many_targets(void **state)
+{
+	struct ep_plan	*plan = *state;
+	char		 name[64];
+	size_t		 i;
+
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "n%zu.contoso.example", i);
+		add_ok(plan, EP_ROLE_ACCESS, name);
+		/* Each step again: the hash finds what it just took. */
+		add_ok(plan, EP_ROLE_ACCESS, name);
+		assert_int_equal(plan->ntargets, i + 1);
+	}
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "N%zu.Contoso.Example.", i);
+		add_ok(plan, EP_ROLE_ACCESS, name);
+		snprintf(name, sizeof(name), "n%zu.contoso.example", i);
+		assert_string_equal(plan->targets[i].name, name);
+	}
+	assert_int_equal(plan->ntargets, MANY);
+	/* Another role is another target, hashed apart. */
+	add_ok(plan, EP_ROLE_WEBCON, "n0.contoso.example");
+	assert_int_equal(plan->ntargets, MANY + 1);
+	assert_int_equal(plan->targets[MANY].role, EP_ROLE_WEBCON);
 }
 
 /* Names are stored lowercase without the trailing dot, and dedupe so. */
@@ -382,9 +414,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_add_and_dedupe_targets),
+		T(test_many_targets),
 		T(test_normalization),
 		T(test_invalid_names_rejected),
-	T(test_generic_ip_targets),
+		T(test_generic_ip_targets),
 		T(test_name_length_limit),
 		T(test_sip_domains),
 		T(test_published_names),

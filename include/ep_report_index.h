@@ -1,0 +1,49 @@
+#ifndef EP_REPORT_INDEX_H
+#define EP_REPORT_INDEX_H
+
+#include <stddef.h>
+
+#include "ep_finding.h"
+#include "ep_report.h"
+
+/*
+ * The lookups both reports make, built once per report in linear time,
+ * so that a run of tens of thousands of targets is not reported in
+ * quadratic time: each observation's worst severity and findings, each
+ * target's observations, each group's targets and the worst of its
+ * deployment-level findings.  Every list keeps the order of what it
+ * indexes.
+ *
+ * A range is given as [start[k], start[k + 1]) into the matching order
+ * array.
+ */
+struct ep_report_index {
+	size_t			 nobs;
+	size_t			 ngroups;
+	enum ep_severity	*worst;		/* per observation */
+	size_t			*fstart;	/* nobs + 2: findings of
+						   observation k; k == nobs:
+						   the deployment-level ones */
+	size_t			*forder;	/* finding indexes */
+	size_t			*ostart;	/* ntargets + 1: observations of
+						   target k */
+	size_t			*oorder;	/* observation indexes */
+	size_t			*tstart;	/* ngroups + 2: targets of group
+						   k; k == ngroups: of no group */
+	size_t			*torder;	/* target indexes */
+	enum ep_severity	*gworst;	/* ngroups + 1: worst deployment-
+						   level finding of group k */
+};
+
+/*
+ * Builds the index of r.  Returns 0, or -1 when out of memory (nothing
+ * to free then).
+ */
+int ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r);
+
+/*
+ * Frees what ep_report_index_build allocated.
+ */
+void ep_report_index_free(struct ep_report_index *ix);
+
+#endif /* EP_REPORT_INDEX_H */

@@ -1,0 +1,183 @@
+/*
+ * Unit tests for the reports' lookups (src/report_index.c): findings by
+ * observation, observations by target, targets by group, each in the
+ * order of what it indexes, and the worst severities.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ep_finding.h"
+#include "ep_observe.h"
+#include "ep_plan.h"
+#include "ep_report.h"
+#include "ep_report_index.h"
+#include "fixture.h"
+
+static void
+target(struct ep_plan *plan, enum ep_role role, const char *name)
+{
+	char	err[512] = "";
+
+	if (ep_plan_add_target(plan, role, name, "--test", err,
+	    sizeof(err)) != 0)
+		fail_msg("adding %s: %s", name, err);
+}
+
+static void
+observe(struct ep_observations *o, size_t t)
+{
+	struct ep_obs	obs;
+
+	memset(&obs, 0, sizeof(obs));
+	obs.target = t;
+	assert_int_not_equal(ep_observations_add(o, &obs), (size_t)-1);
+}
+
+static void
+finding(struct ep_findings *f, size_t obs, size_t group,
+    enum ep_severity sev)
+{
+	struct ep_finding	*x;
+
+	assert_non_null(x = ep_findings_add(f, EP_CHECK_TIMEOUT, obs, NULL,
+	    "t"));
+	x->group = group;
+	x->severity = sev;
+}
+
+/* Expects range k of start/order to hold exactly want (n entries). */
+static void
+expect_range(const size_t *start, const size_t *order, size_t k,
+    const size_t *want, size_t n)
+{
+	size_t	i;
+
+	assert_int_equal(start[k + 1] - start[k], n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(order[start[k] + i], want[i]);
+}
+
+/*
+ * Two groups and a target of none; targets with two observations, one,
+ * and none; findings of observations, of groups, and of no group, given
+ * out of order.
+ */
+static void
+test_index(void **state)
+{
+	struct ep_plan		*plan;
+	struct ep_observations	 o;
+	struct ep_findings	 f = { NULL, 0, 0 };
+	struct ep_report	 r;
+	struct ep_report_index	 ix;
+	char			 err[512];
+	static const size_t	 f_obs2[] = { 0, 3 }, f_obs0[] = { 1 },
+				 f_dep[] = { 2, 4, 5 }, o_t0[] = { 1, 2 },
+				 o_t2[] = { 0 }, o_t3[] = { 3 },
+				 t_g0[] = { 0, 1 }, t_g1[] = { 2 }, t_none[] = { 3 };
+
+	(void)state;
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	assert_int_equal(ep_plan_begin_group(plan, "a.example", err,
+	    sizeof(err)), 0);
+	target(plan, EP_ROLE_ACCESS, "sip.a.example");		/* t0 */
+	target(plan, EP_ROLE_WEBCON, "webcon.a.example");	/* t1 */
+	assert_int_equal(ep_plan_begin_group(plan, "b.example", err,
+	    sizeof(err)), 0);
+	target(plan, EP_ROLE_ACCESS, "sip.b.example");		/* t2 */
+	plan->cur_group = EP_GROUP_NONE;
+	target(plan, EP_ROLE_ACCESS, "sip.c.example");		/* t3 */
+
+	assert_int_equal(ep_observations_init(&o), 0);
+	observe(&o, 2);
+	observe(&o, 0);
+	observe(&o, 0);
+	observe(&o, 3);
+
+	finding(&f, 2, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
+	finding(&f, 0, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
+	finding(&f, EP_FINDING_NO_OBS, 1, EP_SEV_CRITICAL);
+	finding(&f, 2, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
+	finding(&f, EP_FINDING_NO_OBS, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
+	finding(&f, EP_FINDING_NO_OBS, 0, EP_SEV_WARNING);
+
+	memset(&r, 0, sizeof(r));
+	r.plan = plan;
+	r.obs = &o;
+	r.findings = &f;
+	assert_int_equal(ep_report_index_build(&ix, &r), 0);
+	assert_int_equal(ix.nobs, 4);
+	assert_int_equal(ix.ngroups, 2);
+
+	assert_int_equal(ix.worst[0], EP_SEV_CRITICAL);
+	assert_int_equal(ix.worst[1], EP_SEV_OK);
+	assert_int_equal(ix.worst[2], EP_SEV_CRITICAL);
+	assert_int_equal(ix.worst[3], EP_SEV_OK);
+	expect_range(ix.fstart, ix.forder, 0, f_obs0, 1);
+	expect_range(ix.fstart, ix.forder, 1, NULL, 0);
+	expect_range(ix.fstart, ix.forder, 2, f_obs2, 2);
+	expect_range(ix.fstart, ix.forder, 4, f_dep, 3);
+
+	expect_range(ix.ostart, ix.oorder, 0, o_t0, 2);
+	expect_range(ix.ostart, ix.oorder, 1, NULL, 0);
+	expect_range(ix.ostart, ix.oorder, 2, o_t2, 1);
+	expect_range(ix.ostart, ix.oorder, 3, o_t3, 1);
+
+	expect_range(ix.tstart, ix.torder, 0, t_g0, 2);
+	expect_range(ix.tstart, ix.torder, 1, t_g1, 1);
+	expect_range(ix.tstart, ix.torder, 2, t_none, 1);
+
+	assert_int_equal(ix.gworst[0], EP_SEV_WARNING);
+	assert_int_equal(ix.gworst[1], EP_SEV_CRITICAL);
+	assert_int_equal(ix.gworst[2], EP_SEV_WARNING);
+
+	ep_report_index_free(&ix);
+	ep_findings_clear(&f);
+	ep_observations_clear(&o);
+	ep_plan_free(plan);
+}
+
+/* Nothing at all: empty ranges, nothing to index, nothing leaked. */
+static void
+test_empty(void **state)
+{
+	struct ep_plan		*plan;
+	struct ep_observations	 o;
+	struct ep_findings	 f = { NULL, 0, 0 };
+	struct ep_report	 r;
+	struct ep_report_index	 ix;
+
+	(void)state;
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	assert_int_equal(ep_observations_init(&o), 0);
+	memset(&r, 0, sizeof(r));
+	r.plan = plan;
+	r.obs = &o;
+	r.findings = &f;
+	assert_int_equal(ep_report_index_build(&ix, &r), 0);
+	assert_int_equal(ix.fstart[0], ix.fstart[1]);
+	assert_int_equal(ix.tstart[0], ix.tstart[1]);
+	assert_int_equal(ix.gworst[0], EP_SEV_OK);
+	ep_report_index_free(&ix);
+	ep_observations_clear(&o);
+	ep_plan_free(plan);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_empty),
+	};
+
+	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
+}
