@@ -35,7 +35,8 @@ struct ep_cert {
 	char			 cn[EP_CERT_CN_MAX];	/* last subject CN, or "" */
 	size_t			 cn_len;	/* bytes in cn (it may hold a NUL) */
 	int			 has_san;	/* a subjectAltName extension exists */
-	struct ep_san		*sans;		/* dNSName and iPAddress entries, in order */
+	struct ep_san		*sans;		/* dNSName and iPAddress entries, in order;
+						   may be NULL when nsans is 0 */
 	size_t			 nsans;
 	time_t			 not_before;
 	time_t			 not_after;

@@ -76,6 +76,7 @@ get_sans(struct ep_cert *c, char *err, size_t errlen)
 {
 	gnutls_datum_t			ext = { NULL, 0 };
 	gnutls_subject_alt_names_t	sans = NULL;
+	struct ep_san			*v;
 	unsigned			i, type, crit;
 	int				ret = -1;
 
@@ -86,6 +87,10 @@ get_sans(struct ep_cert *c, char *err, size_t errlen)
 	if (gnutls_subject_alt_names_init(&sans) < 0 ||
 	    gnutls_x509_ext_import_subject_alt_names(&ext, sans, 0) < 0) {
 		snprintf(err, errlen, "malformed subjectAltName extension");
+		goto out;
+	}
+	if ((c->sans = calloc(EP_CERT_SAN_MAX, sizeof(*c->sans))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto out;
 	}
 	for (i = 0; i < EP_CERT_SAN_MAX; i++) {
@@ -107,6 +112,10 @@ get_sans(struct ep_cert *c, char *err, size_t errlen)
 		s->len = san.size;
 		c->nsans++;
 	}
+	/* A store of thousands of leaves keeps only what they hold. */
+	if ((v = realloc(c->sans, (c->nsans ? c->nsans : 1) *
+	    sizeof(*v))) != NULL)
+		c->sans = v;
 	ret = 0;
 out:
 	gnutls_subject_alt_names_deinit(sans);
@@ -194,7 +203,6 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 		return -1;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->sans = calloc(EP_CERT_SAN_MAX, sizeof(*c->sans))) == NULL ||
 	    (c->der = malloc(len)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto fail;
