@@ -35,8 +35,20 @@
 #define KINDS_PFX	KIND(EP_OBS_PFX)
 
 /* What one endpoint rule sees. */
+/*
+ * The last chain verified and what came of it: the endpoints of a pool
+ * and its ports come one after another and mostly present one chain.
+ */
+struct trust_memo {
+	const struct ep_cert	*chain[EP_CHAIN_MAX];
+	size_t			 n;	/* 0: nothing yet */
+	int			 internal_ok;
+	struct ep_trust_result	 r;
+};
+
 struct endpoint {
 	const struct ep_rules_ctx	*ctx;
+	struct trust_memo		*memo;
 	const struct ep_profile		*profile;
 	const struct ep_observations	*o;
 	size_t				 idx;		/* observation index */
@@ -437,9 +449,18 @@ rule_trust(struct endpoint *ep)
 	int			internal_ok;
 
 	internal_ok = ep->role->trust == EP_TRUST_INTERNAL_OR_PUBLIC;
-	if (ep_trust_verify(ep->ctx->trust, ep->chain, ep->n, internal_ok,
-	    &r) == -1)
-		return -1;
+	if (ep->memo->n == ep->n && ep->memo->internal_ok == internal_ok &&
+	    memcmp(ep->memo->chain, ep->chain, ep->n * sizeof(ep->chain[0])) == 0)
+		r = ep->memo->r;
+	else {
+		if (ep_trust_verify(ep->ctx->trust, ep->chain, ep->n,
+		    internal_ok, &r) == -1)
+			return -1;
+		memcpy(ep->memo->chain, ep->chain, ep->n * sizeof(ep->chain[0]));
+		ep->memo->n = ep->n;
+		ep->memo->internal_ok = internal_ok;
+		ep->memo->r = r;
+	}
 	if (r.trusted && !r.incomplete)
 		return 0;
 	/* Trusted, but by the wrong kind of CA: say so rather than "untrusted". */
@@ -906,13 +927,16 @@ int
 ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
     struct ep_findings *out, char *err, size_t errlen)
 {
-	size_t	i, r, first;
+	struct trust_memo	memo;
+	size_t			i, r, first;
 
+	memset(&memo, 0, sizeof(memo));
 	for (i = 0; i < o->n; i++) {
 		struct endpoint	ep;
 
 		memset(&ep, 0, sizeof(ep));
 		ep.ctx = ctx;
+		ep.memo = &memo;
 		ep.profile = ctx->plan->profile;
 		ep.o = o;
 		ep.idx = i;

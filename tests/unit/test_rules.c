@@ -520,6 +520,46 @@ test_internal_cert_on_webcon(void **state)
 	    EP_CHECK_INTERNAL_CA_ON_EXTERNAL)->message, "internal CA"));
 }
 
+/*
+ * One chain on two internal members, then on webcon (observations go in
+ * target order): a verification reused from one endpoint to the next
+ * still judges each by its own role.
+ */
+static void
+test_same_chain_internal_then_webcon(void **state)
+{
+	struct world	*w = *state;
+	size_t		 in, web;
+
+	in = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
+	web = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
+	obs_ok(w, in, "10.0.0.5", 5061, "internal-cn.pem", NULL);
+	obs_ok(w, in, "10.0.0.6", 5061, "internal-cn.pem", NULL);
+	obs_ok(w, web, "192.0.2.11", 443, "internal-cn.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(INTERNAL_CA_ON_EXTERNAL, CRITICAL, 2, ""),
+	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 2, "edge01.corp." C));
+}
+
+/* The same the other way round: webcon first, then the internal members. */
+static void
+test_same_chain_webcon_then_internal(void **state)
+{
+	struct world	*w = *state;
+	size_t		 in, web;
+
+	web = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
+	in = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
+	obs_ok(w, web, "192.0.2.11", 443, "internal-cn.pem", NULL);
+	obs_ok(w, in, "10.0.0.5", 5061, "internal-cn.pem", NULL);
+	obs_ok(w, in, "10.0.0.6", 5061, "internal-cn.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(INTERNAL_CA_ON_EXTERNAL, CRITICAL, 0, ""),
+	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 0, "edge01.corp." C));
+}
+
 /* The reverse proxy's own FQDN must cover every published name. */
 static void
 test_reverse_proxy_needs_published_names(void **state)
@@ -1896,6 +1936,8 @@ main(void)
 		WT(test_webcon_name_only_in_cn),
 		WT(test_internal_cn_only_ok),
 		WT(test_internal_cert_on_webcon),
+		WT(test_same_chain_internal_then_webcon),
+		WT(test_same_chain_webcon_then_internal),
 		WT(test_reverse_proxy_needs_published_names),
 		WT(test_ip_reference_matches_ip_san),
 		WT(test_many_sip_domains),
