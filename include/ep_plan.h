@@ -19,7 +19,7 @@
 #define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
 #define EP_GROUP_NONE		((size_t)-1)	/* a target named by flags or files */
 
-/* One name to probe in one role. */
+/* One name to probe in one role; its name and role never change once added. */
 struct ep_target {
 	enum ep_role	 role;		/* what it is */
 	char		*name;		/* lowercase, no trailing dot */

@@ -36,8 +36,9 @@ struct ep_report_index {
 };
 
 /*
- * Builds the index of r.  Returns 0, or -1 when out of memory (nothing
- * to free then).
+ * Builds the index of r.  Returns 0, or -1 when out of memory or when r
+ * names an observation or target that does not exist (nothing to free
+ * then).
  */
 int ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r);
 

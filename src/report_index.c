@@ -61,9 +61,16 @@ ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r)
 	    (ix->gworst = calloc(ng + 1, sizeof(*ix->gworst))) == NULL)
 		goto fail;
 
-	/* Deployment-level findings sort last, after every observation's. */
-	for (i = 0; i < f->n; i++)
+	/*
+	 * Deployment-level findings sort last, after every observation's.
+	 * An observation or target index out of range is a bug elsewhere:
+	 * refused, not written past the tables.
+	 */
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].obs >= nobs && f->v[i].obs != EP_FINDING_NO_OBS)
+			goto fail;
 		key[i] = f->v[i].obs < nobs ? f->v[i].obs : nobs;
+	}
 	if (buckets(key, f->n, nobs + 1, &ix->fstart, &ix->forder) == -1)
 		goto fail;
 	for (i = 0; i < f->n; i++) {
@@ -77,7 +84,8 @@ ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r)
 	}
 
 	for (i = 0; i < nobs; i++)
-		key[i] = r->obs->v[i].target;
+		if ((key[i] = r->obs->v[i].target) >= plan->ntargets)
+			goto fail;
 	if (buckets(key, nobs, plan->ntargets, &ix->ostart, &ix->oorder) == -1)
 		goto fail;
 

@@ -171,12 +171,38 @@ test_empty(void **state)
 	ep_plan_free(plan);
 }
 
+/* A finding of an observation that does not exist is refused. */
+static void
+test_bad_observation(void **state)
+{
+	struct ep_plan		*plan;
+	struct ep_observations	 o;
+	struct ep_findings	 f = { NULL, 0, 0 };
+	struct ep_report	 r;
+	struct ep_report_index	 ix;
+
+	(void)state;
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	assert_int_equal(ep_observations_init(&o), 0);
+	finding(&f, 7, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
+	memset(&r, 0, sizeof(r));
+	r.plan = plan;
+	r.obs = &o;
+	r.findings = &f;
+	assert_int_equal(ep_report_index_build(&ix, &r), -1);
+	assert_null(ix.worst);
+	ep_findings_clear(&f);
+	ep_observations_clear(&o);
+	ep_plan_free(plan);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_index),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_bad_observation),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
