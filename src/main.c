@@ -535,6 +535,11 @@ parse_args(int argc, char *argv[], struct options *opt)
 
 				fatal_usage("unknown option %s", o);
 			}
+			/* getopt names a known flag given "=VALUE" by its value. */
+			if (optopt >= 256)
+				fatal_usage("option %.*s takes no value",
+				    (int)strcspn(argv[optind - 1], "="),
+				    argv[optind - 1]);
 			fatal_usage("unknown option %s", argv[optind - 1]);
 		}
 	}
