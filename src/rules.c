@@ -969,6 +969,11 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 	}
 	return 0;
 fail:
-	snprintf(err, errlen, "judging observations: %s", strerror(ENOMEM));
+	if (out->n >= EP_FINDINGS_MAX)
+		snprintf(err, errlen, "judging observations: more than %d "
+		    "findings", EP_FINDINGS_MAX);
+	else
+		snprintf(err, errlen, "judging observations: %s",
+		    strerror(ENOMEM));
 	return -1;
 }

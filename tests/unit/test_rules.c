@@ -560,6 +560,36 @@ test_same_chain_webcon_then_internal(void **state)
 	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 0, "edge01.corp." C));
 }
 
+/*
+ * A run whose findings fill EP_FINDINGS_MAX fails saying so, not as if
+ * memory had run out.
+ */
+static void
+test_too_many_findings(void **state)
+{
+	struct world		*w = *state;
+	struct ep_rules_ctx	 ctx;
+	char			 err[256] = "";
+	size_t			 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_failed(w, t, "192.0.2.1", 443, EP_OBS_TIMEOUT, NULL);
+	while (ep_findings_add(&w->f, EP_CHECK_TIMEOUT, EP_FINDING_NO_OBS,
+	    NULL, "filler") != NULL)
+		continue;
+	assert_int_equal(w->f.n, EP_FINDINGS_MAX);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.plan = w->plan;
+	ctx.trust = w->trust;
+	ctx.names = w->names;
+	ctx.now = w->now;
+	ctx.warn_days = w->warn_days;
+	ctx.crit_days = w->crit_days;
+	assert_int_equal(ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "more than 100000 findings"));
+}
+
 /* The reverse proxy's own FQDN must cover every published name. */
 static void
 test_reverse_proxy_needs_published_names(void **state)
@@ -1938,6 +1968,7 @@ main(void)
 		WT(test_internal_cert_on_webcon),
 		WT(test_same_chain_internal_then_webcon),
 		WT(test_same_chain_webcon_then_internal),
+		WT(test_too_many_findings),
 		WT(test_reverse_proxy_needs_published_names),
 		WT(test_ip_reference_matches_ip_san),
 		WT(test_many_sip_domains),
