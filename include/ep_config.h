@@ -31,6 +31,15 @@ enum ep_limit {
 #define EP_LIMIT_S_MIN	0.1
 #define EP_LIMIT_S_MAX	3600.0
 
+/*
+ * Parses a time limit s in seconds (a flag's value or a file key's) into
+ * *ms, rounded to the millisecond: 1.005 is 1004.99... in binary.
+ * Returns 0, or -1 with "NAME 'S': expected seconds from 0.1 to 3600" in
+ * err, name being the flag or key.
+ */
+int ep_limit_parse(const char *name, const char *s, unsigned *ms, char *err,
+    size_t errlen);
+
 /* Settings a file may give; flags on the command line override them. */
 struct ep_config_settings {
 	const char	*profile;	/* NULL when the file names none */

@@ -399,9 +399,9 @@ whole_number(struct parse *p, const struct key *k, const char *s, long min,
 	return 0;
 }
 
-static int
-seconds_ms(struct parse *p, const struct key *k, const char *s,
-    unsigned *out)
+int
+ep_limit_parse(const char *name, const char *s, unsigned *ms, char *err,
+    size_t errlen)
 {
 	char	*end;
 	double	 v;
@@ -409,10 +409,12 @@ seconds_ms(struct parse *p, const struct key *k, const char *s,
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno != 0 || end == s || *end != '\0' ||
-	    !(v >= EP_LIMIT_S_MIN && v <= EP_LIMIT_S_MAX))
-		return fail(p, p->line, "%s '%.100s': expected seconds from "
-		    "%g to %g", k->name, s, EP_LIMIT_S_MIN, EP_LIMIT_S_MAX);
-	*out = (unsigned)(v * 1000 + 0.5);
+	    !(v >= EP_LIMIT_S_MIN && v <= EP_LIMIT_S_MAX)) {
+		snprintf(err, errlen, "%s '%.100s': expected seconds from %g "
+		    "to %g", name, s, EP_LIMIT_S_MIN, EP_LIMIT_S_MAX);
+		return -1;
+	}
+	*ms = (unsigned)(v * 1000 + 0.5);
 	return 0;
 }
 
@@ -549,7 +551,7 @@ set_key(struct parse *p, const char *name, const char *value)
 	struct ep_config	*c = p->c;
 	struct section		*s = p->sect;
 	const struct key	*k = NULL;
-	char			 fqdn[EP_NAME_MAX + 1];
+	char			 fqdn[EP_NAME_MAX + 1], reason[REASON_MAX];
 	size_t			 i;
 
 	if (s == NULL)
@@ -596,7 +598,10 @@ set_key(struct parse *p, const char *name, const char *value)
 		return whole_number(p, k, value, 0, DAYS_MAX,
 		    &c->settings.crit_days);
 	case KEY_LIMIT:
-		return seconds_ms(p, k, value, &c->settings.limit_ms[k->role]);
+		if (ep_limit_parse(k->name, value, &c->settings.limit_ms[k->role],
+		    reason, sizeof(reason)) == -1)
+			return fail(p, p->line, "%s", reason);
+		return 0;
 	case KEY_FQDN:
 		if (strchr(value, ',') != NULL)
 			return fail(p, p->line, "%s takes one name; another "

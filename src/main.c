@@ -276,19 +276,12 @@ number(const char *opt, const char *s, long min, long max)
 static unsigned
 seconds_ms(const char *opt, const char *s)
 {
-	char	*end, buf[256];
-	double	 v;
+	char		buf[256];
+	unsigned	ms;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' ||
-	    !(v >= EP_LIMIT_S_MIN && v <= EP_LIMIT_S_MAX)) {
-		snprintf(buf, sizeof(buf), "%s '%.100s': expected seconds from "
-		    "%g to %g", opt, s, EP_LIMIT_S_MIN, EP_LIMIT_S_MAX);
+	if (ep_limit_parse(opt, s, &ms, buf, sizeof(buf)) == -1)
 		fatal_usage("%s", buf);
-	}
-	/* Rounded as a deployment file's are: 1.005 is 1004.99... in binary. */
-	return (unsigned)(v * 1000 + 0.5);
+	return ms;
 }
 
 /* Adds each comma-separated name of list. */
