@@ -42,6 +42,20 @@ struct ep_report_index {
  */
 int ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r);
 
+/* The endpoints of one group (argument), counted by their worst finding. */
+struct ep_group_tally {
+	size_t			 n;	/* endpoints */
+	size_t			 count[EP_SEV_UNKNOWN + 1];	/* by severity */
+	enum ep_severity	 worst;	/* of these and of the group's
+					   deployment-level findings */
+};
+
+/*
+ * Fills *out for group g (0 .. ngroups - 1).
+ */
+void ep_report_index_tally(const struct ep_report_index *ix, size_t g,
+    struct ep_group_tally *out);
+
 /*
  * Frees what ep_report_index_build allocated.
  */

@@ -103,6 +103,28 @@ fail:
 }
 
 void
+ep_report_index_tally(const struct ep_report_index *ix, size_t g,
+    struct ep_group_tally *out)
+{
+	size_t	k, j;
+
+	memset(out, 0, sizeof(*out));
+	out->worst = ix->gworst[g];
+	for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
+		size_t	t = ix->torder[k];
+
+		for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
+			enum ep_severity	w = ix->worst[ix->oorder[j]];
+
+			out->count[w]++;
+			out->n++;
+			if (w > out->worst)
+				out->worst = w;
+		}
+	}
+}
+
+void
 ep_report_index_free(struct ep_report_index *ix)
 {
 	free(ix->worst);

@@ -309,36 +309,26 @@ static json_t *
 targets_json(const struct ep_report *r, const struct ep_report_index *ix)
 {
 	json_t	*a = json_array();
-	size_t	 g, k, j;
+	size_t	 g;
 
 	for (g = 0; a != NULL && g < r->plan->ngroups; g++) {
-		size_t			 count[EP_SEV_UNKNOWN + 1] = { 0 }, n = 0;
-		enum ep_severity	 worst = ix->gworst[g];
+		struct ep_group_tally	 c;
 		json_t			*o = json_object();
 		int			 bad = o == NULL;
 
-		for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
-			size_t	t = ix->torder[k];
-
-			for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
-				enum ep_severity w = ix->worst[ix->oorder[j]];
-
-				count[w]++;
-				n++;
-				if (w > worst)
-					worst = w;
-			}
-		}
+		ep_report_index_tally(ix, g, &c);
 		if (o != NULL) {
 			bad |= put(o, "name", jstr(r->plan->groups[g],
 			    strlen(r->plan->groups[g])));
-			bad |= put(o, "status", json_string(ep_severity_name(worst)));
-			bad |= put(o, "endpoints", json_integer((json_int_t)n));
-			bad |= put(o, "ok", json_integer((json_int_t)count[EP_SEV_OK]));
+			bad |= put(o, "status",
+			    json_string(ep_severity_name(c.worst)));
+			bad |= put(o, "endpoints", json_integer((json_int_t)c.n));
+			bad |= put(o, "ok",
+			    json_integer((json_int_t)c.count[EP_SEV_OK]));
 			bad |= put(o, "warning",
-			    json_integer((json_int_t)count[EP_SEV_WARNING]));
+			    json_integer((json_int_t)c.count[EP_SEV_WARNING]));
 			bad |= put(o, "critical",
-			    json_integer((json_int_t)count[EP_SEV_CRITICAL]));
+			    json_integer((json_int_t)c.count[EP_SEV_CRITICAL]));
 		}
 		if (bad) {
 			json_decref(o);

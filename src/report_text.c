@@ -243,37 +243,6 @@ print_target(FILE *fp, const struct ep_report *r,
 
 #define GROUP_ALL	((size_t)-2)	/* every target, grouped or not */
 
-/* Endpoint counts of one group. */
-struct counts {
-	size_t			crit, warn, ok;
-	enum ep_severity	worst;
-};
-
-static void
-count_group(const struct ep_report_index *ix, size_t g, struct counts *c)
-{
-	size_t	k, j;
-
-	memset(c, 0, sizeof(*c));
-	c->worst = ix->gworst[g];
-	for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
-		size_t	t = ix->torder[k];
-
-		for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
-			enum ep_severity	w = ix->worst[ix->oorder[j]];
-
-			if (w > c->worst)
-				c->worst = w;
-			if (w == EP_SEV_OK)
-				c->ok++;
-			else if (w == EP_SEV_WARNING)
-				c->warn++;
-			else
-				c->crit++;
-		}
-	}
-}
-
 /* Prints the targets of group g (or all), role by role. */
 static void
 print_group(FILE *fp, const struct ep_report *r,
@@ -347,12 +316,15 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 	else {
 		/* Each argument on its own: one customer's report per heading. */
 		for (g = 0; g < plan->ngroups; g++) {
-			struct counts	c;
+			struct ep_group_tally	c;
 
-			count_group(&ix, g, &c);
+			ep_report_index_tally(&ix, g, &c);
+			/* An unknown endpoint counts as critical, as below. */
 			fprintf(fp, "\n==== %s: %s - %zu critical, %zu warning, "
 			    "%zu ok\n", plan->groups[g], c.worst == EP_SEV_OK ?
-			    "OK" : upper(c.worst), c.crit, c.warn, c.ok);
+			    "OK" : upper(c.worst), c.count[EP_SEV_CRITICAL] +
+			    c.count[EP_SEV_UNKNOWN], c.count[EP_SEV_WARNING],
+			    c.count[EP_SEV_OK]);
 			print_group(fp, r, &ix, &l, g, &any_edge, &webcon);
 		}
 		if (ix.tstart[plan->ngroups] < ix.tstart[plan->ngroups + 1]) {

@@ -1,7 +1,7 @@
 /*
  * Unit tests for the reports' lookups (src/report_index.c): findings by
  * observation, observations by target, targets by group, each in the
- * order of what it indexes, and the worst severities.
+ * order of what it indexes, the worst severities and a group's tally.
  */
 
 #include <stdarg.h>
@@ -20,6 +20,46 @@
 #include "ep_report.h"
 #include "ep_report_index.h"
 #include "fixture.h"
+
+/* What one test indexes: a plan, its observations and findings. */
+struct rig {
+	struct ep_plan		*plan;
+	struct ep_observations	 o;
+	struct ep_findings	 f;
+	struct ep_report	 r;
+};
+
+static int
+setup(void **state)
+{
+	struct rig	*g;
+
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (g->plan = ep_plan_new(fx_lync())) == NULL ||
+	    ep_observations_init(&g->o) == -1) {
+		if (g != NULL)
+			ep_plan_free(g->plan);
+		free(g);
+		return -1;
+	}
+	g->r.plan = g->plan;
+	g->r.obs = &g->o;
+	g->r.findings = &g->f;
+	*state = g;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct rig	*g = *state;
+
+	ep_findings_clear(&g->f);
+	ep_observations_clear(&g->o);
+	ep_plan_free(g->plan);
+	free(g);
+	return 0;
+}
 
 static void
 target(struct ep_plan *plan, enum ep_role role, const char *name)
@@ -73,19 +113,17 @@ expect_range(const size_t *start, const size_t *order, size_t k,
 static void
 test_index(void **state)
 {
-	struct ep_plan		*plan;
-	struct ep_observations	 o;
-	struct ep_findings	 f = { NULL, 0, 0 };
-	struct ep_report	 r;
+	struct rig		*g = *state;
+	struct ep_plan		*plan = g->plan;
+	struct ep_findings	*f = &g->f;
 	struct ep_report_index	 ix;
+	struct ep_group_tally	 tally;
 	char			 err[512];
 	static const size_t	 f_obs2[] = { 0, 3 }, f_obs0[] = { 1 },
 				 f_dep[] = { 2, 4, 5 }, o_t0[] = { 1, 2 },
 				 o_t2[] = { 0 }, o_t3[] = { 3 },
 				 t_g0[] = { 0, 1 }, t_g1[] = { 2 }, t_none[] = { 3 };
 
-	(void)state;
-	assert_non_null(plan = ep_plan_new(fx_lync()));
 	assert_int_equal(ep_plan_begin_group(plan, "a.example", err,
 	    sizeof(err)), 0);
 	target(plan, EP_ROLE_ACCESS, "sip.a.example");		/* t0 */
@@ -96,24 +134,19 @@ test_index(void **state)
 	plan->cur_group = EP_GROUP_NONE;
 	target(plan, EP_ROLE_ACCESS, "sip.c.example");		/* t3 */
 
-	assert_int_equal(ep_observations_init(&o), 0);
-	observe(&o, 2);
-	observe(&o, 0);
-	observe(&o, 0);
-	observe(&o, 3);
+	observe(&g->o, 2);
+	observe(&g->o, 0);
+	observe(&g->o, 0);
+	observe(&g->o, 3);
 
-	finding(&f, 2, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
-	finding(&f, 0, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
-	finding(&f, EP_FINDING_NO_OBS, 1, EP_SEV_CRITICAL);
-	finding(&f, 2, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
-	finding(&f, EP_FINDING_NO_OBS, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
-	finding(&f, EP_FINDING_NO_OBS, 0, EP_SEV_WARNING);
+	finding(f, 2, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
+	finding(f, 0, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
+	finding(f, EP_FINDING_NO_OBS, 1, EP_SEV_CRITICAL);
+	finding(f, 2, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
+	finding(f, EP_FINDING_NO_OBS, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
+	finding(f, EP_FINDING_NO_OBS, 0, EP_SEV_WARNING);
 
-	memset(&r, 0, sizeof(r));
-	r.plan = plan;
-	r.obs = &o;
-	r.findings = &f;
-	assert_int_equal(ep_report_index_build(&ix, &r), 0);
+	assert_int_equal(ep_report_index_build(&ix, &g->r), 0);
 	assert_int_equal(ix.nobs, 4);
 	assert_int_equal(ix.ngroups, 2);
 
@@ -139,70 +172,55 @@ test_index(void **state)
 	assert_int_equal(ix.gworst[1], EP_SEV_CRITICAL);
 	assert_int_equal(ix.gworst[2], EP_SEV_WARNING);
 
+	/* Group a: sip.a's two endpoints (ok, critical), webcon.a none. */
+	ep_report_index_tally(&ix, 0, &tally);
+	assert_int_equal(tally.n, 2);
+	assert_int_equal(tally.count[EP_SEV_OK], 1);
+	assert_int_equal(tally.count[EP_SEV_WARNING], 0);
+	assert_int_equal(tally.count[EP_SEV_CRITICAL], 1);
+	assert_int_equal(tally.worst, EP_SEV_CRITICAL);
+	ep_report_index_tally(&ix, 1, &tally);
+	assert_int_equal(tally.n, 1);
+	assert_int_equal(tally.count[EP_SEV_CRITICAL], 1);
+	assert_int_equal(tally.worst, EP_SEV_CRITICAL);
+
 	ep_report_index_free(&ix);
-	ep_findings_clear(&f);
-	ep_observations_clear(&o);
-	ep_plan_free(plan);
 }
 
 /* Nothing at all: empty ranges, nothing to index, nothing leaked. */
 static void
 test_empty(void **state)
 {
-	struct ep_plan		*plan;
-	struct ep_observations	 o;
-	struct ep_findings	 f = { NULL, 0, 0 };
-	struct ep_report	 r;
+	struct rig		*g = *state;
 	struct ep_report_index	 ix;
 
-	(void)state;
-	assert_non_null(plan = ep_plan_new(fx_lync()));
-	assert_int_equal(ep_observations_init(&o), 0);
-	memset(&r, 0, sizeof(r));
-	r.plan = plan;
-	r.obs = &o;
-	r.findings = &f;
-	assert_int_equal(ep_report_index_build(&ix, &r), 0);
+	assert_int_equal(ep_report_index_build(&ix, &g->r), 0);
 	assert_int_equal(ix.fstart[0], ix.fstart[1]);
 	assert_int_equal(ix.tstart[0], ix.tstart[1]);
 	assert_int_equal(ix.gworst[0], EP_SEV_OK);
 	ep_report_index_free(&ix);
-	ep_observations_clear(&o);
-	ep_plan_free(plan);
 }
 
 /* A finding of an observation that does not exist is refused. */
 static void
 test_bad_observation(void **state)
 {
-	struct ep_plan		*plan;
-	struct ep_observations	 o;
-	struct ep_findings	 f = { NULL, 0, 0 };
-	struct ep_report	 r;
+	struct rig		*g = *state;
 	struct ep_report_index	 ix;
 
-	(void)state;
-	assert_non_null(plan = ep_plan_new(fx_lync()));
-	assert_int_equal(ep_observations_init(&o), 0);
-	finding(&f, 7, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
-	memset(&r, 0, sizeof(r));
-	r.plan = plan;
-	r.obs = &o;
-	r.findings = &f;
-	assert_int_equal(ep_report_index_build(&ix, &r), -1);
+	finding(&g->f, 7, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
+	assert_int_equal(ep_report_index_build(&ix, &g->r), -1);
 	assert_null(ix.worst);
-	ep_findings_clear(&f);
-	ep_observations_clear(&o);
-	ep_plan_free(plan);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
-		cmocka_unit_test(test_index),
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_bad_observation),
+		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_observation, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
