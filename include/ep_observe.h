@@ -62,7 +62,8 @@ struct ep_observations {
 	size_t			 n;
 	size_t			 cap;
 	struct ep_certs		*certs;	/* owned */
-	unsigned		 elapsed_ms;	/* the whole run */
+	unsigned		 elapsed_ms;	/* the whole run, discovery
+						   included: set by its caller */
 };
 
 /*

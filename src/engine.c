@@ -781,7 +781,6 @@ ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
 	if (e.failed || loop(&e) == -1)
 		goto out;
 	ep_observations_sort(out);
-	out->elapsed_ms = (unsigned)(ep_time_mono_ms() - t0);
 	ret = 0;
 out:
 	while ((a = TAILQ_FIRST(&e.byage)) != NULL) {
