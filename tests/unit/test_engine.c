@@ -319,6 +319,30 @@ tls_server(int lfd, int n, const char *prio, int require, int want_hellos)
 	_exit(want_hellos != 0 && hellos != want_hellos ? 5 : 0);
 }
 
+/* Starts tls_server in a child; returns its pid. */
+static pid_t
+start_tls_server(int lfd, int n, const char *prio, int require,
+    int want_hellos)
+{
+	pid_t	pid;
+
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0)
+		tls_server(lfd, n, prio, require, want_hellos);
+	return pid;
+}
+
+/* Waits for the child pid of start_tls_server: it must have exited 0. */
+static void
+expect_tls_server_done(pid_t pid)
+{
+	int	status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("TLS server child: status %d", status);
+}
+
 /*
  * A server that refuses the handshake after its first flight: stopping
  * once the chain is in sees the chain and the certificate request; the
@@ -332,13 +356,11 @@ test_full_handshake(void **state)
 	struct ep_plan		*plan;
 	uint16_t		 port;
 	pid_t			 pid;
-	int			 lfd, status;
+	int			 lfd;
 
 	(void)state;
 	lfd = silent_listener(&port);
-	assert_int_not_equal(pid = fork(), -1);
-	if (pid == 0)
-		tls_server(lfd, 2, "NORMAL:-VERS-TLS1.3", 1, 0);
+	pid = start_tls_server(lfd, 2, "NORMAL:-VERS-TLS1.3", 1, 0);
 	plan = plan_with_ports(&port, 1);
 	add_member(plan, "mtls.test");
 	opts_init(&o);
@@ -356,9 +378,7 @@ test_full_handshake(void **state)
 	assert_int_equal(obs.v[0].status, EP_OBS_HANDSHAKE_FAILED);
 	ep_observations_clear(&obs);
 
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("TLS server child: status %d", status);
+	expect_tls_server_done(pid);
 	ep_plan_free(plan);
 	close(lfd);
 }
@@ -376,13 +396,12 @@ test_hello_retry(void **state)
 	struct ep_plan		*plan;
 	uint16_t		 port;
 	pid_t			 pid;
-	int			 lfd, status;
+	int			 lfd;
 
 	(void)state;
 	lfd = silent_listener(&port);
-	assert_int_not_equal(pid = fork(), -1);
-	if (pid == 0)
-		tls_server(lfd, 1, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1", 0, 2);
+	pid = start_tls_server(lfd, 1, "NORMAL:-GROUP-ALL:+GROUP-SECP256R1", 0,
+	    2);
 	plan = plan_with_ports(&port, 1);
 	add_member(plan, "p256.test");
 	opts_init(&o);
@@ -393,9 +412,7 @@ test_hello_retry(void **state)
 	assert_string_equal(obs.v[0].tls_version, "TLS1.3");
 	assert_true(obs.v[0].chain_len >= 1);
 	ep_observations_clear(&obs);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("TLS server child: status %d", status);
+	expect_tls_server_done(pid);
 	ep_plan_free(plan);
 	close(lfd);
 }

@@ -309,6 +309,19 @@ obs_failed(struct world *w, size_t t, const char *addr, uint16_t port,
 	return i;
 }
 
+/* The rules' context of the world w. */
+static void
+rules_ctx(const struct world *w, struct ep_rules_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->plan = w->plan;
+	ctx->trust = w->trust;
+	ctx->names = w->names;
+	ctx->now = w->now;
+	ctx->warn_days = w->warn_days;
+	ctx->crit_days = w->crit_days;
+}
+
 /* Sorts the observations (as the engine does) and runs the rules. */
 static void
 run(struct world *w)
@@ -317,13 +330,7 @@ run(struct world *w)
 	char			err[256] = "";
 
 	ep_observations_sort(&w->o);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.plan = w->plan;
-	ctx.trust = w->trust;
-	ctx.names = w->names;
-	ctx.now = w->now;
-	ctx.warn_days = w->warn_days;
-	ctx.crit_days = w->crit_days;
+	rules_ctx(w, &ctx);
 	ep_findings_clear(&w->f);
 	if (ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err)) != 0)
 		fail_msg("ep_rules_run: %s", err);
@@ -521,43 +528,39 @@ test_internal_cert_on_webcon(void **state)
 }
 
 /*
- * One chain on two internal members, then on webcon (observations go in
- * target order): a verification reused from one endpoint to the next
- * still judges each by its own role.
+ * One chain on two internal members and on webcon, webcon's target added
+ * first or last (observations go in target order): a verification reused
+ * from one endpoint to the next still judges each by its own role.
  */
+static void
+same_chain_two_roles(struct world *w, int webcon_first)
+{
+	size_t	in, web, web_obs = webcon_first ? 0 : 2;
+
+	if (webcon_first)
+		web = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
+	in = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
+	if (!webcon_first)
+		web = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
+	obs_ok(w, in, "10.0.0.5", 5061, "internal-cn.pem", NULL);
+	obs_ok(w, in, "10.0.0.6", 5061, "internal-cn.pem", NULL);
+	obs_ok(w, web, "192.0.2.11", 443, "internal-cn.pem", NULL);
+	run(w);
+	EXPECT(w,
+	    W(INTERNAL_CA_ON_EXTERNAL, CRITICAL, web_obs, ""),
+	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, web_obs, "edge01.corp." C));
+}
+
 static void
 test_same_chain_internal_then_webcon(void **state)
 {
-	struct world	*w = *state;
-	size_t		 in, web;
-
-	in = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
-	web = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
-	obs_ok(w, in, "10.0.0.5", 5061, "internal-cn.pem", NULL);
-	obs_ok(w, in, "10.0.0.6", 5061, "internal-cn.pem", NULL);
-	obs_ok(w, web, "192.0.2.11", 443, "internal-cn.pem", NULL);
-	run(w);
-	EXPECT(w,
-	    W(INTERNAL_CA_ON_EXTERNAL, CRITICAL, 2, ""),
-	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 2, "edge01.corp." C));
+	same_chain_two_roles(*state, 0);
 }
 
-/* The same the other way round: webcon first, then the internal members. */
 static void
 test_same_chain_webcon_then_internal(void **state)
 {
-	struct world	*w = *state;
-	size_t		 in, web;
-
-	web = target(w, EP_ROLE_WEBCON, "edge01.corp." C);
-	in = target(w, EP_ROLE_INTERNAL, "edge01.corp." C);
-	obs_ok(w, web, "192.0.2.11", 443, "internal-cn.pem", NULL);
-	obs_ok(w, in, "10.0.0.5", 5061, "internal-cn.pem", NULL);
-	obs_ok(w, in, "10.0.0.6", 5061, "internal-cn.pem", NULL);
-	run(w);
-	EXPECT(w,
-	    W(INTERNAL_CA_ON_EXTERNAL, CRITICAL, 0, ""),
-	    W(NAME_ONLY_IN_SUBJECT, CRITICAL, 0, "edge01.corp." C));
+	same_chain_two_roles(*state, 1);
 }
 
 /*
@@ -578,13 +581,7 @@ test_too_many_findings(void **state)
 	    NULL, "filler") != NULL)
 		continue;
 	assert_int_equal(w->f.n, EP_FINDINGS_MAX);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.plan = w->plan;
-	ctx.trust = w->trust;
-	ctx.names = w->names;
-	ctx.now = w->now;
-	ctx.warn_days = w->warn_days;
-	ctx.crit_days = w->crit_days;
+	rules_ctx(w, &ctx);
 	assert_int_equal(ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err)),
 	    -1);
 	assert_non_null(strstr(err, "more than 100000 findings"));
