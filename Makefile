@@ -15,27 +15,27 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
 LIBS	 = $(shell pkg-config --libs $(PKGS))
 TESTLIBS = $(shell pkg-config --libs cmocka)
 
-OBJS	 = $(BUILD)/cert.o \
-	   $(BUILD)/check.o \
-	   $(BUILD)/config.o \
-	   $(BUILD)/discover.o \
-	   $(BUILD)/engine.o \
-	   $(BUILD)/finding.o \
-	   $(BUILD)/names.o \
-	   $(BUILD)/observe.o \
-	   $(BUILD)/offline.o \
-	   $(BUILD)/plan.o \
-	   $(BUILD)/poller.o \
-	   $(BUILD)/probe.o \
-	   $(BUILD)/profile.o \
-	   $(BUILD)/profile_data.o \
-	   $(BUILD)/report_index.o \
-	   $(BUILD)/report_json.o \
-	   $(BUILD)/report_text.o \
-	   $(BUILD)/resolve.o \
-	   $(BUILD)/rules.o \
-	   $(BUILD)/time.o \
-	   $(BUILD)/trust.o
+OBJS	 = $(BUILD)/input/check.o \
+	   $(BUILD)/input/config.o \
+	   $(BUILD)/input/plan.o \
+	   $(BUILD)/input/profile.o \
+	   $(BUILD)/input/profile_data.o \
+	   $(BUILD)/input/time.o \
+	   $(BUILD)/x509/cert.o \
+	   $(BUILD)/x509/names.o \
+	   $(BUILD)/x509/trust.o \
+	   $(BUILD)/net/discover.o \
+	   $(BUILD)/net/engine.o \
+	   $(BUILD)/net/observe.o \
+	   $(BUILD)/net/offline.o \
+	   $(BUILD)/net/poller.o \
+	   $(BUILD)/net/probe.o \
+	   $(BUILD)/net/resolve.o \
+	   $(BUILD)/judge/finding.o \
+	   $(BUILD)/judge/rules.o \
+	   $(BUILD)/report/index.o \
+	   $(BUILD)/report/json.o \
+	   $(BUILD)/report/text.o
 
 UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_cert \
@@ -65,18 +65,23 @@ $(BUILD)/libedgeprobe.a: $(OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(OBJS)
 
-$(BUILD)/%.o:  src/%.c $(wildcard include/*.h) | $(BUILD)
+HEADERS	 = $(wildcard include/*.h include/*/*.h src/*/*.h)
+
+$(BUILD)/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
 # probes/*.ini as C strings, so that edgeprobe needs no data files at run time.
-$(BUILD)/profile_data.c: probes/embed.sh $(PROBES) | $(BUILD)
+$(BUILD)/input/profile_data.c: probes/embed.sh $(PROBES)
+	@mkdir -p $(@D)
 	sh probes/embed.sh $(PROBES) >$@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/profile_data.o: $(BUILD)/profile_data.c
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $(BUILD)/profile_data.c
+$(BUILD)/input/profile_data.o: $(BUILD)/input/profile_data.c
+	$(CC) $(CPPFLAGS) $(ALLCFLAGS) -c -o $@ $(BUILD)/input/profile_data.c
 
-$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libedgeprobe.a $(wildcard tests/unit/*.h)
+$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libedgeprobe.a $(HEADERS) \
+	    $(wildcard tests/unit/*.h)
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libedgeprobe.a $(LIBS) $(TESTLIBS)
 

@@ -17,16 +17,16 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "ep_config.h"
-#include "ep_discover.h"
-#include "ep_engine.h"
-#include "ep_names.h"
-#include "ep_offline.h"
-#include "ep_plan.h"
-#include "ep_report.h"
-#include "ep_rules.h"
-#include "ep_time.h"
-#include "ep_trust.h"
+#include "input/ep_config.h"
+#include "net/ep_discover.h"
+#include "net/ep_engine.h"
+#include "x509/ep_names.h"
+#include "net/ep_offline.h"
+#include "input/ep_plan.h"
+#include "report/ep_report.h"
+#include "judge/ep_rules.h"
+#include "input/ep_time.h"
+#include "x509/ep_trust.h"
 #include "ep_version.h"
 
 #define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */

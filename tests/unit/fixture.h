@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ep_profile.h"
+#include "input/ep_profile.h"
 
 #define FX_DAY		86400
 /* The moment the tests judge at: 2026-06-01T00:00:00Z. */

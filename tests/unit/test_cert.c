@@ -1,4 +1,4 @@
-/* Unit tests for certificate parsing and the certificate store (src/cert.c). */
+/* Unit tests for certificate parsing and the certificate store (src/x509/cert.c). */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "ep_cert.h"
+#include "x509/ep_cert.h"
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -1,5 +1,5 @@
 /*
- * Unit tests for deployment files (src/config.c): a good file applied in
+ * Unit tests for deployment files (src/input/config.c): a good file applied in
  * full, and every kind of error with the line it names.  The files are
  * written at run time into a directory of their own.
  */
@@ -19,8 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ep_config.h"
-#include "ep_plan.h"
+#include "input/ep_config.h"
+#include "input/ep_plan.h"
 
 #define TEST_DIR_MAX	1024	/* the test directory's path */
 #define TEST_PATH_MAX	4096

@@ -1,6 +1,6 @@
 /*
- * Unit tests for SIP-domain discovery (src/discover.c) and SRV ordering
- * (src/resolve.c): the parts that need no DNS server that answers (one
+ * Unit tests for SIP-domain discovery (src/net/discover.c) and SRV ordering
+ * (src/net/resolve.c): the parts that need no DNS server that answers (one
  * test has a UDP socket of its own that never does).  Lookups against a
  * real server are the integration cases discovery-*.
  */
@@ -22,9 +22,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "ep_discover.h"
-#include "ep_resolve.h"
-#include "ep_time.h"
+#include "net/ep_discover.h"
+#include "net/ep_resolve.h"
+#include "input/ep_time.h"
 #include "fixture.h"
 
 #define LONG_MS		10000	/* a DNS try no test waits for */

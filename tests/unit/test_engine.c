@@ -1,5 +1,5 @@
 /*
- * Unit tests for the run (src/engine.c) against sockets of this process
+ * Unit tests for the run (src/net/engine.c) against sockets of this process
  * on 127.0.0.1: a listener that never accepts (the kernel completes the
  * TCP connect, nobody answers the ClientHello), one whose accept queue is
  * full (the kernel drops the SYN: the connect never completes), a port
@@ -31,9 +31,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ep_engine.h"
-#include "ep_plan.h"
-#include "ep_time.h"
+#include "net/ep_engine.h"
+#include "input/ep_plan.h"
+#include "input/ep_time.h"
 #include "fixture.h"
 
 #define LONG_MS		5000	/* a limit no test waits for */

@@ -1,4 +1,4 @@
-/* Unit tests for the host name matcher (src/names.c). */
+/* Unit tests for the host name matcher (src/x509/names.c). */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "ep_names.h"
+#include "x509/ep_names.h"
 
 #define NSS_ROWS	134	/* rows in tests/vectors/hostname-nss.json */
 #define CURL_ROWS	46	/* rows in tests/vectors/hostname-curl.json */

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the offline inputs (src/offline.c): chain files, PKCS#12
+ * Unit tests for the offline inputs (src/net/offline.c): chain files, PKCS#12
  * files and certificate requests become observations.  The fixtures are
  * in fixtures/offline/ (see make-offline-fixtures there).
  */
@@ -17,7 +17,7 @@
 
 #include <gnutls/gnutls.h>
 
-#include "ep_offline.h"
+#include "net/ep_offline.h"
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

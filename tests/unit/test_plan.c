@@ -1,4 +1,4 @@
-/* Unit tests for the plan (src/plan.c) and the role profile (src/profile.c). */
+/* Unit tests for the plan (src/input/plan.c) and the role profile (src/input/profile.c). */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ep_plan.h"
+#include "input/ep_plan.h"
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

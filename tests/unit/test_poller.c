@@ -1,5 +1,5 @@
 /*
- * Unit tests for the poller (src/poller.c), with pipes.  Every test runs
+ * Unit tests for the poller (src/net/poller.c), with pipes.  Every test runs
  * twice: with the default backend (epoll on Linux) and with poll().
  */
 
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ep_poller.h"
+#include "net/ep_poller.h"
 
 #define EV_MAX		16	/* events read back by one wait */
 #define NPIPES		3	/* pipes of the fairness test */

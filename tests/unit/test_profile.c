@@ -1,5 +1,5 @@
 /*
- * Unit tests for the role profiles (src/profile.c): the shipped files of
+ * Unit tests for the role profiles (src/input/profile.c): the shipped files of
  * probes/, and malformed files, written at test time, each rejected whole
  * with the line at fault.
  */
@@ -18,8 +18,8 @@
 
 #include <gnutls/gnutls.h>
 
-#include "ep_plan.h"
-#include "ep_profile.h"
+#include "input/ep_plan.h"
+#include "input/ep_profile.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ep_finding.h"
-#include "ep_observe.h"
-#include "ep_plan.h"
-#include "ep_report.h"
-#include "ep_report_index.h"
+#include "judge/ep_finding.h"
+#include "net/ep_observe.h"
+#include "input/ep_plan.h"
+#include "report/ep_report.h"
+#include "report/ep_report_index.h"
 #include "fixture.h"
 
 /* What one test indexes: a plan, its observations and findings. */

@@ -18,9 +18,9 @@
 
 #include <gnutls/gnutls.h>
 
-#include "ep_check.h"
-#include "ep_finding.h"
-#include "ep_rules.h"
+#include "input/ep_check.h"
+#include "judge/ep_finding.h"
+#include "judge/ep_rules.h"
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

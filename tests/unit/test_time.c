@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ep_time.h"
+#include "input/ep_time.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -1,0 +1,74 @@
+#ifndef EP_ENGINE_H
+#define EP_ENGINE_H
+
+#include <stddef.h>
+
+#include "net/ep_observe.h"
+#include "input/ep_plan.h"
+
+/*
+ * The run: resolves every name of the plan and probes every address on
+ * every port of its role, all in one event loop on one thread (epoll on
+ * Linux, poll() elsewhere).  A target with explicit members is probed at
+ * those, and one named by an IP address at that address, without DNS.
+ * Names are looked up a bounded number at a time, so that thousands of
+ * them do not flood the DNS server.  A handshake starts as soon as its
+ * address is known and fewer than max_inflight are running.  An address
+ * that does not answer costs one deadline: nothing is retried.
+ *
+ * Deadlines, on the monotonic clock: a probe gets connect_timeout_ms for
+ * the TCP connect, then handshake_timeout_ms for the TLS handshake, and
+ * timeout_ms for both together; it ends as EP_OBS_TIMEOUT at whichever
+ * comes first.  When run_timeout_ms passes, every probe not finished ends
+ * as EP_OBS_TIMEOUT (queued ones too) and every name not resolved as
+ * EP_OBS_NO_ADDRESS, each saying so ("the run deadline passed ...").
+ */
+
+#define EP_ENGINE_INFLIGHT_DEFAULT	1024	/* max_inflight 0: at most this */
+
+/*
+ * GnuTLS's NORMAL with X25519 the first group: a probe sends one key
+ * share, for the first group, and X25519's costs the least to make and
+ * to use.
+ */
+#define EP_ENGINE_PRIORITY_DEFAULT	"NORMAL:-GROUP-ALL:+GROUP-X25519:" \
+	"+GROUP-SECP256R1:+GROUP-SECP384R1:+GROUP-SECP521R1:+GROUP-X448:" \
+	"+GROUP-FFDHE2048:+GROUP-FFDHE3072:+GROUP-FFDHE4096:" \
+	"+GROUP-FFDHE6144:+GROUP-FFDHE8192"
+
+struct ep_engine_opts {
+	const char	*dns_servers;	/* NULL: the system's; see ep_resolver_new */
+	int		 family;	/* AF_UNSPEC, AF_INET or AF_INET6; explicit
+					   members of another family are skipped */
+	unsigned	 timeout_ms;	/* per probe: connect + handshake; > 0 */
+	unsigned	 connect_timeout_ms;	/* 0: half of timeout_ms */
+	unsigned	 handshake_timeout_ms;	/* from the connect; 0: timeout_ms */
+	unsigned	 run_timeout_ms;	/* the whole run; 0: none */
+	unsigned	 dns_timeout_ms;	/* per DNS query try */
+	unsigned	 max_inflight;	/* probes at once; 0: chosen, see below */
+	const char	*priority;	/* GnuTLS priority string; NULL: GnuTLS's
+					   default.  A probe sends one TLS 1.3
+					   key share, for its first group */
+	int		 full_handshake;	/* 1: complete every handshake; 0: stop
+					   once the chain is in hand (ep_probe.h) */
+};
+
+/*
+ * Runs the plan and fills out (initialized by the caller) with one
+ * observation per (target, address, port), or one per (target, port)
+ * with EP_OBS_NO_ADDRESS, sorted.  Network failures are observations,
+ * not errors.
+ *
+ * Each probe holds a descriptor.  The soft RLIMIT_NOFILE is raised for
+ * the run (up to the hard limit) to fit max_inflight probes, or
+ * EP_ENGINE_INFLIGHT_DEFAULT when max_inflight is 0, plus a reserve for
+ * c-ares, stdio and the poller; fewer run at once when the limit does not
+ * stretch that far.  It is put back on return.
+ *
+ * Returns 0, or -1 with a reason in err on an internal error or a bad
+ * priority string.
+ */
+int ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+    struct ep_observations *out, char *err, size_t errlen);
+
+#endif /* EP_ENGINE_H */

@@ -1,0 +1,96 @@
+#ifndef EP_PROBE_H
+#define EP_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gnutls/gnutls.h>
+
+#include "net/ep_observe.h"
+#include "net/ep_resolve.h"
+
+/*
+ * One TCP connect and TLS handshake, non-blocking, as a step function the
+ * caller's event loop drives.  It records what it saw and judges nothing.
+ * Deadlines are the caller's: it ends a probe that ran out of time with
+ * ep_probe_expire().
+ *
+ * The handshake stops as soon as everything the probe records is known,
+ * and the probe is then done with EP_OBS_OK and the chain.  In TLS 1.3
+ * that is when GnuTLS runs the certificate verify callback, after the
+ * server's CertificateVerify (proof that it holds the key) was checked
+ * and a CertificateRequest, if any, was seen.  In TLS 1.2 and older it is
+ * when ServerHelloDone arrives, after the ServerKeyExchange signature was
+ * checked and a CertificateRequest, if any, was seen.  What is not done:
+ * the server's Finished is not awaited (with RSA key exchange, which has
+ * no ServerKeyExchange, that was the only proof of the key), and the
+ * client sends neither its key exchange nor its Finished.  A probe made
+ * with full set completes the handshake instead, as a TLS client would.
+ */
+
+struct ep_probe;
+
+enum ep_probe_phase {
+	EP_PROBE_CONNECTING,	/* the TCP connect is in progress */
+	EP_PROBE_HANDSHAKING,	/* the TLS handshake is in progress */
+	EP_PROBE_DONE,		/* ep_probe_result() may be called */
+};
+
+/*
+ * Starts connecting to addr:port, to handshake with SNI sni (not sent
+ * when sni is an IP literal) under the priorities prio.  full: complete
+ * the handshake (see above).  now_ms is the monotonic time now.  A connect
+ * that fails at once is not an error: the probe is then done with
+ * EP_OBS_CONNECT_FAILED.  Returns 0, or -1 with errno set (EMFILE or
+ * ENFILE when out of descriptors, ENOMEM...) and a reason in err.
+ */
+int ep_probe_new(struct ep_probe **out, const char *sni,
+    const struct ep_addr *addr, uint16_t port,
+    gnutls_certificate_credentials_t cred, gnutls_priority_t prio, int full,
+    int64_t now_ms, char *err, size_t errlen);
+
+/*
+ * Frees the probe and closes its socket; p may be NULL.
+ */
+void ep_probe_free(struct ep_probe *p);
+
+/*
+ * Returns the socket to wait on, or -1 when the probe is done (the socket
+ * is closed as soon as the probe is done).
+ */
+int ep_probe_fd(const struct ep_probe *p);
+
+/*
+ * Returns the poll events the probe waits for (POLLIN or POLLOUT), 0 when
+ * it is done.
+ */
+short ep_probe_events(const struct ep_probe *p);
+
+/*
+ * Returns where the probe is.
+ */
+enum ep_probe_phase ep_probe_phase(const struct ep_probe *p);
+
+/*
+ * Advances the probe with the poll events its socket reported (POLLIN,
+ * POLLOUT, POLLERR, POLLHUP; nonzero).  now_ms is the monotonic time now.
+ */
+void ep_probe_step(struct ep_probe *p, short revents, int64_t now_ms);
+
+/*
+ * Ends a probe that is not done as EP_OBS_TIMEOUT, why saying what did
+ * not happen in time.
+ */
+void ep_probe_expire(struct ep_probe *p, int64_t now_ms, const char *why);
+
+/*
+ * Fills obs's status, error, TLS fields and chain (added to certs) from a
+ * done probe; the caller fills target, port and address.  A certificate
+ * the store refuses (unparseable, too large) makes the observation
+ * EP_OBS_HANDSHAKE_FAILED: a hostile server's bytes are an observation,
+ * not an error.
+ */
+void ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
+    struct ep_certs *certs);
+
+#endif /* EP_PROBE_H */

@@ -1,0 +1,130 @@
+/* The check table: stable IDs, default severities, advice. */
+
+#include <string.h>
+
+#include "input/ep_check.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct ep_check_info checks[] = {
+	[EP_CHECK_DNS_NO_ADDRESS] = { "dns-no-address", EP_SEV_CRITICAL,
+	    "publish A/AAAA records for the name, or correct the name" },
+	[EP_CHECK_DNS_SRV_MISSING] = { "dns-srv-missing", EP_SEV_WARNING,
+	    "publish the SRV record clients and federation partners look up" },
+	[EP_CHECK_SRV_TARGET_OUTSIDE_DOMAIN] = { "srv-target-outside-domain",
+	    EP_SEV_WARNING, "point the SRV record at a name inside the SIP "
+	    "domain, or list the target in the clients' TrustModelData" },
+	[EP_CHECK_CONNECT_FAILED] = { "connect-failed", EP_SEV_CRITICAL,
+	    "check that the service listens and that firewalls let the port through" },
+	[EP_CHECK_TIMEOUT] = { "timeout", EP_SEV_CRITICAL,
+	    "the server accepted nothing or answered nothing in time: check "
+	    "firewalls, load balancers and the service" },
+	[EP_CHECK_HANDSHAKE_FAILED] = { "handshake-failed", EP_SEV_CRITICAL,
+	    "the port does not speak TLS acceptably: check the service bound to "
+	    "it and its TLS settings" },
+	[EP_CHECK_NAME_NOT_IN_SAN] = { "name-not-in-san", EP_SEV_CRITICAL,
+	    "reissue the certificate with the name in its subject alternative names" },
+	[EP_CHECK_NAME_ONLY_IN_SUBJECT] = { "name-only-in-subject", EP_SEV_CRITICAL,
+	    "TLS ignores the subject: reissue with the name in the SAN list too" },
+	[EP_CHECK_SUBJECT_NOT_ACCESS_FQDN] = { "subject-not-access-fqdn",
+	    EP_SEV_WARNING, "make the subject CN the Access Edge FQDN" },
+	[EP_CHECK_SUBJECT_WILDCARD] = { "subject-wildcard", EP_SEV_CRITICAL,
+	    "use an explicit name as subject; wildcards belong in the SAN list" },
+	[EP_CHECK_WILDCARD_NOT_ALLOWED] = { "wildcard-not-allowed", EP_SEV_CRITICAL,
+	    "this role needs the explicit name in the SAN list; a wildcard "
+	    "does not do" },
+	[EP_CHECK_SAN_WILDCARD_FIRST] = { "san-wildcard-first", EP_SEV_WARNING,
+	    "list the explicit FQDNs before the wildcard SAN" },
+	[EP_CHECK_CHAIN_UNTRUSTED] = { "chain-untrusted", EP_SEV_CRITICAL,
+	    "use a certificate from a CA the clients trust" },
+	[EP_CHECK_CHAIN_INCOMPLETE] = { "chain-incomplete", EP_SEV_CRITICAL,
+	    "install the issuing CA's intermediate certificate on the server "
+	    "so that it sends the whole chain" },
+	[EP_CHECK_SELF_SIGNED] = { "self-signed", EP_SEV_CRITICAL,
+	    "replace the self-signed certificate with one from a trusted CA" },
+	[EP_CHECK_INTERNAL_CA_ON_EXTERNAL] = { "internal-ca-on-external",
+	    EP_SEV_CRITICAL, "external interfaces need a public CA's certificate" },
+	[EP_CHECK_EXPIRED] = { "expired", EP_SEV_CRITICAL,
+	    "renew the certificate and install it on every pool member" },
+	[EP_CHECK_NOT_YET_VALID] = { "not-yet-valid", EP_SEV_CRITICAL,
+	    "the certificate is not valid yet: check its dates and the server clock" },
+	[EP_CHECK_EXPIRES_SOON] = { "expires-soon", EP_SEV_WARNING,
+	    "renew the certificate before it expires" },
+	[EP_CHECK_EKU_SERVER_AUTH_MISSING] = { "eku-server-auth-missing",
+	    EP_SEV_CRITICAL, "reissue with the Server Authentication EKU" },
+	[EP_CHECK_EKU_CLIENT_AUTH_MISSING] = { "eku-client-auth-missing",
+	    EP_SEV_WARNING, "check what your CA still offers (a profile with "
+	    "Client Authentication, or another CA) and what your federation "
+	    "partners need before the next renewal" },
+	[EP_CHECK_WEAK_KEY] = { "weak-key", EP_SEV_CRITICAL,
+	    "reissue with an RSA key of 2048 bits or more (EC: 256); a weak "
+	    "intermediate is the CA's to replace" },
+	[EP_CHECK_WEAK_SIGNATURE] = { "weak-signature", EP_SEV_CRITICAL,
+	    "reissue with a SHA-256 signature, and send the CA's SHA-256 "
+	    "intermediate" },
+	[EP_CHECK_KEY_SIZE_UNSUPPORTED] = { "key-size-unsupported", EP_SEV_WARNING,
+	    "use an RSA key of 2048 or 4096 bits" },
+	[EP_CHECK_SIGNATURE_PSS_UNSUPPORTED] = { "signature-pss-unsupported",
+	    EP_SEV_CRITICAL, "reissue with an RSA key and a PKCS#1 v1.5 "
+	    "signature" },
+	[EP_CHECK_CRL_DP_MISSING] = { "crl-dp-missing", EP_SEV_WARNING,
+	    "use a certificate with a CRL distribution point that clients "
+	    "can reach" },
+	[EP_CHECK_POOL_KEY_MISMATCH] = { "pool-key-mismatch", EP_SEV_CRITICAL,
+	    "A/V authentication needs one private key on every pool member: "
+	    "export the certificate with its key and import it on each member" },
+	[EP_CHECK_POOL_CERT_MISMATCH] = { "pool-cert-mismatch", EP_SEV_WARNING,
+	    "install the same certificate on every pool member" },
+	[EP_CHECK_TLS_LEGACY_VERSION] = { "tls-legacy-version", EP_SEV_WARNING,
+	    "enable TLS 1.2 on the server" },
+	[EP_CHECK_PFX_KEY_MISSING] = { "pfx-key-missing", EP_SEV_CRITICAL,
+	    "export the certificate again with its private key (marked "
+	    "exportable): every edge server of the pool needs the key" },
+	[EP_CHECK_PFX_KEY_MISMATCH] = { "pfx-key-mismatch", EP_SEV_CRITICAL,
+	    "export the certificate together with its own private key" },
+};
+
+/* Every check must have a row: a hole would be a NULL id at run time. */
+_Static_assert(NELEM(checks) == EP_CHECK__MAX, "check table incomplete");
+
+const struct ep_check_info *
+ep_check_info(enum ep_check c)
+{
+	return &checks[c];
+}
+
+int
+ep_check_by_id(const char *id, enum ep_check *out)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(checks); i++) {
+		if (strcmp(checks[i].id, id) == 0) {
+			*out = (enum ep_check)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+ep_severity_name(enum ep_severity s)
+{
+	switch (s) {
+	case EP_SEV_OK:
+		return "ok";
+	case EP_SEV_WARNING:
+		return "warning";
+	case EP_SEV_CRITICAL:
+		return "critical";
+	case EP_SEV_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+int
+ep_severity_exit_code(enum ep_severity s)
+{
+	return (int)s;
+}

@@ -1,0 +1,996 @@
+/*
+ * Deployment files (edgeprobe.conf(5)).  A file is read into memory whole,
+ * parsed with inih into this module's own structures and checked, and only
+ * then, by ep_config_apply, added to a plan: a bad line never leaves a
+ * plan half-built.
+ */
+
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ini.h>
+
+#include "input/ep_config.h"
+#include "x509/ep_names.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define CONFIG_SIZE_MAX		(1024 * 1024)	/* bytes of one file */
+#define CONFIG_READ_CHUNK	4096	/* first buffer; doubled as needed */
+#define CONFIG_SECTIONS_MAX	1024	/* sections of one file */
+#define SECTION_NAME_MAX	64	/* octets of a section's name */
+#define DNS_SERVERS_MAX		16	/* as --dns */
+#define DAYS_MAX		36500	/* as --warn-days and --crit-days */
+#define REASON_MAX		512	/* one error, before "path:line: " */
+
+enum section_type {
+	SECT_DEPLOYMENT,
+	SECT_EDGE_POOL,
+	SECT_REVERSE_PROXY,
+	SECT__MAX
+};
+
+static const char *const section_types[SECT__MAX] = {
+	[SECT_DEPLOYMENT] = "deployment",
+	[SECT_EDGE_POOL] = "edge-pool",
+	[SECT_REVERSE_PROXY] = "reverse-proxy",
+};
+
+enum key_kind {
+	KEY_PROFILE,
+	KEY_SIP_DOMAINS,
+	KEY_DNS,
+	KEY_CA_FILE,
+	KEY_INTERNAL_CA,
+	KEY_WARN_DAYS,
+	KEY_CRIT_DAYS,
+	KEY_LIMIT,		/* a time limit: role is the ep_limit */
+	KEY_FQDN,		/* the one name of a role in a section */
+	KEY_PORTS,		/* that name's own ports */
+	KEY_MEMBERS,		/* that name's pool members */
+	KEY_PUBLISHED,
+	KEY_FEDERATION_PORT,
+};
+
+/* One key a section may hold. */
+struct key {
+	enum section_type	 section;
+	const char		*name;
+	enum key_kind		 kind;
+	int			 role;		/* ep_role of KEY_FQDN, KEY_PORTS,
+						   KEY_MEMBERS; ep_limit of
+						   KEY_LIMIT */
+	int			 list;		/* may be repeated, each adding items */
+};
+
+static const struct key keys[] = {
+	{ SECT_DEPLOYMENT, "profile", KEY_PROFILE, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "sip-domains", KEY_SIP_DOMAINS, EP_ROLE_GENERIC, 1 },
+	{ SECT_DEPLOYMENT, "dns", KEY_DNS, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "ca-file", KEY_CA_FILE, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "internal-ca", KEY_INTERNAL_CA, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "warn-days", KEY_WARN_DAYS, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "crit-days", KEY_CRIT_DAYS, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "timeout", KEY_LIMIT, EP_LIMIT_TIMEOUT, 0 },
+	{ SECT_DEPLOYMENT, "connect-timeout", KEY_LIMIT, EP_LIMIT_CONNECT, 0 },
+	{ SECT_DEPLOYMENT, "handshake-timeout", KEY_LIMIT, EP_LIMIT_HANDSHAKE,
+	    0 },
+	{ SECT_DEPLOYMENT, "dns-timeout", KEY_LIMIT, EP_LIMIT_DNS, 0 },
+	{ SECT_DEPLOYMENT, "run-timeout", KEY_LIMIT, EP_LIMIT_RUN, 0 },
+	{ SECT_EDGE_POOL, "access", KEY_FQDN, EP_ROLE_ACCESS, 0 },
+	{ SECT_EDGE_POOL, "access-ports", KEY_PORTS, EP_ROLE_ACCESS, 0 },
+	{ SECT_EDGE_POOL, "access-members", KEY_MEMBERS, EP_ROLE_ACCESS, 1 },
+	{ SECT_EDGE_POOL, "federation-port", KEY_FEDERATION_PORT,
+	    EP_ROLE_ACCESS, 0 },
+	{ SECT_EDGE_POOL, "webcon", KEY_FQDN, EP_ROLE_WEBCON, 0 },
+	{ SECT_EDGE_POOL, "webcon-ports", KEY_PORTS, EP_ROLE_WEBCON, 0 },
+	{ SECT_EDGE_POOL, "webcon-members", KEY_MEMBERS, EP_ROLE_WEBCON, 1 },
+	{ SECT_EDGE_POOL, "av", KEY_FQDN, EP_ROLE_AV, 0 },
+	{ SECT_EDGE_POOL, "internal", KEY_FQDN, EP_ROLE_INTERNAL, 0 },
+	{ SECT_EDGE_POOL, "internal-ports", KEY_PORTS, EP_ROLE_INTERNAL, 0 },
+	{ SECT_EDGE_POOL, "internal-members", KEY_MEMBERS, EP_ROLE_INTERNAL,
+	    1 },
+	{ SECT_REVERSE_PROXY, "fqdn", KEY_FQDN, EP_ROLE_REVERSE_PROXY, 0 },
+	{ SECT_REVERSE_PROXY, "ports", KEY_PORTS, EP_ROLE_REVERSE_PROXY, 0 },
+	{ SECT_REVERSE_PROXY, "members", KEY_MEMBERS, EP_ROLE_REVERSE_PROXY,
+	    1 },
+	{ SECT_REVERSE_PROXY, "published", KEY_PUBLISHED,
+	    EP_ROLE_REVERSE_PROXY, 1 },
+};
+
+/* What a section gives one role beyond its name. */
+struct role_conf {
+	unsigned	 fqdn_line;	/* 0: the section names no one here */
+	uint16_t	 ports[EP_PORTS_MAX];
+	size_t		 nports;	/* 0: the role's ports */
+	struct ep_addr	*members;
+	size_t		 nmembers;	/* 0: look the name up in DNS */
+};
+
+struct section {
+	enum section_type	 type;
+	char			 name[SECTION_NAME_MAX + 1];	/* "": unnamed */
+	unsigned		 line;
+	unsigned		 seen[NELEM(keys)];	/* line of each key, or 0 */
+	struct role_conf	 roles[EP_ROLE__MAX];
+	uint16_t		 federation_port;	/* 0: as the profile says */
+	unsigned		 federation_line;
+};
+
+enum entry_kind {
+	ENTRY_SIP_DOMAIN,
+	ENTRY_TARGET,
+	ENTRY_PUBLISHED,
+};
+
+/* A name the file gives, kept in file order so the plan keeps it too. */
+struct entry {
+	enum entry_kind	 kind;
+	enum ep_role	 role;		/* of ENTRY_TARGET */
+	size_t		 section;	/* whose ports and members apply */
+	unsigned	 line;
+	char		*name;		/* normalized */
+};
+
+struct ep_config {
+	char				*path;
+	struct ep_config_settings	 settings;	/* points at the below */
+	char				*profile;
+	char				*dns;
+	char				*ca_file;
+	char				*internal_ca;
+	struct section			*sections;
+	size_t				 nsections;
+	struct entry			*entries;
+	size_t				 nentries;
+};
+
+/* The state of one parse: the file in memory and where inih is in it. */
+struct parse {
+	struct ep_config	*c;
+	const char		*buf;
+	size_t			 len;
+	size_t			 off;		/* of the next line */
+	unsigned		 line;		/* the line inih has now */
+	struct section		*sect;		/* the current one, NULL before any */
+	unsigned		 err_line;	/* of the first error found, or 0 */
+	char			*err;
+	size_t			 errlen;
+};
+
+/* Records the first error, at line; later ones only follow from it. */
+static int __attribute__((format(printf, 3, 4)))
+fail(struct parse *p, unsigned line, const char *fmt, ...)
+{
+	char	reason[REASON_MAX];
+	va_list	ap;
+
+	if (p->err_line != 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errlen, "%s:%u: %s", p->c->path, line, reason);
+	p->err_line = line;
+	return -1;
+}
+
+/*
+ * Reads the file at path into *out, NUL-terminated.  Returns 0, or -1 with
+ * "path: reason" in err.
+ */
+static int
+read_file(const char *path, char **out, size_t *outlen, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	char		*buf = NULL, *nb;
+	size_t		 len = 0, cap = 0;
+	ssize_t		 n;
+	int		 fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: a directory, not a deployment file",
+		    path);
+		goto done;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > CONFIG_SIZE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
+		    CONFIG_SIZE_MAX);
+		goto done;
+	}
+	/* A pipe has no size and a file may grow: the read is bounded too. */
+	for (;;) {
+		if (len == cap) {
+			if (cap > CONFIG_SIZE_MAX)
+				break;
+			cap = cap == 0 ? CONFIG_READ_CHUNK : cap * 2;
+			if (cap > CONFIG_SIZE_MAX + 1)
+				cap = CONFIG_SIZE_MAX + 1;
+			if ((nb = realloc(buf, cap + 1)) == NULL) {
+				snprintf(err, errlen, "%s: %s", path,
+				    strerror(ENOMEM));
+				goto done;
+			}
+			buf = nb;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CONFIG_SIZE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path,
+		    CONFIG_SIZE_MAX);
+		goto done;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	buf = NULL;
+	rc = 0;
+done:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Sets *out to value as a path: an absolute one as it is, a relative one
+ * under the directory of the file, so a file means the same from any
+ * working directory.
+ */
+static int
+file_relative(struct parse *p, const char *value, char **out)
+{
+	const char	*path = p->c->path, *slash = strrchr(path, '/');
+	size_t		 dirlen, len;
+
+	if (value[0] == '/' || slash == NULL)
+		*out = strdup(value);
+	else {
+		/* "/x.conf" lives in "/", not in "". */
+		dirlen = slash == path ? 1 : (size_t)(slash - path);
+		len = dirlen + 1 + strlen(value) + 1;
+		if ((*out = malloc(len)) != NULL)
+			snprintf(*out, len, "%.*s/%s", (int)dirlen, path,
+			    value);
+	}
+	if (*out == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	return 0;
+}
+
+/* Sets *out to a copy of value, or with path set, to value as a path. */
+static int
+set_string(struct parse *p, char **out, const char *value, int path)
+{
+	if (path)
+		return file_relative(p, value, out);
+	if ((*out = strdup(value)) == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	return 0;
+}
+
+/* Checks and normalizes one host name. */
+static int
+host_name(struct parse *p, const struct key *k, const char *s, char *out,
+    size_t outlen)
+{
+	if (ep_names_is_ip_literal(s))
+		return fail(p, p->line, "%s %s: an IP address, not a host name",
+		    k->name, s);
+	if (ep_name_normalize(s, out, outlen) == -1)
+		return fail(p, p->line, "%s '%.100s': not a valid host name",
+		    k->name, s);
+	return 0;
+}
+
+/* Parses a port, 1 to 65535, decimal digits only. */
+static int
+port_number(struct parse *p, const struct key *k, const char *s,
+    uint16_t *out)
+{
+	unsigned long	 v = 0;
+	const char	*q;
+
+	for (q = s; *q >= '0' && *q <= '9' && v <= 65535; q++)
+		v = v * 10 + (unsigned long)(*q - '0');
+	if (q == s || *q != '\0' || v == 0 || v > 65535)
+		return fail(p, p->line, "%s '%.100s': a port is a number from "
+		    "1 to 65535", k->name, s);
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* Parses one DNS server as --dns takes it: ADDR, ADDR:PORT, [ADDR6]:PORT. */
+static int
+dns_server(struct parse *p, const struct key *k, const char *item)
+{
+	char		 host[INET6_ADDRSTRLEN + 1];
+	const char	*s = item, *end, *port = NULL;
+	unsigned char	 a[16];
+	size_t		 len;
+	uint16_t	 v;
+	int		 af = AF_INET;
+
+	if (s[0] == '[') {
+		/* Brackets exist only to carry a port. */
+		if ((end = strchr(s, ']')) == NULL || end[1] != ':')
+			goto bad;
+		s++;
+		port = end + 2;
+		af = AF_INET6;
+	} else if (strchr(s, ':') != strrchr(s, ':')) {
+		end = s + strlen(s);
+		af = AF_INET6;
+	} else if ((end = strchr(s, ':')) != NULL)
+		port = end + 1;
+	else
+		end = s + strlen(s);
+	len = (size_t)(end - s);
+	if (len >= sizeof(host))
+		goto bad;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (inet_pton(af, host, a) != 1)
+		goto bad;
+	if (port != NULL && port_number(p, k, port, &v) == -1)
+		return -1;
+	return 0;
+bad:
+	return fail(p, p->line, "%s '%.100s': expected an IP address with an "
+	    "optional port ([ADDR]:PORT for IPv6)", k->name, item);
+}
+
+/* Parses a pool member: an IPv4 or IPv6 address, no port. */
+static int
+member_addr(struct parse *p, const struct key *k, const char *s,
+    struct ep_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, out->addr) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, out->addr) == 1)
+		out->family = AF_INET6;
+	else
+		return fail(p, p->line, "%s '%.100s': not an IPv4 or IPv6 "
+		    "address", k->name, s);
+	return 0;
+}
+
+/* Parses a whole number from min to max, decimal digits only. */
+static int
+whole_number(struct parse *p, const struct key *k, const char *s, long min,
+    long max, int *out)
+{
+	long		 v = 0;
+	const char	*q;
+
+	for (q = s; *q >= '0' && *q <= '9' && v <= max; q++)
+		v = v * 10 + (*q - '0');
+	if (q == s || *q != '\0' || v < min || v > max)
+		return fail(p, p->line, "%s '%.100s': expected a whole number "
+		    "from %ld to %ld", k->name, s, min, max);
+	*out = (int)v;
+	return 0;
+}
+
+int
+ep_limit_parse(const char *name, const char *s, unsigned *ms, char *err,
+    size_t errlen)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' ||
+	    !(v >= EP_LIMIT_S_MIN && v <= EP_LIMIT_S_MAX)) {
+		snprintf(err, errlen, "%s '%.100s': expected seconds from %g "
+		    "to %g", name, s, EP_LIMIT_S_MIN, EP_LIMIT_S_MAX);
+		return -1;
+	}
+	*ms = (unsigned)(v * 1000 + 0.5);
+	return 0;
+}
+
+static int
+add_entry(struct parse *p, enum entry_kind kind, enum ep_role role,
+    const char *name)
+{
+	struct ep_config	*c = p->c;
+	struct entry		*ne;
+
+	if ((ne = reallocarray(c->entries, c->nentries + 1,
+	    sizeof(*ne))) == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	c->entries = ne;
+	ne = &ne[c->nentries];
+	ne->kind = kind;
+	ne->role = role;
+	ne->section = (size_t)(p->sect - c->sections);
+	ne->line = p->line;
+	if ((ne->name = strdup(name)) == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	c->nentries++;
+	return 0;
+}
+
+/* Takes one item of a list value (blanks around it trimmed). */
+static int
+list_item(struct parse *p, const struct key *k, const char *item)
+{
+	struct role_conf	*rc = &p->sect->roles[k->role];
+	struct ep_addr		 a, *nm;
+	char			 name[EP_NAME_MAX + 1];
+	uint16_t		 port;
+	size_t			 i;
+
+	switch (k->kind) {
+	case KEY_SIP_DOMAINS:
+		if (host_name(p, k, item, name, sizeof(name)) == -1)
+			return -1;
+		return add_entry(p, ENTRY_SIP_DOMAIN, EP_ROLE_GENERIC, name);
+	case KEY_PUBLISHED:
+		if (host_name(p, k, item, name, sizeof(name)) == -1)
+			return -1;
+		return add_entry(p, ENTRY_PUBLISHED, k->role, name);
+	case KEY_DNS:
+		return dns_server(p, k, item);
+	case KEY_PORTS:
+		if (port_number(p, k, item, &port) == -1)
+			return -1;
+		for (i = 0; i < rc->nports; i++)
+			if (rc->ports[i] == port)
+				return fail(p, p->line, "%s: port %u listed "
+				    "twice", k->name, port);
+		if (rc->nports == EP_PORTS_MAX)
+			return fail(p, p->line, "%s: more than %d ports",
+			    k->name, EP_PORTS_MAX);
+		rc->ports[rc->nports++] = port;
+		return 0;
+	case KEY_MEMBERS:
+		if (member_addr(p, k, item, &a) == -1)
+			return -1;
+		for (i = 0; i < rc->nmembers; i++)
+			if (memcmp(&rc->members[i], &a, sizeof(a)) == 0)
+				return fail(p, p->line, "%s: %s listed twice",
+				    k->name, item);
+		if (rc->nmembers == EP_MEMBERS_MAX)
+			return fail(p, p->line, "%s: more than %d members",
+			    k->name, EP_MEMBERS_MAX);
+		if ((nm = reallocarray(rc->members, rc->nmembers + 1,
+		    sizeof(*nm))) == NULL)
+			return fail(p, p->line, "%s", strerror(ENOMEM));
+		rc->members = nm;
+		nm[rc->nmembers++] = a;
+		return 0;
+	default:
+		return fail(p, p->line, "%s: not a list", k->name);
+	}
+}
+
+/* Splits a list value at commas; an empty item is a mistake, not nothing. */
+static int
+list_value(struct parse *p, const struct key *k, const char *value)
+{
+	char	*copy, *rest, *item, *end;
+	int	 rc = 0;
+
+	if ((copy = strdup(value)) == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	for (rest = copy; rc == 0 && (item = strsep(&rest, ",")) != NULL;) {
+		item += strspn(item, " \t");
+		for (end = item + strlen(item); end > item &&
+		    (end[-1] == ' ' || end[-1] == '\t'); end--)
+			;
+		*end = '\0';
+		if (*item == '\0')
+			rc = fail(p, p->line, "%s: an empty item in the list",
+			    k->name);
+		else
+			rc = list_item(p, k, item);
+	}
+	free(copy);
+	return rc;
+}
+
+/* Rewrites a checked server list without blanks, as --dns takes it. */
+static int
+set_dns(struct parse *p, const struct key *k, const char *value)
+{
+	const char	*v;
+	char		*q;
+	size_t		 n = 1;
+
+	if (list_value(p, k, value) == -1)
+		return -1;
+	for (v = value; *v != '\0'; v++)
+		if (*v == ',')
+			n++;
+	if (n > DNS_SERVERS_MAX)
+		return fail(p, p->line, "%s: more than %d servers", k->name,
+		    DNS_SERVERS_MAX);
+	if ((p->c->dns = malloc(strlen(value) + 1)) == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	for (q = p->c->dns, v = value; *v != '\0'; v++)
+		if (*v != ' ' && *v != '\t')
+			*q++ = *v;
+	*q = '\0';
+	return 0;
+}
+
+/* Takes one "key = value" line of the current section. */
+static int
+set_key(struct parse *p, const char *name, const char *value)
+{
+	struct ep_config	*c = p->c;
+	struct section		*s = p->sect;
+	const struct key	*k = NULL;
+	char			 fqdn[EP_NAME_MAX + 1], reason[REASON_MAX];
+	size_t			 i;
+
+	if (s == NULL)
+		return fail(p, p->line, "%s outside a section: it belongs "
+		    "under [deployment], [edge-pool] or [reverse-proxy]", name);
+	for (i = 0; i < NELEM(keys); i++)
+		if (keys[i].section == s->type &&
+		    strcmp(keys[i].name, name) == 0)
+			k = &keys[i];
+	if (k == NULL) {
+		for (i = 0; i < NELEM(keys); i++)
+			if (strcmp(keys[i].name, name) == 0)
+				return fail(p, p->line, "%s belongs in "
+				    "[%s], not [%s]", name,
+				    section_types[keys[i].section],
+				    section_types[s->type]);
+		return fail(p, p->line, "unknown key '%.100s' in [%s]", name,
+		    section_types[s->type]);
+	}
+	i = (size_t)(k - keys);
+	if (s->seen[i] != 0 && !k->list)
+		return fail(p, p->line, "%s given twice (first on line %u)",
+		    k->name, s->seen[i]);
+	if (s->seen[i] == 0)
+		s->seen[i] = p->line;
+	if (*value == '\0')
+		return fail(p, p->line, "%s: no value", k->name);
+
+	switch (k->kind) {
+	case KEY_PROFILE:
+		/* A name is built in; with a slash it is a profile file. */
+		return set_string(p, &c->profile, value,
+		    strchr(value, '/') != NULL);
+	case KEY_DNS:
+		return set_dns(p, k, value);
+	case KEY_CA_FILE:
+		return set_string(p, &c->ca_file, value, 1);
+	case KEY_INTERNAL_CA:
+		return set_string(p, &c->internal_ca, value, 1);
+	case KEY_WARN_DAYS:
+		return whole_number(p, k, value, 0, DAYS_MAX,
+		    &c->settings.warn_days);
+	case KEY_CRIT_DAYS:
+		return whole_number(p, k, value, 0, DAYS_MAX,
+		    &c->settings.crit_days);
+	case KEY_LIMIT:
+		if (ep_limit_parse(k->name, value, &c->settings.limit_ms[k->role],
+		    reason, sizeof(reason)) == -1)
+			return fail(p, p->line, "%s", reason);
+		return 0;
+	case KEY_FQDN:
+		if (strchr(value, ',') != NULL)
+			return fail(p, p->line, "%s takes one name; another "
+			    "pool or proxy is another section", k->name);
+		if (host_name(p, k, value, fqdn, sizeof(fqdn)) == -1)
+			return -1;
+		s->roles[k->role].fqdn_line = p->line;
+		return add_entry(p, ENTRY_TARGET, k->role, fqdn);
+	case KEY_FEDERATION_PORT:
+		s->federation_line = p->line;
+		return port_number(p, k, value, &s->federation_port);
+	case KEY_SIP_DOMAINS:
+	case KEY_PORTS:
+	case KEY_MEMBERS:
+	case KEY_PUBLISHED:
+		return list_value(p, k, value);
+	}
+	return fail(p, p->line, "%s: not handled", k->name);
+}
+
+/* Writes a section's header for messages: [TYPE "NAME"] or [TYPE]. */
+static const char *
+section_title(const struct section *s, char *buf, size_t len)
+{
+	if (s->name[0] != '\0')
+		snprintf(buf, len, "[%s \"%s\"]", section_types[s->type],
+		    s->name);
+	else
+		snprintf(buf, len, "[%s]", section_types[s->type]);
+	return buf;
+}
+
+/* Checks what only a whole section shows: its names, and keys that need one. */
+static int
+section_end(struct parse *p)
+{
+	const struct section	*s = p->sect;
+	const struct role_conf	*rc;
+	char			 title[SECTION_NAME_MAX + 32];
+	size_t			 i, r, named = 0;
+
+	if (s == NULL)
+		return 0;
+	for (r = 0; r < EP_ROLE__MAX; r++)
+		if (s->roles[r].fqdn_line != 0)
+			named++;
+	section_title(s, title, sizeof(title));
+	if (s->type == SECT_EDGE_POOL && named == 0)
+		return fail(p, s->line, "%s names no access, webcon, av or "
+		    "internal FQDN", title);
+	if (s->type == SECT_REVERSE_PROXY && named == 0)
+		return fail(p, s->line, "%s has no fqdn", title);
+	/* Ports or members of a role the section names nobody in. */
+	for (i = 0; i < NELEM(keys); i++) {
+		if (keys[i].section != s->type || s->seen[i] == 0 ||
+		    (keys[i].kind != KEY_PORTS && keys[i].kind != KEY_MEMBERS &&
+		    keys[i].kind != KEY_FEDERATION_PORT))
+			continue;
+		if (s->roles[keys[i].role].fqdn_line == 0)
+			return fail(p, s->seen[i], "%s without %s in %s",
+			    keys[i].name, ep_role_name(keys[i].role), title);
+	}
+	if (s->federation_port != 0) {
+		rc = &s->roles[EP_ROLE_ACCESS];
+		if (rc->nports == 0)
+			return fail(p, s->federation_line, "federation-port "
+			    "needs access-ports, the list it picks from");
+		for (i = 0; i < rc->nports; i++)
+			if (rc->ports[i] == s->federation_port)
+				break;
+		if (i == rc->nports)
+			return fail(p, s->federation_line, "federation-port %u "
+			    "is not one of access-ports", s->federation_port);
+	}
+	return 0;
+}
+
+/* Characters of a section name: unquoted, or also blanks when quoted. */
+static int
+name_char(char ch, int quoted)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-' ||
+	    (quoted && ch == ' ');
+}
+
+/*
+ * Starts the section of header line s (len bytes, from its '['):
+ * [TYPE], [TYPE NAME] or [TYPE "NAME"], then a comment at most.
+ */
+static int
+section_start(struct parse *p, const char *s, size_t len)
+{
+	struct ep_config	*c = p->c;
+	struct section		*ns;
+	char			 type[32], name[SECTION_NAME_MAX + 1], title[128];
+	const char		*end = s + len, *q = s + 1;
+	size_t			 n, i;
+	int			 t, quoted = 0;
+
+	if (section_end(p) == -1)
+		return -1;
+	p->sect = NULL;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	for (n = 0; q < end && name_char(*q, 0); q++)
+		if (n < sizeof(type) - 1)
+			type[n++] = *q;
+	type[n] = '\0';
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q < end && *q == '"') {
+		quoted = 1;
+		q++;
+	}
+	for (n = 0; q < end && name_char(*q, quoted); q++) {
+		if (n == SECTION_NAME_MAX)
+			return fail(p, p->line, "a section name has at most "
+			    "%d characters", SECTION_NAME_MAX);
+		name[n++] = *q;
+	}
+	name[n] = '\0';
+	if (quoted && (q == end || *q++ != '"'))
+		return fail(p, p->line, "a quoted section name has letters, "
+		    "digits, blanks, '.', '_' and '-', and ends in '\"'");
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == end || *q != ']')
+		return fail(p, p->line, "expected [TYPE], [TYPE NAME] or "
+		    "[TYPE \"NAME\"], a name having letters, digits, '.', '_' "
+		    "and '-'");
+	for (q++; q < end && (*q == ' ' || *q == '\t'); q++)
+		;
+	if (q < end && *q != ';' && *q != '#' && *q != '\r')
+		return fail(p, p->line, "text after the section header");
+	for (t = 0; t < SECT__MAX; t++)
+		if (strcmp(section_types[t], type) == 0)
+			break;
+	if (t == SECT__MAX)
+		return fail(p, p->line, "unknown section [%s]: expected "
+		    "deployment, edge-pool or reverse-proxy", type);
+	if (t == SECT_DEPLOYMENT && (quoted || name[0] != '\0'))
+		return fail(p, p->line, "[deployment] takes no name");
+	if (quoted && name[0] == '\0')
+		return fail(p, p->line, "an empty section name");
+	/* Unnamed pools and proxies are distinct sections; named ones too. */
+	for (i = 0; i < c->nsections; i++)
+		if ((int)c->sections[i].type == t &&
+		    (t == SECT_DEPLOYMENT || (name[0] != '\0' &&
+		    strcmp(c->sections[i].name, name) == 0)))
+			return fail(p, p->line, "%s again (first on line %u)",
+			    section_title(&c->sections[i], title,
+			    sizeof(title)), c->sections[i].line);
+	if (c->nsections == CONFIG_SECTIONS_MAX)
+		return fail(p, p->line, "more than %d sections",
+		    CONFIG_SECTIONS_MAX);
+	if ((ns = reallocarray(c->sections, c->nsections + 1,
+	    sizeof(*ns))) == NULL)
+		return fail(p, p->line, "%s", strerror(ENOMEM));
+	c->sections = ns;
+	ns = &ns[c->nsections++];
+	memset(ns, 0, sizeof(*ns));
+	ns->type = (enum section_type)t;
+	memcpy(ns->name, name, sizeof(ns->name));
+	ns->line = p->line;
+	p->sect = ns;
+	return 0;
+}
+
+/*
+ * inih's line source.  It sees every line first, so it counts lines,
+ * handles section headers itself (inih would cut long ones short), drops
+ * leading blanks (an indented line is never an inih continuation line),
+ * and refuses what inih would silently split: lines too long for its
+ * buffer.
+ */
+static char *
+reader(char *str, int num, void *stream)
+{
+	struct parse	*p = stream;
+	const char	*line, *nl, *s;
+	size_t		 len;
+
+	if (p->err_line != 0 || p->off >= p->len)
+		return NULL;
+	line = p->buf + p->off;
+	if ((nl = memchr(line, '\n', p->len - p->off)) == NULL)
+		nl = p->buf + p->len;
+	len = (size_t)(nl - line);
+	p->off += len + 1;
+	p->line++;
+	if (memchr(line, '\0', len) != NULL) {
+		fail(p, p->line, "a NUL byte: not a text file");
+		return NULL;
+	}
+	/* inih needs room for "\r\n" and the NUL. */
+	if (num < 3 || len > (size_t)num - 3) {
+		fail(p, p->line, "longer than %d characters", num - 3);
+		return NULL;
+	}
+	for (s = line; s < nl && (*s == ' ' || *s == '\t'); s++)
+		;
+	len = (size_t)(nl - s);
+	if (len > 0 && *s == '[') {
+		if (section_start(p, s, len) == -1)
+			return NULL;
+		len = 0;
+	}
+	memcpy(str, s, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	return str;
+}
+
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse	*p = user;
+
+	(void)section;
+	if (p->err_line != 0)
+		return 0;
+	return set_key(p, name, value) == 0;
+}
+
+int
+ep_config_load(const char *path, struct ep_config **out, char *err,
+    size_t errlen)
+{
+	struct ep_config	*c;
+	struct parse		 p;
+	char			*buf = NULL;
+	size_t			 len;
+	int			 rc;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	c->settings.warn_days = -1;
+	c->settings.crit_days = -1;
+	if (read_file(path, &buf, &len, err, errlen) == -1)
+		goto fail;
+
+	memset(&p, 0, sizeof(p));
+	p.c = c;
+	p.buf = buf;
+	p.len = len;
+	p.err = err;
+	p.errlen = errlen;
+	/* A UTF-8 byte order mark, as Windows editors write, is no text. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p.off = 3;
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	/* inih's own complaint (no '=') counts if it came first. */
+	if (rc > 0 && (p.err_line == 0 || (unsigned)rc < p.err_line)) {
+		p.err_line = 0;
+		fail(&p, (unsigned)rc, "expected KEY = VALUE or a [section] "
+		    "header");
+	} else if (rc < 0 && p.err_line == 0)
+		fail(&p, p.line, "%s", strerror(ENOMEM));
+	if (p.err_line == 0)
+		section_end(&p);
+	if (p.err_line != 0)
+		goto fail;
+
+	c->settings.profile = c->profile;
+	c->settings.dns = c->dns;
+	c->settings.ca_file = c->ca_file;
+	c->settings.internal_ca = c->internal_ca;
+	free(buf);
+	*out = c;
+	return 0;
+fail:
+	free(buf);
+	ep_config_free(c);
+	return -1;
+}
+
+void
+ep_config_free(struct ep_config *c)
+{
+	size_t	i, r;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nsections; i++)
+		for (r = 0; r < EP_ROLE__MAX; r++)
+			free(c->sections[i].roles[r].members);
+	for (i = 0; i < c->nentries; i++)
+		free(c->entries[i].name);
+	free(c->sections);
+	free(c->entries);
+	free(c->path);
+	free(c->profile);
+	free(c->dns);
+	free(c->ca_file);
+	free(c->internal_ca);
+	free(c);
+}
+
+const struct ep_config_settings *
+ep_config_settings(const struct ep_config *c)
+{
+	return &c->settings;
+}
+
+/*
+ * The flags of the i-th port a section gives role: those of the profile's
+ * i-th port of the role, as --port does, unless federation-port says.
+ */
+static unsigned
+port_flags(const struct ep_profile *prof, const struct section *s,
+    enum ep_role role, size_t i)
+{
+	const struct ep_role_rules	*r = &prof->roles[role];
+	unsigned			 flags;
+
+	flags = i < r->nports ? r->ports[i].flags : 0;
+	if (role == EP_ROLE_ACCESS && s->federation_port != 0) {
+		flags &= ~(unsigned)EP_PORT_FEDERATION;
+		if (s->roles[role].ports[i] == s->federation_port)
+			flags |= EP_PORT_FEDERATION;
+	}
+	return flags;
+}
+
+/* Adds name in role with the ports and members its section gives. */
+static int
+add_target(const struct ep_config *c, struct ep_plan *plan,
+    const struct entry *e, enum ep_role role, const char *source, char *err,
+    size_t errlen)
+{
+	const struct section	*s = &c->sections[e->section];
+	const struct role_conf	*rc = &s->roles[role];
+	struct ep_port		 port;
+	size_t			 i;
+
+	if (ep_plan_add_target(plan, role, e->name, source, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < rc->nports; i++) {
+		port.port = rc->ports[i];
+		port.flags = port_flags(plan->profile, s, role, i);
+		if (ep_plan_add_target_port(plan, role, e->name, &port, source,
+		    err, errlen) == -1)
+			return -1;
+	}
+	for (i = 0; i < rc->nmembers; i++)
+		if (ep_plan_add_member(plan, role, e->name, &rc->members[i],
+		    source, err, errlen) == -1)
+			return -1;
+	return 0;
+}
+
+int
+ep_config_apply(const struct ep_config *c, struct ep_plan *plan, char *err,
+    size_t errlen)
+{
+	const struct entry	*e;
+	char			 source[EP_SOURCE_MAX], reason[REASON_MAX];
+	size_t			 i;
+	int			 rc = 0;
+
+	/* What load checked cannot fail here: only memory and plan limits. */
+	for (i = 0; rc == 0 && i < c->nentries; i++) {
+		e = &c->entries[i];
+		snprintf(source, sizeof(source), "%s:%u", c->path, e->line);
+		switch (e->kind) {
+		case ENTRY_SIP_DOMAIN:
+			rc = ep_plan_add_sip_domain(plan, e->name, reason,
+			    sizeof(reason));
+			break;
+		case ENTRY_PUBLISHED:
+			rc = ep_plan_add_published_from(plan, e->name, source,
+			    reason, sizeof(reason));
+			if (rc == 0)
+				rc = add_target(c, plan, e,
+				    EP_ROLE_REVERSE_PROXY, source, reason,
+				    sizeof(reason));
+			break;
+		case ENTRY_TARGET:
+			rc = add_target(c, plan, e, e->role, source, reason,
+			    sizeof(reason));
+			break;
+		}
+		if (rc == -1)
+			snprintf(err, errlen, "%s: %s", source, reason);
+	}
+	return rc;
+}

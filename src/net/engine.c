@@ -1,0 +1,805 @@
+/*
+ * The run: one event loop on one thread drives c-ares and every probe.
+ * A descriptor is told to the poller (epoll on Linux) when what it waits
+ * for changes, not on every turn.  Deadlines live in three FIFOs of
+ * active probes: every probe gets the same limits, so a list kept in
+ * order of the time its limit counts from is in deadline order too, and
+ * its head is its earliest.  The loop sleeps until the earliest head,
+ * c-ares's own timeout or the run deadline, whichever is sooner.
+ */
+
+#include <sys/queue.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+
+#include "net/ep_engine.h"
+#include "x509/ep_names.h"
+#include "net/ep_poller.h"
+#include "net/ep_probe.h"
+#include "net/ep_resolve.h"
+#include "input/ep_time.h"
+
+#define EP_JOBS_MAX	(1024 * 1024)	/* probes queued in one run */
+#define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
+						   c-ares, stdio, the poller and
+						   files the libraries open */
+#define EP_LOOKUPS_MAX	128	/* names being looked up at once: a burst of
+				   thousands of queries overflows a DNS
+				   server's socket buffer, or its limits */
+
+/* A probe waiting for a slot. */
+struct job {
+	size_t		target;
+	struct ep_port	port;
+	struct ep_addr	addr;
+};
+
+/* One DNS name and the targets that share it. */
+struct name {
+	struct engine	*e;
+	const char	*name;
+	const size_t	*targets;	/* a run of engine's order[] */
+	size_t		 ntargets;
+	int		 done;		/* answered, or given up at the run
+					   deadline: later callbacks are late */
+	int		 asked;		/* its lookup was started */
+	int		 answered;	/* ...and has called back */
+};
+
+/* A slot for one probe in flight. */
+struct active {
+	struct job		 job;
+	struct ep_probe		*p;
+	int			 fd;		/* told to the poller, or -1 */
+	unsigned		 events;	/* EP_POLLER_* told for fd */
+	enum ep_probe_phase	 phase;		/* which phase list it is on */
+	int64_t			 started;	/* connect and total limits */
+	int64_t			 connected;	/* handshake limit */
+	TAILQ_ENTRY(active)	 age;		/* e->byage, or e->idle */
+	TAILQ_ENTRY(active)	 plist;		/* e->connecting or
+						   e->handshaking */
+};
+
+TAILQ_HEAD(actq, active);
+
+struct engine {
+	const struct ep_plan		*plan;
+	const struct ep_engine_opts	*opts;
+	struct ep_observations		*out;
+	gnutls_certificate_credentials_t cred;
+	gnutls_priority_t		 prio;
+	struct ep_resolver		*res;
+	struct ep_poller		*poller;
+	struct ep_poller_event		*ev;	/* nev of them */
+	size_t				 nev;
+	int				 rfd[EP_RESOLVE_SOCKS_MAX];
+					/* c-ares's, as told to the poller */
+	size_t				 nrfd;
+	struct name			*names;
+	size_t				 nnames;
+	size_t				 nextname;	/* first not asked */
+	size_t				 nasking;	/* lookups in flight */
+	size_t				*order;	/* targets grouped by name */
+	struct job			*queue;	/* FIFO of jobs */
+	size_t				 qhead, qlen, qcap;
+	struct active			*slots;	/* nslots of them */
+	size_t				 nslots;
+	size_t				 limit;	/* slots usable: fewer once
+						   descriptors ran out */
+	size_t				 nact;
+	struct actq			 idle;	/* free slots */
+	struct actq			 byage;	/* by start: total */
+	struct actq			 connecting;	/* by start: connect */
+	struct actq			 handshaking;	/* by connect */
+	int64_t				 total_ms;
+	int64_t				 connect_ms;
+	int64_t				 handshake_ms;
+	int64_t				 run_deadline;	/* -1: none */
+	int				 failed;	/* internal error */
+	char				*err;
+	size_t				 errlen;
+};
+
+static void
+fail(struct engine *e, const char *what, int errnum)
+{
+	if (e->failed)
+		return;
+	e->failed = 1;
+	if (what != NULL)
+		snprintf(e->err, e->errlen, "%s: %s", what, strerror(errnum));
+	else
+		snprintf(e->err, e->errlen, "%s", strerror(errnum));
+}
+
+static int
+push_job(struct engine *e, const struct job *j)
+{
+	if (e->qhead + e->qlen == e->qcap) {
+		struct job	*nq;
+		size_t		 ncap;
+
+		/* Reclaim consumed slots before growing. */
+		if (e->qhead > 0) {
+			memmove(e->queue, e->queue + e->qhead,
+			    e->qlen * sizeof(*e->queue));
+			e->qhead = 0;
+		}
+		if (e->qlen == e->qcap) {
+			ncap = e->qcap ? e->qcap * 2 : 64;
+			if (ncap > EP_JOBS_MAX || (nq = reallocarray(e->queue,
+			    ncap, sizeof(*nq))) == NULL)
+				return -1;
+			e->queue = nq;
+			e->qcap = ncap;
+		}
+	}
+	e->queue[e->qhead + e->qlen++] = *j;
+	return 0;
+}
+
+static void
+fill_addr(struct ep_obs *o, const struct ep_addr *a)
+{
+	o->has_addr = 1;
+	o->family = a->family;
+	memcpy(o->addr, a->addr, sizeof(o->addr));
+	inet_ntop(a->family, a->addr, o->addrstr, sizeof(o->addrstr));
+}
+
+static void
+record(struct engine *e, struct ep_obs *o)
+{
+	if (ep_observations_add(e->out, o) == (size_t)-1)
+		fail(e, NULL, ENOMEM);
+}
+
+/* Records a job that never got a probe: no socket, or no time left. */
+static void
+record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
+    const char *why)
+{
+	struct ep_obs	o;
+
+	memset(&o, 0, sizeof(o));
+	o.target = j->target;
+	o.port = j->port.port;
+	o.port_flags = j->port.flags;
+	fill_addr(&o, &j->addr);
+	o.status = st;
+	snprintf(o.error, sizeof(o.error), "%s", why);
+	record(e, &o);
+}
+
+/* Queues a probe of every address on every port of target ti. */
+static void
+queue_target(struct engine *e, size_t ti, const struct ep_addr *addrs, size_t n,
+    const char *error)
+{
+	const struct ep_port	*ports;
+	size_t			 nports, a, p;
+
+	nports = ep_plan_ports(e->plan, ti, &ports);
+	for (p = 0; p < nports; p++) {
+		if (n == 0) {
+			struct ep_obs	o;
+
+			memset(&o, 0, sizeof(o));
+			o.target = ti;
+			o.port = ports[p].port;
+			o.port_flags = ports[p].flags;
+			o.status = EP_OBS_NO_ADDRESS;
+			snprintf(o.error, sizeof(o.error), "%s", error);
+			record(e, &o);
+			continue;
+		}
+		for (a = 0; a < n; a++) {
+			struct job	j = { ti, ports[p], addrs[a] };
+
+			if (push_job(e, &j) == -1)
+				fail(e, NULL, ENOMEM);
+		}
+	}
+}
+
+static int
+family_ok(const struct engine *e, int family)
+{
+	return e->opts->family == AF_UNSPEC || e->opts->family == family;
+}
+
+/* Explicit pool members, of the family asked for. */
+static void
+queue_members(struct engine *e, size_t ti)
+{
+	const struct ep_target	*t = &e->plan->targets[ti];
+	struct ep_addr		*v;
+	size_t			 i, n = 0;
+
+	if ((v = calloc(t->nmembers, sizeof(*v))) == NULL) {
+		fail(e, NULL, ENOMEM);
+		return;
+	}
+	for (i = 0; i < t->nmembers; i++)
+		if (family_ok(e, t->members[i].family))
+			v[n++] = t->members[i];
+	queue_target(e, ti, v, n, e->opts->family == AF_INET ?
+	    "no IPv4 member address (-4)" : "no IPv6 member address (-6)");
+	free(v);
+}
+
+/* A target named by an IP address is probed there: DNS has nothing to say. */
+static void
+queue_literal(struct engine *e, size_t ti)
+{
+	struct ep_addr	a;
+
+	memset(&a, 0, sizeof(a));
+	a.family = strchr(e->plan->targets[ti].name, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(a.family, e->plan->targets[ti].name, a.addr) != 1) {
+		fail(e, e->plan->targets[ti].name, EINVAL);
+		return;
+	}
+	if (family_ok(e, a.family))
+		queue_target(e, ti, &a, 1, NULL);
+	else
+		queue_target(e, ti, NULL, 0, a.family == AF_INET ?
+		    "an IPv4 address, left out by -6" :
+		    "an IPv6 address, left out by -4");
+}
+
+static void
+resolved(void *arg, const struct ep_addr *addrs, size_t n, const char *error)
+{
+	struct name	*nm = arg;
+	size_t		 t;
+
+	if (nm->asked && !nm->answered) {
+		nm->answered = 1;
+		nm->e->nasking--;
+	}
+	if (nm->done)
+		return;
+	nm->done = 1;
+	for (t = 0; t < nm->ntargets; t++)
+		queue_target(nm->e, nm->targets[t], addrs, n, error);
+}
+
+static unsigned
+to_poller(short events)
+{
+	return ((events & POLLIN) ? EP_POLLER_IN : 0) |
+	    ((events & POLLOUT) ? EP_POLLER_OUT : 0);
+}
+
+static short
+from_poller(unsigned events)
+{
+	return (short)(((events & EP_POLLER_IN) ? POLLIN : 0) |
+	    ((events & EP_POLLER_OUT) ? POLLOUT : 0) |
+	    ((events & EP_POLLER_ERR) ? POLLERR : 0));
+}
+
+/* Records a done probe and frees its slot at once. */
+static void
+reap(struct engine *e, struct active *a)
+{
+	struct ep_obs	o;
+
+	memset(&o, 0, sizeof(o));
+	o.target = a->job.target;
+	o.port = a->job.port.port;
+	o.port_flags = a->job.port.flags;
+	fill_addr(&o, &a->job.addr);
+	ep_probe_result(a->p, &o, e->out->certs);
+	record(e, &o);
+	ep_probe_free(a->p);
+	a->p = NULL;
+	TAILQ_REMOVE(&e->byage, a, age);
+	TAILQ_REMOVE(a->phase == EP_PROBE_CONNECTING ? &e->connecting :
+	    &e->handshaking, a, plist);
+	TAILQ_INSERT_HEAD(&e->idle, a, age);
+	e->nact--;
+}
+
+/*
+ * Follows a probe after it moved (started, stepped, expired): its phase
+ * list, what the poller waits for, and its end.
+ */
+static void
+track(struct engine *e, struct active *a, int64_t now)
+{
+	enum ep_probe_phase	ph = ep_probe_phase(a->p);
+	unsigned		want;
+
+	if (ph == EP_PROBE_DONE) {
+		/* The probe closed its socket, which left the kernel's set. */
+		if (a->fd != -1)
+			ep_poller_forget(e->poller, a->fd);
+		a->fd = -1;
+		reap(e, a);
+		return;
+	}
+	if (ph == EP_PROBE_HANDSHAKING && a->phase == EP_PROBE_CONNECTING) {
+		TAILQ_REMOVE(&e->connecting, a, plist);
+		a->phase = EP_PROBE_HANDSHAKING;
+		a->connected = now;
+		TAILQ_INSERT_TAIL(&e->handshaking, a, plist);
+	}
+	want = to_poller(ep_probe_events(a->p));
+	if (want == a->events && ep_probe_fd(a->p) == a->fd)
+		return;
+	a->fd = ep_probe_fd(a->p);
+	a->events = want;
+	if (ep_poller_set(e->poller, a->fd, want, a) == -1)
+		fail(e, ep_poller_backend(e->poller), errno);
+}
+
+/*
+ * Starts job j in a free slot.  Returns 0 when it started or was recorded,
+ * -1 when descriptors ran out and it must wait for a running probe to end.
+ */
+static int
+start_job(struct engine *e, const struct job *j)
+{
+	struct active	*a = TAILQ_FIRST(&e->idle);
+	int64_t		 now = ep_time_mono_ms();
+	char		 why[256];
+
+	if (ep_probe_new(&a->p, e->plan->targets[j->target].name, &j->addr,
+	    j->port.port, e->cred, e->prio, e->opts->full_handshake, now,
+	    why, sizeof(why)) == -1) {
+		if ((errno == EMFILE || errno == ENFILE) && e->nact > 0)
+			return -1;
+		/* No socket for this one: an observation, not a crash. */
+		record_job(e, j, EP_OBS_CONNECT_FAILED, why);
+		return 0;
+	}
+	TAILQ_REMOVE(&e->idle, a, age);
+	e->nact++;
+	a->job = *j;
+	a->fd = -1;
+	a->events = 0;
+	a->phase = EP_PROBE_CONNECTING;
+	a->started = now;
+	a->connected = now;
+	TAILQ_INSERT_TAIL(&e->byage, a, age);
+	TAILQ_INSERT_TAIL(&e->connecting, a, plist);
+	track(e, a, now);
+	return 0;
+}
+
+/* Starts lookups while fewer than EP_LOOKUPS_MAX are in flight. */
+static void
+start_lookups(struct engine *e)
+{
+	struct name	*nm;
+
+	while (e->nextname < e->nnames && e->nasking < EP_LOOKUPS_MAX &&
+	    !e->failed) {
+		nm = &e->names[e->nextname++];
+		nm->asked = 1;
+		e->nasking++;
+		if (ep_resolver_lookup(e->res, nm->name, resolved, nm) == -1)
+			fail(e, NULL, ENOMEM);
+	}
+}
+
+/* Starts queued jobs while slots are free. */
+static void
+start_jobs(struct engine *e)
+{
+	while (e->qlen > 0 && e->nact < e->limit && !e->failed) {
+		if (start_job(e, &e->queue[e->qhead]) == -1) {
+			/* The descriptor limit is lower than we thought. */
+			e->limit = e->nact;
+			return;
+		}
+		e->qhead++;
+		e->qlen--;
+	}
+}
+
+/* Writes ms as seconds: "5 s", "2.5 s". */
+static const char *
+secs(int64_t ms, char *buf, size_t len)
+{
+	snprintf(buf, len, "%g s", (double)ms / 1000);
+	return buf;
+}
+
+static void
+expire_one(struct engine *e, struct active *a, int64_t now, const char *why)
+{
+	ep_probe_expire(a->p, now, why);
+	track(e, a, now);
+}
+
+/* Ends the probes whose connect, handshake or total limit passed. */
+static void
+expire(struct engine *e, int64_t now)
+{
+	struct active	*a;
+	char		 why[128], s[32];
+
+	while ((a = TAILQ_FIRST(&e->connecting)) != NULL &&
+	    a->started + e->connect_ms <= now) {
+		snprintf(why, sizeof(why), "no answer to the TCP connect in %s",
+		    secs(e->connect_ms, s, sizeof(s)));
+		expire_one(e, a, now, why);
+	}
+	while ((a = TAILQ_FIRST(&e->handshaking)) != NULL &&
+	    a->connected + e->handshake_ms <= now) {
+		snprintf(why, sizeof(why), "the TLS handshake did not finish "
+		    "in %s", secs(e->handshake_ms, s, sizeof(s)));
+		expire_one(e, a, now, why);
+	}
+	while ((a = TAILQ_FIRST(&e->byage)) != NULL &&
+	    a->started + e->total_ms <= now) {
+		snprintf(why, sizeof(why), "%s in %s (connect and handshake)",
+		    a->phase == EP_PROBE_CONNECTING ?
+		    "no answer to the TCP connect" :
+		    "the TLS handshake did not finish",
+		    secs(e->total_ms, s, sizeof(s)));
+		expire_one(e, a, now, why);
+	}
+}
+
+/* Returns the earliest deadline, or -1 when nothing has one. */
+static int64_t
+next_deadline(const struct engine *e)
+{
+	const struct active	*a;
+	int64_t			 next = e->run_deadline;
+
+	if ((a = TAILQ_FIRST(&e->byage)) != NULL &&
+	    (next == -1 || a->started + e->total_ms < next))
+		next = a->started + e->total_ms;
+	if ((a = TAILQ_FIRST(&e->connecting)) != NULL &&
+	    (next == -1 || a->started + e->connect_ms < next))
+		next = a->started + e->connect_ms;
+	if ((a = TAILQ_FIRST(&e->handshaking)) != NULL &&
+	    (next == -1 || a->connected + e->handshake_ms < next))
+		next = a->connected + e->handshake_ms;
+	return next;
+}
+
+/* The run deadline passed: whatever is not done ends now. */
+static void
+run_over(struct engine *e, int64_t now)
+{
+	struct active	*a;
+	size_t		 i;
+
+	while ((a = TAILQ_FIRST(&e->byage)) != NULL)
+		expire_one(e, a, now, a->phase == EP_PROBE_CONNECTING ?
+		    "the run deadline passed during the TCP connect" :
+		    "the run deadline passed during the TLS handshake");
+	for (; e->qlen > 0; e->qhead++, e->qlen--)
+		record_job(e, &e->queue[e->qhead], EP_OBS_TIMEOUT,
+		    "the run deadline passed before the probe started");
+	for (i = 0; i < e->nnames; i++)
+		if (!e->names[i].done)
+			resolved(&e->names[i], NULL, 0,
+			    "the run deadline passed before the name resolved");
+}
+
+/*
+ * Tells the poller about c-ares's sockets after c-ares ran: ones it
+ * closed leave, the others are renewed, since one closed and opened again
+ * under the same number looks unchanged from here.
+ */
+static void
+sync_resolver(struct engine *e)
+{
+	struct pollfd	cur[EP_RESOLVE_SOCKS_MAX];
+	size_t		n, i, j;
+
+	n = ep_resolver_fill(e->res, cur, EP_RESOLVE_SOCKS_MAX);
+	for (i = 0; i < e->nrfd; i++) {
+		for (j = 0; j < n; j++)
+			if (cur[j].fd == e->rfd[i])
+				break;
+		if (j == n && ep_poller_set(e->poller, e->rfd[i], 0,
+		    NULL) == -1)
+			fail(e, ep_poller_backend(e->poller), errno);
+	}
+	for (j = 0; j < n; j++) {
+		if (ep_poller_renew(e->poller, cur[j].fd,
+		    to_poller(cur[j].events), &e->res) == -1)
+			fail(e, ep_poller_backend(e->poller), errno);
+		e->rfd[j] = cur[j].fd;
+	}
+	e->nrfd = n;
+}
+
+static int
+loop(struct engine *e)
+{
+	struct pollfd	rp[EP_RESOLVE_SOCKS_MAX];
+	int64_t		now = ep_time_mono_ms(), next;
+	size_t		nr;
+	int		timeout, n, i;
+
+	for (;;) {
+		if (e->run_deadline != -1 && now >= e->run_deadline) {
+			run_over(e, now);
+			return e->failed ? -1 : 0;
+		}
+		/*
+		 * now is when the last wait returned: a probe with no event
+		 * then had no answer then, however long the turn took.
+		 */
+		expire(e, now);
+		start_jobs(e);
+		if (e->failed)
+			return -1;
+		if (e->nact == 0 && e->qlen == 0 && e->nasking == 0 &&
+		    e->nextname == e->nnames)
+			return 0;
+
+		now = ep_time_mono_ms();
+		next = next_deadline(e);
+		timeout = next == -1 ? -1 : next <= now ? 0 :
+		    next - now > INT_MAX ? INT_MAX : (int)(next - now);
+		timeout = ep_resolver_timeout(e->res, timeout);
+		if ((n = ep_poller_wait(e->poller, e->ev, e->nev,
+		    timeout)) == -1) {
+			fail(e, ep_poller_backend(e->poller), errno);
+			return -1;
+		}
+		now = ep_time_mono_ms();
+		nr = 0;
+		for (i = 0; i < n; i++) {
+			struct active	*a = e->ev[i].arg;
+
+			if (e->ev[i].arg == &e->res) {
+				if (nr < EP_RESOLVE_SOCKS_MAX) {
+					rp[nr].fd = e->ev[i].fd;
+					rp[nr].events = 0;
+					rp[nr].revents =
+					    from_poller(e->ev[i].events);
+					nr++;
+				}
+				continue;
+			}
+			ep_probe_step(a->p, from_poller(e->ev[i].events), now);
+			track(e, a, now);
+		}
+		/* c-ares reads even a late answer: unread, it would spin us. */
+		if (nr > 0 || ep_resolver_pending(e->res) > 0) {
+			ep_resolver_process(e->res, rp, nr);
+			start_lookups(e);
+			sync_resolver(e);
+		}
+	}
+}
+
+/* A target and its name, for grouping targets by name. */
+struct tref {
+	const char	*name;
+	size_t		 target;
+};
+
+static int
+tref_cmp(const void *a, const void *b)
+{
+	const struct tref	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->name, y->name)) != 0)
+		return c;
+	return x->target < y->target ? -1 : x->target > y->target;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	const struct name	*x = a, *y = b;
+
+	return x->targets[0] < y->targets[0] ? -1 :
+	    x->targets[0] > y->targets[0];
+}
+
+/*
+ * Groups the targets to look up by name, so that a name in two roles is
+ * looked up once: sorted, in O(n log n) time and O(n) memory.  The names
+ * keep the order of their first target.
+ */
+static int
+group_names(struct engine *e)
+{
+	const struct ep_plan	*plan = e->plan;
+	struct tref		*refs = NULL;
+	size_t			 i, n = 0, k;
+
+	if ((refs = calloc(plan->ntargets ? plan->ntargets : 1,
+	    sizeof(*refs))) == NULL)
+		return -1;
+	for (i = 0; i < plan->ntargets; i++) {
+		const struct ep_target	*t = &plan->targets[i];
+		const struct ep_port	*ports;
+
+		/* Members and addresses need no lookup: queued apart. */
+		if (!plan->profile->roles[t->role].probed ||
+		    ep_plan_ports(plan, i, &ports) == 0 || t->nmembers > 0 ||
+		    ep_names_is_ip_literal(t->name))
+			continue;
+		refs[n].name = t->name;
+		refs[n++].target = i;
+	}
+	qsort(refs, n, sizeof(*refs), tref_cmp);
+	if ((e->order = calloc(n ? n : 1, sizeof(*e->order))) == NULL ||
+	    (e->names = calloc(n ? n : 1, sizeof(*e->names))) == NULL) {
+		free(refs);
+		return -1;
+	}
+	for (i = 0, k = 0; i < n; i++) {
+		e->order[i] = refs[i].target;
+		if (i == 0 || strcmp(refs[i].name, refs[i - 1].name) != 0) {
+			e->names[k].e = e;
+			e->names[k].name = refs[i].name;
+			e->names[k].targets = &e->order[i];
+			k++;
+		}
+		e->names[k - 1].ntargets++;
+	}
+	e->nnames = k;
+	free(refs);
+	qsort(e->names, e->nnames, sizeof(*e->names), name_cmp);
+	return 0;
+}
+
+/*
+ * Picks how many probes run at once and makes room for their descriptors:
+ * raises the soft RLIMIT_NOFILE (saved in *saved, *raised set) up to the
+ * hard limit, and takes fewer probes when even that is too low.
+ */
+static size_t
+fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
+{
+	struct rlimit	rl;
+	rlim_t		want = asked ? asked : EP_ENGINE_INFLIGHT_DEFAULT;
+
+	*raised = 0;
+	if (getrlimit(RLIMIT_NOFILE, saved) == -1)
+		return (size_t)want;
+	rl = *saved;
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < want + EP_FD_RESERVE) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    rl.rlim_max > want + EP_FD_RESERVE ? want + EP_FD_RESERVE :
+		    rl.rlim_max;
+		if (rl.rlim_cur > saved->rlim_cur &&
+		    setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			*raised = 1;
+		else
+			rl = *saved;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < want + EP_FD_RESERVE)
+		want = rl.rlim_cur > EP_FD_RESERVE ?
+		    rl.rlim_cur - EP_FD_RESERVE : 1;
+	return (size_t)want;
+}
+
+/* Per-phase limits from the options: none longer than the total. */
+static int
+set_limits(struct engine *e, const struct ep_engine_opts *o, int64_t t0)
+{
+	if (o->timeout_ms == 0) {
+		snprintf(e->err, e->errlen, "no time for a probe: timeout 0");
+		return -1;
+	}
+	e->total_ms = o->timeout_ms;
+	e->connect_ms = o->connect_timeout_ms ? o->connect_timeout_ms :
+	    (o->timeout_ms + 1) / 2;
+	e->handshake_ms = o->handshake_timeout_ms ? o->handshake_timeout_ms :
+	    o->timeout_ms;
+	if (e->connect_ms > e->total_ms)
+		e->connect_ms = e->total_ms;
+	if (e->handshake_ms > e->total_ms)
+		e->handshake_ms = e->total_ms;
+	e->run_deadline = o->run_timeout_ms ? t0 + o->run_timeout_ms : -1;
+	return 0;
+}
+
+int
+ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+    struct ep_observations *out, char *err, size_t errlen)
+{
+	struct engine	 e;
+	struct active	*a;
+	struct rlimit	 saved;
+	const char	*errpos = NULL;
+	size_t		 i;
+	int64_t		 t0 = ep_time_mono_ms();
+	int		 raised = 0, r, ret = -1;
+
+	memset(&e, 0, sizeof(e));
+	e.plan = plan;
+	e.opts = opts;
+	e.out = out;
+	e.err = err;
+	e.errlen = errlen;
+	TAILQ_INIT(&e.idle);
+	TAILQ_INIT(&e.byage);
+	TAILQ_INIT(&e.connecting);
+	TAILQ_INIT(&e.handshaking);
+	if (set_limits(&e, opts, t0) == -1)
+		return -1;
+	if ((r = gnutls_priority_init(&e.prio, opts->priority, &errpos)) < 0) {
+		e.prio = NULL;
+		snprintf(err, errlen, "priority '%.100s': %s%s%.50s",
+		    opts->priority ? opts->priority : "", gnutls_strerror(r),
+		    errpos ? " at " : "", errpos ? errpos : "");
+		goto out;
+	}
+	e.nslots = e.limit = fit_inflight(opts->max_inflight, &saved, &raised);
+	e.nev = e.nslots + EP_RESOLVE_SOCKS_MAX;
+	if (gnutls_certificate_allocate_credentials(&e.cred) < 0) {
+		e.cred = NULL;
+		fail(&e, NULL, ENOMEM);
+		goto out;
+	}
+	if ((e.slots = calloc(e.nslots, sizeof(*e.slots))) == NULL ||
+	    (e.ev = calloc(e.nev, sizeof(*e.ev))) == NULL ||
+	    group_names(&e) == -1) {
+		fail(&e, NULL, ENOMEM);
+		goto out;
+	}
+	if (ep_poller_new(&e.poller, 0) == -1) {
+		fail(&e, "poller", errno);
+		goto out;
+	}
+	for (i = 0; i < e.nslots; i++)
+		TAILQ_INSERT_TAIL(&e.idle, &e.slots[i], age);
+	if (ep_resolver_new(&e.res, opts->dns_servers, opts->family,
+	    opts->dns_timeout_ms, err, errlen) == -1)
+		goto out;
+	for (i = 0; i < plan->ntargets; i++) {
+		if (!plan->profile->roles[plan->targets[i].role].probed)
+			continue;
+		if (plan->targets[i].nmembers > 0)
+			queue_members(&e, i);
+		else if (ep_names_is_ip_literal(plan->targets[i].name))
+			queue_literal(&e, i);
+	}
+	start_lookups(&e);
+	sync_resolver(&e);
+	if (e.failed || loop(&e) == -1)
+		goto out;
+	ep_observations_sort(out);
+	ret = 0;
+out:
+	while ((a = TAILQ_FIRST(&e.byage)) != NULL) {
+		TAILQ_REMOVE(&e.byage, a, age);
+		ep_probe_free(a->p);
+	}
+	/* Freeing the channel calls back pending lookups: names must live. */
+	ep_resolver_free(e.res);
+	ep_poller_free(e.poller);
+	free(e.names);
+	free(e.order);
+	free(e.ev);
+	free(e.slots);
+	free(e.queue);
+	if (e.cred != NULL)
+		gnutls_certificate_free_credentials(e.cred);
+	if (e.prio != NULL)
+		gnutls_priority_deinit(e.prio);
+	if (raised)
+		setrlimit(RLIMIT_NOFILE, &saved);
+	return ret;
+}

@@ -1,0 +1,139 @@
+/*
+ * The reports' lookups: stable counting sorts of findings by observation,
+ * observations by target and targets by group.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/ep_report_index.h"
+
+/*
+ * Sorts the indexes 0..n-1 by key[i] (0..nkeys-1), keeping their order
+ * within a key: *start gets nkeys + 1 entries, *order n.
+ */
+static int
+buckets(const size_t *key, size_t n, size_t nkeys, size_t **start,
+    size_t **order)
+{
+	size_t	*s, *o, *next, i;
+
+	s = calloc(nkeys + 1, sizeof(*s));
+	o = calloc(n ? n : 1, sizeof(*o));
+	next = calloc(nkeys ? nkeys : 1, sizeof(*next));
+	if (s == NULL || o == NULL || next == NULL) {
+		free(s);
+		free(o);
+		free(next);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		s[key[i] + 1]++;
+	for (i = 0; i < nkeys; i++)
+		s[i + 1] += s[i];
+	memcpy(next, s, nkeys * sizeof(*next));
+	for (i = 0; i < n; i++)
+		o[next[key[i]]++] = i;
+	free(next);
+	*start = s;
+	*order = o;
+	return 0;
+}
+
+int
+ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r)
+{
+	const struct ep_findings	*f = r->findings;
+	const struct ep_plan		*plan = r->plan;
+	size_t				 nobs = r->obs->n, ng = plan->ngroups;
+	size_t				*key, i, n;
+
+	memset(ix, 0, sizeof(*ix));
+	ix->nobs = nobs;
+	ix->ngroups = ng;
+	n = f->n;
+	if (plan->ntargets > n)
+		n = plan->ntargets;
+	if (nobs > n)
+		n = nobs;
+	if ((key = calloc(n ? n : 1, sizeof(*key))) == NULL ||
+	    (ix->worst = calloc(nobs ? nobs : 1, sizeof(*ix->worst))) == NULL ||
+	    (ix->gworst = calloc(ng + 1, sizeof(*ix->gworst))) == NULL)
+		goto fail;
+
+	/*
+	 * Deployment-level findings sort last, after every observation's.
+	 * An observation or target index out of range is a bug elsewhere:
+	 * refused, not written past the tables.
+	 */
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].obs >= nobs && f->v[i].obs != EP_FINDING_NO_OBS)
+			goto fail;
+		key[i] = f->v[i].obs < nobs ? f->v[i].obs : nobs;
+	}
+	if (buckets(key, f->n, nobs + 1, &ix->fstart, &ix->forder) == -1)
+		goto fail;
+	for (i = 0; i < f->n; i++) {
+		const struct ep_finding	*x = &f->v[i];
+
+		if (x->obs < nobs) {
+			if (x->severity > ix->worst[x->obs])
+				ix->worst[x->obs] = x->severity;
+		} else if (x->severity > ix->gworst[x->group < ng ? x->group : ng])
+			ix->gworst[x->group < ng ? x->group : ng] = x->severity;
+	}
+
+	for (i = 0; i < nobs; i++)
+		if ((key[i] = r->obs->v[i].target) >= plan->ntargets)
+			goto fail;
+	if (buckets(key, nobs, plan->ntargets, &ix->ostart, &ix->oorder) == -1)
+		goto fail;
+
+	for (i = 0; i < plan->ntargets; i++)
+		key[i] = plan->targets[i].group < ng ? plan->targets[i].group : ng;
+	if (buckets(key, plan->ntargets, ng + 1, &ix->tstart,
+	    &ix->torder) == -1)
+		goto fail;
+	free(key);
+	return 0;
+fail:
+	free(key);
+	ep_report_index_free(ix);
+	return -1;
+}
+
+void
+ep_report_index_tally(const struct ep_report_index *ix, size_t g,
+    struct ep_group_tally *out)
+{
+	size_t	k, j;
+
+	memset(out, 0, sizeof(*out));
+	out->worst = ix->gworst[g];
+	for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
+		size_t	t = ix->torder[k];
+
+		for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
+			enum ep_severity	w = ix->worst[ix->oorder[j]];
+
+			out->count[w]++;
+			out->n++;
+			if (w > out->worst)
+				out->worst = w;
+		}
+	}
+}
+
+void
+ep_report_index_free(struct ep_report_index *ix)
+{
+	free(ix->worst);
+	free(ix->fstart);
+	free(ix->forder);
+	free(ix->ostart);
+	free(ix->oorder);
+	free(ix->tstart);
+	free(ix->torder);
+	free(ix->gworst);
+	memset(ix, 0, sizeof(*ix));
+}

@@ -1,0 +1,573 @@
+/*
+ * Certificates: GnuTLS parses, this module copies out with bounds what the
+ * rules and reports need, and keeps each distinct certificate once.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <gnutls/x509-ext.h>
+
+#include "x509/ep_cert.h"
+
+#define EP_EKU_MAX		64			/* key purposes looked at */
+#define OID_ANY_EKU		"2.5.29.37.0"
+
+/* Copies a datum into a NUL-terminated, bounded string. */
+static void
+copy_datum(char *dst, size_t dstlen, const gnutls_datum_t *d)
+{
+	size_t	n = d->size < dstlen - 1 ? d->size : dstlen - 1;
+
+	memcpy(dst, d->data, n);
+	dst[n] = '\0';
+}
+
+static int
+get_dns(gnutls_x509_crt_t crt, int issuer, char *out, size_t outlen)
+{
+	gnutls_datum_t	d = { NULL, 0 };
+	int		r;
+
+	r = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0) :
+	    gnutls_x509_crt_get_dn3(crt, &d, 0);
+	if (r < 0) {
+		out[0] = '\0';
+		return 0;	/* an empty DN is legal in a leaf with SANs */
+	}
+	copy_datum(out, outlen, &d);
+	gnutls_free(d.data);
+	return 0;
+}
+
+/* The last CN is the most specific one, the one clients used to look at. */
+static void
+get_cn(struct ep_cert *c)
+{
+	char	buf[EP_CERT_CN_MAX];
+	size_t	size;
+	int	i;
+
+	c->cn[0] = '\0';
+	c->cn_len = 0;
+	for (i = 0; i < 16; i++) {
+		size = sizeof(buf);
+		if (gnutls_x509_crt_get_dn_by_oid(c->crt,
+		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size) < 0)
+			break;
+		if (size >= sizeof(c->cn))
+			size = sizeof(c->cn) - 1;
+		memcpy(c->cn, buf, size);
+		c->cn[size] = '\0';
+		c->cn_len = size;
+	}
+}
+
+static int
+get_sans(struct ep_cert *c, char *err, size_t errlen)
+{
+	gnutls_datum_t			ext = { NULL, 0 };
+	gnutls_subject_alt_names_t	sans = NULL;
+	struct ep_san			*v;
+	unsigned			i, type, crit;
+	int				ret = -1;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, GNUTLS_X509EXT_OID_SAN,
+	    0, &ext, &crit) < 0)
+		return 0;
+	c->has_san = 1;
+	if (gnutls_subject_alt_names_init(&sans) < 0 ||
+	    gnutls_x509_ext_import_subject_alt_names(&ext, sans, 0) < 0) {
+		snprintf(err, errlen, "malformed subjectAltName extension");
+		goto out;
+	}
+	if ((c->sans = calloc(EP_CERT_SAN_MAX, sizeof(*c->sans))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	for (i = 0; i < EP_CERT_SAN_MAX; i++) {
+		gnutls_datum_t	 san, other;
+		struct ep_san	*s;
+
+		if (gnutls_subject_alt_names_get(sans, i, &type, &san, &other) < 0)
+			break;
+		if (type != GNUTLS_SAN_DNSNAME && type != GNUTLS_SAN_IPADDRESS)
+			continue;
+		s = &c->sans[c->nsans];
+		s->is_ip = type == GNUTLS_SAN_IPADDRESS;
+		if ((s->value = malloc(san.size + 1)) == NULL) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			goto out;
+		}
+		memcpy(s->value, san.data, san.size);
+		s->value[san.size] = '\0';
+		s->len = san.size;
+		c->nsans++;
+	}
+	/* A store of thousands of leaves keeps only what they hold. */
+	if ((v = realloc(c->sans, (c->nsans ? c->nsans : 1) *
+	    sizeof(*v))) != NULL)
+		c->sans = v;
+	ret = 0;
+out:
+	gnutls_subject_alt_names_deinit(sans);
+	gnutls_free(ext.data);
+	return ret;
+}
+
+static void
+get_eku(struct ep_cert *c)
+{
+	char		oid[128];
+	size_t		size;
+	unsigned	i, crit;
+
+	for (i = 0; i < EP_EKU_MAX; i++) {
+		size = sizeof(oid);
+		if (gnutls_x509_crt_get_key_purpose_oid(c->crt, i, oid, &size,
+		    &crit) < 0)
+			break;
+		c->has_eku = 1;
+		if (strcmp(oid, GNUTLS_KP_TLS_WWW_SERVER) == 0 ||
+		    strcmp(oid, OID_ANY_EKU) == 0)
+			c->eku_server = 1;
+		if (strcmp(oid, GNUTLS_KP_TLS_WWW_CLIENT) == 0 ||
+		    strcmp(oid, OID_ANY_EKU) == 0)
+			c->eku_client = 1;
+	}
+}
+
+static int
+get_spki_hash(struct ep_cert *c)
+{
+	gnutls_pubkey_t	pub = NULL;
+	gnutls_datum_t	der = { NULL, 0 };
+	int		ret = -1;
+
+	if (gnutls_pubkey_init(&pub) < 0 ||
+	    gnutls_pubkey_import_x509(pub, c->crt, 0) < 0 ||
+	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der) < 0 ||
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size,
+	    c->spki_sha256) < 0)
+		goto out;
+	ret = 0;
+out:
+	gnutls_free(der.data);
+	gnutls_pubkey_deinit(pub);
+	return ret;
+}
+
+/*
+ * Subject equals issuer.  Not gnutls_x509_crt_check_issuer(): it also
+ * compares key identifiers, and a renewed CA's stale authority key ID
+ * must not hide that a certificate is self-issued.
+ */
+static int
+same_dn(gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t	subj = { NULL, 0 }, iss = { NULL, 0 };
+	int		same = 0;
+
+	if (gnutls_x509_crt_get_raw_dn(crt, &subj) >= 0 &&
+	    gnutls_x509_crt_get_raw_issuer_dn(crt, &iss) >= 0)
+		same = subj.size == iss.size &&
+		    memcmp(subj.data, iss.data, subj.size) == 0;
+	gnutls_free(subj.data);
+	gnutls_free(iss.data);
+	return same;
+}
+
+int
+ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
+    char *err, size_t errlen)
+{
+	struct ep_cert	*c;
+	gnutls_datum_t	 d;
+	unsigned	 crit, ca, bits = 0;
+	int		 pathlen, r;
+	char		 buf[8];
+	size_t		 size;
+
+	*out = NULL;
+	if (len == 0 || len > EP_CERT_DER_MAX) {
+		snprintf(err, errlen, "certificate of %zu bytes (limit %d)", len,
+		    EP_CERT_DER_MAX);
+		return -1;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->der = malloc(len)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		goto fail;
+	}
+	memcpy(c->der, der, len);
+	c->der_len = len;
+	d.data = c->der;
+	d.size = (unsigned)len;
+	if (gnutls_x509_crt_init(&c->crt) < 0) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		goto fail;
+	}
+	if ((r = gnutls_x509_crt_import(c->crt, &d, GNUTLS_X509_FMT_DER)) < 0) {
+		snprintf(err, errlen, "unparseable certificate: %s",
+		    gnutls_strerror(r));
+		gnutls_x509_crt_deinit(c->crt);
+		c->crt = NULL;
+		goto fail;
+	}
+	get_dns(c->crt, 0, c->subject, sizeof(c->subject));
+	get_dns(c->crt, 1, c->issuer, sizeof(c->issuer));
+	get_cn(c);
+	if (get_sans(c, err, errlen) == -1)
+		goto fail;
+	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);
+	c->not_after = gnutls_x509_crt_get_expiration_time(c->crt);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, c->sha256) < 0 ||
+	    get_spki_hash(c) == -1) {
+		snprintf(err, errlen, "cannot hash the certificate or its key");
+		goto fail;
+	}
+	if (gnutls_x509_crt_get_basic_constraints(c->crt, &crit, &ca,
+	    &pathlen) >= 0)
+		c->is_ca = ca != 0;
+	c->self_issued = same_dn(c->crt);
+	c->self_signed = c->self_issued && ep_cert_issued_by(c, c);
+	get_eku(c);
+	c->key_algo = gnutls_x509_crt_get_pk_algorithm(c->crt, &bits);
+	c->key_bits = bits;
+	c->sig_algo = gnutls_x509_crt_get_signature_algorithm(c->crt);
+	size = sizeof(buf);
+	r = gnutls_x509_crt_get_crl_dist_points(c->crt, 0, buf, &size, NULL,
+	    &crit);
+	c->has_crl_dp = r >= 0 || r == GNUTLS_E_SHORT_MEMORY_BUFFER;
+	*out = c;
+	return 0;
+fail:
+	ep_cert_free(c);
+	return -1;
+}
+
+void
+ep_cert_free(struct ep_cert *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	if (c->sans != NULL)
+		for (i = 0; i < c->nsans; i++)
+			free(c->sans[i].value);
+	free(c->sans);
+	if (c->crt != NULL)
+		gnutls_x509_crt_deinit(c->crt);
+	free(c->der);
+	free(c);
+}
+
+int
+ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issuer)
+{
+	/*
+	 * Only the signature and the names: CA flags, dates and algorithm
+	 * strength are judged by their own checks, so that each problem is
+	 * named once.
+	 */
+	const unsigned	flags = GNUTLS_VERIFY_DISABLE_CA_SIGN |
+			    GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+			    GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
+			    GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
+			    GNUTLS_VERIFY_ALLOW_BROKEN;
+	gnutls_x509_crt_t	ca = issuer->crt;
+	unsigned		status = 0;
+
+	if (!gnutls_x509_crt_check_issuer(subject->crt, issuer->crt))
+		return 0;
+	if (gnutls_x509_crt_verify(subject->crt, &ca, 1, flags, &status) < 0)
+		return 0;
+	return status == 0;
+}
+
+void
+ep_cert_hex(const unsigned char sha[32], char *out, size_t outlen)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i, o = 0;
+
+	for (i = 0; i < 32 && o + 3 < outlen; i++) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = hex[sha[i] >> 4];
+		out[o++] = hex[sha[i] & 0xf];
+	}
+	if (outlen > 0)
+		out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+void
+ep_cert_key_desc(const struct ep_cert *c, char *out, size_t outlen)
+{
+	const char	*name;
+
+	switch (c->key_algo) {
+	case GNUTLS_PK_RSA:
+		name = "RSA";
+		break;
+	case GNUTLS_PK_RSA_PSS:
+		name = "RSA-PSS";
+		break;
+	case GNUTLS_PK_ECDSA:
+		name = "EC";
+		break;
+	case GNUTLS_PK_EDDSA_ED25519:
+	case GNUTLS_PK_EDDSA_ED448:
+		name = "EdDSA";
+		break;
+	default:
+		name = gnutls_pk_algorithm_get_name(c->key_algo);
+		if (name == NULL)
+			name = "unknown";
+		break;
+	}
+	snprintf(out, outlen, "%s %u", name, c->key_bits);
+}
+
+/*
+ * The store finds a certificate by its SHA-256 in an open-addressing
+ * table, so that thousands of distinct certificates cost no quadratic
+ * scan.  The digest is uniform already: its first bytes are the hash.
+ */
+#define EP_CERTS_SLOTS_MIN	64	/* first table size, a power of two */
+
+struct ep_certs {
+	struct ep_cert	**v;
+	size_t		  n;
+	size_t		  cap;
+	size_t		 *slots;	/* index + 1 into v; 0: empty */
+	size_t		  nslots;	/* a power of two, at least 2 n */
+};
+
+struct ep_certs *
+ep_certs_new(void)
+{
+	return calloc(1, sizeof(struct ep_certs));
+}
+
+void
+ep_certs_free(struct ep_certs *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		ep_cert_free(s->v[i]);
+	free(s->v);
+	free(s->slots);
+	free(s);
+}
+
+static size_t
+slot_of(const unsigned char sha[32], size_t nslots)
+{
+	size_t	h;
+
+	memcpy(&h, sha, sizeof(h));
+	return h & (nslots - 1);
+}
+
+/* Returns the slot holding sha, or the empty slot where it would go. */
+static size_t
+find_slot(const struct ep_certs *s, const unsigned char sha[32])
+{
+	size_t	i = slot_of(sha, s->nslots);
+
+	while (s->slots[i] != 0 &&
+	    memcmp(s->v[s->slots[i] - 1]->sha256, sha, 32) != 0)
+		i = (i + 1) & (s->nslots - 1);
+	return i;
+}
+
+/* Doubles the table (or makes the first) and puts every index back. */
+static int
+grow_slots(struct ep_certs *s)
+{
+	size_t	*old = s->slots, oldn = s->nslots, i;
+
+	s->nslots = oldn ? oldn * 2 : EP_CERTS_SLOTS_MIN;
+	if ((s->slots = calloc(s->nslots, sizeof(*s->slots))) == NULL) {
+		s->slots = old;
+		s->nslots = oldn;
+		return -1;
+	}
+	for (i = 0; i < oldn; i++)
+		if (old[i] != 0)
+			s->slots[find_slot(s, s->v[old[i] - 1]->sha256)] =
+			    old[i];
+	free(old);
+	return 0;
+}
+
+int
+ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
+    size_t *index, char *err, size_t errlen)
+{
+	struct ep_cert	 *c, **nv;
+	unsigned char	  sha[32];
+	size_t		  slot;
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, sha) < 0) {
+		snprintf(err, errlen, "cannot hash certificate");
+		return -1;
+	}
+	if (s->nslots > 0) {
+		slot = find_slot(s, sha);
+		if (s->slots[slot] != 0) {
+			*index = s->slots[slot] - 1;
+			return 0;
+		}
+	}
+	if (s->n >= EP_CERTS_MAX) {
+		snprintf(err, errlen, "more than %d distinct certificates",
+		    EP_CERTS_MAX);
+		return -1;
+	}
+	if (s->n == s->cap) {
+		size_t	ncap = s->cap ? s->cap * 2 : 16;
+
+		if ((nv = reallocarray(s->v, ncap, sizeof(*nv))) == NULL) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return -1;
+		}
+		s->v = nv;
+		s->cap = ncap;
+	}
+	/* At most half full, so that probing stays short. */
+	if ((s->n + 1) * 2 > s->nslots && grow_slots(s) == -1) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	if (ep_cert_parse(der, len, &c, err, errlen) == -1)
+		return -1;
+	s->v[s->n] = c;
+	s->slots[find_slot(s, c->sha256)] = s->n + 1;
+	*index = s->n++;
+	return 0;
+}
+
+const struct ep_cert *
+ep_certs_get(const struct ep_certs *s, size_t i)
+{
+	return s->v[i];
+}
+
+size_t
+ep_certs_count(const struct ep_certs *s)
+{
+	return s->n;
+}
+
+int
+ep_cert_read_file(const char *path, size_t max, gnutls_datum_t *out,
+    char *err, size_t errlen)
+{
+	unsigned char	*buf = NULL;
+	size_t		 len = 0;
+	ssize_t		 r;
+	int		 fd;
+
+	out->data = NULL;
+	out->size = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* One byte over the limit tells a full file from a too large one. */
+	if ((buf = gnutls_malloc(max + 1)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	while (len <= max) {
+		r = read(fd, buf + len, max + 1 - len);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	if (len > max) {
+		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
+		goto fail;
+	}
+	close(fd);
+	out->data = buf;
+	out->size = (unsigned)len;
+	return 0;
+fail:
+	gnutls_free(buf);
+	close(fd);
+	return -1;
+}
+
+int
+ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
+    size_t max, char *err, size_t errlen)
+{
+	gnutls_datum_t		 file = { NULL, 0 };
+	gnutls_x509_crt_t	*crts = NULL;
+	unsigned		 ncrts = 0, i;
+	int			 r, ret = -1;
+	char			 why[256];
+
+	if (ep_cert_read_file(path, EP_CERT_FILE_MAX, &file, err, errlen) == -1)
+		return -1;
+	r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
+	    GNUTLS_X509_FMT_PEM, 0);
+	if (r < 0 || ncrts == 0)
+		r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
+		    GNUTLS_X509_FMT_DER, 0);
+	if (r < 0 || ncrts == 0) {
+		snprintf(err, errlen, "%s: no certificate in it (%s)", path,
+		    r < 0 ? gnutls_strerror(r) : "empty");
+		goto out;
+	}
+	if (ncrts > max) {
+		snprintf(err, errlen, "%s: more than %zu certificates", path, max);
+		goto out;
+	}
+	for (i = 0; i < ncrts; i++) {
+		gnutls_datum_t	der = { NULL, 0 };
+
+		if (gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER,
+		    &der) < 0) {
+			snprintf(err, errlen, "%s: certificate %u cannot be "
+			    "exported", path, i + 1);
+			goto out;
+		}
+		r = ep_certs_add(s, der.data, der.size, &idx[i], why,
+		    sizeof(why));
+		gnutls_free(der.data);
+		if (r == -1) {
+			snprintf(err, errlen, "%s: certificate %u: %s", path,
+			    i + 1, why);
+			goto out;
+		}
+	}
+	ret = (int)ncrts;
+out:
+	for (i = 0; i < ncrts; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	gnutls_free(file.data);
+	return ret;
+}
