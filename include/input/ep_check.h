@@ -6,11 +6,17 @@
  * new checks get new IDs appended before EP_CHECK__MAX.
  */
 
+/*
+ * Ordered: a worse severity is a greater value.  A profile that sets a
+ * check to EP_SEV_OK turns it off.
+ */
 enum ep_severity {
 	EP_SEV_OK = 0,		/* nothing wrong */
+	EP_SEV_INFO,		/* worth knowing; sets no status */
 	EP_SEV_WARNING,		/* works today, fix it soon */
 	EP_SEV_CRITICAL,	/* clients fail now */
 	EP_SEV_UNKNOWN,		/* could not be checked */
+	EP_SEV__MAX
 };
 
 enum ep_check {
@@ -67,13 +73,19 @@ const struct ep_check_info *ep_check_info(enum ep_check c);
 int ep_check_by_id(const char *id, enum ep_check *out);
 
 /*
- * Returns "ok", "warning", "critical" or "unknown".
+ * Returns "ok", "info", "warning", "critical" or "unknown".
  */
 const char *ep_severity_name(enum ep_severity s);
 
 /*
- * Maps a severity to the Nagios exit code: 0 ok, 1 warning, 2 critical,
- * 3 unknown.
+ * Returns the status a severity gives an endpoint or a run: itself, but
+ * EP_SEV_OK for EP_SEV_INFO.
+ */
+enum ep_severity ep_severity_status(enum ep_severity s);
+
+/*
+ * Maps a severity to the Nagios exit code: 0 ok (and info), 1 warning,
+ * 2 critical, 3 unknown.
  */
 int ep_severity_exit_code(enum ep_severity s);
 

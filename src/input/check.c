@@ -113,18 +113,36 @@ ep_severity_name(enum ep_severity s)
 	switch (s) {
 	case EP_SEV_OK:
 		return "ok";
+	case EP_SEV_INFO:
+		return "info";
 	case EP_SEV_WARNING:
 		return "warning";
 	case EP_SEV_CRITICAL:
 		return "critical";
 	case EP_SEV_UNKNOWN:
+	case EP_SEV__MAX:
 		break;
 	}
 	return "unknown";
 }
 
+enum ep_severity
+ep_severity_status(enum ep_severity s)
+{
+	return s == EP_SEV_INFO ? EP_SEV_OK : s;
+}
+
 int
 ep_severity_exit_code(enum ep_severity s)
 {
-	return (int)s;
+	switch (ep_severity_status(s)) {
+	case EP_SEV_OK:
+		return 0;
+	case EP_SEV_WARNING:
+		return 1;
+	case EP_SEV_CRITICAL:
+		return 2;
+	default:
+		return 3;
+	}
 }

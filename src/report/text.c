@@ -145,7 +145,7 @@ print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at,
 static const char *
 upper(enum ep_severity s)
 {
-	static const char	*names[] = { "ok", "WARNING", "CRITICAL", "UNKNOWN" };
+	static const char	*names[] = { "ok", "INFO", "WARNING", "CRITICAL", "UNKNOWN" };
 
 	return names[s];
 }
