@@ -17,6 +17,7 @@ TESTLIBS = $(shell pkg-config --libs cmocka)
 
 OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/config.o \
+	   $(BUILD)/input/hostname.o \
 	   $(BUILD)/input/plan.o \
 	   $(BUILD)/input/profile.o \
 	   $(BUILD)/input/profile_data.o \

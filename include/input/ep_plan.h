@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "input/ep_hostname.h"
 #include "input/ep_profile.h"
 #include "net/ep_resolve.h"
 
@@ -13,7 +14,6 @@
  * discovery) before any socket opens; read-only afterwards.
  */
 
-#define EP_NAME_MAX		253	/* octets of a DNS name, no trailing dot */
 #define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
 #define EP_SOURCE_MAX		1024	/* how a target was found, as text */
 #define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
@@ -67,7 +67,7 @@ void ep_plan_free(struct ep_plan *plan);
 
 /*
  * Adds name in role.  The name is checked to be a host name (see
- * ep_name_normalize) and stored normalized; adding the same name in the
+ * ep_host_normalize) and stored normalized; adding the same name in the
  * same role twice keeps one.  source says where it came from.  Returns 0,
  * or -1 with a one-line reason in err.
  */

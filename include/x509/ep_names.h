@@ -43,23 +43,4 @@ void ep_names_free(struct ep_names *n);
 enum ep_name_match ep_names_match(const struct ep_names *n,
     const char *presented, size_t presented_len, const char *ref);
 
-/*
- * Returns 1 when ref is a valid reference host name under the policy
- * (ASCII LDH plus '_', 1-63 octets a label, at most 253, one trailing dot
- * allowed), 0 otherwise.  IP literals are not host names.
- */
-int ep_names_valid_reference(const char *ref);
-
-/*
- * Returns 1 when s is an IPv4 or IPv6 literal, 0 otherwise.
- */
-int ep_names_is_ip_literal(const char *s);
-
-/*
- * Copies the host name in into out (outlen bytes) lowercased and without
- * its one trailing dot.  Returns 0, or -1 when in is not a valid reference
- * name or does not fit.
- */
-int ep_name_normalize(const char *in, char *out, size_t outlen);
-
 #endif /* EP_NAMES_H */

@@ -21,7 +21,7 @@
 #include <ini.h>
 
 #include "input/ep_config.h"
-#include "x509/ep_names.h"
+#include "input/ep_hostname.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -300,10 +300,10 @@ static int
 host_name(struct parse *p, const struct key *k, const char *s, char *out,
     size_t outlen)
 {
-	if (ep_names_is_ip_literal(s))
+	if (ep_host_is_ip(s))
 		return fail(p, p->line, "%s %s: an IP address, not a host name",
 		    k->name, s);
-	if (ep_name_normalize(s, out, outlen) == -1)
+	if (ep_host_normalize(s, out, outlen) == -1)
 		return fail(p, p->line, "%s '%.100s': not a valid host name",
 		    k->name, s);
 	return 0;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "x509/ep_names.h"
+#include "input/ep_hostname.h"
 #include "input/ep_plan.h"
 
 struct ep_plan *
@@ -64,12 +64,12 @@ static int
 normalize(const char *what, const char *in, char *out, size_t outlen,
     char *err, size_t errlen)
 {
-	if (ep_names_is_ip_literal(in)) {
+	if (ep_host_is_ip(in)) {
 		snprintf(err, errlen, "%s %s: an IP address, not a host name",
 		    what, in);
 		return -1;
 	}
-	if (ep_name_normalize(in, out, outlen) == -1) {
+	if (ep_host_normalize(in, out, outlen) == -1) {
 		snprintf(err, errlen, "%s '%.300s': not a valid host name",
 		    what, in);
 		return -1;
@@ -189,7 +189,7 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 	size_t			 slot;
 
 	if (plan->profile->roles[role].ip_names_ok &&
-	    ep_names_is_ip_literal(name)) {
+	    ep_host_is_ip(name)) {
 		unsigned char	a[16];
 		int		af = strchr(name, ':') ? AF_INET6 : AF_INET;
 

@@ -13,6 +13,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "input/ep_hostname.h"
 #include "judge/ep_rules.h"
 #include "input/ep_time.h"
 
@@ -345,7 +346,7 @@ cn_is_role_fqdn(const struct endpoint *ep, const struct ep_cert *leaf)
 
 	/* A NUL inside the CN would cut the comparison short. */
 	if (leaf->cn_len == 0 || strlen(leaf->cn) != leaf->cn_len ||
-	    ep_name_normalize(leaf->cn, cn, sizeof(cn)) == -1)
+	    ep_host_normalize(leaf->cn, cn, sizeof(cn)) == -1)
 		return 0;
 	if (strcmp(cn, ep->target->name) == 0)
 		return 1;

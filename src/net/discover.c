@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "net/ep_discover.h"
-#include "x509/ep_names.h"
+#include "input/ep_hostname.h"
 #include "net/ep_resolve.h"
 #include "input/ep_time.h"
 
@@ -85,8 +85,8 @@ ep_discover_parent(const char *name, char *out, size_t outlen)
 	const char	*dot;
 	size_t		 len;
 
-	if (ep_names_is_ip_literal(name) ||
-	    ep_name_normalize(name, norm, sizeof(norm)) == -1)
+	if (ep_host_is_ip(name) ||
+	    ep_host_normalize(name, norm, sizeof(norm)) == -1)
 		return -1;
 	/* A one-label parent is a top-level domain, never a SIP domain. */
 	if ((dot = strchr(norm, '.')) == NULL || strchr(dot + 1, '.') == NULL)
@@ -326,8 +326,8 @@ plan_srv(struct disco *dc, const char *domain, const struct query *q,
 		if (s->target[0] == '\0')
 			continue;
 		/* c-ares escapes what is not printable: safe to print. */
-		if (ep_names_is_ip_literal(s->target) ||
-		    ep_name_normalize(s->target, target, sizeof(target)) == -1 ||
+		if (ep_host_is_ip(s->target) ||
+		    ep_host_normalize(s->target, target, sizeof(target)) == -1 ||
 		    s->port == 0) {
 			if (finding(dc, EP_CHECK_DNS_SRV_MISSING, EP_SEV_OK,
 			    q->name, "the %s SRV record points to %s port %u, "
@@ -485,8 +485,8 @@ ep_discover(struct ep_plan *plan, const char *const *names, size_t n,
 	for (i = 0; i < n; i++) {
 		struct cand	*c = &dc.cands[i * CANDIDATES];
 
-		if (ep_names_is_ip_literal(names[i]) ||
-		    ep_name_normalize(names[i], c[0].domain,
+		if (ep_host_is_ip(names[i]) ||
+		    ep_host_normalize(names[i], c[0].domain,
 		    sizeof(c[0].domain)) == -1) {
 			snprintf(err, errlen, "'%.300s': not a SIP domain or a "
 			    "host name in one", names[i]);

@@ -24,7 +24,7 @@
 #include <gnutls/gnutls.h>
 
 #include "net/ep_engine.h"
-#include "x509/ep_names.h"
+#include "input/ep_hostname.h"
 #include "net/ep_poller.h"
 #include "net/ep_probe.h"
 #include "net/ep_resolve.h"
@@ -634,7 +634,7 @@ group_names(struct engine *e)
 		/* Members and addresses need no lookup: queued apart. */
 		if (!plan->profile->roles[t->role].probed ||
 		    ep_plan_ports(plan, i, &ports) == 0 || t->nmembers > 0 ||
-		    ep_names_is_ip_literal(t->name))
+		    ep_host_is_ip(t->name))
 			continue;
 		refs[n].name = t->name;
 		refs[n++].target = i;
@@ -773,7 +773,7 @@ ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
 			continue;
 		if (plan->targets[i].nmembers > 0)
 			queue_members(&e, i);
-		else if (ep_names_is_ip_literal(plan->targets[i].name))
+		else if (ep_host_is_ip(plan->targets[i].name))
 			queue_literal(&e, i);
 	}
 	start_lookups(&e);

@@ -19,7 +19,7 @@
 
 #include <gnutls/gnutls.h>
 
-#include "x509/ep_names.h"
+#include "input/ep_hostname.h"
 #include "net/ep_probe.h"
 
 #define EP_PROBE_RETRIES	16	/* non-fatal handshake returns in a row */
@@ -268,7 +268,7 @@ start_tls(struct ep_probe *p, const char *sni,
 	    cred)) < 0)
 		goto fail;
 	/* RFC 6066: SNI carries host names only, never IP literals. */
-	if (!ep_names_is_ip_literal(sni) && (r = gnutls_server_name_set(p->s,
+	if (!ep_host_is_ip(sni) && (r = gnutls_server_name_set(p->s,
 	    GNUTLS_NAME_DNS, sni, strlen(sni))) < 0)
 		goto fail;
 	gnutls_session_set_verify_function(p->s, got_certificate);

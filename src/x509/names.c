@@ -8,11 +8,11 @@
 
 #include <libpsl.h>
 
+#include "input/ep_hostname.h"
 #include "x509/ep_names.h"
 
-#define DNS_NAME_MAX	253	/* octets in a name, without its trailing dot */
+#define DNS_NAME_MAX	EP_NAME_MAX
 #define DNS_LABEL_MAX	63	/* octets in one label */
-#define IP_TEXT_MAX	45	/* longest IPv6 text, with an embedded IPv4 */
 
 /* Where Debian's publicsuffix package puts the list in text form. */
 #define PSL_SYSTEM_FILE	"/usr/share/publicsuffix/public_suffix_list.dat"
@@ -172,52 +172,6 @@ parse_presented(const char *p, size_t len, char *buf, int *wild)
 	return (int)len;
 }
 
-/*
- * Checks the reference name ref and copies it lowercased, without its one
- * trailing dot, NUL-terminated into buf (DNS_NAME_MAX + 1 bytes).
- * Returns the length copied, or -1 when ref is not a reference host name.
- */
-static int
-parse_reference(const char *ref, char *buf)
-{
-	size_t		 i, len, lablen = 0;
-	unsigned char	 c;
-
-	if (ref == NULL)
-		return -1;
-	/* One more than a name and its dot is enough to see it is too long. */
-	len = strnlen(ref, DNS_NAME_MAX + 2);
-	if (len > 0 && ref[len - 1] == '.')
-		len--;
-	if (len == 0 || len > DNS_NAME_MAX)
-		return -1;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)ref[i];
-		if (c == '.') {
-			if (lablen == 0)
-				return -1;
-			lablen = 0;
-		} else {
-			if (!is_alpha(c) && !is_digit(c) && c != '-' &&
-			    c != '_')
-				return -1;
-			if (++lablen > DNS_LABEL_MAX)
-				return -1;
-		}
-		buf[i] = to_lower(c);
-	}
-	if (lablen == 0)
-		return -1;
-	buf[len] = '\0';
-	/*
-	 * Checked on the copy so that "192.0.2.1." counts as the address it
-	 * names, not as a host name with a numeric TLD.
-	 */
-	if (ep_names_is_ip_literal(buf))
-		return -1;
-	return (int)len;
-}
-
 enum ep_name_match
 ep_names_match(const struct ep_names *n, const char *presented,
     size_t presented_len, const char *ref)
@@ -229,8 +183,9 @@ ep_names_match(const struct ep_names *n, const char *presented,
 	if (n == NULL || presented == NULL || ref == NULL)
 		return EP_NAME_NO_MATCH;
 	/* IP references are checked against iPAddress SANs elsewhere. */
-	if ((rlen = parse_reference(ref, rbuf)) == -1)
+	if (ep_host_normalize(ref, rbuf, sizeof(rbuf)) == -1)
 		return EP_NAME_NO_MATCH;
+	rlen = (int)strlen(rbuf);
 	if ((plen = parse_presented(presented, presented_len, pbuf,
 	    &wild)) == -1)
 		return EP_NAME_NO_MATCH;
@@ -248,39 +203,4 @@ ep_names_match(const struct ep_names *n, const char *presented,
 	if (psl_is_public_suffix2(n->psl, pbuf + 2, PSL_ICANN) != 0)
 		return EP_NAME_NO_MATCH;
 	return EP_NAME_WILDCARD;
-}
-
-int
-ep_names_valid_reference(const char *ref)
-{
-	char	buf[DNS_NAME_MAX + 1];
-
-	return parse_reference(ref, buf) != -1;
-}
-
-int
-ep_names_is_ip_literal(const char *s)
-{
-	struct in_addr	 a4;
-	struct in6_addr	 a6;
-
-	if (s == NULL || strnlen(s, IP_TEXT_MAX + 1) > IP_TEXT_MAX)
-		return 0;
-	return inet_pton(AF_INET, s, &a4) == 1 ||
-	    inet_pton(AF_INET6, s, &a6) == 1;
-}
-
-int
-ep_name_normalize(const char *in, char *out, size_t outlen)
-{
-	char	buf[DNS_NAME_MAX + 1];
-	int	len;
-
-	if (out == NULL || outlen == 0)
-		return -1;
-	out[0] = '\0';
-	if ((len = parse_reference(in, buf)) == -1 || (size_t)len >= outlen)
-		return -1;
-	memcpy(out, buf, (size_t)len + 1);
-	return 0;
 }

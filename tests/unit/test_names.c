@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "input/ep_hostname.h"
 #include "x509/ep_names.h"
 
 #define NSS_ROWS	134	/* rows in tests/vectors/hostname-nss.json */
@@ -395,23 +396,23 @@ test_length_limits(void **state)
 	assert_int_equal(MATCHES(*state, l64, l64), EP_NAME_NO_MATCH);
 	assert_int_equal(MATCHES(*state, "*.contoso.test", l64),
 	    EP_NAME_NO_MATCH);
-	assert_true(ep_names_valid_reference(l63));
-	assert_false(ep_names_valid_reference(l64));
+	assert_true(ep_host_valid(l63));
+	assert_false(ep_host_valid(l64));
 
 	/* labels of 9 octets, the last one of 3 */
 	make_name(name, 253, 9);
 	assert_int_equal(strlen(name), 253);
 	assert_int_equal(MATCHES(*state, name, name), EP_NAME_EXACT);
-	assert_true(ep_names_valid_reference(name));
+	assert_true(ep_host_valid(name));
 	snprintf(dotted, sizeof(dotted), "%s.", name);
 	assert_int_equal(MATCHES(*state, dotted, dotted), EP_NAME_EXACT);
-	assert_true(ep_names_valid_reference(dotted));
+	assert_true(ep_host_valid(dotted));
 
 	make_name(name, 254, 9);
 	assert_int_equal(MATCHES(*state, name, name), EP_NAME_NO_MATCH);
-	assert_false(ep_names_valid_reference(name));
+	assert_false(ep_host_valid(name));
 	snprintf(dotted, sizeof(dotted), "%s.", name);
-	assert_false(ep_names_valid_reference(dotted));
+	assert_false(ep_host_valid(dotted));
 }
 
 /* Valid and invalid reference names. */
@@ -419,28 +420,28 @@ static void
 test_valid_reference(void **state)
 {
 	(void)state;
-	assert_true(ep_names_valid_reference("sip.contoso.test"));
-	assert_true(ep_names_valid_reference("sip.contoso.test."));
-	assert_true(ep_names_valid_reference("SIP.Contoso.Test"));
-	assert_true(ep_names_valid_reference("localhost"));
-	assert_true(ep_names_valid_reference("_sip._tls.contoso.test"));
-	assert_true(ep_names_valid_reference("-.contoso.test"));
-	assert_true(ep_names_valid_reference("xn--l8j.example.net"));
+	assert_true(ep_host_valid("sip.contoso.test"));
+	assert_true(ep_host_valid("sip.contoso.test."));
+	assert_true(ep_host_valid("SIP.Contoso.Test"));
+	assert_true(ep_host_valid("localhost"));
+	assert_true(ep_host_valid("_sip._tls.contoso.test"));
+	assert_true(ep_host_valid("-.contoso.test"));
+	assert_true(ep_host_valid("xn--l8j.example.net"));
 
-	assert_false(ep_names_valid_reference(NULL));
-	assert_false(ep_names_valid_reference(""));
-	assert_false(ep_names_valid_reference("."));
-	assert_false(ep_names_valid_reference("sip.contoso.test.."));
-	assert_false(ep_names_valid_reference(".sip.contoso.test"));
-	assert_false(ep_names_valid_reference("sip..contoso.test"));
-	assert_false(ep_names_valid_reference("sip contoso.test"));
-	assert_false(ep_names_valid_reference(" sip.contoso.test"));
-	assert_false(ep_names_valid_reference("*.contoso.test"));
-	assert_false(ep_names_valid_reference("sip.contoso.test:5061"));
-	assert_false(ep_names_valid_reference("\xfe\xfe.contoso.test"));
-	assert_false(ep_names_valid_reference("192.0.2.1"));
-	assert_false(ep_names_valid_reference("192.0.2.1."));
-	assert_false(ep_names_valid_reference("2001:db8::1"));
+	assert_false(ep_host_valid(NULL));
+	assert_false(ep_host_valid(""));
+	assert_false(ep_host_valid("."));
+	assert_false(ep_host_valid("sip.contoso.test.."));
+	assert_false(ep_host_valid(".sip.contoso.test"));
+	assert_false(ep_host_valid("sip..contoso.test"));
+	assert_false(ep_host_valid("sip contoso.test"));
+	assert_false(ep_host_valid(" sip.contoso.test"));
+	assert_false(ep_host_valid("*.contoso.test"));
+	assert_false(ep_host_valid("sip.contoso.test:5061"));
+	assert_false(ep_host_valid("\xfe\xfe.contoso.test"));
+	assert_false(ep_host_valid("192.0.2.1"));
+	assert_false(ep_host_valid("192.0.2.1."));
+	assert_false(ep_host_valid("2001:db8::1"));
 }
 
 /* Normalizing lowercases, drops one trailing dot, refuses bad names. */
@@ -450,30 +451,30 @@ test_normalize(void **state)
 	char	out[256], small[17];
 
 	(void)state;
-	assert_int_equal(ep_name_normalize("SIP.Contoso.Test.", out,
+	assert_int_equal(ep_host_normalize("SIP.Contoso.Test.", out,
 	    sizeof(out)), 0);
 	assert_string_equal(out, "sip.contoso.test");
-	assert_int_equal(ep_name_normalize("_SIP._TLS.contoso.test", out,
+	assert_int_equal(ep_host_normalize("_SIP._TLS.contoso.test", out,
 	    sizeof(out)), 0);
 	assert_string_equal(out, "_sip._tls.contoso.test");
 
 	/* 16 octets and the NUL fit in 17 bytes, not in 16 */
-	assert_int_equal(ep_name_normalize("sip.contoso.test", small,
+	assert_int_equal(ep_host_normalize("sip.contoso.test", small,
 	    sizeof(small)), 0);
 	assert_string_equal(small, "sip.contoso.test");
-	assert_int_equal(ep_name_normalize("sip.contoso.test", small,
+	assert_int_equal(ep_host_normalize("sip.contoso.test", small,
 	    sizeof(small) - 1), -1);
 	assert_string_equal(small, "");
 
-	assert_int_equal(ep_name_normalize("", out, sizeof(out)), -1);
-	assert_int_equal(ep_name_normalize("a..b", out, sizeof(out)), -1);
-	assert_int_equal(ep_name_normalize("a.b..", out, sizeof(out)), -1);
-	assert_int_equal(ep_name_normalize("a b", out, sizeof(out)), -1);
-	assert_int_equal(ep_name_normalize("*.b", out, sizeof(out)), -1);
-	assert_int_equal(ep_name_normalize("192.0.2.1", out, sizeof(out)),
+	assert_int_equal(ep_host_normalize("", out, sizeof(out)), -1);
+	assert_int_equal(ep_host_normalize("a..b", out, sizeof(out)), -1);
+	assert_int_equal(ep_host_normalize("a.b..", out, sizeof(out)), -1);
+	assert_int_equal(ep_host_normalize("a b", out, sizeof(out)), -1);
+	assert_int_equal(ep_host_normalize("*.b", out, sizeof(out)), -1);
+	assert_int_equal(ep_host_normalize("192.0.2.1", out, sizeof(out)),
 	    -1);
-	assert_int_equal(ep_name_normalize(NULL, out, sizeof(out)), -1);
-	assert_int_equal(ep_name_normalize("a.b", NULL, 0), -1);
+	assert_int_equal(ep_host_normalize(NULL, out, sizeof(out)), -1);
+	assert_int_equal(ep_host_normalize("a.b", NULL, 0), -1);
 }
 
 /* IPv4 and IPv6 literals are recognized, host names and junk are not. */
@@ -481,23 +482,23 @@ static void
 test_is_ip_literal(void **state)
 {
 	(void)state;
-	assert_true(ep_names_is_ip_literal("192.0.2.1"));
-	assert_true(ep_names_is_ip_literal("0.0.0.0"));
-	assert_true(ep_names_is_ip_literal("::1"));
-	assert_true(ep_names_is_ip_literal("2001:db8::1"));
-	assert_true(ep_names_is_ip_literal("fe80::3285:a9ff:fe46:b619"));
-	assert_true(ep_names_is_ip_literal(
+	assert_true(ep_host_is_ip("192.0.2.1"));
+	assert_true(ep_host_is_ip("0.0.0.0"));
+	assert_true(ep_host_is_ip("::1"));
+	assert_true(ep_host_is_ip("2001:db8::1"));
+	assert_true(ep_host_is_ip("fe80::3285:a9ff:fe46:b619"));
+	assert_true(ep_host_is_ip(
 	    "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255"));
 
-	assert_false(ep_names_is_ip_literal(NULL));
-	assert_false(ep_names_is_ip_literal(""));
-	assert_false(ep_names_is_ip_literal("sip.contoso.test"));
-	assert_false(ep_names_is_ip_literal("192.0.2"));
-	assert_false(ep_names_is_ip_literal("192.0.2.256"));
-	assert_false(ep_names_is_ip_literal(" 192.0.2.1"));
-	assert_false(ep_names_is_ip_literal("[::1]"));
-	assert_false(ep_names_is_ip_literal("fe80::1%eth0"));
-	assert_false(ep_names_is_ip_literal("2001:db8::1:"));
+	assert_false(ep_host_is_ip(NULL));
+	assert_false(ep_host_is_ip(""));
+	assert_false(ep_host_is_ip("sip.contoso.test"));
+	assert_false(ep_host_is_ip("192.0.2"));
+	assert_false(ep_host_is_ip("192.0.2.256"));
+	assert_false(ep_host_is_ip(" 192.0.2.1"));
+	assert_false(ep_host_is_ip("[::1]"));
+	assert_false(ep_host_is_ip("fe80::1%eth0"));
+	assert_false(ep_host_is_ip("2001:db8::1:"));
 }
 
 /* NULL arguments match nothing; freeing NULL is harmless. */
