@@ -10,13 +10,14 @@ WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
 	   -Wcast-qual -Wwrite-strings -Wno-missing-field-initializers
 CFLAGS	?= -O2 -g
-CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+CPPFLAGS += -Iinclude -Isrc -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
 LIBS	 = $(shell pkg-config --libs $(PKGS))
 TESTLIBS = $(shell pkg-config --libs cmocka)
 
 OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/config.o \
+	   $(BUILD)/input/hash.o \
 	   $(BUILD)/input/hostname.o \
 	   $(BUILD)/input/plan.o \
 	   $(BUILD)/input/profile.o \
@@ -27,6 +28,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/x509/trust.o \
 	   $(BUILD)/net/discover.o \
 	   $(BUILD)/net/engine.o \
+	   $(BUILD)/net/lookups.o \
 	   $(BUILD)/net/observe.o \
 	   $(BUILD)/net/offline.o \
 	   $(BUILD)/net/poller.o \
@@ -34,6 +36,15 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/net/resolve.o \
 	   $(BUILD)/judge/finding.o \
 	   $(BUILD)/judge/rules.o \
+	   $(BUILD)/judge/rules_dates.o \
+	   $(BUILD)/judge/rules_dns.o \
+	   $(BUILD)/judge/rules_keys.o \
+	   $(BUILD)/judge/rules_names.o \
+	   $(BUILD)/judge/rules_pool.o \
+	   $(BUILD)/judge/rules_reach.o \
+	   $(BUILD)/judge/rules_trust.o \
+	   $(BUILD)/judge/rules_usage.o \
+	   $(BUILD)/report/escape.o \
 	   $(BUILD)/report/index.o \
 	   $(BUILD)/report/json.o \
 	   $(BUILD)/report/text.o
@@ -41,6 +52,8 @@ OBJS	 = $(BUILD)/input/check.o \
 UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_cert \
 	   $(BUILD)/test_rules \
+	   $(BUILD)/test_rules_dns \
+	   $(BUILD)/test_escape \
 	   $(BUILD)/test_plan \
 	   $(BUILD)/test_time \
 	   $(BUILD)/test_discover \

@@ -18,8 +18,8 @@
 #include <time.h>
 
 #include "input/ep_config.h"
-#include "net/ep_discover.h"
 #include "net/ep_engine.h"
+#include "report/ep_escape.h"
 #include "x509/ep_names.h"
 #include "net/ep_offline.h"
 #include "input/ep_plan.h"
@@ -237,23 +237,27 @@ usage(FILE *fp)
 "error).  See edgeprobe(1).\n");
 }
 
+/* Messages may hold what the admin or a file gave: escaped, one line. */
 static void __attribute__((noreturn))
 fatal(int code, const char *msg)
 {
-	fprintf(stderr, "edgeprobe: %s\n", msg);
+	char	buf[2048];
+
+	fprintf(stderr, "edgeprobe: %s\n", ep_esc_str(msg, buf, sizeof(buf)));
 	exit(code);
 }
 
 static void __attribute__((format(printf, 1, 2), noreturn))
 fatal_usage(const char *fmt, ...)
 {
-	char	buf[512];
+	char	buf[512], esc[2048];
 	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "edgeprobe: %s (see edgeprobe --help)\n", buf);
+	fprintf(stderr, "edgeprobe: %s (see edgeprobe --help)\n",
+	    ep_esc_str(buf, esc, sizeof(esc)));
 	exit(EXIT_USAGE);
 }
 
@@ -312,7 +316,8 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		if (opt == OPT_SIP_DOMAIN)
 			r = ep_plan_add_sip_domain(plan, name, err, sizeof(err));
 		else if (opt == OPT_PUBLISHED)
-			r = ep_plan_add_published(plan, name, err, sizeof(err));
+			r = ep_plan_add_published(plan, name, "--published", err,
+			    sizeof(err));
 		else {
 			for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 				if (roles[i].opt == opt)
@@ -680,16 +685,16 @@ offline_role(const struct options *opt, const struct ep_plan *plan)
 
 	if (opt->role != NULL) {
 		if (ep_role_by_name(opt->role, &role) == -1 ||
-		    !plan->profile->roles[role].probed)
+		    !ep_plan_profile(plan)->roles[role].probed)
 			fatal_usage("--role '%.100s': expected access, webcon, "
 			    "internal, reverse-proxy or generic", opt->role);
 		return role;
 	}
 	/* Without --role, the one role that has names. */
-	if (plan->ntargets == 0)
+	if (ep_plan_ntargets(plan) == 0)
 		fatal_usage("%s", "an offline check needs the names to judge: "
 		    "give --role and --access, --webcon, ... or --name");
-	role = plan->targets[0].role;
+	role = ep_plan_target(plan, 0)->role;
 	return role;
 }
 
@@ -769,7 +774,11 @@ main(int argc, char *argv[])
 		free_targets(&tg);
 		memset(&tg, 0, sizeof(tg));
 	}
-	if (!opt.has_offline && plan->ntargets == 0 && tg.n == 0)
+	for (i = 0; i < tg.n; i++)
+		if (ep_plan_add_discovery(plan, tg.v[i], err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	if (!opt.has_offline && ep_plan_ntargets(plan) == 0 &&
+	    ep_plan_ndiscoveries(plan) == 0)
 		fatal_usage("%s", "nothing to check: give a SIP domain, -f FILE, "
 		    "--access, --webcon, --internal or --reverse-proxy");
 	if (ep_trust_new(&trust, opt.ca_file, opt.internal_ca, err,
@@ -792,19 +801,6 @@ main(int argc, char *argv[])
 		    &opt.offline, &obs, err, sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
 	} else {
-		if (tg.n > 0) {
-			struct ep_discover_opts	do_;
-
-			memset(&do_, 0, sizeof(do_));
-			do_.dns_servers = opt.dns;
-			do_.family = opt.family;
-			do_.timeout_ms = opt.limit_ms[EP_LIMIT_DNS];
-			do_.deadline_ms = run_deadline;
-			if (ep_discover(plan, (const char *const *)tg.v, tg.n,
-			    &do_, &findings, err,
-			    sizeof(err)) == -1)
-				fatal(EXIT_USAGE, err);
-		}
 		memset(&eo, 0, sizeof(eo));
 		eo.dns_servers = opt.dns;
 		eo.family = opt.family;
@@ -843,10 +839,13 @@ main(int argc, char *argv[])
 	rep.at = at;
 	rep.started = started;
 	rep.verbose = opt.verbose;
+	if (ep_report_open(&rep) == -1)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
 	r = opt.json ? ep_report_json(stdout, &rep) : ep_report_text(stdout, &rep);
 	if (r == -1 || fflush(stdout) == EOF)
 		fatal(EXIT_USAGE, "cannot write the report");
-	st = ep_report_status(&rep);
+	st = rep.sum.status;
+	ep_report_close(&rep);
 
 	if (password != NULL) {
 		explicit_bzero(password, strlen(password));

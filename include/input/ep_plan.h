@@ -4,14 +4,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "input/ep_dns.h"
 #include "input/ep_hostname.h"
 #include "input/ep_profile.h"
-#include "net/ep_resolve.h"
 
 /*
  * The plan: which names are checked in which role, on which ports, for
- * which SIP domains.  Built from flags (and later deployment files or DNS
- * discovery) before any socket opens; read-only afterwards.
+ * which SIP domains.  Built from flags, deployment files and targets
+ * files before any socket opens.  During the run, SIP-domain discovery
+ * adds what DNS publishes through one door, ep_plan_add_found; after the
+ * run, ep_plan_settle puts what was found in a fixed order, whatever
+ * order the answers came in.  Read-only from then on.
  */
 
 #define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
@@ -19,39 +22,23 @@
 #define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
 #define EP_GROUP_NONE		((size_t)-1)	/* a target named by flags or files */
 
+struct ep_plan;
+
 /* One name to probe in one role; its name and role never change once added. */
 struct ep_target {
 	enum ep_role	 role;		/* what it is */
-	char		*name;		/* lowercase, no trailing dot */
+	char		*name;		/* lowercase, no trailing dot; or an IP
+					   address where the role allows */
 	char		*source;	/* how it entered the plan: "--access",
 					   "_sip._tls.contoso.com SRV", ... */
 	struct ep_port	 ports[EP_PORTS_MAX];	/* its own ports... */
 	size_t		 nports;	/* ...or 0: the role's ports */
 	struct ep_addr	*members;	/* explicit pool members: no DNS lookup */
 	size_t		 nmembers;
-	size_t		 group;		/* index into plan->groups, or EP_GROUP_NONE */
+	size_t		 group;		/* the first group (argument) that found
+					   it, or EP_GROUP_NONE */
 	size_t		*in_groups;	/* every group that found it */
 	size_t		 nin_groups;
-};
-
-struct ep_plan {
-	const struct ep_profile	*profile;	/* the role rules in force */
-	struct ep_target	*targets;	/* in the order given */
-	size_t			 ntargets;
-	char			**sip_domains;	/* lowercase, no trailing dot */
-	size_t			*sip_groups;	/* each domain's group: EP_GROUP_NONE
-						   when flags or files named it */
-	size_t			 nsip_domains;
-	char			**published;	/* names the reverse proxy publishes */
-	size_t			 npublished;
-	char			**groups;	/* the arguments targets came from */
-	size_t			 ngroups;
-	size_t			 cur_group;	/* new targets' group */
-	struct ep_port		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
-	size_t			 nports[EP_ROLE__MAX];
-	size_t			*byname;	/* private: targets hashed by role
-						   and name, index + 1; 0 empty */
-	size_t			 byname_cap;	/* its slots, a power of two */
 };
 
 /*
@@ -64,6 +51,42 @@ struct ep_plan *ep_plan_new(const struct ep_profile *p);
  * Frees the plan and everything in it; plan may be NULL.
  */
 void ep_plan_free(struct ep_plan *plan);
+
+/*
+ * Returns the profile the plan was made under.
+ */
+const struct ep_profile *ep_plan_profile(const struct ep_plan *plan);
+
+/*
+ * Returns the number of targets, and target i (below that number).
+ */
+size_t ep_plan_ntargets(const struct ep_plan *plan);
+const struct ep_target *ep_plan_target(const struct ep_plan *plan, size_t i);
+
+/*
+ * Returns the number of SIP domains, and domain i (lowercase, no trailing
+ * dot).
+ */
+size_t ep_plan_nsip_domains(const struct ep_plan *plan);
+const char *ep_plan_sip_domain(const struct ep_plan *plan, size_t i);
+
+/*
+ * Returns the number of names the reverse proxy publishes, and name i.
+ */
+size_t ep_plan_npublished(const struct ep_plan *plan);
+const char *ep_plan_published(const struct ep_plan *plan, size_t i);
+
+/*
+ * Returns 1 when name (normalized) is a published name, 0 otherwise.
+ */
+int ep_plan_is_published(const struct ep_plan *plan, const char *name);
+
+/*
+ * Returns the number of groups (arguments: SIP domains, hosts), and the
+ * argument of group g as it was given.
+ */
+size_t ep_plan_ngroups(const struct ep_plan *plan);
+const char *ep_plan_group(const struct ep_plan *plan, size_t g);
 
 /*
  * Adds name in role.  The name is checked to be a host name (see
@@ -101,6 +124,13 @@ size_t ep_plan_ports(const struct ep_plan *plan, size_t t,
     const struct ep_port **ports);
 
 /*
+ * Sets *ports to the ports of role (the profile's, or as set by
+ * ep_plan_set_ports) and returns how many.
+ */
+size_t ep_plan_role_ports(const struct ep_plan *plan, enum ep_role role,
+    const struct ep_port **ports);
+
+/*
  * Starts the group called name (an argument: a SIP domain, a host):
  * targets added from now on that are new to the plan belong to it, so
  * that each argument's results can be reported on their own.  A target
@@ -128,17 +158,11 @@ int ep_plan_sip_domain_concerns(const struct ep_plan *plan, size_t d,
 /*
  * Adds a name the reverse proxy publishes (meet, dialin, lyncdiscover...):
  * it is probed in the reverse-proxy role and every reverse-proxy
- * certificate must cover it.  Its source is "--published".  Returns 0, or
- * -1 with a reason in err.
+ * certificate must cover it.  source says where it came from
+ * ("--published", a file line, a record).  Returns 0, or -1 with a reason
+ * in err.
  */
 int ep_plan_add_published(struct ep_plan *plan, const char *name,
-    char *err, size_t errlen);
-
-/*
- * As ep_plan_add_published, with the source given: the record or file
- * line the name came from.
- */
-int ep_plan_add_published_from(struct ep_plan *plan, const char *name,
     const char *source, char *err, size_t errlen);
 
 /*
@@ -162,5 +186,70 @@ int ep_plan_parse_ports(struct ep_plan *plan, const char *spec,
  * handshaked).
  */
 size_t ep_plan_probed_targets(const struct ep_plan *plan);
+
+/*
+ * Adds name (a SIP domain, or a host name in one) to be discovered in DNS
+ * during the run, in a group of its own named after it (see
+ * ep_plan_begin_group).  Returns 0, or -1 with a reason in err: name is
+ * no host name, or more than EP_PLAN_NAMES_MAX are given.
+ */
+int ep_plan_add_discovery(struct ep_plan *plan, const char *name, char *err,
+    size_t errlen);
+
+/*
+ * Returns the number of names to discover, and name i (normalized) with
+ * its group in *group.
+ */
+size_t ep_plan_ndiscoveries(const struct ep_plan *plan);
+const char *ep_plan_discovery(const struct ep_plan *plan, size_t i,
+    size_t *group);
+
+#define EP_FOUND_PUBLISHED_MAX	4	/* published names of one domain */
+#define EP_FOUND_TOUCHED_MAX	64	/* targets one domain's records name */
+
+/* One kind of SRV record found for a SIP domain. */
+struct ep_found_srv {
+	const char		*qname;	/* "_sip._tls.contoso.com" */
+	const struct ep_srv	*v;	/* the records, in client order */
+	size_t			 n;
+	unsigned		 flags;	/* EP_PORT_* of the ports they name */
+};
+
+/* What discovery found in DNS for one SIP domain. */
+struct ep_found {
+	const char		*domain;	/* the SIP domain, normalized */
+	struct ep_found_srv	 srv[2];	/* sign-in and federation */
+	const char		*access;	/* sip.<domain> when it resolves,
+						   else NULL */
+	const char		*published[EP_FOUND_PUBLISHED_MAX];
+						/* names of the reverse proxy
+						   that resolve */
+	size_t			 npublished;
+};
+
+/*
+ * The door discovery adds through, during the run: the SIP domain of f,
+ * an access edge target for each SRV record that names a probable host
+ * (on the record's port, with the kind's flags, source "QNAME SRV"),
+ * f->access as an access edge target on the role's ports, and each
+ * published name (source "NAME A/AAAA"), all in group.  A target reached
+ * several ways is probed on every port that led to it.  Records that
+ * cannot be probed (an IP address, no host name, port 0, ".") are left
+ * out: the rules report them from the observations.  Sets touched[0 ..
+ * *ntouched - 1] (room for EP_FOUND_TOUCHED_MAX) to every target the
+ * records named, new or not.  Returns 0, or -1 with a reason in err.
+ */
+int ep_plan_add_found(struct ep_plan *plan, size_t group,
+    const struct ep_found *f, size_t *touched, size_t *ntouched, char *err,
+    size_t errlen);
+
+/*
+ * Puts what the door added in the order of the arguments that found it,
+ * as if each had been discovered in turn: targets, SIP domains and
+ * published names.  Targets named before the run keep their place, first.
+ * Sets *remap to a new array (free it) mapping each old target index to
+ * its new one.  Returns 0, or -1 when out of memory.
+ */
+int ep_plan_settle(struct ep_plan *plan, size_t **remap);
 
 #endif /* EP_PLAN_H */

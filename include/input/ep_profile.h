@@ -128,4 +128,10 @@ int ep_role_by_name(const char *name, enum ep_role *out);
  */
 const char *ep_role_name(enum ep_role role);
 
+/*
+ * Returns the command-line option that names a target of the role:
+ * "--access", ..., "--name" for generic.
+ */
+const char *ep_role_option(enum ep_role role);
+
 #endif /* EP_PROFILE_H */

@@ -2,55 +2,57 @@
 #define EP_DISCOVER_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-#include "judge/ep_finding.h"
 #include "input/ep_plan.h"
+#include "net/ep_lookups.h"
+#include "net/ep_observe.h"
 
 /*
- * SIP-domain discovery: from a name the admin types ("contoso.com",
- * "sip.contoso.com") to the edge and reverse proxy endpoints DNS
- * publishes.  For each name, the name itself and its parent (when the
+ * SIP-domain discovery, inside the run: from a name the admin types
+ * ("contoso.com", "sip.contoso.com") to the edge and reverse proxy
+ * endpoints DNS publishes.  For each name of the plan to discover
+ * (ep_plan_add_discovery), the name itself and its parent (when the
  * parent has two labels or more: "com" is no SIP domain) are candidates
- * for the SIP domain d.  d is the first candidate with a SIP SRV record;
- * failing that, the first where any of the names below resolves.  Then:
- *   _sip._tls.d SRV               -> access edge, the SRV's port (sign-in)
- *   _sipfederationtls._tcp.d SRV  -> access edge, the SRV's port, federation
- *   sip.d A/AAAA                  -> access edge, the role's ports
- *   lyncdiscover.d, meet.d, dialin.d A/AAAA -> reverse proxy, published
- *				     names, where they resolve
- * A target found by several records is probed on all their ports.
- * Every lookup of every candidate of every name is in flight at once,
- * with the DNS servers the probes use.  The web conferencing edge is not
- * in DNS: discovery never finds one.  Lookups still out when the deadline
- * passes count as failed ("the run deadline passed before the answer").
+ * for the SIP domain d, and every record of ep_disc_record() is looked up
+ * for each, through the run's lookups.  Once a name's answers are all in,
+ * d is the first candidate with a SIP SRV record; failing that, the first
+ * where any of the host names resolves.  What d's records name goes into
+ * the plan through ep_plan_add_found, and the caller is told which
+ * targets to probe: one name's probes start while another's lookups are
+ * still out.  What every lookup answered is kept in the observations
+ * (obs->disc), for the rules to judge: discovery judges nothing.
  */
 
-#define EP_DISCOVER_NAMES_MAX	4096	/* names discovered in one run */
-
-struct ep_discover_opts {
-	const char	*dns_servers;	/* NULL: the system's; see ep_resolver_new */
-	int		 family;	/* AF_UNSPEC, AF_INET or AF_INET6 */
-	unsigned	 timeout_ms;	/* per DNS query try */
-	int64_t		 deadline_ms;	/* on ep_time_mono_ms's clock; 0: none */
-};
+struct ep_discover;
 
 /*
- * Discovers each of the n names and adds to plan the SIP domains and the
- * targets found, each with a source naming the record it came from
- * ("_sip._tls.contoso.com SRV").  Adds deployment-level findings
- * (EP_FINDING_NO_OBS) to findings, named after the record or name they
- * concern, with the severity plan->profile gives their check (none when
- * the profile turns the check off): dns-srv-missing for a SIP SRV record
- * of d that does not exist (or could not be looked up),
- * srv-target-outside-domain for an SRV target outside d, and, critical,
- * dns-srv-missing naming the name when nothing at all was found for it.
- * Returns 0, or -1 with a reason in err (a name that is no host name,
- * more than EP_DISCOVER_NAMES_MAX names, bad DNS servers, out of memory).
+ * Called once per discovered name whose records named targets, with
+ * their indexes in the plan (valid during the call).
  */
-int ep_discover(struct ep_plan *plan, const char *const *names, size_t n,
-    const struct ep_discover_opts *opts, struct ep_findings *findings,
-    char *err, size_t errlen);
+typedef void ep_discover_cb(void *arg, const size_t *targets, size_t n);
+
+/*
+ * Starts discovering every name of the plan's discoveries: asks lk for
+ * their records and fills obs->disc (allocated here) as answers come.
+ * Answers lk has already may call cb before this returns.  Returns 0, or
+ * -1 with a reason in err (out of memory); *out may be set either way,
+ * to be freed after lk.
+ */
+int ep_discover_start(struct ep_discover **out, struct ep_plan *plan,
+    struct ep_lookups *lk, struct ep_observations *obs, ep_discover_cb *cb,
+    void *arg, char *err, size_t errlen);
+
+/*
+ * Returns 1 and the reason in err when something went wrong while
+ * answers came in (out of memory, a plan limit), 0 otherwise.
+ */
+int ep_discover_failed(const struct ep_discover *d, char *err, size_t errlen);
+
+/*
+ * Frees the discovery; d may be NULL.  The lookups it asked for must be
+ * freed first or answered: no callback may reach a freed discovery.
+ */
+void ep_discover_free(struct ep_discover *d);
 
 /*
  * Writes to out (outlen bytes) the parent of the host name name,

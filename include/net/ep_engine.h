@@ -3,18 +3,19 @@
 
 #include <stddef.h>
 
-#include "net/ep_observe.h"
 #include "input/ep_plan.h"
+#include "net/ep_observe.h"
 
 /*
- * The run: resolves every name of the plan and probes every address on
- * every port of its role, all in one event loop on one thread (epoll on
- * Linux, poll() elsewhere).  A target with explicit members is probed at
- * those, and one named by an IP address at that address, without DNS.
- * Names are looked up a bounded number at a time, so that thousands of
- * them do not flood the DNS server.  A handshake starts as soon as its
- * address is known and fewer than max_inflight are running.  An address
- * that does not answer costs one deadline: nothing is retried.
+ * The run: discovers the plan's SIP domains (ep_discover.h), resolves
+ * every name and probes every address on every port of its role, all in
+ * one event loop on one thread (epoll on Linux, poll() elsewhere).  A
+ * target with explicit members is probed at those, and one named by an
+ * IP address at that address, without DNS.  Each name is looked up once
+ * (ep_lookups.h), a bounded number at a time.  A handshake starts as
+ * soon as its address is known and fewer than max_inflight are running:
+ * a discovered name's probes do not wait for another name's discovery.
+ * An address that does not answer costs one deadline: nothing is retried.
  *
  * Deadlines, on the monotonic clock: a probe gets connect_timeout_ms for
  * the TCP connect, then handshake_timeout_ms for the TLS handshake, and
@@ -56,8 +57,10 @@ struct ep_engine_opts {
 /*
  * Runs the plan and fills out (initialized by the caller) with one
  * observation per (target, address, port), or one per (target, port)
- * with EP_OBS_NO_ADDRESS, sorted.  Network failures are observations,
- * not errors.
+ * with EP_OBS_NO_ADDRESS, sorted, and with what discovery saw.  Network
+ * failures are observations, not errors.  Discovery adds to the plan
+ * through its door; the plan is settled (ep_plan_settle) before this
+ * returns.
  *
  * Each probe holds a descriptor.  The soft RLIMIT_NOFILE is raised for
  * the run (up to the hard limit) to fit max_inflight probes, or
@@ -65,10 +68,11 @@ struct ep_engine_opts {
  * c-ares, stdio and the poller; fewer run at once when the limit does not
  * stretch that far.  It is put back on return.
  *
- * Returns 0, or -1 with a reason in err on an internal error or a bad
- * priority string.
+ * Returns 0, or -1 with a reason in err on a failure of this host (out
+ * of memory, out of descriptors with no probe running, a TLS session
+ * that cannot be set up), a plan limit, or a bad priority string.
  */
-int ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+int ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
     struct ep_observations *out, char *err, size_t errlen);
 
 #endif /* EP_ENGINE_H */

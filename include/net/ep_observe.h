@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "input/ep_dns.h"
+#include "input/ep_hostname.h"
 #include "x509/ep_cert.h"
 
 /*
@@ -56,15 +58,83 @@ struct ep_obs {
 	char			 file[256];	/* offline kinds: the file judged */
 };
 
+/*
+ * The records SIP-domain discovery asks for about a candidate domain d,
+ * as in DESIGN.md's discovery section.
+ */
+enum ep_disc_record {
+	EP_DISC_SIP_SRV,	/* _sip._tls.d SRV: client sign-in */
+	EP_DISC_FED_SRV,	/* _sipfederationtls._tcp.d SRV: federation */
+	EP_DISC_SIP,		/* sip.d A/AAAA: legacy auto-configuration */
+	EP_DISC_LYNCDISCOVER,	/* lyncdiscover.d A/AAAA: published */
+	EP_DISC_MEET,		/* meet.d A/AAAA: published */
+	EP_DISC_DIALIN,		/* dialin.d A/AAAA: published */
+	EP_DISC__MAX
+};
+
+/* What a record kind is. */
+struct ep_disc_record_info {
+	const char	*prefix;	/* before d: "_sip._tls." */
+	int		 srv;		/* SRV, else A/AAAA */
+	int		 federation;	/* its SRV names the federation port */
+};
+
+#define EP_DISC_CANDIDATES	2	/* the argument itself, and its parent */
+#define EP_DNS_ERROR_MAX	128	/* why a lookup failed, for people */
+#define EP_DISC_QNAME_MAX	(EP_NAME_MAX + 32)	/* a prefix and a domain */
+
+/* One lookup of discovery and how it ended. */
+struct ep_dns_answer {
+	enum ep_dns_status	 st;
+	char			 error[EP_DNS_ERROR_MAX];	/* why, or "" */
+	struct ep_srv		*srv;	/* SRV: the records, in client order */
+	struct ep_addr		*addrs;	/* A/AAAA: the addresses */
+	size_t			 n;	/* records or addresses */
+};
+
+/* What discovery saw for one argument. */
+struct ep_discovery {
+	size_t			 group;		/* the argument's plan group */
+	char			 domain[EP_DISC_CANDIDATES][EP_NAME_MAX + 1];
+					/* the argument, then its parent
+					   (two labels at least); "": none */
+	struct ep_dns_answer	 answer[EP_DISC_CANDIDATES][EP_DISC__MAX];
+	int			 chosen;	/* the candidate taken as the SIP
+						   domain, or -1: nothing found */
+};
+
 /* Everything a run saw. */
 struct ep_observations {
 	struct ep_obs		*v;
 	size_t			 n;
 	size_t			 cap;
 	struct ep_certs		*certs;	/* owned */
+	struct ep_discovery	*disc;	/* one per discovered argument, in
+					   the plan's order of them */
+	size_t			 ndisc;
+	int			 offline;	/* files were judged, no network */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 };
+
+/*
+ * Returns what record kind r is; r is below EP_DISC__MAX.
+ */
+const struct ep_disc_record_info *ep_disc_record(enum ep_disc_record r);
+
+/*
+ * Writes the name record r of candidate domain d asks for into out
+ * (EP_DISC_QNAME_MAX + 1 bytes).  Returns 0, or -1 when it would be
+ * longer than a DNS name: no such name can exist.
+ */
+int ep_disc_qname(enum ep_disc_record r, const char *d, char *out,
+    size_t outlen);
+
+/*
+ * Makes room for n discoveries, zeroed, with chosen -1.  Returns 0, or -1
+ * when out of memory.
+ */
+int ep_observations_discoveries(struct ep_observations *o, size_t n);
 
 /*
  * Initializes an empty set with its own certificate store.  Returns 0, or
@@ -84,6 +154,12 @@ size_t ep_observations_add(struct ep_observations *o, const struct ep_obs *obs);
  * refer to indexes.
  */
 void ep_observations_sort(struct ep_observations *o);
+
+/*
+ * Renumbers the targets of the observations: target t becomes remap[t]
+ * (see ep_plan_settle).
+ */
+void ep_observations_remap(struct ep_observations *o, const size_t *remap);
 
 /*
  * Frees everything; o may be NULL.

@@ -4,10 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <gnutls/gnutls.h>
-
+#include "input/ep_dns.h"
 #include "net/ep_observe.h"
-#include "net/ep_resolve.h"
 
 /*
  * One TCP connect and TLS handshake, non-blocking, as a step function the
@@ -30,6 +28,23 @@
 
 struct ep_probe;
 
+/* What every probe of a run shares: TLS credentials and priorities. */
+struct ep_tls;
+
+/*
+ * Makes the shared TLS settings: priority is a GnuTLS priority string
+ * (NULL: GnuTLS's default).  A probe sends one TLS 1.3 key share, for the
+ * priority's first group.  Returns 0, or -1 with a reason in err (a bad
+ * priority string says where it is bad).
+ */
+int ep_tls_new(struct ep_tls **out, const char *priority, char *err,
+    size_t errlen);
+
+/*
+ * Frees the settings; t may be NULL.  No probe made with them may be left.
+ */
+void ep_tls_free(struct ep_tls *t);
+
 enum ep_probe_phase {
 	EP_PROBE_CONNECTING,	/* the TCP connect is in progress */
 	EP_PROBE_HANDSHAKING,	/* the TLS handshake is in progress */
@@ -38,16 +53,16 @@ enum ep_probe_phase {
 
 /*
  * Starts connecting to addr:port, to handshake with SNI sni (not sent
- * when sni is an IP literal) under the priorities prio.  full: complete
- * the handshake (see above).  now_ms is the monotonic time now.  A connect
- * that fails at once is not an error: the probe is then done with
+ * when sni is an IP literal) under tls.  full: complete the handshake
+ * (see above).  now_ms is the monotonic time now.  A connect that fails
+ * at once is not an error: the probe is then done with
  * EP_OBS_CONNECT_FAILED.  Returns 0, or -1 with errno set (EMFILE or
- * ENFILE when out of descriptors, ENOMEM...) and a reason in err.
+ * ENFILE when out of descriptors, ENOMEM...) and a reason in err: a
+ * failure of this host, not of the server.
  */
 int ep_probe_new(struct ep_probe **out, const char *sni,
-    const struct ep_addr *addr, uint16_t port,
-    gnutls_certificate_credentials_t cred, gnutls_priority_t prio, int full,
-    int64_t now_ms, char *err, size_t errlen);
+    const struct ep_addr *addr, uint16_t port, const struct ep_tls *tls,
+    int full, int64_t now_ms, char *err, size_t errlen);
 
 /*
  * Frees the probe and closes its socket; p may be NULL.

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "input/ep_dns.h"
+
 /*
  * Asynchronous A/AAAA and SRV lookups with c-ares, driven by the caller's
  * poll loop: the resolver never blocks and never polls by itself.
@@ -13,45 +15,29 @@
 #define EP_RESOLVE_ADDRS_MAX	64	/* addresses kept per name */
 #define EP_RESOLVE_SOCKS_MAX	64	/* sockets tracked; c-ares opens one or two a server */
 #define EP_SRV_MAX		16	/* SRV records kept per name */
-#define EP_SRV_TARGET_MAX	253	/* octets of an SRV target, no trailing dot */
 
 struct ep_resolver;
 
-/* One address of a name. */
-struct ep_addr {
-	int		family;		/* AF_INET or AF_INET6 */
-	unsigned char	addr[16];	/* network order; 4 bytes used for IPv4 */
-};
-
 /*
  * Called once per lookup, from ep_resolver_process() or ep_resolver_free().
- * On success n >= 1 and error is NULL; otherwise n == 0 and error says why
- * ("no such name", "no address", "timed out", ...).  addrs is valid only
- * during the call.
+ * st EP_DNS_ANSWERED: n >= 1 addresses and error NULL.  Otherwise n == 0
+ * and error says why: EP_DNS_NONE "no such name", "no A or AAAA record";
+ * EP_DNS_FAILED "DNS query timed out", "DNS server failure", ...  addrs
+ * is valid only during the call.
  */
-typedef void ep_resolve_cb(void *arg, const struct ep_addr *addrs, size_t n,
-    const char *error);
-
-/* One SRV record. */
-struct ep_srv {
-	char		target[EP_SRV_TARGET_MAX + 1];	/* as published, without
-							   the trailing dot; ""
-							   for "." (not offered) */
-	uint16_t	port;
-	uint16_t	priority;
-	uint16_t	weight;
-};
+typedef void ep_resolve_cb(void *arg, enum ep_dns_status st,
+    const struct ep_addr *addrs, size_t n, const char *error);
 
 /*
  * Called once per SRV lookup, from ep_resolver_process() or
- * ep_resolver_free().  n >= 1 and error NULL: the records, at most
- * EP_SRV_MAX, in ep_srv_order()'s order.  n == 0 and error NULL: the name
- * has no SRV record (no such name, or no record of that type).  n == 0
- * and error set: the lookup failed ("timed out", ...), so whether the
- * record exists is unknown.  srv is valid only during the call.
+ * ep_resolver_free().  st EP_DNS_ANSWERED: n >= 1 records, at most
+ * EP_SRV_MAX, in ep_srv_order()'s order, error NULL.  EP_DNS_NONE: the
+ * name has no SRV record (no such name, or no record of that type).
+ * EP_DNS_FAILED: error says why, and whether the record exists is
+ * unknown.  srv is valid only during the call.
  */
-typedef void ep_srv_cb(void *arg, const struct ep_srv *srv, size_t n,
-    const char *error);
+typedef void ep_srv_cb(void *arg, enum ep_dns_status st,
+    const struct ep_srv *srv, size_t n, const char *error);
 
 /*
  * Makes a resolver.  servers is NULL for the system's resolv.conf, or

@@ -4,13 +4,16 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "input/ep_plan.h"
 #include "judge/ep_finding.h"
 #include "net/ep_observe.h"
-#include "input/ep_plan.h"
+#include "report/ep_report_index.h"
 
 /*
  * Reports: text for people, one JSON document for programs.  Both show
- * the same plan, observations and findings; neither judges anything.
+ * the same plan, observations and findings, with the same status and
+ * counts; neither judges anything.  Every string that came from outside
+ * is written through ep_escape.h.
  */
 
 struct ep_report {
@@ -20,7 +23,21 @@ struct ep_report {
 	time_t				 at;		/* the moment judged */
 	time_t				 started;	/* wall clock at start */
 	int				 verbose;	/* text: show ok endpoints' details */
+	struct ep_report_index		 ix;		/* ep_report_open's */
+	struct ep_summary		 sum;		/* ep_report_open's: the
+							   run's status and counts */
 };
+
+/*
+ * Builds r->ix and r->sum from the plan, observations and findings set
+ * in r.  Returns 0, or -1 when out of memory or r is inconsistent.
+ */
+int ep_report_open(struct ep_report *r);
+
+/*
+ * Frees what ep_report_open built; r stays usable for another open.
+ */
+void ep_report_close(struct ep_report *r);
 
 /*
  * Writes the text report to fp.  Returns 0, or -1 on a write error.
@@ -32,10 +49,5 @@ int ep_report_text(FILE *fp, const struct ep_report *r);
  * error.
  */
 int ep_report_json(FILE *fp, const struct ep_report *r);
-
-/*
- * Returns the run's status: the worst severity of all findings.
- */
-enum ep_severity ep_report_status(const struct ep_report *r);
 
 #endif /* EP_REPORT_H */

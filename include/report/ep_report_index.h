@@ -3,8 +3,9 @@
 
 #include <stddef.h>
 
+#include "input/ep_plan.h"
 #include "judge/ep_finding.h"
-#include "report/ep_report.h"
+#include "net/ep_observe.h"
 
 /*
  * The lookups both reports make, built once per report in linear time,
@@ -36,17 +37,21 @@ struct ep_report_index {
 };
 
 /*
- * Builds the index of r.  Returns 0, or -1 when out of memory or when r
+ * Builds the index of the findings f on the observations obs of plan.
+ * Returns 0, or -1 when out of memory or when a finding or observation
  * names an observation or target that does not exist (nothing to free
  * then).
  */
-int ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r);
+int ep_report_index_build(struct ep_report_index *ix,
+    const struct ep_plan *plan, const struct ep_observations *obs,
+    const struct ep_findings *f);
 
-/* The endpoints of one group (argument), counted by their worst finding. */
+/* The endpoints of one group (argument), counted by their status. */
 struct ep_group_tally {
 	size_t			 n;	/* endpoints */
-	size_t			 count[EP_SEV_UNKNOWN + 1];	/* by severity */
-	enum ep_severity	 worst;	/* of these and of the group's
+	size_t			 count[EP_SEV__MAX];	/* by status (see
+						   ep_severity_status: no info) */
+	enum ep_severity	 worst;	/* status of these and of the group's
 					   deployment-level findings */
 };
 
@@ -55,6 +60,27 @@ struct ep_group_tally {
  */
 void ep_report_index_tally(const struct ep_report_index *ix, size_t g,
     struct ep_group_tally *out);
+
+/*
+ * The run's status and counts, the same for every output.  An endpoint's
+ * status is that of its worst finding (info is ok); the run's is the
+ * worst of every finding's.
+ */
+struct ep_summary {
+	enum ep_severity	 status;	/* the run's: ok, warning,
+						   critical or unknown */
+	size_t			 endpoints;
+	size_t			 count[EP_SEV__MAX];	/* endpoints by status */
+	size_t			 findings;	/* all of them */
+	size_t			 deployment;	/* of those, on no endpoint */
+	size_t			 dcount[EP_SEV__MAX];	/* ...by severity */
+};
+
+/*
+ * Fills *out from ix and the findings f it indexes.
+ */
+void ep_report_index_summary(const struct ep_report_index *ix,
+    const struct ep_findings *f, struct ep_summary *out);
 
 /*
  * Frees what ep_report_index_build allocated.

@@ -946,7 +946,7 @@ add_target(const struct ep_config *c, struct ep_plan *plan,
 		return -1;
 	for (i = 0; i < rc->nports; i++) {
 		port.port = rc->ports[i];
-		port.flags = port_flags(plan->profile, s, role, i);
+		port.flags = port_flags(ep_plan_profile(plan), s, role, i);
 		if (ep_plan_add_target_port(plan, role, e->name, &port, source,
 		    err, errlen) == -1)
 			return -1;
@@ -977,7 +977,7 @@ ep_config_apply(const struct ep_config *c, struct ep_plan *plan, char *err,
 			    sizeof(reason));
 			break;
 		case ENTRY_PUBLISHED:
-			rc = ep_plan_add_published_from(plan, e->name, source,
+			rc = ep_plan_add_published(plan, e->name, source,
 			    reason, sizeof(reason));
 			if (rc == 0)
 				rc = add_target(c, plan, e,

@@ -1,4 +1,10 @@
-/* The plan: names, roles, ports and SIP domains to check. */
+/*
+ * The plan: names, roles, ports and SIP domains to check.  Every item
+ * has a rank, the order it would have had had discovery run one argument
+ * after another: what was named before the run first, then what each
+ * argument found, in argument order.  The door keeps each item's least
+ * rank; ep_plan_settle sorts by it.
+ */
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -8,8 +14,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/ep_hash.h"
 #include "input/ep_hostname.h"
 #include "input/ep_plan.h"
+
+/* Where an item would stand: lexicographic, less is earlier. */
+struct rank {
+	size_t	major;		/* 0 before the run; 1 + the finding group */
+	size_t	minor;		/* order of addition */
+};
+
+/* A name discovery looks up during the run. */
+struct discovery {
+	char	*name;		/* normalized */
+	size_t	 group;
+};
+
+struct ep_plan {
+	const struct ep_profile	*profile;	/* the role rules in force */
+	struct ep_target	*targets;	/* in the order given */
+	struct rank		*trank;		/* each target's */
+	size_t			 ntargets;
+	char			**sip_domains;	/* lowercase, no trailing dot */
+	size_t			*sip_groups;	/* each domain's group: EP_GROUP_NONE
+						   when flags or files named it */
+	struct rank		*srank;
+	size_t			 nsip_domains;
+	char			**published;	/* names the reverse proxy publishes */
+	struct rank		*prank;
+	size_t			 npublished;
+	char			**groups;	/* the arguments targets came from */
+	size_t			 ngroups;
+	struct discovery	*disc;
+	size_t			 ndisc;
+	size_t			 cur_group;	/* new items' group */
+	struct rank		 cur_rank;	/* ...and rank: major, and the
+						   minor of the next one */
+	struct ep_port		 ports[EP_ROLE__MAX][EP_PORTS_MAX];	/* per role */
+	size_t			 nports[EP_ROLE__MAX];
+	size_t			*byname;	/* targets hashed by role and name,
+						   index + 1; 0 empty */
+	size_t			 byname_cap;	/* its slots, a power of two */
+	size_t			*touched;	/* the door's caller's, or NULL */
+	size_t			 ntouched;
+};
 
 struct ep_plan *
 ep_plan_new(const struct ep_profile *p)
@@ -26,6 +74,84 @@ ep_plan_new(const struct ep_profile *p)
 		plan->nports[r] = p->roles[r].nports;
 	}
 	return plan;
+}
+
+const struct ep_profile *
+ep_plan_profile(const struct ep_plan *plan)
+{
+	return plan->profile;
+}
+
+size_t
+ep_plan_ntargets(const struct ep_plan *plan)
+{
+	return plan->ntargets;
+}
+
+const struct ep_target *
+ep_plan_target(const struct ep_plan *plan, size_t i)
+{
+	return &plan->targets[i];
+}
+
+size_t
+ep_plan_nsip_domains(const struct ep_plan *plan)
+{
+	return plan->nsip_domains;
+}
+
+const char *
+ep_plan_sip_domain(const struct ep_plan *plan, size_t i)
+{
+	return plan->sip_domains[i];
+}
+
+size_t
+ep_plan_npublished(const struct ep_plan *plan)
+{
+	return plan->npublished;
+}
+
+const char *
+ep_plan_published(const struct ep_plan *plan, size_t i)
+{
+	return plan->published[i];
+}
+
+int
+ep_plan_is_published(const struct ep_plan *plan, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < plan->npublished; i++)
+		if (strcmp(plan->published[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+size_t
+ep_plan_ngroups(const struct ep_plan *plan)
+{
+	return plan->ngroups;
+}
+
+const char *
+ep_plan_group(const struct ep_plan *plan, size_t g)
+{
+	return plan->groups[g];
+}
+
+static int
+rank_less(struct rank a, struct rank b)
+{
+	return a.major < b.major || (a.major == b.major && a.minor < b.minor);
+}
+
+/* The rank of the next item added. */
+static struct rank
+next_rank(struct ep_plan *plan)
+{
+	return (struct rank){ plan->cur_rank.major, plan->cur_rank.minor++ };
 }
 
 static void
@@ -52,11 +178,17 @@ ep_plan_free(struct ep_plan *plan)
 		free(plan->targets[i].in_groups);
 	}
 	free(plan->targets);
+	free(plan->trank);
 	free(plan->byname);
 	free_names(plan->sip_domains, plan->nsip_domains);
 	free(plan->sip_groups);
+	free(plan->srank);
 	free_names(plan->published, plan->npublished);
+	free(plan->prank);
 	free_names(plan->groups, plan->ngroups);
+	for (i = 0; i < plan->ndisc; i++)
+		free(plan->disc[i].name);
+	free(plan->disc);
 	free(plan);
 }
 
@@ -77,16 +209,27 @@ normalize(const char *what, const char *in, char *out, size_t outlen,
 	return 0;
 }
 
-/* Appends name to a deduplicated list unless it is there already. */
+/*
+ * Finds name in a deduplicated list with ranks, or appends it with the
+ * next rank; sets *index.  Found again at a lesser rank, it takes that
+ * rank.  Returns 1 when it was added, 0 when found, -1 with a reason.
+ */
 static int
-add_unique(char ***v, size_t *n, const char *name, char *err, size_t errlen)
+add_unique(struct ep_plan *plan, char ***v, struct rank **ranks, size_t *n,
+    const char *name, size_t *index, char *err, size_t errlen)
 {
-	char	**nv;
-	size_t	  i;
+	struct rank	 r = next_rank(plan), *nr;
+	char		**nv;
+	size_t		  i;
 
-	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i], name) == 0)
-			return 0;
+	for (i = 0; i < *n; i++) {
+		if (strcmp((*v)[i], name) != 0)
+			continue;
+		if (rank_less(r, (*ranks)[i]))
+			(*ranks)[i] = r;
+		*index = i;
+		return 0;
+	}
 	if (*n >= EP_PLAN_NAMES_MAX) {
 		snprintf(err, errlen, "more than %d names", EP_PLAN_NAMES_MAX);
 		return -1;
@@ -94,10 +237,14 @@ add_unique(char ***v, size_t *n, const char *name, char *err, size_t errlen)
 	if ((nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL)
 		goto nomem;
 	*v = nv;
+	if ((nr = reallocarray(*ranks, *n + 1, sizeof(*nr))) == NULL)
+		goto nomem;
+	*ranks = nr;
 	if ((nv[*n] = strdup(name)) == NULL)
 		goto nomem;
-	(*n)++;
-	return 0;
+	nr[*n] = r;
+	*index = (*n)++;
+	return 1;
 nomem:
 	snprintf(err, errlen, "%s", strerror(ENOMEM));
 	return -1;
@@ -126,16 +273,12 @@ join_group(struct ep_plan *plan, struct ep_target *t, char *err, size_t errlen)
 
 #define BYNAME_MIN	64	/* first size of the target hash */
 
-/* FNV-1a of a role and a normalized name. */
 static size_t
 name_hash(enum ep_role role, const char *name)
 {
-	uint64_t	h = 14695981039346656037ULL;
+	unsigned char	r = (unsigned char)role;
 
-	h = (h ^ (uint64_t)role) * 1099511628211ULL;
-	for (; *name != '\0'; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
-	return (size_t)h;
+	return ep_hash(name, strlen(name), ep_hash(&r, 1, EP_HASH_INIT));
 }
 
 /* The slot of (role, name): the target's, or the empty one it would take. */
@@ -179,17 +322,35 @@ byname_grow(struct ep_plan *plan)
 	return 0;
 }
 
-/* Finds name in role, or adds it; sets *index. */
+/* Remembers, for the door's caller, that target i was named. */
+static void
+touch(struct ep_plan *plan, size_t i)
+{
+	size_t	k;
+
+	if (plan->touched == NULL)
+		return;
+	for (k = 0; k < plan->ntouched; k++)
+		if (plan->touched[k] == i)
+			return;
+	if (plan->ntouched < EP_FOUND_TOUCHED_MAX)
+		plan->touched[plan->ntouched++] = i;
+}
+
+/*
+ * Finds name in role, or adds it; sets *index.  A target found again at
+ * a lesser rank takes that rank and the current group with it.
+ */
 static int
 find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
     const char *source, size_t *index, char *err, size_t errlen)
 {
 	struct ep_target	*nt, *t;
+	struct rank		 r = next_rank(plan), *nr;
 	char			 norm[EP_NAME_MAX + 1];
 	size_t			 slot;
 
-	if (plan->profile->roles[role].ip_names_ok &&
-	    ep_host_is_ip(name)) {
+	if (plan->profile->roles[role].ip_names_ok && ep_host_is_ip(name)) {
 		unsigned char	a[16];
 		int		af = strchr(name, ':') ? AF_INET6 : AF_INET;
 
@@ -208,12 +369,21 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 	slot = byname_slot(plan, role, norm);
 	if (plan->byname[slot] != 0) {
 		*index = plan->byname[slot] - 1;
+		if (rank_less(r, plan->trank[*index])) {
+			plan->trank[*index] = r;
+			plan->targets[*index].group = plan->cur_group;
+		}
+		touch(plan, *index);
 		return join_group(plan, &plan->targets[*index], err, errlen);
 	}
 	if (plan->ntargets >= EP_PLAN_NAMES_MAX) {
 		snprintf(err, errlen, "more than %d targets", EP_PLAN_NAMES_MAX);
 		return -1;
 	}
+	if ((nr = reallocarray(plan->trank, plan->ntargets + 1,
+	    sizeof(*nr))) == NULL)
+		goto nomem;
+	plan->trank = nr;
 	nt = reallocarray(plan->targets, plan->ntargets + 1, sizeof(*nt));
 	if (nt == NULL)
 		goto nomem;
@@ -229,8 +399,10 @@ find_or_add(struct ep_plan *plan, enum ep_role role, const char *name,
 		free(t->source);
 		goto nomem;
 	}
+	nr[plan->ntargets] = r;
 	plan->byname[slot] = plan->ntargets + 1;
 	*index = plan->ntargets++;
+	touch(plan, *index);
 	return join_group(plan, t, err, errlen);
 nomem:
 	snprintf(err, errlen, "%s", strerror(ENOMEM));
@@ -359,6 +531,14 @@ ep_plan_ports(const struct ep_plan *plan, size_t t, const struct ep_port **ports
 	return plan->nports[tg->role];
 }
 
+size_t
+ep_plan_role_ports(const struct ep_plan *plan, enum ep_role role,
+    const struct ep_port **ports)
+{
+	*ports = plan->ports[role];
+	return plan->nports[role];
+}
+
 int
 ep_plan_begin_group(struct ep_plan *plan, const char *name, char *err,
     size_t errlen)
@@ -386,29 +566,30 @@ int
 ep_plan_add_sip_domain(struct ep_plan *plan, const char *domain, char *err,
     size_t errlen)
 {
-	char	norm[EP_NAME_MAX + 1];
-	size_t	i, *ng;
+	struct rank	 before;
+	char		 norm[EP_NAME_MAX + 1];
+	size_t		 i, *ng;
+	int		 r;
 
 	if (normalize("--sip-domain", domain, norm, sizeof(norm), err,
 	    errlen) == -1)
 		return -1;
-	for (i = 0; i < plan->nsip_domains; i++) {
-		if (strcmp(plan->sip_domains[i], norm) == 0) {
-			/* Named by flags or files: it concerns everyone. */
-			if (plan->cur_group == EP_GROUP_NONE)
-				plan->sip_groups[i] = EP_GROUP_NONE;
-			return 0;
-		}
-	}
+	/* Room first: a new domain must find its group's place. */
 	if ((ng = reallocarray(plan->sip_groups, plan->nsip_domains + 1,
 	    sizeof(*ng))) == NULL) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
 	}
 	plan->sip_groups = ng;
-	ng[plan->nsip_domains] = plan->cur_group;
-	return add_unique(&plan->sip_domains, &plan->nsip_domains, norm, err,
-	    errlen);
+	before = plan->cur_rank;
+	if ((r = add_unique(plan, &plan->sip_domains, &plan->srank,
+	    &plan->nsip_domains, norm, &i, err, errlen)) == -1)
+		return -1;
+	/* Named by flags or files it concerns everyone; found, its finder. */
+	if (r == 1 || (plan->srank[i].major == before.major &&
+	    plan->srank[i].minor == before.minor))
+		ng[i] = plan->cur_group;
+	return 0;
 }
 
 int
@@ -426,26 +607,19 @@ ep_plan_sip_domain_concerns(const struct ep_plan *plan, size_t d, size_t t)
 }
 
 int
-ep_plan_add_published_from(struct ep_plan *plan, const char *name,
+ep_plan_add_published(struct ep_plan *plan, const char *name,
     const char *source, char *err, size_t errlen)
 {
 	char	norm[EP_NAME_MAX + 1];
+	size_t	i;
 
 	if (normalize(source, name, norm, sizeof(norm), err, errlen) == -1)
 		return -1;
-	if (add_unique(&plan->published, &plan->npublished, norm, err,
-	    errlen) == -1)
+	if (add_unique(plan, &plan->published, &plan->prank,
+	    &plan->npublished, norm, &i, err, errlen) == -1)
 		return -1;
 	return ep_plan_add_target(plan, EP_ROLE_REVERSE_PROXY, norm, source,
 	    err, errlen);
-}
-
-int
-ep_plan_add_published(struct ep_plan *plan, const char *name, char *err,
-    size_t errlen)
-{
-	return ep_plan_add_published_from(plan, name, "--published", err,
-	    errlen);
 }
 
 int
@@ -533,4 +707,272 @@ ep_plan_probed_targets(const struct ep_plan *plan)
 		    ep_plan_ports(plan, i, &ports) > 0)
 			n++;
 	return n;
+}
+
+int
+ep_plan_add_discovery(struct ep_plan *plan, const char *name, char *err,
+    size_t errlen)
+{
+	struct discovery	*nd;
+	char			 norm[EP_NAME_MAX + 1];
+	size_t			 saved;
+
+	if (ep_host_is_ip(name) ||
+	    ep_host_normalize(name, norm, sizeof(norm)) == -1) {
+		snprintf(err, errlen, "'%.300s': not a SIP domain or a host "
+		    "name in one", name);
+		return -1;
+	}
+	if (plan->ndisc >= EP_PLAN_NAMES_MAX) {
+		snprintf(err, errlen, "more than %d names to discover",
+		    EP_PLAN_NAMES_MAX);
+		return -1;
+	}
+	if ((nd = reallocarray(plan->disc, plan->ndisc + 1,
+	    sizeof(*nd))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	plan->disc = nd;
+	/* Only the door adds to the group: what is added next is not its. */
+	saved = plan->cur_group;
+	if (ep_plan_begin_group(plan, name, err, errlen) == -1)
+		return -1;
+	nd[plan->ndisc].group = plan->cur_group;
+	plan->cur_group = saved;
+	if ((nd[plan->ndisc].name = strdup(norm)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	plan->ndisc++;
+	return 0;
+}
+
+size_t
+ep_plan_ndiscoveries(const struct ep_plan *plan)
+{
+	return plan->ndisc;
+}
+
+const char *
+ep_plan_discovery(const struct ep_plan *plan, size_t i, size_t *group)
+{
+	*group = plan->disc[i].group;
+	return plan->disc[i].name;
+}
+
+/*
+ * Adds the access edge name on port, or on the role's ports when port is
+ * NULL.  A target that has ports of its own is probed on those only, so
+ * one reached both ways gets the role's ports listed too: it is probed on
+ * everything that led to it.
+ */
+static int
+add_access(struct ep_plan *plan, const char *name, const struct ep_port *port,
+    const char *source, char *err, size_t errlen)
+{
+	const struct ep_target	*t = NULL;
+	size_t			 i, slot;
+
+	if (plan->byname_cap > 0) {
+		slot = byname_slot(plan, EP_ROLE_ACCESS, name);
+		if (plan->byname[slot] != 0)
+			t = &plan->targets[plan->byname[slot] - 1];
+	}
+	if (port == NULL && (t == NULL || t->nports == 0))
+		return ep_plan_add_target(plan, EP_ROLE_ACCESS, name, source,
+		    err, errlen);
+	if (port == NULL || (t != NULL && t->nports == 0))
+		for (i = 0; i < plan->nports[EP_ROLE_ACCESS]; i++)
+			if (ep_plan_add_target_port(plan, EP_ROLE_ACCESS, name,
+			    &plan->ports[EP_ROLE_ACCESS][i], source, err,
+			    errlen) == -1)
+				return -1;
+	if (port == NULL)
+		return 0;
+	return ep_plan_add_target_port(plan, EP_ROLE_ACCESS, name, port, source,
+	    err, errlen);
+}
+
+/* The access edge targets of one kind of SRV record. */
+static int
+add_srv(struct ep_plan *plan, const struct ep_found_srv *fs, char *err,
+    size_t errlen)
+{
+	char	source[EP_NAME_MAX + 48], target[EP_NAME_MAX + 1];
+	size_t	i;
+
+	snprintf(source, sizeof(source), "%s SRV", fs->qname);
+	for (i = 0; i < fs->n; i++) {
+		const struct ep_srv	*s = &fs->v[i];
+		struct ep_port		 port = { s->port, fs->flags };
+
+		if (s->target[0] == '\0' || s->port == 0 ||
+		    ep_host_is_ip(s->target) ||
+		    ep_host_normalize(s->target, target, sizeof(target)) == -1)
+			continue;
+		if (add_access(plan, target, &port, source, err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ep_plan_add_found(struct ep_plan *plan, size_t group,
+    const struct ep_found *f, size_t *touched, size_t *ntouched, char *err,
+    size_t errlen)
+{
+	struct rank	 saved_rank = plan->cur_rank;
+	size_t		 saved_group = plan->cur_group, i, k;
+	char		 source[EP_NAME_MAX + 16];
+	int		 r = -1;
+
+	plan->cur_group = group;
+	plan->cur_rank.major = 1 + group;
+	plan->cur_rank.minor = 0;
+	plan->touched = touched;
+	plan->ntouched = 0;
+	if (ep_plan_add_sip_domain(plan, f->domain, err, errlen) == -1)
+		goto out;
+	for (k = 0; k < 2; k++)
+		if (add_srv(plan, &f->srv[k], err, errlen) == -1)
+			goto out;
+	if (f->access != NULL) {
+		snprintf(source, sizeof(source), "%s A/AAAA", f->access);
+		if (add_access(plan, f->access, NULL, source, err,
+		    errlen) == -1)
+			goto out;
+	}
+	/*
+	 * Published, not plain reverse-proxy targets: each must cover itself,
+	 * and an external web services FQDN given with --reverse-proxy must
+	 * cover them all.
+	 */
+	for (i = 0; i < f->npublished && i < EP_FOUND_PUBLISHED_MAX; i++) {
+		snprintf(source, sizeof(source), "%s A/AAAA", f->published[i]);
+		if (ep_plan_add_published(plan, f->published[i], source, err,
+		    errlen) == -1)
+			goto out;
+	}
+	r = 0;
+out:
+	*ntouched = plan->ntouched;
+	plan->touched = NULL;
+	plan->ntouched = 0;
+	plan->cur_group = saved_group;
+	plan->cur_rank = saved_rank;
+	return r;
+}
+
+/* An index and its rank, for sorting. */
+struct ranked {
+	struct rank	r;
+	size_t		i;
+};
+
+static int
+by_rank(const void *a, const void *b)
+{
+	const struct ranked	*x = a, *y = b;
+
+	return rank_less(x->r, y->r) ? -1 : rank_less(y->r, x->r) ? 1 : 0;
+}
+
+/* The indexes 0..n-1 sorted by ranks; NULL when out of memory. */
+static size_t *
+rank_order(const struct rank *ranks, size_t n)
+{
+	struct ranked	*v;
+	size_t		*order, i;
+
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL)
+		return NULL;
+	if ((order = calloc(n ? n : 1, sizeof(*order))) == NULL) {
+		free(v);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].r = ranks[i];
+		v[i].i = i;
+	}
+	/* Ranks are distinct: the order is the same on every run. */
+	qsort(v, n, sizeof(*v), by_rank);
+	for (i = 0; i < n; i++)
+		order[i] = v[i].i;
+	free(v);
+	return order;
+}
+
+/* Reorders a list of names with ranks (and groups, when given) by rank. */
+static int
+settle_names(char **v, struct rank *ranks, size_t *groups, size_t n)
+{
+	char		**nv = NULL;
+	struct rank	 *nr = NULL;
+	size_t		 *ng = NULL, *order, i;
+	int		  ret = -1;
+
+	if (n == 0)
+		return 0;
+	if ((order = rank_order(ranks, n)) == NULL ||
+	    (nv = calloc(n ? n : 1, sizeof(*nv))) == NULL ||
+	    (nr = calloc(n ? n : 1, sizeof(*nr))) == NULL ||
+	    (ng = calloc(n ? n : 1, sizeof(*ng))) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		nv[i] = v[order[i]];
+		nr[i] = ranks[order[i]];
+		if (groups != NULL)
+			ng[i] = groups[order[i]];
+	}
+	memcpy(v, nv, n * sizeof(*v));
+	memcpy(ranks, nr, n * sizeof(*ranks));
+	if (groups != NULL)
+		memcpy(groups, ng, n * sizeof(*groups));
+	ret = 0;
+out:
+	free(order);
+	free(nv);
+	free(nr);
+	free(ng);
+	return ret;
+}
+
+int
+ep_plan_settle(struct ep_plan *plan, size_t **remap)
+{
+	struct ep_target	*nt = NULL;
+	struct rank		*nr = NULL;
+	size_t			*order, *map = NULL, i, n = plan->ntargets;
+
+	*remap = NULL;
+	if ((order = rank_order(plan->trank, n)) == NULL ||
+	    (map = calloc(n ? n : 1, sizeof(*map))) == NULL ||
+	    (nt = calloc(n ? n : 1, sizeof(*nt))) == NULL ||
+	    (nr = calloc(n ? n : 1, sizeof(*nr))) == NULL ||
+	    settle_names(plan->sip_domains, plan->srank, plan->sip_groups,
+	    plan->nsip_domains) == -1 ||
+	    settle_names(plan->published, plan->prank, NULL,
+	    plan->npublished) == -1) {
+		free(order);
+		free(map);
+		free(nt);
+		free(nr);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		nt[i] = plan->targets[order[i]];
+		nr[i] = plan->trank[order[i]];
+		map[order[i]] = i;
+	}
+	free(plan->targets);
+	free(plan->trank);
+	plan->targets = nt;
+	plan->trank = nr;
+	for (i = 0; i < plan->byname_cap; i++)
+		if (plan->byname[i] != 0)
+			plan->byname[i] = map[plan->byname[i] - 1] + 1;
+	free(order);
+	*remap = map;
+	return 0;
 }

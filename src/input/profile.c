@@ -57,6 +57,18 @@ static const char *const role_names[] = {
 
 _Static_assert(NELEM(role_names) == EP_ROLE__MAX, "role names incomplete");
 
+/* The option that names a target of each role. */
+static const char *const role_options[] = {
+	[EP_ROLE_ACCESS] = "--access",
+	[EP_ROLE_WEBCON] = "--webcon",
+	[EP_ROLE_AV] = "--av",
+	[EP_ROLE_INTERNAL] = "--internal",
+	[EP_ROLE_REVERSE_PROXY] = "--reverse-proxy",
+	[EP_ROLE_GENERIC] = "--name",
+};
+
+_Static_assert(NELEM(role_options) == EP_ROLE__MAX, "role options incomplete");
+
 /* Sections: a role's is numbered by its enum ep_role, then these. */
 enum section {
 	SEC_PROFILE = EP_ROLE__MAX,
@@ -1027,4 +1039,10 @@ const char *
 ep_role_name(enum ep_role role)
 {
 	return role_names[role];
+}
+
+const char *
+ep_role_option(enum ep_role role)
+{
+	return role_options[role];
 }

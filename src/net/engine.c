@@ -1,11 +1,12 @@
 /*
- * The run: one event loop on one thread drives c-ares and every probe.
- * A descriptor is told to the poller (epoll on Linux) when what it waits
- * for changes, not on every turn.  Deadlines live in three FIFOs of
- * active probes: every probe gets the same limits, so a list kept in
- * order of the time its limit counts from is in deadline order too, and
- * its head is its earliest.  The loop sleeps until the earliest head,
- * c-ares's own timeout or the run deadline, whichever is sooner.
+ * The run: one event loop on one thread drives c-ares (through the run's
+ * lookups), SIP-domain discovery and every probe.  A descriptor is told
+ * to the poller (epoll on Linux) when what it waits for changes, not on
+ * every turn.  Deadlines live in three FIFOs of active probes: every
+ * probe gets the same limits, so a list kept in order of the time its
+ * limit counts from is in deadline order too, and its head is its
+ * earliest.  The loop sleeps until the earliest head, c-ares's own
+ * timeout or the run deadline, whichever is sooner.
  */
 
 #include <sys/queue.h>
@@ -21,22 +22,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/gnutls.h>
-
-#include "net/ep_engine.h"
 #include "input/ep_hostname.h"
+#include "input/ep_time.h"
+#include "net/ep_discover.h"
+#include "net/ep_engine.h"
+#include "net/ep_lookups.h"
 #include "net/ep_poller.h"
 #include "net/ep_probe.h"
 #include "net/ep_resolve.h"
-#include "input/ep_time.h"
 
 #define EP_JOBS_MAX	(1024 * 1024)	/* probes queued in one run */
 #define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
 						   c-ares, stdio, the poller and
 						   files the libraries open */
-#define EP_LOOKUPS_MAX	128	/* names being looked up at once: a burst of
+#define EP_LOOKUPS_MAX	128	/* lookups out at once: a burst of
 				   thousands of queries overflows a DNS
 				   server's socket buffer, or its limits */
+
+#define LATE_NAME	"the run deadline passed before the name resolved"
 
 /* A probe waiting for a slot. */
 struct job {
@@ -45,16 +48,16 @@ struct job {
 	struct ep_addr	addr;
 };
 
-/* One DNS name and the targets that share it. */
-struct name {
+/*
+ * What the run did about one target: the ports queued so far.  Allocated
+ * one by one, since a pending lookup holds a pointer to it while the
+ * table of them grows.
+ */
+struct tstate {
 	struct engine	*e;
-	const char	*name;
-	const size_t	*targets;	/* a run of engine's order[] */
-	size_t		 ntargets;
-	int		 done;		/* answered, or given up at the run
-					   deadline: later callbacks are late */
-	int		 asked;		/* its lookup was started */
-	int		 answered;	/* ...and has called back */
+	size_t		 target;
+	uint16_t	 queued[EP_PORTS_MAX];
+	size_t		 nqueued;
 };
 
 /* A slot for one probe in flight. */
@@ -74,23 +77,20 @@ struct active {
 TAILQ_HEAD(actq, active);
 
 struct engine {
-	const struct ep_plan		*plan;
+	struct ep_plan			*plan;
 	const struct ep_engine_opts	*opts;
 	struct ep_observations		*out;
-	gnutls_certificate_credentials_t cred;
-	gnutls_priority_t		 prio;
-	struct ep_resolver		*res;
+	struct ep_tls			*tls;
+	struct ep_lookups		*lk;
+	struct ep_discover		*disc;
 	struct ep_poller		*poller;
 	struct ep_poller_event		*ev;	/* nev of them */
 	size_t				 nev;
 	int				 rfd[EP_RESOLVE_SOCKS_MAX];
 					/* c-ares's, as told to the poller */
 	size_t				 nrfd;
-	struct name			*names;
-	size_t				 nnames;
-	size_t				 nextname;	/* first not asked */
-	size_t				 nasking;	/* lookups in flight */
-	size_t				*order;	/* targets grouped by name */
+	struct tstate			**ts;	/* per target, or NULL */
+	size_t				 nts;
 	struct job			*queue;	/* FIFO of jobs */
 	size_t				 qhead, qlen, qcap;
 	struct active			*slots;	/* nslots of them */
@@ -121,6 +121,15 @@ fail(struct engine *e, const char *what, int errnum)
 		snprintf(e->err, e->errlen, "%s: %s", what, strerror(errnum));
 	else
 		snprintf(e->err, e->errlen, "%s", strerror(errnum));
+}
+
+static void
+fail_why(struct engine *e, const char *why)
+{
+	if (e->failed)
+		return;
+	e->failed = 1;
+	snprintf(e->err, e->errlen, "%s", why);
 }
 
 static int
@@ -165,7 +174,7 @@ record(struct engine *e, struct ep_obs *o)
 		fail(e, NULL, ENOMEM);
 }
 
-/* Records a job that never got a probe: no socket, or no time left. */
+/* Records a job that never got a probe: no time left. */
 static void
 record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
     const char *why)
@@ -182,21 +191,54 @@ record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
 	record(e, &o);
 }
 
-/* Queues a probe of every address on every port of target ti. */
+/* The state of target t, made on first use; NULL when out of memory. */
+static struct tstate *
+tstate(struct engine *e, size_t t)
+{
+	struct tstate	**nv;
+	size_t		  n = ep_plan_ntargets(e->plan), i;
+
+	if (t >= e->nts) {
+		if ((nv = reallocarray(e->ts, n, sizeof(*nv))) == NULL)
+			return NULL;
+		for (i = e->nts; i < n; i++)
+			nv[i] = NULL;
+		e->ts = nv;
+		e->nts = n;
+	}
+	if (e->ts[t] == NULL) {
+		if ((e->ts[t] = calloc(1, sizeof(**e->ts))) == NULL)
+			return NULL;
+		e->ts[t]->e = e;
+		e->ts[t]->target = t;
+	}
+	return e->ts[t];
+}
+
+/*
+ * Queues a probe of every address on every port of target ts not queued
+ * yet; with no address, each such port is observed as unresolved.
+ */
 static void
-queue_target(struct engine *e, size_t ti, const struct ep_addr *addrs, size_t n,
-    const char *error)
+queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
+    size_t n, const char *error)
 {
 	const struct ep_port	*ports;
-	size_t			 nports, a, p;
+	size_t			 nports, a, p, q;
 
-	nports = ep_plan_ports(e->plan, ti, &ports);
+	nports = ep_plan_ports(e->plan, ts->target, &ports);
 	for (p = 0; p < nports; p++) {
+		for (q = 0; q < ts->nqueued; q++)
+			if (ts->queued[q] == ports[p].port)
+				break;
+		if (q < ts->nqueued || ts->nqueued == EP_PORTS_MAX)
+			continue;
+		ts->queued[ts->nqueued++] = ports[p].port;
 		if (n == 0) {
 			struct ep_obs	o;
 
 			memset(&o, 0, sizeof(o));
-			o.target = ti;
+			o.target = ts->target;
 			o.port = ports[p].port;
 			o.port_flags = ports[p].flags;
 			o.status = EP_OBS_NO_ADDRESS;
@@ -205,7 +247,7 @@ queue_target(struct engine *e, size_t ti, const struct ep_addr *addrs, size_t n,
 			continue;
 		}
 		for (a = 0; a < n; a++) {
-			struct job	j = { ti, ports[p], addrs[a] };
+			struct job	j = { ts->target, ports[p], addrs[a] };
 
 			if (push_job(e, &j) == -1)
 				fail(e, NULL, ENOMEM);
@@ -221,9 +263,9 @@ family_ok(const struct engine *e, int family)
 
 /* Explicit pool members, of the family asked for. */
 static void
-queue_members(struct engine *e, size_t ti)
+queue_members(struct engine *e, struct tstate *ts)
 {
-	const struct ep_target	*t = &e->plan->targets[ti];
+	const struct ep_target	*t = ep_plan_target(e->plan, ts->target);
 	struct ep_addr		*v;
 	size_t			 i, n = 0;
 
@@ -234,46 +276,78 @@ queue_members(struct engine *e, size_t ti)
 	for (i = 0; i < t->nmembers; i++)
 		if (family_ok(e, t->members[i].family))
 			v[n++] = t->members[i];
-	queue_target(e, ti, v, n, e->opts->family == AF_INET ?
+	queue_target(e, ts, v, n, e->opts->family == AF_INET ?
 	    "no IPv4 member address (-4)" : "no IPv6 member address (-6)");
 	free(v);
 }
 
 /* A target named by an IP address is probed there: DNS has nothing to say. */
 static void
-queue_literal(struct engine *e, size_t ti)
+queue_literal(struct engine *e, struct tstate *ts)
 {
-	struct ep_addr	a;
+	const char	*name = ep_plan_target(e->plan, ts->target)->name;
+	struct ep_addr	 a;
 
 	memset(&a, 0, sizeof(a));
-	a.family = strchr(e->plan->targets[ti].name, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(a.family, e->plan->targets[ti].name, a.addr) != 1) {
-		fail(e, e->plan->targets[ti].name, EINVAL);
+	a.family = strchr(name, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(a.family, name, a.addr) != 1) {
+		fail(e, name, EINVAL);
 		return;
 	}
 	if (family_ok(e, a.family))
-		queue_target(e, ti, &a, 1, NULL);
+		queue_target(e, ts, &a, 1, NULL);
 	else
-		queue_target(e, ti, NULL, 0, a.family == AF_INET ?
+		queue_target(e, ts, NULL, 0, a.family == AF_INET ?
 		    "an IPv4 address, left out by -6" :
 		    "an IPv6 address, left out by -4");
 }
 
 static void
-resolved(void *arg, const struct ep_addr *addrs, size_t n, const char *error)
+resolved(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
+    size_t n, const char *error)
 {
-	struct name	*nm = arg;
-	size_t		 t;
+	struct tstate	*ts = arg;
 
-	if (nm->asked && !nm->answered) {
-		nm->answered = 1;
-		nm->e->nasking--;
-	}
-	if (nm->done)
+	queue_target(ts->e, ts, addrs, n, st == EP_DNS_LATE ? LATE_NAME :
+	    error);
+}
+
+/*
+ * Probes target t on whatever ports of it are not queued yet: at its
+ * members, at its address, or where its name resolves (once the lookups
+ * know, which may be now).
+ */
+static void
+want(struct engine *e, size_t t)
+{
+	const struct ep_target	*tg = ep_plan_target(e->plan, t);
+	const struct ep_port	*ports;
+	struct tstate		*ts;
+
+	if (!ep_plan_profile(e->plan)->roles[tg->role].probed ||
+	    ep_plan_ports(e->plan, t, &ports) == 0)
 		return;
-	nm->done = 1;
-	for (t = 0; t < nm->ntargets; t++)
-		queue_target(nm->e, nm->targets[t], addrs, n, error);
+	if ((ts = tstate(e, t)) == NULL) {
+		fail(e, NULL, ENOMEM);
+		return;
+	}
+	if (tg->nmembers > 0)
+		queue_members(e, ts);
+	else if (ep_host_is_ip(tg->name))
+		queue_literal(e, ts);
+	else if (ep_lookups_addr(e->lk, tg->name, resolved, ts) == -1)
+		fail(e, NULL, ENOMEM);
+}
+
+/* What discovery found for one name: its targets, probed from now on. */
+static void
+found(void *arg, const size_t *targets, size_t n)
+{
+	struct engine	*e = arg;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		want(e, targets[i]);
 }
 
 static unsigned
@@ -321,7 +395,7 @@ static void
 track(struct engine *e, struct active *a, int64_t now)
 {
 	enum ep_probe_phase	ph = ep_probe_phase(a->p);
-	unsigned		want;
+	unsigned		want_ev;
 
 	if (ph == EP_PROBE_DONE) {
 		/* The probe closed its socket, which left the kernel's set. */
@@ -337,18 +411,20 @@ track(struct engine *e, struct active *a, int64_t now)
 		a->connected = now;
 		TAILQ_INSERT_TAIL(&e->handshaking, a, plist);
 	}
-	want = to_poller(ep_probe_events(a->p));
-	if (want == a->events && ep_probe_fd(a->p) == a->fd)
+	want_ev = to_poller(ep_probe_events(a->p));
+	if (want_ev == a->events && ep_probe_fd(a->p) == a->fd)
 		return;
 	a->fd = ep_probe_fd(a->p);
-	a->events = want;
-	if (ep_poller_set(e->poller, a->fd, want, a) == -1)
+	a->events = want_ev;
+	if (ep_poller_set(e->poller, a->fd, want_ev, a) == -1)
 		fail(e, ep_poller_backend(e->poller), errno);
 }
 
 /*
- * Starts job j in a free slot.  Returns 0 when it started or was recorded,
- * -1 when descriptors ran out and it must wait for a running probe to end.
+ * Starts job j in a free slot.  Returns 0 when it started, -1 when
+ * descriptors ran out and it must wait for a running probe to end.  A
+ * probe this host cannot make otherwise fails the run: it would say
+ * nothing about the server.
  */
 static int
 start_job(struct engine *e, const struct job *j)
@@ -357,13 +433,12 @@ start_job(struct engine *e, const struct job *j)
 	int64_t		 now = ep_time_mono_ms();
 	char		 why[256];
 
-	if (ep_probe_new(&a->p, e->plan->targets[j->target].name, &j->addr,
-	    j->port.port, e->cred, e->prio, e->opts->full_handshake, now,
-	    why, sizeof(why)) == -1) {
+	if (ep_probe_new(&a->p, ep_plan_target(e->plan, j->target)->name,
+	    &j->addr, j->port.port, e->tls, e->opts->full_handshake, now, why,
+	    sizeof(why)) == -1) {
 		if ((errno == EMFILE || errno == ENFILE) && e->nact > 0)
 			return -1;
-		/* No socket for this one: an observation, not a crash. */
-		record_job(e, j, EP_OBS_CONNECT_FAILED, why);
+		fail_why(e, why);
 		return 0;
 	}
 	TAILQ_REMOVE(&e->idle, a, age);
@@ -378,22 +453,6 @@ start_job(struct engine *e, const struct job *j)
 	TAILQ_INSERT_TAIL(&e->connecting, a, plist);
 	track(e, a, now);
 	return 0;
-}
-
-/* Starts lookups while fewer than EP_LOOKUPS_MAX are in flight. */
-static void
-start_lookups(struct engine *e)
-{
-	struct name	*nm;
-
-	while (e->nextname < e->nnames && e->nasking < EP_LOOKUPS_MAX &&
-	    !e->failed) {
-		nm = &e->names[e->nextname++];
-		nm->asked = 1;
-		e->nasking++;
-		if (ep_resolver_lookup(e->res, nm->name, resolved, nm) == -1)
-			fail(e, NULL, ENOMEM);
-	}
 }
 
 /* Starts queued jobs while slots are free. */
@@ -475,24 +534,23 @@ next_deadline(const struct engine *e)
 	return next;
 }
 
-/* The run deadline passed: whatever is not done ends now. */
+/*
+ * The run deadline passed: whatever is not done ends now.  Lookups go
+ * first, since their answers (late ones, all) may queue more jobs.
+ */
 static void
 run_over(struct engine *e, int64_t now)
 {
 	struct active	*a;
-	size_t		 i;
 
 	while ((a = TAILQ_FIRST(&e->byage)) != NULL)
 		expire_one(e, a, now, a->phase == EP_PROBE_CONNECTING ?
 		    "the run deadline passed during the TCP connect" :
 		    "the run deadline passed during the TLS handshake");
+	ep_lookups_give_up(e->lk);
 	for (; e->qlen > 0; e->qhead++, e->qlen--)
 		record_job(e, &e->queue[e->qhead], EP_OBS_TIMEOUT,
 		    "the run deadline passed before the probe started");
-	for (i = 0; i < e->nnames; i++)
-		if (!e->names[i].done)
-			resolved(&e->names[i], NULL, 0,
-			    "the run deadline passed before the name resolved");
 }
 
 /*
@@ -506,7 +564,8 @@ sync_resolver(struct engine *e)
 	struct pollfd	cur[EP_RESOLVE_SOCKS_MAX];
 	size_t		n, i, j;
 
-	n = ep_resolver_fill(e->res, cur, EP_RESOLVE_SOCKS_MAX);
+	n = ep_resolver_fill(ep_lookups_resolver(e->lk), cur,
+	    EP_RESOLVE_SOCKS_MAX);
 	for (i = 0; i < e->nrfd; i++) {
 		for (j = 0; j < n; j++)
 			if (cur[j].fd == e->rfd[i])
@@ -517,24 +576,45 @@ sync_resolver(struct engine *e)
 	}
 	for (j = 0; j < n; j++) {
 		if (ep_poller_renew(e->poller, cur[j].fd,
-		    to_poller(cur[j].events), &e->res) == -1)
+		    to_poller(cur[j].events), &e->lk) == -1)
 			fail(e, ep_poller_backend(e->poller), errno);
 		e->rfd[j] = cur[j].fd;
 	}
 	e->nrfd = n;
 }
 
+/* Sends what lookups wait to send, and follows their sockets. */
+static void
+flush_lookups(struct engine *e)
+{
+	if (ep_lookups_flush(e->lk) == -1)
+		fail(e, NULL, ENOMEM);
+	sync_resolver(e);
+}
+
+/* Internal failures of callbacks: discovery's own. */
+static void
+check_discovery(struct engine *e)
+{
+	char	why[256];
+
+	if (ep_discover_failed(e->disc, why, sizeof(why)))
+		fail_why(e, why);
+}
+
 static int
 loop(struct engine *e)
 {
-	struct pollfd	rp[EP_RESOLVE_SOCKS_MAX];
-	int64_t		now = ep_time_mono_ms(), next;
-	size_t		nr;
-	int		timeout, n, i;
+	struct ep_resolver	*res = ep_lookups_resolver(e->lk);
+	struct pollfd		 rp[EP_RESOLVE_SOCKS_MAX];
+	int64_t			 now = ep_time_mono_ms(), next;
+	size_t			 nr;
+	int			 timeout, n, i;
 
 	for (;;) {
 		if (e->run_deadline != -1 && now >= e->run_deadline) {
 			run_over(e, now);
+			check_discovery(e);
 			return e->failed ? -1 : 0;
 		}
 		/*
@@ -542,18 +622,20 @@ loop(struct engine *e)
 		 * then had no answer then, however long the turn took.
 		 */
 		expire(e, now);
+		flush_lookups(e);
 		start_jobs(e);
+		check_discovery(e);
 		if (e->failed)
 			return -1;
-		if (e->nact == 0 && e->qlen == 0 && e->nasking == 0 &&
-		    e->nextname == e->nnames)
+		if (e->nact == 0 && e->qlen == 0 &&
+		    ep_lookups_pending(e->lk) == 0)
 			return 0;
 
 		now = ep_time_mono_ms();
 		next = next_deadline(e);
 		timeout = next == -1 ? -1 : next <= now ? 0 :
 		    next - now > INT_MAX ? INT_MAX : (int)(next - now);
-		timeout = ep_resolver_timeout(e->res, timeout);
+		timeout = ep_resolver_timeout(res, timeout);
 		if ((n = ep_poller_wait(e->poller, e->ev, e->nev,
 		    timeout)) == -1) {
 			fail(e, ep_poller_backend(e->poller), errno);
@@ -564,7 +646,7 @@ loop(struct engine *e)
 		for (i = 0; i < n; i++) {
 			struct active	*a = e->ev[i].arg;
 
-			if (e->ev[i].arg == &e->res) {
+			if (e->ev[i].arg == &e->lk) {
 				if (nr < EP_RESOLVE_SOCKS_MAX) {
 					rp[nr].fd = e->ev[i].fd;
 					rp[nr].events = 0;
@@ -578,87 +660,9 @@ loop(struct engine *e)
 			track(e, a, now);
 		}
 		/* c-ares reads even a late answer: unread, it would spin us. */
-		if (nr > 0 || ep_resolver_pending(e->res) > 0) {
-			ep_resolver_process(e->res, rp, nr);
-			start_lookups(e);
-			sync_resolver(e);
-		}
+		if (nr > 0 || ep_resolver_pending(res) > 0)
+			ep_resolver_process(res, rp, nr);
 	}
-}
-
-/* A target and its name, for grouping targets by name. */
-struct tref {
-	const char	*name;
-	size_t		 target;
-};
-
-static int
-tref_cmp(const void *a, const void *b)
-{
-	const struct tref	*x = a, *y = b;
-	int			 c;
-
-	if ((c = strcmp(x->name, y->name)) != 0)
-		return c;
-	return x->target < y->target ? -1 : x->target > y->target;
-}
-
-static int
-name_cmp(const void *a, const void *b)
-{
-	const struct name	*x = a, *y = b;
-
-	return x->targets[0] < y->targets[0] ? -1 :
-	    x->targets[0] > y->targets[0];
-}
-
-/*
- * Groups the targets to look up by name, so that a name in two roles is
- * looked up once: sorted, in O(n log n) time and O(n) memory.  The names
- * keep the order of their first target.
- */
-static int
-group_names(struct engine *e)
-{
-	const struct ep_plan	*plan = e->plan;
-	struct tref		*refs = NULL;
-	size_t			 i, n = 0, k;
-
-	if ((refs = calloc(plan->ntargets ? plan->ntargets : 1,
-	    sizeof(*refs))) == NULL)
-		return -1;
-	for (i = 0; i < plan->ntargets; i++) {
-		const struct ep_target	*t = &plan->targets[i];
-		const struct ep_port	*ports;
-
-		/* Members and addresses need no lookup: queued apart. */
-		if (!plan->profile->roles[t->role].probed ||
-		    ep_plan_ports(plan, i, &ports) == 0 || t->nmembers > 0 ||
-		    ep_host_is_ip(t->name))
-			continue;
-		refs[n].name = t->name;
-		refs[n++].target = i;
-	}
-	qsort(refs, n, sizeof(*refs), tref_cmp);
-	if ((e->order = calloc(n ? n : 1, sizeof(*e->order))) == NULL ||
-	    (e->names = calloc(n ? n : 1, sizeof(*e->names))) == NULL) {
-		free(refs);
-		return -1;
-	}
-	for (i = 0, k = 0; i < n; i++) {
-		e->order[i] = refs[i].target;
-		if (i == 0 || strcmp(refs[i].name, refs[i - 1].name) != 0) {
-			e->names[k].e = e;
-			e->names[k].name = refs[i].name;
-			e->names[k].targets = &e->order[i];
-			k++;
-		}
-		e->names[k - 1].ntargets++;
-	}
-	e->nnames = k;
-	free(refs);
-	qsort(e->names, e->nnames, sizeof(*e->names), name_cmp);
-	return 0;
 }
 
 /*
@@ -670,17 +674,17 @@ static size_t
 fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 {
 	struct rlimit	rl;
-	rlim_t		want = asked ? asked : EP_ENGINE_INFLIGHT_DEFAULT;
+	rlim_t		want_n = asked ? asked : EP_ENGINE_INFLIGHT_DEFAULT;
 
 	*raised = 0;
 	if (getrlimit(RLIMIT_NOFILE, saved) == -1)
-		return (size_t)want;
+		return (size_t)want_n;
 	rl = *saved;
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want + EP_FD_RESERVE) {
+	    rl.rlim_cur < want_n + EP_FD_RESERVE) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
-		    rl.rlim_max > want + EP_FD_RESERVE ? want + EP_FD_RESERVE :
-		    rl.rlim_max;
+		    rl.rlim_max > want_n + EP_FD_RESERVE ?
+		    want_n + EP_FD_RESERVE : rl.rlim_max;
 		if (rl.rlim_cur > saved->rlim_cur &&
 		    setrlimit(RLIMIT_NOFILE, &rl) == 0)
 			*raised = 1;
@@ -688,10 +692,10 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 			rl = *saved;
 	}
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want + EP_FD_RESERVE)
-		want = rl.rlim_cur > EP_FD_RESERVE ?
+	    rl.rlim_cur < want_n + EP_FD_RESERVE)
+		want_n = rl.rlim_cur > EP_FD_RESERVE ?
 		    rl.rlim_cur - EP_FD_RESERVE : 1;
-	return (size_t)want;
+	return (size_t)want_n;
 }
 
 /* Per-phase limits from the options: none longer than the total. */
@@ -715,17 +719,35 @@ set_limits(struct engine *e, const struct ep_engine_opts *o, int64_t t0)
 	return 0;
 }
 
+/*
+ * Puts what discovery added to the plan in its fixed order, and the
+ * observations with it.
+ */
+static int
+settle(struct engine *e)
+{
+	size_t	*remap;
+
+	if (ep_plan_settle(e->plan, &remap) == -1) {
+		fail(e, NULL, ENOMEM);
+		return -1;
+	}
+	ep_observations_remap(e->out, remap);
+	free(remap);
+	ep_observations_sort(e->out);
+	return 0;
+}
+
 int
-ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
     struct ep_observations *out, char *err, size_t errlen)
 {
 	struct engine	 e;
 	struct active	*a;
 	struct rlimit	 saved;
-	const char	*errpos = NULL;
-	size_t		 i;
+	size_t		 i, n;
 	int64_t		 t0 = ep_time_mono_ms();
-	int		 raised = 0, r, ret = -1;
+	int		 raised = 0, ret = -1;
 
 	memset(&e, 0, sizeof(e));
 	e.plan = plan;
@@ -739,23 +761,12 @@ ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
 	TAILQ_INIT(&e.handshaking);
 	if (set_limits(&e, opts, t0) == -1)
 		return -1;
-	if ((r = gnutls_priority_init(&e.prio, opts->priority, &errpos)) < 0) {
-		e.prio = NULL;
-		snprintf(err, errlen, "priority '%.100s': %s%s%.50s",
-		    opts->priority ? opts->priority : "", gnutls_strerror(r),
-		    errpos ? " at " : "", errpos ? errpos : "");
+	if (ep_tls_new(&e.tls, opts->priority, err, errlen) == -1)
 		goto out;
-	}
 	e.nslots = e.limit = fit_inflight(opts->max_inflight, &saved, &raised);
 	e.nev = e.nslots + EP_RESOLVE_SOCKS_MAX;
-	if (gnutls_certificate_allocate_credentials(&e.cred) < 0) {
-		e.cred = NULL;
-		fail(&e, NULL, ENOMEM);
-		goto out;
-	}
 	if ((e.slots = calloc(e.nslots, sizeof(*e.slots))) == NULL ||
-	    (e.ev = calloc(e.nev, sizeof(*e.ev))) == NULL ||
-	    group_names(&e) == -1) {
+	    (e.ev = calloc(e.nev, sizeof(*e.ev))) == NULL) {
 		fail(&e, NULL, ENOMEM);
 		goto out;
 	}
@@ -765,40 +776,35 @@ ep_engine_run(const struct ep_plan *plan, const struct ep_engine_opts *opts,
 	}
 	for (i = 0; i < e.nslots; i++)
 		TAILQ_INSERT_TAIL(&e.idle, &e.slots[i], age);
-	if (ep_resolver_new(&e.res, opts->dns_servers, opts->family,
-	    opts->dns_timeout_ms, err, errlen) == -1)
+	if (ep_lookups_new(&e.lk, opts->dns_servers, opts->family,
+	    opts->dns_timeout_ms, EP_LOOKUPS_MAX, err, errlen) == -1)
 		goto out;
-	for (i = 0; i < plan->ntargets; i++) {
-		if (!plan->profile->roles[plan->targets[i].role].probed)
-			continue;
-		if (plan->targets[i].nmembers > 0)
-			queue_members(&e, i);
-		else if (ep_host_is_ip(plan->targets[i].name))
-			queue_literal(&e, i);
-	}
-	start_lookups(&e);
-	sync_resolver(&e);
-	if (e.failed || loop(&e) == -1)
+	/* What was named before the run first, in plan order. */
+	n = ep_plan_ntargets(plan);
+	for (i = 0; i < n && !e.failed; i++)
+		want(&e, i);
+	if (!e.failed && ep_discover_start(&e.disc, plan, e.lk, out, found,
+	    &e, err, errlen) == -1)
 		goto out;
-	ep_observations_sort(out);
+	if (e.failed || loop(&e) == -1 || settle(&e) == -1)
+		goto out;
 	ret = 0;
 out:
 	while ((a = TAILQ_FIRST(&e.byage)) != NULL) {
 		TAILQ_REMOVE(&e.byage, a, age);
 		ep_probe_free(a->p);
 	}
-	/* Freeing the channel calls back pending lookups: names must live. */
-	ep_resolver_free(e.res);
+	/* Pending lookups point into discovery and the targets' states. */
+	ep_lookups_free(e.lk);
+	ep_discover_free(e.disc);
 	ep_poller_free(e.poller);
-	free(e.names);
-	free(e.order);
+	for (i = 0; i < e.nts; i++)
+		free(e.ts[i]);
+	free(e.ts);
 	free(e.ev);
 	free(e.slots);
 	free(e.queue);
-	if (e.cred != NULL)
-		gnutls_certificate_free_credentials(e.cred);
-	if (e.prio != NULL)
-		gnutls_priority_deinit(e.prio);
+	ep_tls_free(e.tls);
 	if (raised)
 		setrlimit(RLIMIT_NOFILE, &saved);
 	return ret;

@@ -1,5 +1,6 @@
-/* Observations: what the probes saw, in a stable order. */
+/* Observations: what the probes and discovery saw, in a stable order. */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -7,6 +8,45 @@
 #include "net/ep_observe.h"
 
 #define EP_OBS_MAX	(1024 * 1024)	/* observations in one run */
+
+static const struct ep_disc_record_info disc_records[EP_DISC__MAX] = {
+	[EP_DISC_SIP_SRV] = { "_sip._tls.", 1, 0 },
+	[EP_DISC_FED_SRV] = { "_sipfederationtls._tcp.", 1, 1 },
+	[EP_DISC_SIP] = { "sip.", 0, 0 },
+	[EP_DISC_LYNCDISCOVER] = { "lyncdiscover.", 0, 0 },
+	[EP_DISC_MEET] = { "meet.", 0, 0 },
+	[EP_DISC_DIALIN] = { "dialin.", 0, 0 },
+};
+
+const struct ep_disc_record_info *
+ep_disc_record(enum ep_disc_record r)
+{
+	return &disc_records[r];
+}
+
+int
+ep_disc_qname(enum ep_disc_record r, const char *d, char *out, size_t outlen)
+{
+	int	n;
+
+	n = snprintf(out, outlen, "%s%s", disc_records[r].prefix, d);
+	return n < 0 || (size_t)n >= outlen || n > EP_NAME_MAX ? -1 : 0;
+}
+
+int
+ep_observations_discoveries(struct ep_observations *o, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	if ((o->disc = calloc(n, sizeof(*o->disc))) == NULL)
+		return -1;
+	o->ndisc = n;
+	for (i = 0; i < n; i++)
+		o->disc[i].chosen = -1;
+	return 0;
+}
 
 int
 ep_observations_init(struct ep_observations *o)
@@ -61,10 +101,28 @@ ep_observations_sort(struct ep_observations *o)
 }
 
 void
+ep_observations_remap(struct ep_observations *o, const size_t *remap)
+{
+	size_t	i;
+
+	for (i = 0; i < o->n; i++)
+		o->v[i].target = remap[o->v[i].target];
+}
+
+void
 ep_observations_clear(struct ep_observations *o)
 {
+	size_t	i, c, r;
+
 	if (o == NULL)
 		return;
+	for (i = 0; i < o->ndisc; i++)
+		for (c = 0; c < EP_DISC_CANDIDATES; c++)
+			for (r = 0; r < EP_DISC__MAX; r++) {
+				free(o->disc[i].answer[c][r].srv);
+				free(o->disc[i].answer[c][r].addrs);
+			}
+	free(o->disc);
 	free(o->v);
 	ep_certs_free(o->certs);
 	memset(o, 0, sizeof(*o));

@@ -40,16 +40,6 @@
 #define STANDIN_ISSUER		"CN=edgeprobe request stand-in"
 #define STANDIN_NOT_AFTER	((time_t)-1)	/* 99991231235959Z: no expiry */
 
-/* The option that names targets of each role, for error messages. */
-static const char *const role_option[EP_ROLE__MAX] = {
-	[EP_ROLE_ACCESS] = "--access",
-	[EP_ROLE_WEBCON] = "--webcon",
-	[EP_ROLE_AV] = "--av",
-	[EP_ROLE_INTERNAL] = "--internal",
-	[EP_ROLE_REVERSE_PROXY] = "--reverse-proxy",
-	[EP_ROLE_GENERIC] = "--name",
-};
-
 /* What a PFX held, before the leaf is picked. */
 struct pfx {
 	size_t		 certs[EP_PFX_CERTS_MAX];	/* store indexes */
@@ -628,12 +618,12 @@ ep_offline_observe(const struct ep_plan *plan, enum ep_role role,
 	size_t			 t, p, np, ntargets = 0;
 	int			 r;
 
-	for (t = 0; t < plan->ntargets; t++)
-		if (plan->targets[t].role == role)
+	for (t = 0; t < ep_plan_ntargets(plan); t++)
+		if (ep_plan_target(plan, t)->role == role)
 			ntargets++;
 	if (ntargets == 0) {
 		snprintf(err, errlen, "no %s name given to judge %s against",
-		    role_option[role], in->path);
+		    ep_role_option(role), in->path);
 		return -1;
 	}
 	memset(&obs, 0, sizeof(obs));
@@ -658,8 +648,9 @@ ep_offline_observe(const struct ep_plan *plan, enum ep_role role,
 		return -1;
 	obs.status = EP_OBS_OK;
 	snprintf(obs.file, sizeof(obs.file), "%s", in->path);
-	for (t = 0; t < plan->ntargets; t++) {
-		if (plan->targets[t].role != role)
+	out->offline = 1;
+	for (t = 0; t < ep_plan_ntargets(plan); t++) {
+		if (ep_plan_target(plan, t)->role != role)
 			continue;
 		obs.target = t;
 		obs.port_flags = 0;

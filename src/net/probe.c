@@ -26,6 +26,12 @@
 #define EP_PROBE_STOP		GNUTLS_E_USER_ERROR	/* the hook's way out */
 #define EP_HELLO_RANDOM		32	/* ServerHello: random after version */
 
+struct ep_tls {
+	gnutls_certificate_credentials_t cred;	/* verifies nothing: the
+						   rules judge the chain */
+	gnutls_priority_t		 prio;
+};
+
 struct ep_probe {
 	int			 fd;
 	enum ep_probe_phase	 phase;
@@ -245,9 +251,47 @@ handshake(struct ep_probe *p, int64_t now)
 	finish(p, EP_OBS_OK, now, NULL);
 }
 
+int
+ep_tls_new(struct ep_tls **out, const char *priority, char *err,
+    size_t errlen)
+{
+	struct ep_tls	*t;
+	const char	*errpos = NULL;
+	int		 r;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    gnutls_certificate_allocate_credentials(&t->cred) < 0) {
+		free(t);
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	if ((r = gnutls_priority_init(&t->prio, priority, &errpos)) < 0) {
+		t->prio = NULL;
+		snprintf(err, errlen, "priority '%.100s': %s%s%.50s",
+		    priority ? priority : "", gnutls_strerror(r),
+		    errpos ? " at " : "", errpos ? errpos : "");
+		ep_tls_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
+void
+ep_tls_free(struct ep_tls *t)
+{
+	if (t == NULL)
+		return;
+	if (t->cred != NULL)
+		gnutls_certificate_free_credentials(t->cred);
+	if (t->prio != NULL)
+		gnutls_priority_deinit(t->prio);
+	free(t);
+}
+
 static int
-start_tls(struct ep_probe *p, const char *sni,
-    gnutls_certificate_credentials_t cred, gnutls_priority_t prio,
+start_tls(struct ep_probe *p, const char *sni, const struct ep_tls *tls,
     char *err, size_t errlen)
 {
 	int	r;
@@ -262,10 +306,10 @@ start_tls(struct ep_probe *p, const char *sni,
 	    GNUTLS_NO_SIGNAL | GNUTLS_KEY_SHARE_TOP)) < 0)
 		goto fail;
 	gnutls_session_set_ptr(p->s, p);
-	if ((r = gnutls_priority_set(p->s, prio)) < 0)
+	if ((r = gnutls_priority_set(p->s, tls->prio)) < 0)
 		goto fail;
 	if ((r = gnutls_credentials_set(p->s, GNUTLS_CRD_CERTIFICATE,
-	    cred)) < 0)
+	    tls->cred)) < 0)
 		goto fail;
 	/* RFC 6066: SNI carries host names only, never IP literals. */
 	if (!ep_host_is_ip(sni) && (r = gnutls_server_name_set(p->s,
@@ -286,8 +330,8 @@ fail:
 
 int
 ep_probe_new(struct ep_probe **out, const char *sni, const struct ep_addr *addr,
-    uint16_t port, gnutls_certificate_credentials_t cred,
-    gnutls_priority_t prio, int full, int64_t now_ms, char *err, size_t errlen)
+    uint16_t port, const struct ep_tls *tls, int full, int64_t now_ms,
+    char *err, size_t errlen)
 {
 	struct ep_probe		*p;
 	struct sockaddr_storage	 ss;
@@ -324,7 +368,7 @@ ep_probe_new(struct ep_probe **out, const char *sni, const struct ep_addr *addr,
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		goto fail;
 	}
-	if (start_tls(p, sni, cred, prio, err, errlen) == -1)
+	if (start_tls(p, sni, tls, err, errlen) == -1)
 		goto fail;
 	*out = p;
 	if (connect(p->fd, (struct sockaddr *)&ss, sslen) == 0) {

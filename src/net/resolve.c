@@ -225,6 +225,21 @@ why(int status)
 	}
 }
 
+/* Only these say the name or the record does not exist. */
+static enum ep_dns_status
+dns_status(int status)
+{
+	switch (status) {
+	case ARES_SUCCESS:
+		return EP_DNS_ANSWERED;
+	case ARES_ENOTFOUND:
+	case ARES_ENODATA:
+		return EP_DNS_NONE;
+	default:
+		return EP_DNS_FAILED;
+	}
+}
+
 static void
 gai_done(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 {
@@ -261,10 +276,11 @@ gai_done(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 	if (res != NULL)
 		ares_freeaddrinfo(res);
 	if (n > 0)
-		lk->cb(lk->arg, addrs, n, NULL);
+		lk->cb(lk->arg, EP_DNS_ANSWERED, addrs, n, NULL);
+	else if (status == ARES_SUCCESS)
+		lk->cb(lk->arg, EP_DNS_NONE, NULL, 0, "no A or AAAA record");
 	else
-		lk->cb(lk->arg, NULL, 0, status == ARES_SUCCESS ?
-		    "no A or AAAA record" : why(status));
+		lk->cb(lk->arg, dns_status(status), NULL, 0, why(status));
 	free(lk);
 }
 
@@ -335,6 +351,7 @@ srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	struct ep_srv		 v[EP_SRV_MAX];
 	struct ares_srv_reply	*reply = NULL, *rr;
 	const char		*error = NULL;
+	enum ep_dns_status	 st;
 	size_t			 n = 0, len, seen = 0;
 
 	(void)timeouts;
@@ -372,7 +389,9 @@ srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 	if (reply != NULL)
 		ares_free_data(reply);
-	lk->cb(lk->arg, v, ep_srv_order(v, n), error);
+	st = error != NULL ? EP_DNS_FAILED : n > 0 ? EP_DNS_ANSWERED :
+	    EP_DNS_NONE;
+	lk->cb(lk->arg, st, v, ep_srv_order(v, n), error);
 	free(lk);
 }
 

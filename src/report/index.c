@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/ep_report_index.h"
+#include "report/ep_report.h"
 
 /*
  * Sorts the indexes 0..n-1 by key[i] (0..nkeys-1), keeping their order
@@ -41,19 +41,18 @@ buckets(const size_t *key, size_t n, size_t nkeys, size_t **start,
 }
 
 int
-ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r)
+ep_report_index_build(struct ep_report_index *ix, const struct ep_plan *plan,
+    const struct ep_observations *obs, const struct ep_findings *f)
 {
-	const struct ep_findings	*f = r->findings;
-	const struct ep_plan		*plan = r->plan;
-	size_t				 nobs = r->obs->n, ng = plan->ngroups;
-	size_t				*key, i, n;
+	size_t	nobs = obs->n, ng = ep_plan_ngroups(plan);
+	size_t	nt = ep_plan_ntargets(plan), *key, i, n;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->nobs = nobs;
 	ix->ngroups = ng;
 	n = f->n;
-	if (plan->ntargets > n)
-		n = plan->ntargets;
+	if (nt > n)
+		n = nt;
 	if (nobs > n)
 		n = nobs;
 	if ((key = calloc(n ? n : 1, sizeof(*key))) == NULL ||
@@ -84,15 +83,17 @@ ep_report_index_build(struct ep_report_index *ix, const struct ep_report *r)
 	}
 
 	for (i = 0; i < nobs; i++)
-		if ((key[i] = r->obs->v[i].target) >= plan->ntargets)
+		if ((key[i] = obs->v[i].target) >= nt)
 			goto fail;
-	if (buckets(key, nobs, plan->ntargets, &ix->ostart, &ix->oorder) == -1)
+	if (buckets(key, nobs, nt, &ix->ostart, &ix->oorder) == -1)
 		goto fail;
 
-	for (i = 0; i < plan->ntargets; i++)
-		key[i] = plan->targets[i].group < ng ? plan->targets[i].group : ng;
-	if (buckets(key, plan->ntargets, ng + 1, &ix->tstart,
-	    &ix->torder) == -1)
+	for (i = 0; i < nt; i++) {
+		size_t	g = ep_plan_target(plan, i)->group;
+
+		key[i] = g < ng ? g : ng;
+	}
+	if (buckets(key, nt, ng + 1, &ix->tstart, &ix->torder) == -1)
 		goto fail;
 	free(key);
 	return 0;
@@ -109,18 +110,37 @@ ep_report_index_tally(const struct ep_report_index *ix, size_t g,
 	size_t	k, j;
 
 	memset(out, 0, sizeof(*out));
-	out->worst = ix->gworst[g];
+	out->worst = ep_severity_status(ix->gworst[g]);
 	for (k = ix->tstart[g]; k < ix->tstart[g + 1]; k++) {
 		size_t	t = ix->torder[k];
 
 		for (j = ix->ostart[t]; j < ix->ostart[t + 1]; j++) {
-			enum ep_severity	w = ix->worst[ix->oorder[j]];
+			enum ep_severity	w;
 
+			w = ep_severity_status(ix->worst[ix->oorder[j]]);
 			out->count[w]++;
 			out->n++;
 			if (w > out->worst)
 				out->worst = w;
 		}
+	}
+}
+
+void
+ep_report_index_summary(const struct ep_report_index *ix,
+    const struct ep_findings *f, struct ep_summary *out)
+{
+	size_t	i;
+
+	memset(out, 0, sizeof(*out));
+	out->endpoints = ix->nobs;
+	out->findings = f->n;
+	out->status = ep_severity_status(ep_findings_worst(f));
+	for (i = 0; i < ix->nobs; i++)
+		out->count[ep_severity_status(ix->worst[i])]++;
+	for (i = ix->fstart[ix->nobs]; i < ix->fstart[ix->nobs + 1]; i++) {
+		out->deployment++;
+		out->dcount[f->v[ix->forder[i]].severity]++;
 	}
 }
 
@@ -136,4 +156,20 @@ ep_report_index_free(struct ep_report_index *ix)
 	free(ix->torder);
 	free(ix->gworst);
 	memset(ix, 0, sizeof(*ix));
+}
+
+int
+ep_report_open(struct ep_report *r)
+{
+	if (ep_report_index_build(&r->ix, r->plan, r->obs, r->findings) == -1)
+		return -1;
+	ep_report_index_summary(&r->ix, r->findings, &r->sum);
+	return 0;
+}
+
+void
+ep_report_close(struct ep_report *r)
+{
+	ep_report_index_free(&r->ix);
+	memset(&r->sum, 0, sizeof(r->sum));
 }

@@ -13,39 +13,28 @@
 
 #include <jansson.h>
 
-#include "report/ep_report.h"
-#include "report/ep_report_index.h"
 #include "input/ep_time.h"
+#include "report/ep_escape.h"
+#include "report/ep_report.h"
 #include "ep_version.h"
 
 /*
- * Certificate strings come from the network and need not be UTF-8, which
- * jansson requires: bytes that do not decode are replaced by U+FFFD.
+ * The document's version: fields may be added under one version, never
+ * renamed or given another meaning.
  */
+#define EP_JSON_SCHEMA	1
+
 static json_t *
 jstr(const char *s, size_t len)
 {
-	json_t		*j;
-	char		*buf;
-	size_t		 i, o = 0;
+	return ep_esc_json(s, len);
+}
 
-	if ((j = json_stringn(s, len)) != NULL)
-		return j;
-	if ((buf = malloc(len * 3 + 1)) == NULL)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		unsigned char	c = (unsigned char)s[i];
-
-		if (c < 0x80)
-			buf[o++] = (char)c;
-		else {
-			memcpy(buf + o, "\xef\xbf\xbd", 3);
-			o += 3;
-		}
-	}
-	j = json_stringn(buf, o);
-	free(buf);
-	return j;
+/* A string the program made itself, or that was checked already. */
+static json_t *
+jtext(const char *s)
+{
+	return ep_esc_json(s, strlen(s));
 }
 
 static json_t *
@@ -188,7 +177,7 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
     size_t i)
 {
 	const struct ep_obs	*o = &r->obs->v[i];
-	const struct ep_target	*t = &r->plan->targets[o->target];
+	const struct ep_target	*t = ep_plan_target(r->plan, o->target);
 	json_t			*j = json_object(), *tls, *chain;
 	size_t			 k;
 	int			 bad = j == NULL;
@@ -210,10 +199,11 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 		bad |= put(j, "key_present", json_boolean(o->has_key));
 		bad |= put(j, "key_matches", json_boolean(o->key_matches));
 	}
-	bad |= put(j, "source", json_string(t->source));
+	bad |= put(j, "source", jtext(t->source));
 	bad |= put(j, "target", t->group == EP_GROUP_NONE ? json_null() :
-	    json_string(r->plan->groups[t->group]));
-	bad |= put(j, "status", json_string(ep_severity_name(ix->worst[i])));
+	    jtext(ep_plan_group(r->plan, t->group)));
+	bad |= put(j, "status",
+	    json_string(ep_severity_name(ep_severity_status(ix->worst[i]))));
 	bad |= put(j, "probe", json_string(obs_status(o->status)));
 	if (o->error[0] != '\0')
 		bad |= put(j, "error", jstr(o->error, strlen(o->error)));
@@ -222,8 +212,8 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 		tls = json_object();
 		bad |= tls == NULL;
 		if (tls != NULL) {
-			bad |= put(tls, "version", json_string(o->tls_version));
-			bad |= put(tls, "cipher", json_string(o->cipher));
+			bad |= put(tls, "version", jtext(o->tls_version));
+			bad |= put(tls, "cipher", jtext(o->cipher));
 			bad |= put(tls, "client_cert_requested",
 			    json_boolean(o->client_cert_requested));
 		}
@@ -243,14 +233,16 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 	return j;
 }
 
+/* A list of the plan's names: n of them, name(plan, i) each. */
 static json_t *
-names_json(char *const *v, size_t n)
+names_json(const struct ep_plan *plan, size_t n,
+    const char *(*name)(const struct ep_plan *, size_t))
 {
 	json_t	*a = json_array();
 	size_t	 i;
 
 	for (i = 0; a != NULL && i < n; i++) {
-		if (put(a, NULL, json_string(v[i])) == -1) {
+		if (put(a, NULL, jtext(name(plan, i))) == -1) {
 			json_decref(a);
 			return NULL;
 		}
@@ -265,21 +257,20 @@ plan_json(const struct ep_plan *plan)
 	size_t	 i, p;
 	int	 bad = j == NULL || targets == NULL;
 
-	for (i = 0; !bad && i < plan->ntargets; i++) {
-		const struct ep_target	*t = &plan->targets[i];
+	for (i = 0; !bad && i < ep_plan_ntargets(plan); i++) {
+		const struct ep_target	*t = ep_plan_target(plan, i);
 		json_t			*o = json_object(), *ports = json_array();
-
-		bad |= o == NULL || ports == NULL;
 		const struct ep_port	*pp;
 		size_t			 np = ep_plan_ports(plan, i, &pp);
 
-		for (p = 0; !bad && plan->profile->roles[t->role].probed &&
+		bad |= o == NULL || ports == NULL;
+		for (p = 0; !bad && ep_plan_profile(plan)->roles[t->role].probed &&
 		    p < np; p++)
 			bad |= put(ports, NULL, json_integer(pp[p].port));
 		if (o != NULL) {
 			bad |= put(o, "role", json_string(ep_role_name(t->role)));
-			bad |= put(o, "name", json_string(t->name));
-			bad |= put(o, "source", json_string(t->source));
+			bad |= put(o, "name", jtext(t->name));
+			bad |= put(o, "source", jtext(t->source));
 			bad |= put(o, "ports", ports);
 			ports = NULL;
 		}
@@ -291,11 +282,11 @@ plan_json(const struct ep_plan *plan)
 		json_decref(j);
 		return NULL;
 	}
-	bad |= put(j, "profile", json_string(plan->profile->name));
-	bad |= put(j, "sip_domains", names_json(plan->sip_domains,
-	    plan->nsip_domains));
-	bad |= put(j, "published", names_json(plan->published,
-	    plan->npublished));
+	bad |= put(j, "profile", jtext(ep_plan_profile(plan)->name));
+	bad |= put(j, "sip_domains", names_json(plan,
+	    ep_plan_nsip_domains(plan), ep_plan_sip_domain));
+	bad |= put(j, "published", names_json(plan, ep_plan_npublished(plan),
+	    ep_plan_published));
 	bad |= put(j, "targets", targets);
 	if (bad) {
 		json_decref(j);
@@ -311,15 +302,14 @@ targets_json(const struct ep_report *r, const struct ep_report_index *ix)
 	json_t	*a = json_array();
 	size_t	 g;
 
-	for (g = 0; a != NULL && g < r->plan->ngroups; g++) {
+	for (g = 0; a != NULL && g < ep_plan_ngroups(r->plan); g++) {
 		struct ep_group_tally	 c;
 		json_t			*o = json_object();
 		int			 bad = o == NULL;
 
 		ep_report_index_tally(ix, g, &c);
 		if (o != NULL) {
-			bad |= put(o, "name", jstr(r->plan->groups[g],
-			    strlen(r->plan->groups[g])));
+			bad |= put(o, "name", jtext(ep_plan_group(r->plan, g)));
 			bad |= put(o, "status",
 			    json_string(ep_severity_name(c.worst)));
 			bad |= put(o, "endpoints", json_integer((json_int_t)c.n));
@@ -329,6 +319,8 @@ targets_json(const struct ep_report *r, const struct ep_report_index *ix)
 			    json_integer((json_int_t)c.count[EP_SEV_WARNING]));
 			bad |= put(o, "critical",
 			    json_integer((json_int_t)c.count[EP_SEV_CRITICAL]));
+			bad |= put(o, "unknown",
+			    json_integer((json_int_t)c.count[EP_SEV_UNKNOWN]));
 		}
 		if (bad) {
 			json_decref(o);
@@ -344,56 +336,181 @@ targets_json(const struct ep_report *r, const struct ep_report_index *ix)
 	return a;
 }
 
+static const char *
+dns_status(enum ep_dns_status st)
+{
+	static const char	*names[] = {
+		[EP_DNS_ANSWERED] = "answered",
+		[EP_DNS_NONE] = "none",
+		[EP_DNS_FAILED] = "failed",
+		[EP_DNS_LATE] = "late",
+	};
+
+	return names[st];
+}
+
+/* One lookup of discovery and what it answered. */
+static json_t *
+lookup_json(const struct ep_discovery *dc, int c, int rec)
+{
+	const struct ep_dns_answer	*a = &dc->answer[c][rec];
+	json_t				*j = json_object(), *v = json_array();
+	char				 q[EP_DISC_QNAME_MAX + 1], ip[46];
+	size_t				 i;
+	int				 bad = j == NULL || v == NULL;
+
+	ep_disc_qname(rec, dc->domain[c], q, sizeof(q));
+	for (i = 0; !bad && i < a->n; i++) {
+		if (ep_disc_record(rec)->srv) {
+			json_t	*o = json_object();
+
+			bad |= o == NULL;
+			if (o != NULL) {
+				bad |= put(o, "target", jtext(a->srv[i].target));
+				bad |= put(o, "port",
+				    json_integer(a->srv[i].port));
+				bad |= put(o, "priority",
+				    json_integer(a->srv[i].priority));
+				bad |= put(o, "weight",
+				    json_integer(a->srv[i].weight));
+			}
+			bad |= put(v, NULL, o);
+		} else {
+			inet_ntop(a->addrs[i].family, a->addrs[i].addr, ip,
+			    sizeof(ip));
+			bad |= put(v, NULL, json_string(ip));
+		}
+	}
+	if (!bad) {
+		bad |= put(j, "name", jtext(q));
+		bad |= put(j, "type", json_string(ep_disc_record(rec)->srv ?
+		    "SRV" : "A/AAAA"));
+		bad |= put(j, "status", json_string(dns_status(a->st)));
+		if (a->error[0] != '\0')
+			bad |= put(j, "error", jtext(a->error));
+		bad |= put(j, ep_disc_record(rec)->srv ? "records" :
+		    "addresses", v);
+		v = NULL;
+	}
+	json_decref(v);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* What discovery saw for each name: its lookups and the SIP domain. */
+static json_t *
+discovery_json(const struct ep_report *r)
+{
+	const struct ep_observations	*o = r->obs;
+	json_t				*a = json_array();
+	size_t				 k;
+	int				 c, rec, bad = a == NULL;
+
+	for (k = 0; !bad && k < o->ndisc; k++) {
+		const struct ep_discovery	*dc = &o->disc[k];
+		json_t				*d = json_object();
+		json_t				*l = json_array();
+
+		bad |= d == NULL || l == NULL;
+		for (c = 0; !bad && c < EP_DISC_CANDIDATES; c++)
+			for (rec = 0; !bad && dc->domain[c][0] != '\0' &&
+			    rec < EP_DISC__MAX; rec++)
+				bad |= put(l, NULL, lookup_json(dc, c, rec));
+		if (!bad) {
+			bad |= put(d, "name", jtext(dc->domain[0]));
+			bad |= put(d, "target",
+			    jtext(ep_plan_group(r->plan, dc->group)));
+			bad |= put(d, "sip_domain", dc->chosen == -1 ?
+			    json_null() : jtext(dc->domain[dc->chosen]));
+			bad |= put(d, "lookups", l);
+			l = NULL;
+		}
+		json_decref(l);
+		bad |= put(a, NULL, d);
+	}
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* The counts of the summary: by status, and the deployment's by severity. */
+static json_t *
+summary_json(const struct ep_report *r)
+{
+	const struct ep_summary	*s = &r->sum;
+	json_t			*j = json_object(), *d = json_object();
+	int			 bad = j == NULL || d == NULL;
+
+	if (!bad) {
+		bad |= put(j, "endpoints", json_integer((json_int_t)s->endpoints));
+		bad |= put(j, "ok",
+		    json_integer((json_int_t)s->count[EP_SEV_OK]));
+		bad |= put(j, "warning",
+		    json_integer((json_int_t)s->count[EP_SEV_WARNING]));
+		bad |= put(j, "critical",
+		    json_integer((json_int_t)s->count[EP_SEV_CRITICAL]));
+		bad |= put(j, "unknown",
+		    json_integer((json_int_t)s->count[EP_SEV_UNKNOWN]));
+		bad |= put(j, "findings", json_integer((json_int_t)s->findings));
+		bad |= put(d, "findings",
+		    json_integer((json_int_t)s->deployment));
+		bad |= put(d, "info",
+		    json_integer((json_int_t)s->dcount[EP_SEV_INFO]));
+		bad |= put(d, "warning",
+		    json_integer((json_int_t)s->dcount[EP_SEV_WARNING]));
+		bad |= put(d, "critical",
+		    json_integer((json_int_t)s->dcount[EP_SEV_CRITICAL]));
+		bad |= put(d, "unknown",
+		    json_integer((json_int_t)s->dcount[EP_SEV_UNKNOWN]));
+		bad |= put(j, "deployment", d);
+		d = NULL;
+		bad |= put(j, "elapsed_ms", json_integer(r->obs->elapsed_ms));
+	}
+	json_decref(d);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 int
 ep_report_json(FILE *fp, const struct ep_report *r)
 {
-	json_t			*doc = json_object(), *eps = json_array(), *sum;
-	struct ep_report_index	 ix;
-	enum ep_severity	 st = ep_report_status(r);
-	size_t			 i, count[EP_SEV_UNKNOWN + 1] = { 0 };
-	int			 bad = doc == NULL || eps == NULL, ret = -1;
+	json_t	*doc = json_object(), *eps = json_array();
+	size_t	 i;
+	int	 bad = doc == NULL || eps == NULL, ret = -1;
 
-	if (ep_report_index_build(&ix, r) == -1) {
-		json_decref(eps);
-		json_decref(doc);
-		return -1;
-	}
-	for (i = 0; !bad && i < r->obs->n; i++) {
-		count[ix.worst[i]]++;
-		bad |= put(eps, NULL, endpoint_json(r, &ix, i));
-	}
+	for (i = 0; !bad && i < r->obs->n; i++)
+		bad |= put(eps, NULL, endpoint_json(r, &r->ix, i));
 	if (bad) {
 		json_decref(eps);
 		goto out;
 	}
+	bad |= put(doc, "schema_version", json_integer(EP_JSON_SCHEMA));
 	bad |= put(doc, "edgeprobe", json_string(EP_VERSION));
 	bad |= put(doc, "time", jtime(r->started));
 	bad |= put(doc, "at", jtime(r->at));
-	bad |= put(doc, "status", json_string(ep_severity_name(st)));
-	bad |= put(doc, "exit_code", json_integer(ep_severity_exit_code(st)));
+	bad |= put(doc, "status", json_string(ep_severity_name(r->sum.status)));
+	bad |= put(doc, "exit_code",
+	    json_integer(ep_severity_exit_code(r->sum.status)));
 	bad |= put(doc, "plan", plan_json(r->plan));
+	bad |= put(doc, "discovery", discovery_json(r));
 	bad |= put(doc, "endpoints", eps);
-	bad |= put(doc, "findings", findings_of(r, &ix, ix.nobs));
-	sum = json_object();
-	if (sum != NULL) {
-		bad |= put(sum, "endpoints", json_integer((json_int_t)r->obs->n));
-		bad |= put(sum, "ok", json_integer((json_int_t)count[EP_SEV_OK]));
-		bad |= put(sum, "warning",
-		    json_integer((json_int_t)count[EP_SEV_WARNING]));
-		bad |= put(sum, "critical",
-		    json_integer((json_int_t)count[EP_SEV_CRITICAL]));
-		bad |= put(sum, "findings",
-		    json_integer((json_int_t)r->findings->n));
-		bad |= put(sum, "elapsed_ms", json_integer(r->obs->elapsed_ms));
-	}
-	bad |= put(doc, "summary", sum);
-	bad |= put(doc, "targets", targets_json(r, &ix));
-	if (bad || json_dumpf(doc, fp, JSON_INDENT(2)) == -1)
+	bad |= put(doc, "findings", findings_of(r, &r->ix, r->ix.nobs));
+	bad |= put(doc, "summary", summary_json(r));
+	bad |= put(doc, "targets", targets_json(r, &r->ix));
+	/* ASCII only: a control character from a certificate is \uXXXX. */
+	if (bad || json_dumpf(doc, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII) == -1)
 		goto out;
 	fputc('\n', fp);
 	ret = ferror(fp) ? -1 : 0;
 out:
-	ep_report_index_free(&ix);
 	json_decref(doc);
 	return ret;
 }

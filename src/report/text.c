@@ -1,7 +1,8 @@
 /*
  * The text report, for a person at a terminal: is anything wrong, where,
  * why it matters, what to do.  Grouped role -> name -> address, one block
- * per finding, each distinct certificate described once.
+ * per finding, each distinct certificate described once.  Every string
+ * that came from outside goes through ep_esc_text.
  */
 
 #include <arpa/inet.h>
@@ -11,14 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/ep_report.h"
-#include "report/ep_report_index.h"
 #include "input/ep_time.h"
+#include "report/ep_escape.h"
+#include "report/ep_report.h"
 #include "ep_version.h"
 
 #define WRAP		78	/* columns of a finding's text */
 #define INDENT		8	/* a finding's text starts here */
 #define LABELS_MAX	(26 * 27)	/* A..Z, AA..ZZ; then by number */
+#define LINE_MAX	2048	/* one escaped string, cut beyond */
 
 /* Certificate labels (A, B, ...) in order of first appearance. */
 struct labels {
@@ -47,7 +49,22 @@ label_of(struct labels *l, size_t cert)
 	return l->cert[cert] - 1;
 }
 
-/* Prints text wrapped at WRAP columns, every line indented. */
+/* Writes len bytes of s, escaped. */
+static void
+put(FILE *fp, const char *s, size_t len)
+{
+	char	buf[LINE_MAX];
+
+	fputs(ep_esc_text(s, len, buf, sizeof(buf)), fp);
+}
+
+static void
+puts_esc(FILE *fp, const char *s)
+{
+	put(fp, s, strlen(s));
+}
+
+/* Prints text (escaped already) wrapped at WRAP columns, indented. */
 static void
 wrap(FILE *fp, int indent, const char *text)
 {
@@ -78,20 +95,26 @@ wrap(FILE *fp, int indent, const char *text)
 	fputc('\n', fp);
 }
 
-/* Prints a string that may hold control bytes from a certificate. */
-static void
-put_safe(FILE *fp, const char *s, size_t len)
+static const char *
+upper(enum ep_severity s)
 {
-	size_t	i;
+	static const char	*names[EP_SEV__MAX] = { "ok", "INFO", "WARNING",
+				    "CRITICAL", "UNKNOWN" };
 
-	for (i = 0; i < len; i++) {
-		unsigned char	c = (unsigned char)s[i];
+	return names[s];
+}
 
-		if (c < 0x20 || c == 0x7f)
-			fprintf(fp, "\\x%02x", c);
-		else
-			fputc(c, fp);
-	}
+/* A finding as one paragraph: severity, ID, message, what to do. */
+static void
+print_finding(FILE *fp, int indent, const struct ep_finding *x)
+{
+	char	msg[EP_FINDING_MSG_MAX * 4], text[sizeof(msg) + 768];
+
+	ep_esc_str(x->message, msg, sizeof(msg));
+	snprintf(text, sizeof(text), "%s %s: %s. To fix: %s.",
+	    upper(x->severity), ep_check_info(x->check)->id, msg,
+	    ep_check_info(x->check)->advice);
+	wrap(fp, indent, text);
 }
 
 /* A request's stand-in certificate has no real issuer or dates. */
@@ -105,7 +128,7 @@ print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at,
 	fprintf(fp, "  certificate %-2s ", label);
 	if (c->cn_len > 0) {
 		fputs("CN=", fp);
-		put_safe(fp, c->cn, c->cn_len);
+		put(fp, c->cn, c->cn_len);
 	} else
 		fputs("(no CN)", fp);
 	fputs("  SAN:", fp);
@@ -123,8 +146,7 @@ print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at,
 			} else
 				fputs("(bad IP)", fp);
 		} else
-			put_safe(fp, (const char *)c->sans[i].value,
-			    c->sans[i].len);
+			put(fp, (const char *)c->sans[i].value, c->sans[i].len);
 	}
 	fputc('\n', fp);
 	ep_time_iso(c->not_after, date, sizeof(date));
@@ -132,7 +154,7 @@ print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at,
 		fprintf(fp, "                 requested, not issued yet\n");
 	else {
 		fprintf(fp, "                 issuer ");
-		put_safe(fp, c->issuer, strlen(c->issuer));
+		puts_esc(fp, c->issuer);
 		fprintf(fp, ", expires %.10s (%lld days)\n", date,
 		    ((long long)c->not_after - at) / 86400);
 	}
@@ -142,70 +164,64 @@ print_cert(FILE *fp, const struct ep_cert *c, const char *label, time_t at,
 	    hex + strlen(hex) - 5);
 }
 
-static const char *
-upper(enum ep_severity s)
-{
-	static const char	*names[] = { "ok", "INFO", "WARNING", "CRITICAL", "UNKNOWN" };
-
-	return names[s];
-}
-
+/* Where an observation was made: an address, or the file judged. */
 static void
-print_endpoint(FILE *fp, const struct ep_report *r,
-    const struct ep_report_index *ix, struct labels *l, size_t i)
+print_where(FILE *fp, const struct ep_obs *o)
 {
-	const struct ep_obs	*o = &r->obs->v[i];
-	const struct ep_findings *f = r->findings;
-	enum ep_severity	 worst = ix->worst[i];
-	char			 where[sizeof(o->file) + 64], lab[16] = "-";
-	size_t			 k;
+	char	where[sizeof(o->file) * 4 + 64], file[sizeof(o->file) * 4];
 
-	/* A file judged offline stands where the address would. */
+	ep_esc_str(o->file, file, sizeof(file));
 	if (o->kind == EP_OBS_CHAIN)
-		snprintf(where, sizeof(where), "chain file %s", o->file);
+		snprintf(where, sizeof(where), "chain file %s", file);
 	else if (o->kind == EP_OBS_PFX)
-		snprintf(where, sizeof(where), "PFX file %s (%s)", o->file,
-		    !o->has_key ? "no key" : o->key_matches ?
-		    "key present, matches" : "key present, does not match");
+		snprintf(where, sizeof(where), "PFX file %s", file);
 	else if (o->kind == EP_OBS_CSR)
-		snprintf(where, sizeof(where), "request %s", o->file);
+		snprintf(where, sizeof(where), "request %s", file);
 	else if (!o->has_addr)
 		snprintf(where, sizeof(where), "(no address):%u", o->port);
 	else if (o->family == AF_INET6)
 		snprintf(where, sizeof(where), "[%s]:%u", o->addrstr, o->port);
 	else
 		snprintf(where, sizeof(where), "%s:%u", o->addrstr, o->port);
+	fprintf(fp, "  %-22s", where);
+}
+
+static void
+print_endpoint(FILE *fp, const struct ep_report *r, struct labels *l, size_t i)
+{
+	const struct ep_report_index	*ix = &r->ix;
+	const struct ep_obs		*o = &r->obs->v[i];
+	char				 lab[16] = "-";
+	size_t				 k;
+
 	if (o->chain_len > 0)
 		label_name(label_of(l, o->chain[0]), lab, sizeof(lab));
-	fprintf(fp, "  %-22s", where);
+	print_where(fp, o);
 	if (o->status == EP_OBS_OK && o->kind == EP_OBS_LIVE)
 		fprintf(fp, " %-7s certificate %-2s", o->tls_version, lab);
 	else if (o->status == EP_OBS_OK)
 		fprintf(fp, "  certificate %-2s", lab);
-	fprintf(fp, " %s\n", upper(worst));
-	for (k = ix->fstart[i]; k < ix->fstart[i + 1]; k++) {
-		const struct ep_finding	*x = &f->v[ix->forder[k]];
-		char			 text[EP_FINDING_MSG_MAX + 640];
-
-		snprintf(text, sizeof(text), "%s %s: %s. To fix: %s.",
-		    upper(x->severity), ep_check_info(x->check)->id, x->message,
-		    ep_check_info(x->check)->advice);
-		wrap(fp, INDENT, text);
-	}
+	fprintf(fp, " %s\n", upper(ep_severity_status(ix->worst[i])));
+	for (k = ix->fstart[i]; k < ix->fstart[i + 1]; k++)
+		print_finding(fp, INDENT, &r->findings->v[ix->forder[k]]);
 }
 
 static void
-print_target(FILE *fp, const struct ep_report *r,
-    const struct ep_report_index *ix, struct labels *l, size_t t)
+print_target(FILE *fp, const struct ep_report *r, struct labels *l, size_t t)
 {
+	const struct ep_report_index	*ix = &r->ix;
 	const struct ep_plan		*plan = r->plan;
-	const struct ep_target		*tg = &plan->targets[t];
-	const struct ep_role_rules	*role = &plan->profile->roles[tg->role];
+	const struct ep_target		*tg = ep_plan_target(plan, t);
+	const struct ep_role_rules	*role;
 	const struct ep_observations	*o = r->obs;
 	const struct ep_port		*ports;
 	size_t				 i, k, p, nports;
 
-	fprintf(fp, "\n%s  %s  (%s", role->title, tg->name, tg->source);
+	role = &ep_plan_profile(plan)->roles[tg->role];
+	fputc('\n', fp);
+	puts_esc(fp, role->title);
+	fprintf(fp, "  %s  (", tg->name);
+	puts_esc(fp, tg->source);
 	if (!role->probed) {
 		fprintf(fp, ")\n  not handshaked: this role's port does not "
 		    "speak TLS\n");
@@ -234,7 +250,7 @@ print_target(FILE *fp, const struct ep_report *r,
 		    o->v[i].kind == EP_OBS_CSR);
 	}
 	for (k = ix->ostart[t]; k < ix->ostart[t + 1]; k++)
-		print_endpoint(fp, r, ix, l, ix->oorder[k]);
+		print_endpoint(fp, r, l, ix->oorder[k]);
 	/* Only an offline run leaves a name unobserved. */
 	if (ix->ostart[t] == ix->ostart[t + 1])
 		fprintf(fp, "  not judged on its own: the file is for another "
@@ -245,12 +261,12 @@ print_target(FILE *fp, const struct ep_report *r,
 
 /* Prints the targets of group g (or all), role by role. */
 static void
-print_group(FILE *fp, const struct ep_report *r,
-    const struct ep_report_index *ix, struct labels *l, size_t g,
-    int *any_edge, int *webcon)
+print_group(FILE *fp, const struct ep_report *r, struct labels *l, size_t g)
 {
-	const struct ep_plan	*plan = r->plan;
-	size_t			 role, k, t, from = 0, to = plan->ntargets;
+	const struct ep_report_index	*ix = &r->ix;
+	const struct ep_plan		*plan = r->plan;
+	size_t				 role, k, t, from = 0;
+	size_t				 to = ep_plan_ntargets(plan);
 
 	if (g != GROUP_ALL) {
 		if (g == EP_GROUP_NONE)
@@ -258,118 +274,123 @@ print_group(FILE *fp, const struct ep_report *r,
 		from = ix->tstart[g];
 		to = ix->tstart[g + 1];
 	}
-	for (role = 0; role < EP_ROLE__MAX; role++) {
+	for (role = 0; role < EP_ROLE__MAX; role++)
 		for (k = from; k < to; k++) {
 			t = g == GROUP_ALL ? k : ix->torder[k];
-			if (plan->targets[t].role != role)
-				continue;
-			if (role == EP_ROLE_ACCESS)
-				*any_edge = 1;
-			if (role == EP_ROLE_WEBCON)
-				*webcon = 1;
-			print_target(fp, r, ix, l, t);
+			if (ep_plan_target(plan, t)->role == role)
+				print_target(fp, r, l, t);
 		}
+}
+
+/* "1 critical, 2 warning, 3 ok": the counts that are not zero. */
+static void
+print_counts(FILE *fp, const size_t *count, int ok_too)
+{
+	static const enum ep_severity	order[] = { EP_SEV_CRITICAL,
+					    EP_SEV_WARNING, EP_SEV_UNKNOWN,
+					    EP_SEV_INFO, EP_SEV_OK };
+	const char			*sep = "";
+	size_t				 i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (count[order[i]] == 0 && !(ok_too && order[i] == EP_SEV_OK))
+			continue;
+		fprintf(fp, "%s%zu %s", sep, count[order[i]],
+		    ep_severity_name(order[i]));
+		sep = ", ";
 	}
 }
 
-enum ep_severity
-ep_report_status(const struct ep_report *r)
+static void
+print_header(FILE *fp, const struct ep_report *r)
 {
-	return ep_findings_worst(r->findings);
+	const struct ep_plan	*plan = r->plan;
+	char			 now[32], at[32];
+	size_t			 i, n = ep_plan_nsip_domains(plan);
+
+	ep_time_iso(r->started, now, sizeof(now));
+	ep_time_iso(r->at, at, sizeof(at));
+	fprintf(fp, "edgeprobe %s - profile ", EP_VERSION);
+	puts_esc(fp, ep_plan_profile(plan)->name);
+	fprintf(fp, ", %.10s %.5s UTC", now, now + 11);
+	if (r->at != r->started)
+		fprintf(fp, ", judged as of %.10s %.5s UTC", at, at + 11);
+	fputc('\n', fp);
+	if (n > 0) {
+		fprintf(fp, "SIP domain%s:", n > 1 ? "s" : "");
+		for (i = 0; i < n; i++)
+			fprintf(fp, " %s", ep_plan_sip_domain(plan, i));
+		fputc('\n', fp);
+	}
+}
+
+/*
+ * The last line: the status, then the counts it comes from, so that the
+ * two never disagree.
+ */
+static void
+print_summary(FILE *fp, const struct ep_report *r)
+{
+	const struct ep_summary	*s = &r->sum;
+
+	fprintf(fp, "\n%s: ", s->status == EP_SEV_OK ? "OK" : upper(s->status));
+	print_counts(fp, s->count, 1);
+	fprintf(fp, " - %zu endpoint%s", s->endpoints,
+	    s->endpoints == 1 ? "" : "s");
+	if (s->deployment > 0) {
+		fprintf(fp, "; %zu deployment finding%s (", s->deployment,
+		    s->deployment == 1 ? "" : "s");
+		print_counts(fp, s->dcount, 0);
+		fputc(')', fp);
+	}
+	fprintf(fp, " in %.2f s\n", r->obs->elapsed_ms / 1000.0);
 }
 
 int
 ep_report_text(FILE *fp, const struct ep_report *r)
 {
-	const struct ep_plan	*plan = r->plan;
-	struct labels		 l;
-	struct ep_report_index	 ix;
-	enum ep_severity	 st = ep_report_status(r);
-	size_t			 g, i, ncrit = 0, nwarn = 0, nok = 0, ndep = 0;
-	int			 any_edge = 0, webcon = 0;
-	char			 now[32], at[32];
+	const struct ep_report_index	*ix = &r->ix;
+	const struct ep_plan		*plan = r->plan;
+	struct labels			 l;
+	size_t				 g, i, ng = ep_plan_ngroups(plan);
 
 	memset(&l, 0, sizeof(l));
 	l.cert = calloc(ep_certs_count(r->obs->certs) + 1, sizeof(*l.cert));
 	l.shown = calloc(ep_certs_count(r->obs->certs) + 1, 1);
-	if (l.cert == NULL || l.shown == NULL ||
-	    ep_report_index_build(&ix, r) == -1) {
+	if (l.cert == NULL || l.shown == NULL) {
 		free(l.cert);
 		free(l.shown);
 		return -1;
 	}
-	ep_time_iso(r->started, now, sizeof(now));
-	ep_time_iso(r->at, at, sizeof(at));
-	fprintf(fp, "edgeprobe %s - profile %s, %.10s %.5s UTC", EP_VERSION,
-	    plan->profile->name, now, now + 11);
-	if (r->at != r->started)
-		fprintf(fp, ", judged as of %.10s %.5s UTC", at, at + 11);
-	fputc('\n', fp);
-	if (plan->nsip_domains > 0) {
-		fprintf(fp, "SIP domain%s:", plan->nsip_domains > 1 ? "s" : "");
-		for (i = 0; i < plan->nsip_domains; i++)
-			fprintf(fp, " %s", plan->sip_domains[i]);
-		fputc('\n', fp);
-	}
-	if (plan->ngroups < 2)
-		print_group(fp, r, &ix, &l, GROUP_ALL, &any_edge, &webcon);
+	print_header(fp, r);
+	if (ng < 2)
+		print_group(fp, r, &l, GROUP_ALL);
 	else {
 		/* Each argument on its own: one customer's report per heading. */
-		for (g = 0; g < plan->ngroups; g++) {
+		for (g = 0; g < ng; g++) {
 			struct ep_group_tally	c;
 
-			ep_report_index_tally(&ix, g, &c);
-			/* An unknown endpoint counts as critical, as below. */
-			fprintf(fp, "\n==== %s: %s - %zu critical, %zu warning, "
-			    "%zu ok\n", plan->groups[g], c.worst == EP_SEV_OK ?
-			    "OK" : upper(c.worst), c.count[EP_SEV_CRITICAL] +
-			    c.count[EP_SEV_UNKNOWN], c.count[EP_SEV_WARNING],
-			    c.count[EP_SEV_OK]);
-			print_group(fp, r, &ix, &l, g, &any_edge, &webcon);
+			ep_report_index_tally(ix, g, &c);
+			fprintf(fp, "\n==== ");
+			puts_esc(fp, ep_plan_group(plan, g));
+			fprintf(fp, ": %s - ", c.worst == EP_SEV_OK ? "OK" :
+			    upper(c.worst));
+			print_counts(fp, c.count, 1);
+			fputc('\n', fp);
+			print_group(fp, r, &l, g);
 		}
-		if (ix.tstart[plan->ngroups] < ix.tstart[plan->ngroups + 1]) {
+		if (ix->tstart[ng] < ix->tstart[ng + 1]) {
 			fprintf(fp, "\n==== named by flags and files\n");
-			print_group(fp, r, &ix, &l, EP_GROUP_NONE, &any_edge,
-			    &webcon);
+			print_group(fp, r, &l, EP_GROUP_NONE);
 		}
 	}
-	if (any_edge && !webcon)
-		fprintf(fp, "\n%s  not checked: not in DNS; give --webcon "
-		    "FQDN or -f FILE\n",
-		    plan->profile->roles[EP_ROLE_WEBCON].title);
-	for (i = ix.fstart[ix.nobs]; i < ix.fstart[ix.nobs + 1]; i++) {
-		const struct ep_finding	*x = &r->findings->v[ix.forder[i]];
-		char			 text[EP_FINDING_MSG_MAX + 640];
-
+	for (i = ix->fstart[ix->nobs]; i < ix->fstart[ix->nobs + 1]; i++) {
 		/* Apart from the last endpoint: these concern no endpoint. */
-		if (ndep++ == 0)
+		if (i == ix->fstart[ix->nobs])
 			fprintf(fp, "\nDEPLOYMENT\n");
-		snprintf(text, sizeof(text), "%s %s: %s. To fix: %s.",
-		    upper(x->severity), ep_check_info(x->check)->id, x->message,
-		    ep_check_info(x->check)->advice);
-		wrap(fp, 2, text);
+		print_finding(fp, 2, &r->findings->v[ix->forder[i]]);
 	}
-	for (i = 0; i < r->obs->n; i++) {
-		switch (ix.worst[i]) {
-		case EP_SEV_OK:
-			nok++;
-			break;
-		case EP_SEV_WARNING:
-			nwarn++;
-			break;
-		default:
-			ncrit++;
-			break;
-		}
-	}
-	fprintf(fp, "\n%s: %zu critical, %zu warning, %zu ok - %zu endpoint%s",
-	    st == EP_SEV_OK ? "OK" : upper(st), ncrit, nwarn, nok, r->obs->n,
-	    r->obs->n == 1 ? "" : "s");
-	if (ndep > 0)
-		fprintf(fp, ", %zu deployment finding%s", ndep,
-		    ndep == 1 ? "" : "s");
-	fprintf(fp, " in %.2f s\n", r->obs->elapsed_ms / 1000.0);
-	ep_report_index_free(&ix);
+	print_summary(fp, r);
 	free(l.cert);
 	free(l.shown);
 	return ferror(fp) ? -1 : 0;

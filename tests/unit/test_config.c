@@ -149,10 +149,10 @@ target(const struct ep_plan *plan, enum ep_role role, const char *name)
 {
 	size_t	i;
 
-	for (i = 0; i < plan->ntargets; i++)
-		if (plan->targets[i].role == role &&
-		    strcmp(plan->targets[i].name, name) == 0)
-			return &plan->targets[i];
+	for (i = 0; i < ep_plan_ntargets(plan); i++)
+		if (ep_plan_target(plan, i)->role == role &&
+		    strcmp(ep_plan_target(plan, i)->name, name) == 0)
+			return ep_plan_target(plan, i);
 	fail_msg("no %s target %s", ep_role_name(role), name);
 	return NULL;
 }
@@ -234,12 +234,12 @@ test_good_file(void **state)
 	assert_int_equal(st->limit_ms[EP_LIMIT_TIMEOUT], 2500);
 
 	apply_ok(c, plan);
-	assert_int_equal(plan->nsip_domains, 2);
-	assert_string_equal(plan->sip_domains[0], "contoso.com");
-	assert_string_equal(plan->sip_domains[1], "fabrikam.com");
+	assert_int_equal(ep_plan_nsip_domains(plan), 2);
+	assert_string_equal(ep_plan_sip_domain(plan, 0), "contoso.com");
+	assert_string_equal(ep_plan_sip_domain(plan, 1), "fabrikam.com");
 
-	assert_int_equal(plan->ntargets, 8);
-	t = &plan->targets[0];
+	assert_int_equal(ep_plan_ntargets(plan), 8);
+	t = ep_plan_target(plan, 0);
 	assert_int_equal(t->role, EP_ROLE_ACCESS);
 	assert_string_equal(t->name, "sip.contoso.com");
 	assert_source(t, path, 14);
@@ -253,19 +253,19 @@ test_good_file(void **state)
 	assert_member(t, 0, "203.0.113.10");
 	assert_member(t, 1, "203.0.113.20");
 
-	t = &plan->targets[1];
+	t = ep_plan_target(plan, 1);
 	assert_int_equal(t->role, EP_ROLE_WEBCON);
 	assert_string_equal(t->name, "webcon.contoso.com");
 	assert_source(t, path, 17);
 	assert_int_equal(t->nports, 0);
 	assert_int_equal(t->nmembers, 0);
 
-	t = &plan->targets[2];
+	t = ep_plan_target(plan, 2);
 	assert_int_equal(t->role, EP_ROLE_AV);
 	assert_string_equal(t->name, "av.contoso.com");
 	assert_source(t, path, 18);
 
-	t = &plan->targets[3];
+	t = ep_plan_target(plan, 3);
 	assert_int_equal(t->role, EP_ROLE_INTERNAL);
 	assert_string_equal(t->name, "lsedge.contoso.local");
 	assert_source(t, path, 19);
@@ -275,7 +275,7 @@ test_good_file(void **state)
 
 	/* The proxy's members stand for its FQDN and its published names. */
 	for (i = 0; i < 4; i++) {
-		t = &plan->targets[4 + i];
+		t = ep_plan_target(plan, 4 + i);
 		assert_int_equal(t->role, EP_ROLE_REVERSE_PROXY);
 		assert_string_equal(t->name, rp[i]);
 		assert_source(t, path, rp_line[i]);
@@ -283,10 +283,10 @@ test_good_file(void **state)
 		assert_int_equal(t->nmembers, 1);
 		assert_member(t, 0, "198.51.100.80");
 	}
-	assert_int_equal(plan->npublished, 3);
-	assert_string_equal(plan->published[0], "meet.contoso.com");
-	assert_string_equal(plan->published[1], "dialin.contoso.com");
-	assert_string_equal(plan->published[2], "lyncdiscover.contoso.com");
+	assert_int_equal(ep_plan_npublished(plan), 3);
+	assert_string_equal(ep_plan_published(plan, 0), "meet.contoso.com");
+	assert_string_equal(ep_plan_published(plan, 1), "dialin.contoso.com");
+	assert_string_equal(ep_plan_published(plan, 2), "lyncdiscover.contoso.com");
 	ep_config_free(c);
 }
 
@@ -339,8 +339,8 @@ test_empty_file(void **state)
 	c = load_ok(write_file("comments.conf", "; nothing\n# at all\n\n"
 	    "[deployment]\n"));
 	apply_ok(c, plan);
-	assert_int_equal(plan->ntargets, 0);
-	assert_int_equal(plan->nsip_domains, 0);
+	assert_int_equal(ep_plan_ntargets(plan), 0);
+	assert_int_equal(ep_plan_nsip_domains(plan), 0);
 	ep_config_free(c);
 }
 
@@ -362,7 +362,7 @@ test_layout(void **state)
 	    "  [ edge-pool ]   ; a second, unnamed\r\n"
 	    "access=sip.b.example\r\n"));
 	apply_ok(c, plan);
-	assert_int_equal(plan->ntargets, 3);
+	assert_int_equal(ep_plan_ntargets(plan), 3);
 	t = target(plan, EP_ROLE_ACCESS, "sip.a.example");
 	assert_int_equal(t->nports, 0);
 	(void)target(plan, EP_ROLE_WEBCON, "webcon.a.example");
@@ -425,7 +425,7 @@ test_two_files_merge(void **state)
 	b = load_ok(pb);
 	apply_ok(a, plan);
 	apply_ok(b, plan);
-	assert_int_equal(plan->ntargets, 1);
+	assert_int_equal(ep_plan_ntargets(plan), 1);
 	t = target(plan, EP_ROLE_ACCESS, "sip.contoso.com");
 	snprintf(want, sizeof(want), "%s:2; %s:4", pa, pb);
 	assert_string_equal(t->source, want);
@@ -504,8 +504,8 @@ test_examples(void **state)
 		c = load_ok(path);
 		assert_non_null(plan = ep_plan_new(profile));
 		apply_ok(c, plan);
-		assert_true(plan->ntargets > 0);
-		assert_true(plan->nsip_domains > 0);
+		assert_true(ep_plan_ntargets(plan) > 0);
+		assert_true(ep_plan_nsip_domains(plan) > 0);
 		ep_plan_free(plan);
 		ep_config_free(c);
 	}
@@ -521,8 +521,8 @@ test_never_half_applied(void **state)
 	    "[edge-pool]\naccess = sip.contoso.com\n"
 	    "webcon = webcon.contoso.com\n"
 	    "internal = bad..name\n", 6, "not a valid host name");
-	assert_int_equal(plan->ntargets, 0);
-	assert_int_equal(plan->nsip_domains, 0);
+	assert_int_equal(ep_plan_ntargets(plan), 0);
+	assert_int_equal(ep_plan_nsip_domains(plan), 0);
 }
 
 static void

@@ -2,7 +2,8 @@
  * Unit tests for SIP-domain discovery (src/net/discover.c) and SRV ordering
  * (src/net/resolve.c): the parts that need no DNS server that answers (one
  * test has a UDP socket of its own that never does).  Lookups against a
- * real server are the integration cases discovery-*.
+ * real server are the integration cases discovery-*; what the rules make
+ * of the answers is test_rules_dns.
  */
 
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "net/ep_discover.h"
+#include "net/ep_engine.h"
 #include "net/ep_resolve.h"
 #include "input/ep_time.h"
 #include "fixture.h"
@@ -181,122 +184,138 @@ test_srv_dedup(void **state)
 	assert_int_equal(v[2].priority, 30);
 }
 
-/*
- * Bad input fails before any query goes out, and leaves the plan and the
- * findings as they were.
- */
+/* Names that are no host names are refused before any query goes out. */
 static void
 test_refused_before_dns(void **state)
 {
 	static const char	*bad[] = {
 		"192.0.2.1", "2001:db8::1", "contoso..com", "", "a b.com",
 	};
-	struct ep_discover_opts	 o;
-	struct ep_findings	 f = { NULL, 0, 0 };
 	struct ep_plan		*plan;
-	const char		*names[EP_DISCOVER_NAMES_MAX + 1];
 	char			 err[512];
 	size_t			 i;
 
 	(void)state;
 	assert_non_null(plan = ep_plan_new(fx_lync()));
-	memset(&o, 0, sizeof(o));
-	o.family = AF_UNSPEC;
-	o.timeout_ms = 100;
-	/* Never used: every call below fails before a lookup. */
-	o.dns_servers = "127.0.0.1:1";
 	for (i = 0; i < NELEM(bad); i++) {
-		const char	*two[2] = { "contoso.com", bad[i] };
-
 		err[0] = '\0';
-		assert_int_equal(ep_discover(plan, two, 2, &o, &f, err,
+		assert_int_equal(ep_plan_add_discovery(plan, bad[i], err,
 		    sizeof(err)), -1);
 		assert_non_null(strstr(err, bad[i]));
 	}
-	for (i = 0; i < NELEM(names); i++)
-		names[i] = "contoso.com";
-	assert_int_equal(ep_discover(plan, names, NELEM(names), &o, &f, err,
-	    sizeof(err)), -1);
-	assert_non_null(strstr(err, "names"));
-	o.dns_servers = "not-an-address";
-	assert_int_equal(ep_discover(plan, names, 1, &o, &f, err,
-	    sizeof(err)), -1);
-	assert_non_null(strstr(err, "not-an-address"));
-	assert_int_equal(plan->ntargets, 0);
-	assert_int_equal(plan->nsip_domains, 0);
-	assert_int_equal(plan->npublished, 0);
-	assert_int_equal(f.n, 0);
+	assert_int_equal(ep_plan_ndiscoveries(plan), 0);
+	assert_int_equal(ep_plan_ngroups(plan), 0);
 	ep_plan_free(plan);
 }
 
-/* No names: nothing to look up, nothing added. */
-static void
-test_no_names(void **state)
-{
-	struct ep_discover_opts	 o;
-	struct ep_findings	 f = { NULL, 0, 0 };
-	struct ep_plan		*plan;
-	char			 err[512] = "";
-
-	(void)state;
-	assert_non_null(plan = ep_plan_new(fx_lync()));
-	memset(&o, 0, sizeof(o));
-	o.family = AF_UNSPEC;
-	o.timeout_ms = 100;
-	o.dns_servers = "127.0.0.1:1";
-	if (ep_discover(plan, NULL, 0, &o, &f, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	assert_int_equal(plan->ntargets, 0);
-	assert_int_equal(plan->nsip_domains, 0);
-	assert_int_equal(f.n, 0);
-	ep_plan_free(plan);
-}
-
-/*
- * A DNS server that never answers: at the deadline, discovery ends with
- * what it has (nothing) and says why, instead of waiting out the tries.
- */
-static void
-test_deadline(void **state)
+/* A UDP socket on 127.0.0.1 that never answers, as a DNS server. */
+static int
+silent_dns(char *dns, size_t len)
 {
 	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	struct ep_discover_opts	 o;
-	struct ep_findings	 f = { NULL, 0, 0 };
-	struct ep_plan		*plan;
-	const char		*names[] = { "contoso.com" };
-	char			 err[512] = "", dns[64];
-	int64_t			 t0;
+	socklen_t		 slen = sizeof(sin);
 	int			 fd;
 
-	(void)state;
 	assert_int_not_equal(fd = socket(AF_INET, SOCK_DGRAM, 0), -1);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	snprintf(dns, sizeof(dns), "127.0.0.1:%u", ntohs(sin.sin_port));
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	snprintf(dns, len, "127.0.0.1:%u", ntohs(sin.sin_port));
+	return fd;
+}
 
-	assert_non_null(plan = ep_plan_new(fx_lync()));
+static void
+run(struct ep_plan *plan, const char *dns, struct ep_observations *obs)
+{
+	struct ep_engine_opts	o;
+	char			err[512] = "";
+
 	memset(&o, 0, sizeof(o));
-	o.family = AF_UNSPEC;
+	o.family = AF_INET;	/* one A query a host name */
 	o.timeout_ms = LONG_MS;
+	o.dns_timeout_ms = LONG_MS;
+	o.run_timeout_ms = SHORT_MS;
 	o.dns_servers = dns;
-	t0 = ep_time_mono_ms();
-	o.deadline_ms = t0 + SHORT_MS;
-	if (ep_discover(plan, names, 1, &o, &f, err, sizeof(err)) != 0)
-		fail_msg("%s", err);
-	assert_true(ep_time_mono_ms() - t0 >= SHORT_MS);
-	assert_true(ep_time_mono_ms() - t0 < SLACK_MS);
-	assert_int_equal(plan->ntargets, 0);
-	assert_int_equal(f.n, 1);
-	assert_int_equal(f.v[0].check, EP_CHECK_DNS_SRV_MISSING);
-	assert_int_equal(f.v[0].severity, EP_SEV_CRITICAL);
-	assert_string_equal(f.v[0].name, "contoso.com");
-	if (strstr(f.v[0].message, "the run deadline passed") == NULL)
-		fail_msg("not said: %s", f.v[0].message);
-	ep_findings_clear(&f);
+	assert_int_equal(ep_observations_init(obs), 0);
+	if (ep_engine_run(plan, &o, obs, err, sizeof(err)) == -1)
+		fail_msg("run: %s", err);
+}
+
+/* The question name of a DNS message, and its type. */
+static void
+question(const unsigned char *m, size_t len, char *out, size_t outlen,
+    unsigned *type)
+{
+	size_t	i = 12, o = 0;
+
+	while (i < len && m[i] != 0 && o + m[i] + 2 < outlen) {
+		if (o > 0)
+			out[o++] = '.';
+		memcpy(out + o, m + i + 1, m[i]);
+		o += m[i];
+		i += m[i] + 1;
+	}
+	out[o] = '\0';
+	*type = i + 2 < len ? (unsigned)(m[i + 1] << 8 | m[i + 2]) : 0;
+}
+
+/*
+ * A DNS server that never answers: at the run deadline every lookup of
+ * discovery is answered late, nothing is chosen, nothing is probed, and
+ * every question went out once, however many names share it ("contoso.
+ * test" is a name and the parent of the other).
+ */
+static void
+test_deadline_and_once(void **state)
+{
+	static const char	*names[] = { "sip.contoso.test",
+				    "contoso.test" };
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	unsigned char		 msg[512];
+	char			 dns[64], q[300], key[320], err[256];
+	char			 seen[32][320];
+	size_t			 nseen = 0, i, k;
+	unsigned		 type;
+	ssize_t			 n;
+	int			 fd, c, r;
+
+	(void)state;
+	fd = silent_dns(dns, sizeof(dns));
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	for (i = 0; i < NELEM(names); i++)
+		if (ep_plan_add_discovery(plan, names[i], err,
+		    sizeof(err)) == -1)
+			fail_msg("%s", err);
+	run(plan, dns, &obs);
+	assert_int_equal(obs.ndisc, 2);
+	assert_int_equal(obs.n, 0);
+	assert_int_equal(ep_plan_ntargets(plan), 0);
+	for (i = 0; i < obs.ndisc; i++) {
+		assert_int_equal(obs.disc[i].chosen, -1);
+		for (c = 0; c < EP_DISC_CANDIDATES; c++)
+			for (r = 0; obs.disc[i].domain[c][0] != '\0' &&
+			    r < EP_DISC__MAX; r++)
+				assert_int_equal(obs.disc[i].answer[c][r].st,
+				    EP_DNS_LATE);
+	}
+	assert_string_equal(obs.disc[0].domain[1], "contoso.test");
+	assert_string_equal(obs.disc[1].domain[1], "");
+	/* 6 records of sip.contoso.test and 6 of contoso.test, once each. */
+	assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
+	while ((n = recv(fd, msg, sizeof(msg), 0)) > 0) {
+		question(msg, (size_t)n, q, sizeof(q), &type);
+		snprintf(key, sizeof(key), "%s/%u", q, type);
+		for (k = 0; k < nseen; k++)
+			if (strcmp(seen[k], key) == 0)
+				fail_msg("%s asked twice", key);
+		assert_true(nseen < NELEM(seen));
+		snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
+	}
+	assert_int_equal(nseen, 12);
+	ep_observations_clear(&obs);
 	ep_plan_free(plan);
 	close(fd);
 }
@@ -310,8 +329,7 @@ main(void)
 		cmocka_unit_test(test_srv_order),
 		cmocka_unit_test(test_srv_dedup),
 		cmocka_unit_test(test_refused_before_dns),
-		cmocka_unit_test(test_no_names),
-		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_deadline_and_once),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);

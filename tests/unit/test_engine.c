@@ -161,7 +161,7 @@ add_target(struct ep_plan *plan, enum ep_role role, const char *name)
 
 /* Runs the plan; returns its wall-clock time. */
 static int64_t
-run(const struct ep_plan *plan, const struct ep_engine_opts *o,
+run(struct ep_plan *plan, const struct ep_engine_opts *o,
     struct ep_observations *obs)
 {
 	char	err[512] = "";

@@ -41,15 +41,24 @@ add_ok(struct ep_plan *plan, enum ep_role role, const char *name)
 		fail_msg("adding %s: %s", name, err);
 }
 
+static size_t
+nports(const struct ep_plan *plan, enum ep_role role)
+{
+	const struct ep_port	*ports;
+
+	return ep_plan_role_ports(plan, role, &ports);
+}
+
 static void
 assert_ports(const struct ep_plan *plan, enum ep_role role,
     const uint16_t *want, size_t n)
 {
-	size_t	i;
+	const struct ep_port	*ports;
+	size_t			 i;
 
-	assert_int_equal(plan->nports[role], n);
+	assert_int_equal(ep_plan_role_ports(plan, role, &ports), n);
 	for (i = 0; i < n; i++)
-		assert_int_equal(plan->ports[role][i].port, want[i]);
+		assert_int_equal(ports[i].port, want[i]);
 }
 
 /* Targets keep their order, role and source; the same name+role once. */
@@ -62,18 +71,18 @@ test_add_and_dedupe_targets(void **state)
 	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
 	add_ok(plan, EP_ROLE_WEBCON, "webcon.contoso.example");
 	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
-	assert_int_equal(plan->ntargets, 2);
+	assert_int_equal(ep_plan_ntargets(plan), 2);
 	/* The same name in another role is another target. */
 	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_INTERNAL,
 	    "access.contoso.example", "--internal", err, sizeof(err)), 0);
-	assert_int_equal(plan->ntargets, 3);
-	assert_int_equal(plan->targets[0].role, EP_ROLE_ACCESS);
-	assert_string_equal(plan->targets[0].name, "access.contoso.example");
-	assert_string_equal(plan->targets[0].source, "--test");
-	assert_int_equal(plan->targets[1].role, EP_ROLE_WEBCON);
-	assert_string_equal(plan->targets[1].name, "webcon.contoso.example");
-	assert_int_equal(plan->targets[2].role, EP_ROLE_INTERNAL);
-	assert_string_equal(plan->targets[2].source, "--internal");
+	assert_int_equal(ep_plan_ntargets(plan), 3);
+	assert_int_equal(ep_plan_target(plan, 0)->role, EP_ROLE_ACCESS);
+	assert_string_equal(ep_plan_target(plan, 0)->name, "access.contoso.example");
+	assert_string_equal(ep_plan_target(plan, 0)->source, "--test");
+	assert_int_equal(ep_plan_target(plan, 1)->role, EP_ROLE_WEBCON);
+	assert_string_equal(ep_plan_target(plan, 1)->name, "webcon.contoso.example");
+	assert_int_equal(ep_plan_target(plan, 2)->role, EP_ROLE_INTERNAL);
+	assert_string_equal(ep_plan_target(plan, 2)->source, "--internal");
 }
 
 /*
@@ -92,19 +101,19 @@ test_many_targets(void **state)
 		add_ok(plan, EP_ROLE_ACCESS, name);
 		/* Each step again: the hash finds what it just took. */
 		add_ok(plan, EP_ROLE_ACCESS, name);
-		assert_int_equal(plan->ntargets, i + 1);
+		assert_int_equal(ep_plan_ntargets(plan), i + 1);
 	}
 	for (i = 0; i < MANY; i++) {
 		snprintf(name, sizeof(name), "N%zu.Contoso.Example.", i);
 		add_ok(plan, EP_ROLE_ACCESS, name);
 		snprintf(name, sizeof(name), "n%zu.contoso.example", i);
-		assert_string_equal(plan->targets[i].name, name);
+		assert_string_equal(ep_plan_target(plan, i)->name, name);
 	}
-	assert_int_equal(plan->ntargets, MANY);
+	assert_int_equal(ep_plan_ntargets(plan), MANY);
 	/* Another role is another target, hashed apart. */
 	add_ok(plan, EP_ROLE_WEBCON, "n0.contoso.example");
-	assert_int_equal(plan->ntargets, MANY + 1);
-	assert_int_equal(plan->targets[MANY].role, EP_ROLE_WEBCON);
+	assert_int_equal(ep_plan_ntargets(plan), MANY + 1);
+	assert_int_equal(ep_plan_target(plan, MANY)->role, EP_ROLE_WEBCON);
 }
 
 /* Names are stored lowercase without the trailing dot, and dedupe so. */
@@ -114,11 +123,11 @@ test_normalization(void **state)
 	struct ep_plan	*plan = *state;
 
 	add_ok(plan, EP_ROLE_ACCESS, "ACCESS.Contoso.EXAMPLE.");
-	assert_int_equal(plan->ntargets, 1);
-	assert_string_equal(plan->targets[0].name, "access.contoso.example");
+	assert_int_equal(ep_plan_ntargets(plan), 1);
+	assert_string_equal(ep_plan_target(plan, 0)->name, "access.contoso.example");
 	add_ok(plan, EP_ROLE_ACCESS, "access.contoso.example");
 	add_ok(plan, EP_ROLE_ACCESS, "Access.Contoso.Example");
-	assert_int_equal(plan->ntargets, 1);
+	assert_int_equal(ep_plan_ntargets(plan), 1);
 }
 
 /* Invalid names are refused with a message naming them; nothing added. */
@@ -142,7 +151,7 @@ test_invalid_names_rejected(void **state)
 		if (bad[i][0] != '\0' && strstr(err, bad[i]) == NULL)
 			fail_msg("'%s' rejected with '%s'", bad[i], err);
 	}
-	assert_int_equal(plan->ntargets, 0);
+	assert_int_equal(ep_plan_ntargets(plan), 0);
 	/* An IP literal is named as such where the role wants host names. */
 	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_WEBCON, "10.0.0.1",
 	    "--target", err, sizeof(err)), -1);
@@ -158,9 +167,9 @@ test_generic_ip_targets(void **state)
 	add_ok(plan, EP_ROLE_GENERIC, "192.0.2.7");
 	add_ok(plan, EP_ROLE_GENERIC, "2001:DB8:0:0::1");
 	add_ok(plan, EP_ROLE_GENERIC, "2001:db8::1");
-	assert_int_equal(plan->ntargets, 2);
-	assert_string_equal(plan->targets[0].name, "192.0.2.7");
-	assert_string_equal(plan->targets[1].name, "2001:db8::1");
+	assert_int_equal(ep_plan_ntargets(plan), 2);
+	assert_string_equal(ep_plan_target(plan, 0)->name, "192.0.2.7");
+	assert_string_equal(ep_plan_target(plan, 1)->name, "2001:db8::1");
 }
 
 /* 253 octets (with or without the final dot) pass, 254 do not. */
@@ -177,18 +186,18 @@ test_name_length_limit(void **state)
 		name[i] = '.';
 	name[253] = '\0';
 	add_ok(plan, EP_ROLE_GENERIC, name);
-	assert_int_equal(strlen(plan->targets[0].name), 253);
+	assert_int_equal(strlen(ep_plan_target(plan, 0)->name), 253);
 	name[253] = '.';
 	name[254] = '\0';
 	add_ok(plan, EP_ROLE_GENERIC, name);
-	assert_int_equal(plan->ntargets, 1);	/* the same name */
+	assert_int_equal(ep_plan_ntargets(plan), 1);	/* the same name */
 	name[253] = 'b';
 	assert_int_equal(strlen(name), 254);
 	err[0] = '\0';
 	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_GENERIC, name,
 	    "--target", err, sizeof(err)), -1);
 	assert_true(err[0] != '\0');
-	assert_int_equal(plan->ntargets, 1);
+	assert_int_equal(ep_plan_ntargets(plan), 1);
 	/* A label of 64 octets is too long. */
 	assert_int_equal(ep_plan_add_target(plan, EP_ROLE_GENERIC,
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -208,15 +217,15 @@ test_sip_domains(void **state)
 	    sizeof(err)), 0);
 	assert_int_equal(ep_plan_add_sip_domain(plan, "fabrikam.example", err,
 	    sizeof(err)), 0);
-	assert_int_equal(plan->nsip_domains, 2);
-	assert_string_equal(plan->sip_domains[0], "contoso.example");
-	assert_string_equal(plan->sip_domains[1], "fabrikam.example");
+	assert_int_equal(ep_plan_nsip_domains(plan), 2);
+	assert_string_equal(ep_plan_sip_domain(plan, 0), "contoso.example");
+	assert_string_equal(ep_plan_sip_domain(plan, 1), "fabrikam.example");
 	err[0] = '\0';
 	assert_int_equal(ep_plan_add_sip_domain(plan, "bad domain", err,
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "bad domain"));
-	assert_int_equal(plan->nsip_domains, 2);
-	assert_int_equal(plan->ntargets, 0);	/* domains are not probed */
+	assert_int_equal(ep_plan_nsip_domains(plan), 2);
+	assert_int_equal(ep_plan_ntargets(plan), 0);	/* domains are not probed */
 }
 
 /* Published names: listed once, each a reverse-proxy target "--published". */
@@ -226,36 +235,32 @@ test_published_names(void **state)
 	struct ep_plan	*plan = *state;
 	char		 err[512];
 
-	assert_int_equal(ep_plan_add_published(plan, "Meet.Contoso.Example",
-	    err, sizeof(err)), 0);
-	assert_int_equal(ep_plan_add_published(plan, "meet.contoso.example.",
-	    err, sizeof(err)), 0);
-	assert_int_equal(ep_plan_add_published(plan, "dialin.contoso.example",
-	    err, sizeof(err)), 0);
-	assert_int_equal(plan->npublished, 2);
-	assert_string_equal(plan->published[0], "meet.contoso.example");
-	assert_string_equal(plan->published[1], "dialin.contoso.example");
-	assert_int_equal(plan->ntargets, 2);
-	assert_int_equal(plan->targets[0].role, EP_ROLE_REVERSE_PROXY);
-	assert_string_equal(plan->targets[0].name, "meet.contoso.example");
-	assert_string_equal(plan->targets[0].source, "--published");
-	assert_int_equal(plan->targets[1].role, EP_ROLE_REVERSE_PROXY);
-	assert_string_equal(plan->targets[1].name, "dialin.contoso.example");
-	assert_string_equal(plan->targets[1].source, "--published");
+	assert_int_equal(ep_plan_add_published(plan, "Meet.Contoso.Example", "--published", err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_published(plan, "meet.contoso.example.", "--published", err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_published(plan, "dialin.contoso.example", "--published", err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_npublished(plan), 2);
+	assert_string_equal(ep_plan_published(plan, 0), "meet.contoso.example");
+	assert_string_equal(ep_plan_published(plan, 1), "dialin.contoso.example");
+	assert_int_equal(ep_plan_ntargets(plan), 2);
+	assert_int_equal(ep_plan_target(plan, 0)->role, EP_ROLE_REVERSE_PROXY);
+	assert_string_equal(ep_plan_target(plan, 0)->name, "meet.contoso.example");
+	assert_string_equal(ep_plan_target(plan, 0)->source, "--published");
+	assert_int_equal(ep_plan_target(plan, 1)->role, EP_ROLE_REVERSE_PROXY);
+	assert_string_equal(ep_plan_target(plan, 1)->name, "dialin.contoso.example");
+	assert_string_equal(ep_plan_target(plan, 1)->source, "--published");
 
 	/* A name already a reverse-proxy target stays one target. */
 	add_ok(plan, EP_ROLE_REVERSE_PROXY, "ext.contoso.example");
-	assert_int_equal(ep_plan_add_published(plan, "ext.contoso.example",
-	    err, sizeof(err)), 0);
-	assert_int_equal(plan->npublished, 3);
-	assert_int_equal(plan->ntargets, 3);
+	assert_int_equal(ep_plan_add_published(plan, "ext.contoso.example", "--published", err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_npublished(plan), 3);
+	assert_int_equal(ep_plan_ntargets(plan), 3);
 
 	err[0] = '\0';
-	assert_int_equal(ep_plan_add_published(plan, "192.0.2.1", err,
+	assert_int_equal(ep_plan_add_published(plan, "192.0.2.1", "--published", err,
 	    sizeof(err)), -1);
 	assert_true(err[0] != '\0');
-	assert_int_equal(plan->npublished, 3);
-	assert_int_equal(plan->ntargets, 3);
+	assert_int_equal(ep_plan_npublished(plan), 3);
+	assert_int_equal(ep_plan_ntargets(plan), 3);
 }
 
 /* Default ports per role: access 443,5061; webcon 443; internal 5061... */
@@ -272,7 +277,7 @@ test_default_ports(void **state)
 	assert_ports(plan, EP_ROLE_INTERNAL, p5061, 1);
 	assert_ports(plan, EP_ROLE_REVERSE_PROXY, p443, 1);
 	assert_ports(plan, EP_ROLE_GENERIC, p443, 1);
-	assert_int_equal(plan->nports[EP_ROLE_AV], 0);
+	assert_int_equal(nports(plan, EP_ROLE_AV), 0);
 }
 
 /* "access=8443,15061" replaces the access ports and no other role's. */
@@ -282,6 +287,7 @@ test_parse_ports_good(void **state)
 	static const uint16_t	want[] = { 8443, 15061 };
 	static const uint16_t	eight[] = { 1, 2, 3, 4, 5, 6, 7, 65535 };
 	static const uint16_t	p443[] = { 443 };
+	static const uint16_t	p8443[] = { 8443 };
 	struct ep_plan		*plan = *state;
 	char			 err[512] = "";
 
@@ -294,8 +300,7 @@ test_parse_ports_good(void **state)
 	assert_ports(plan, EP_ROLE_REVERSE_PROXY, eight, 8);
 	assert_int_equal(ep_plan_parse_ports(plan, "generic=8443", err,
 	    sizeof(err)), 0);
-	assert_int_equal(plan->nports[EP_ROLE_GENERIC], 1);
-	assert_int_equal(plan->ports[EP_ROLE_GENERIC][0].port, 8443);
+	assert_ports(plan, EP_ROLE_GENERIC, p8443, 1);
 }
 
 /* Malformed port specs are refused with a message; ports unchanged. */
@@ -322,8 +327,8 @@ test_parse_ports_bad(void **state)
 			fail_msg("'%s' refused without a message", bad[i]);
 		assert_ports(plan, EP_ROLE_WEBCON, p443, 1);
 	}
-	assert_int_equal(plan->nports[EP_ROLE_AV], 0);
-	assert_int_equal(plan->nports[EP_ROLE_ACCESS], 2);
+	assert_int_equal(nports(plan, EP_ROLE_AV), 0);
+	assert_int_equal(nports(plan, EP_ROLE_ACCESS), 2);
 }
 
 /* ep_plan_set_ports: 1 to 8 nonzero ports. */
@@ -342,7 +347,7 @@ test_set_ports(void **state)
 	    sizeof(err)), -1);
 	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_WEBCON, zero, 2, err,
 	    sizeof(err)), -1);
-	assert_int_equal(plan->nports[EP_ROLE_WEBCON], 1);
+	assert_int_equal(nports(plan, EP_ROLE_WEBCON), 1);
 	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_WEBCON, nine, 8, err,
 	    sizeof(err)), 0);
 	assert_ports(plan, EP_ROLE_WEBCON, nine, 8);
@@ -360,7 +365,7 @@ test_probed_targets(void **state)
 	add_ok(plan, EP_ROLE_WEBCON, "webcon.contoso.example");
 	add_ok(plan, EP_ROLE_INTERNAL, "edge01.corp.contoso.example");
 	add_ok(plan, EP_ROLE_AV, "av2.contoso.example");
-	assert_int_equal(plan->ntargets, 5);
+	assert_int_equal(ep_plan_ntargets(plan), 5);
 	assert_int_equal(ep_plan_probed_targets(plan), 3);
 }
 

@@ -108,7 +108,7 @@ expect_range(const size_t *start, const size_t *order, size_t k,
 /*
  * Two groups and a target of none; targets with two observations, one,
  * and none; findings of observations, of groups, and of no group, given
- * out of order.
+ * out of order.  An info finding makes no endpoint's status.
  */
 static void
 test_index(void **state)
@@ -119,60 +119,83 @@ test_index(void **state)
 	struct ep_report_index	 ix;
 	struct ep_group_tally	 tally;
 	char			 err[512];
+	struct ep_summary	 sum;
 	static const size_t	 f_obs2[] = { 0, 3 }, f_obs0[] = { 1 },
-				 f_dep[] = { 2, 4, 5 }, o_t0[] = { 1, 2 },
-				 o_t2[] = { 0 }, o_t3[] = { 3 },
-				 t_g0[] = { 0, 1 }, t_g1[] = { 2 }, t_none[] = { 3 };
+				 f_obs3[] = { 6 },
+				 f_dep[] = { 2, 4, 5 }, o_t1[] = { 1, 2 },
+				 o_t3[] = { 0 }, o_t0[] = { 3 },
+				 t_g0[] = { 1, 2 }, t_g1[] = { 3 }, t_none[] = { 0 };
 
+	/* Named by flags before the groups: in none. */
+	target(plan, EP_ROLE_ACCESS, "sip.c.example");		/* t0 */
 	assert_int_equal(ep_plan_begin_group(plan, "a.example", err,
 	    sizeof(err)), 0);
-	target(plan, EP_ROLE_ACCESS, "sip.a.example");		/* t0 */
-	target(plan, EP_ROLE_WEBCON, "webcon.a.example");	/* t1 */
+	target(plan, EP_ROLE_ACCESS, "sip.a.example");		/* t1 */
+	target(plan, EP_ROLE_WEBCON, "webcon.a.example");	/* t2 */
 	assert_int_equal(ep_plan_begin_group(plan, "b.example", err,
 	    sizeof(err)), 0);
-	target(plan, EP_ROLE_ACCESS, "sip.b.example");		/* t2 */
-	plan->cur_group = EP_GROUP_NONE;
-	target(plan, EP_ROLE_ACCESS, "sip.c.example");		/* t3 */
+	target(plan, EP_ROLE_ACCESS, "sip.b.example");		/* t3 */
 
-	observe(&g->o, 2);
-	observe(&g->o, 0);
-	observe(&g->o, 0);
 	observe(&g->o, 3);
+	observe(&g->o, 1);
+	observe(&g->o, 1);
+	observe(&g->o, 0);
 
 	finding(f, 2, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
 	finding(f, 0, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
 	finding(f, EP_FINDING_NO_OBS, 1, EP_SEV_CRITICAL);
 	finding(f, 2, EP_FINDING_NO_GROUP, EP_SEV_CRITICAL);
 	finding(f, EP_FINDING_NO_OBS, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
-	finding(f, EP_FINDING_NO_OBS, 0, EP_SEV_WARNING);
+	finding(f, EP_FINDING_NO_OBS, 0, EP_SEV_INFO);
+	finding(f, 3, EP_FINDING_NO_GROUP, EP_SEV_INFO);
 
-	assert_int_equal(ep_report_index_build(&ix, &g->r), 0);
+	assert_int_equal(ep_report_index_build(&ix, plan, &g->o, f), 0);
 	assert_int_equal(ix.nobs, 4);
 	assert_int_equal(ix.ngroups, 2);
 
 	assert_int_equal(ix.worst[0], EP_SEV_CRITICAL);
 	assert_int_equal(ix.worst[1], EP_SEV_OK);
 	assert_int_equal(ix.worst[2], EP_SEV_CRITICAL);
-	assert_int_equal(ix.worst[3], EP_SEV_OK);
+	assert_int_equal(ix.worst[3], EP_SEV_INFO);
 	expect_range(ix.fstart, ix.forder, 0, f_obs0, 1);
 	expect_range(ix.fstart, ix.forder, 1, NULL, 0);
 	expect_range(ix.fstart, ix.forder, 2, f_obs2, 2);
+	expect_range(ix.fstart, ix.forder, 3, f_obs3, 1);
 	expect_range(ix.fstart, ix.forder, 4, f_dep, 3);
 
-	expect_range(ix.ostart, ix.oorder, 0, o_t0, 2);
-	expect_range(ix.ostart, ix.oorder, 1, NULL, 0);
-	expect_range(ix.ostart, ix.oorder, 2, o_t2, 1);
+	expect_range(ix.ostart, ix.oorder, 0, o_t0, 1);
+	expect_range(ix.ostart, ix.oorder, 1, o_t1, 2);
+	expect_range(ix.ostart, ix.oorder, 2, NULL, 0);
 	expect_range(ix.ostart, ix.oorder, 3, o_t3, 1);
 
 	expect_range(ix.tstart, ix.torder, 0, t_g0, 2);
 	expect_range(ix.tstart, ix.torder, 1, t_g1, 1);
 	expect_range(ix.tstart, ix.torder, 2, t_none, 1);
 
-	assert_int_equal(ix.gworst[0], EP_SEV_WARNING);
+	/*
+	 * The summary every output prints: the info endpoint is ok, the
+	 * info deployment finding is counted as info and sets no status.
+	 */
+	ep_report_index_summary(&ix, f, &sum);
+	assert_int_equal(sum.status, EP_SEV_CRITICAL);
+	assert_int_equal(sum.endpoints, 4);
+	assert_int_equal(sum.count[EP_SEV_OK], 2);
+	assert_int_equal(sum.count[EP_SEV_INFO], 0);
+	assert_int_equal(sum.count[EP_SEV_CRITICAL], 2);
+	assert_int_equal(sum.findings, 7);
+	assert_int_equal(sum.deployment, 3);
+	assert_int_equal(sum.dcount[EP_SEV_CRITICAL], 1);
+	assert_int_equal(sum.dcount[EP_SEV_WARNING], 1);
+	assert_int_equal(sum.dcount[EP_SEV_INFO], 1);
+
+	assert_int_equal(ix.gworst[0], EP_SEV_INFO);
 	assert_int_equal(ix.gworst[1], EP_SEV_CRITICAL);
 	assert_int_equal(ix.gworst[2], EP_SEV_WARNING);
 
-	/* Group a: sip.a's two endpoints (ok, critical), webcon.a none. */
+	/*
+	 * Group a: sip.a's two endpoints (ok, critical), webcon.a none; its
+	 * info deployment finding makes no status.
+	 */
 	ep_report_index_tally(&ix, 0, &tally);
 	assert_int_equal(tally.n, 2);
 	assert_int_equal(tally.count[EP_SEV_OK], 1);
@@ -183,6 +206,11 @@ test_index(void **state)
 	assert_int_equal(tally.n, 1);
 	assert_int_equal(tally.count[EP_SEV_CRITICAL], 1);
 	assert_int_equal(tally.worst, EP_SEV_CRITICAL);
+	/* The flags' group: one endpoint with an info finding, so ok. */
+	ep_report_index_tally(&ix, 2, &tally);
+	assert_int_equal(tally.n, 1);
+	assert_int_equal(tally.count[EP_SEV_OK], 1);
+	assert_int_equal(tally.worst, EP_SEV_WARNING);
 
 	ep_report_index_free(&ix);
 }
@@ -194,7 +222,7 @@ test_empty(void **state)
 	struct rig		*g = *state;
 	struct ep_report_index	 ix;
 
-	assert_int_equal(ep_report_index_build(&ix, &g->r), 0);
+	assert_int_equal(ep_report_index_build(&ix, g->plan, &g->o, &g->f), 0);
 	assert_int_equal(ix.fstart[0], ix.fstart[1]);
 	assert_int_equal(ix.tstart[0], ix.tstart[1]);
 	assert_int_equal(ix.gworst[0], EP_SEV_OK);
@@ -209,7 +237,7 @@ test_bad_observation(void **state)
 	struct ep_report_index	 ix;
 
 	finding(&g->f, 7, EP_FINDING_NO_GROUP, EP_SEV_WARNING);
-	assert_int_equal(ep_report_index_build(&ix, &g->r), -1);
+	assert_int_equal(ep_report_index_build(&ix, g->plan, &g->o, &g->f), -1);
 	assert_null(ix.worst);
 }
 

@@ -171,9 +171,9 @@ target(struct world *w, enum ep_role role, const char *name)
 	if (ep_plan_add_target(w->plan, role, name, "--test", err,
 	    sizeof(err)) != 0)
 		fail_msg("ep_plan_add_target %s: %s", name, err);
-	for (i = 0; i < w->plan->ntargets; i++)
-		if (w->plan->targets[i].role == role &&
-		    strcmp(w->plan->targets[i].name, name) == 0)
+	for (i = 0; i < ep_plan_ntargets(w->plan); i++)
+		if (ep_plan_target(w->plan, i)->role == role &&
+		    strcmp(ep_plan_target(w->plan, i)->name, name) == 0)
 			return i;
 	fail_msg("target %s not in the plan", name);
 	return 0;
@@ -193,7 +193,8 @@ published(struct world *w, const char *name)
 {
 	char	err[256] = "";
 
-	if (ep_plan_add_published(w->plan, name, err, sizeof(err)) != 0)
+	if (ep_plan_add_published(w->plan, name, "--published", err,
+	    sizeof(err)) != 0)
 		fail_msg("ep_plan_add_published %s: %s", name, err);
 }
 
@@ -610,9 +611,8 @@ test_reverse_proxy_needs_published_names(void **state)
 }
 
 /*
- * An IP reference is matched against iPAddress SANs only.  The plan API
- * refuses IP literals, so the target's name is set through the public
- * struct.
+ * An IP reference is matched against iPAddress SANs only (the generic
+ * role takes IP addresses as names).
  */
 static void
 test_ip_reference_matches_ip_san(void **state)
@@ -620,16 +620,10 @@ test_ip_reference_matches_ip_san(void **state)
 	struct world	*w = *state;
 	size_t		 a, b, c, d;
 
-	a = target(w, EP_ROLE_GENERIC, "a.invalid");
-	b = target(w, EP_ROLE_GENERIC, "b.invalid");
-	c = target(w, EP_ROLE_GENERIC, "c.invalid");
+	a = target(w, EP_ROLE_GENERIC, "192.0.2.7");
+	b = target(w, EP_ROLE_GENERIC, "2001:db8::7");
+	c = target(w, EP_ROLE_GENERIC, "192.0.2.8");
 	d = target(w, EP_ROLE_GENERIC, "ipsan." C);
-	free(w->plan->targets[a].name);
-	free(w->plan->targets[b].name);
-	free(w->plan->targets[c].name);
-	assert_non_null(w->plan->targets[a].name = strdup("192.0.2.7"));
-	assert_non_null(w->plan->targets[b].name = strdup("2001:db8::7"));
-	assert_non_null(w->plan->targets[c].name = strdup("192.0.2.8"));
 	obs_ok(w, a, "192.0.2.7", 443, "ip-san.pem", "public-int.pem", NULL);
 	obs_ok(w, b, "2001:db8::7", 443, "ip-san.pem", "public-int.pem", NULL);
 	obs_ok(w, c, "192.0.2.8", 443, "ip-san.pem", "public-int.pem", NULL);
@@ -656,7 +650,7 @@ test_many_sip_domains(void **state)
 		sip_domain(w, d);
 	}
 	sip_domain(w, C);	/* covered by the certificate */
-	assert_int_equal(w->plan->nsip_domains, n + 1);
+	assert_int_equal(ep_plan_nsip_domains(w->plan), n + 1);
 	t = target(w, EP_ROLE_ACCESS, "access." C);
 	obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
 	memset(&ctx, 0, sizeof(ctx));

@@ -1,0 +1,52 @@
+/*
+ * Rules of dates: every certificate of the chain at the moment judged
+ * (expired, not-yet-valid, expires-soon).
+ */
+
+#include <stdio.h>
+
+#include "input/ep_time.h"
+#include "judge/rules_impl.h"
+
+#define DAY		86400
+
+int
+ep_rule_validity(struct endpoint *ep)
+{
+	const struct ep_rules_ctx	*ctx = ep->ctx;
+	char				 msg[EP_FINDING_MSG_MAX], when[32];
+	size_t				 i;
+
+	for (i = 0; i < ep->n; i++) {
+		const struct ep_cert	*c = ep->chain[i];
+		char			 which[EP_RULE_WHICH_MAX];
+		long long		 left = (long long)c->not_after - ctx->now;
+
+		ep_rule_cert_label(ep, i, which, sizeof(which));
+
+		if (ctx->now < c->not_before) {
+			ep_time_iso(c->not_before, when, sizeof(when));
+			snprintf(msg, sizeof(msg), "%s is not valid until %s",
+			    which, when);
+			if (ep_rule_add(ep, EP_CHECK_NOT_YET_VALID, NULL, msg) == -1)
+				return -1;
+		} else if (left < 0) {
+			ep_time_iso(c->not_after, when, sizeof(when));
+			snprintf(msg, sizeof(msg), "%s expired on %s (%lld days "
+			    "ago)", which, when, (-left) / DAY);
+			if (ep_rule_add(ep, EP_CHECK_EXPIRED, NULL, msg) == -1)
+				return -1;
+		} else if (left <= (long long)ctx->warn_days * DAY ||
+		    left <= (long long)ctx->crit_days * DAY) {
+			ep_time_iso(c->not_after, when, sizeof(when));
+			snprintf(msg, sizeof(msg), "%s expires on %s, in %lld "
+			    "days", which, when, left / DAY);
+			/* Within --crit-days it is critical, whatever the profile. */
+			if (ep_rule_add_sev(ep, EP_CHECK_EXPIRES_SOON, NULL, msg,
+			    left <= (long long)ctx->crit_days * DAY ?
+			    EP_SEV_CRITICAL : EP_SEV_OK) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,365 @@
+/*
+ * Unit tests for the rules of what discovery saw in DNS
+ * (src/judge/rules_dns.c): every branch of dns-srv-missing and
+ * srv-target-outside-domain, from observations made here, with no
+ * network.  Discovery itself against a real DNS server is the
+ * integration cases discovery-*.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "judge/ep_rules.h"
+#include "net/ep_discover.h"
+#include "fixture.h"
+
+#define D	"contoso.example"
+
+/* One run of the rules over discoveries made by hand. */
+struct world {
+	struct ep_plan		*plan;
+	struct ep_trust		*trust;
+	struct ep_names		*names;
+	struct ep_observations	 o;
+	struct ep_findings	 f;
+};
+
+static int
+setup(void **state)
+{
+	struct world	*w;
+	char		 err[256];
+
+	if ((w = calloc(1, sizeof(*w))) == NULL ||
+	    (w->plan = ep_plan_new(fx_lync())) == NULL ||
+	    ep_observations_init(&w->o) == -1 ||
+	    ep_trust_new(&w->trust, fx_path("public-root.pem"), NULL, err,
+	    sizeof(err)) == -1 ||
+	    ep_names_new(&w->names, NULL, err, sizeof(err)) == -1)
+		return -1;
+	*state = w;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct world	*w = *state;
+
+	ep_findings_clear(&w->f);
+	ep_observations_clear(&w->o);
+	ep_names_free(w->names);
+	ep_trust_free(w->trust);
+	ep_plan_free(w->plan);
+	free(w);
+	return 0;
+}
+
+/*
+ * Adds n discoveries of the given names, each answered EP_DNS_NONE for
+ * every record of its candidates (the parent when it has one), nothing
+ * chosen yet.
+ */
+static void
+discoveries(struct world *w, const char *const *names, size_t n)
+{
+	size_t	i;
+	int	c, r;
+	char	err[256];
+
+	for (i = 0; i < n; i++)
+		if (ep_plan_add_discovery(w->plan, names[i], err,
+		    sizeof(err)) == -1)
+			fail_msg("%s: %s", names[i], err);
+	assert_int_equal(ep_observations_discoveries(&w->o, n), 0);
+	for (i = 0; i < n; i++) {
+		struct ep_discovery	*dc = &w->o.disc[i];
+
+		ep_plan_discovery(w->plan, i, &dc->group);
+		snprintf(dc->domain[0], sizeof(dc->domain[0]), "%s", names[i]);
+		if (ep_discover_parent(names[i], dc->domain[1],
+		    sizeof(dc->domain[1])) == -1)
+			dc->domain[1][0] = '\0';
+		for (c = 0; c < EP_DISC_CANDIDATES; c++)
+			for (r = 0; r < EP_DISC__MAX; r++)
+				dc->answer[c][r].st = EP_DNS_NONE;
+	}
+}
+
+/* Sets one answer: status, error, and SRV records "target:port" each. */
+static void
+answer(struct world *w, size_t k, int c, enum ep_disc_record r,
+    enum ep_dns_status st, const char *error, const char *const *recs,
+    size_t n)
+{
+	struct ep_dns_answer	*a = &w->o.disc[k].answer[c][r];
+	size_t			 i;
+
+	a->st = st;
+	snprintf(a->error, sizeof(a->error), "%s", error ? error : "");
+	if (n == 0)
+		return;
+	if (ep_disc_record(r)->srv) {
+		assert_non_null(a->srv = calloc(n, sizeof(*a->srv)));
+		for (i = 0; i < n; i++) {
+			const char	*colon = strrchr(recs[i], ':');
+
+			assert_non_null(colon);
+			snprintf(a->srv[i].target, sizeof(a->srv[i].target),
+			    "%.*s", (int)(colon - recs[i]), recs[i]);
+			a->srv[i].port = (uint16_t)atoi(colon + 1);
+		}
+	} else
+		assert_non_null(a->addrs = calloc(n, sizeof(*a->addrs)));
+	a->n = n;
+}
+
+static void
+judge(struct world *w)
+{
+	struct ep_rules_ctx	ctx;
+	char			err[256];
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.plan = w->plan;
+	ctx.trust = w->trust;
+	ctx.names = w->names;
+	ctx.now = FX_NOW;
+	ctx.warn_days = 30;
+	ctx.crit_days = 7;
+	if (ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err)) == -1)
+		fail_msg("rules: %s", err);
+}
+
+/* Fails unless finding i is check c, severity s, on name, saying text. */
+static void
+expect(const struct world *w, size_t i, enum ep_check c, enum ep_severity s,
+    const char *name, const char *text)
+{
+	const struct ep_finding	*f;
+
+	if (i >= w->f.n)
+		fail_msg("finding %zu of %zu", i, w->f.n);
+	f = &w->f.v[i];
+	if (f->check != c || f->severity != s)
+		fail_msg("finding %zu: %s %s, want %s %s", i,
+		    ep_check_info(f->check)->id, ep_severity_name(f->severity),
+		    ep_check_info(c)->id, ep_severity_name(s));
+	assert_int_equal(f->obs, EP_FINDING_NO_OBS);
+	assert_string_equal(f->name, name);
+	if (strstr(f->message, text) == NULL)
+		fail_msg("finding %zu: '%s' does not say '%s'", i, f->message,
+		    text);
+}
+
+/* A domain with both SRV records, targets inside it: nothing to say. */
+static void
+test_good(void **state)
+{
+	static const char	*const names[] = { D };
+	static const char	*const recs[] = { "sip." D ":443" };
+	static const char	*const fed[] = { "sip." D ":5061" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, recs, 1);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_ANSWERED, NULL, fed, 1);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(w->f.n, 0);
+}
+
+/*
+ * No record of either kind: one warning each, saying who cannot find
+ * the edge (clients for sign-in, partners for federation).
+ */
+static void
+test_srv_none(void **state)
+{
+	static const char	*const names[] = { D };
+	struct world		*w = *state;
+
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP, EP_DNS_ANSWERED, NULL, NULL, 1);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(w->f.n, 2);
+	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
+	    "external clients cannot locate the Access Edge");
+	expect(w, 1, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING,
+	    "_sipfederationtls._tcp." D, "federation partners cannot discover");
+	assert_int_equal(w->f.v[0].group, w->o.disc[0].group);
+}
+
+/* A lookup that failed, or ran past the deadline: existence unknown. */
+static void
+test_srv_failed_and_late(void **state)
+{
+	static const char	*const names[] = { D };
+	static const char	*const recs[] = { "sip." D ":443" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_FAILED, "DNS server failure",
+	    NULL, 0);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_LATE, NULL, NULL, 0);
+	answer(w, 0, 0, EP_DISC_SIP, EP_DNS_ANSWERED, NULL, recs, 1);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(w->f.n, 2);
+	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
+	    "failed (DNS server failure), so whether it exists is unknown");
+	expect(w, 1, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING,
+	    "_sipfederationtls._tcp." D, "the run deadline passed");
+}
+
+/*
+ * Records that name no host a probe can reach: an IP address, a name
+ * that is no host name, port 0.  Each is named; the usable one is not.
+ */
+static void
+test_srv_unusable_targets(void **state)
+{
+	static const char	*const names[] = { D };
+	static const char	*const recs[] = { "192.0.2.1:443",
+				    "bad..name." D ":443", "sip." D ":0",
+				    "sip." D ":443" };
+	static const char	*const fed[] = { "sip." D ":5061" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, recs, 4);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_ANSWERED, NULL, fed, 1);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(w->f.n, 3);
+	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
+	    "points to 192.0.2.1 port 443, which cannot be probed");
+	expect(w, 1, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
+	    "points to bad..name." D " port 443");
+	expect(w, 2, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
+	    "points to sip." D " port 0");
+}
+
+/* The target ".": the domain says it offers no such service. */
+static void
+test_srv_dot(void **state)
+{
+	static const char	*const names[] = { D };
+	static const char	*const dot[] = { ":0" };
+	static const char	*const fed[] = { "sip." D ":5061" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, dot, 1);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_ANSWERED, NULL, fed, 1);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(w->f.n, 1);
+	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
+	    "has the target \".\"");
+}
+
+/*
+ * A target outside the SIP domain is named once, whatever its ports; one
+ * in a subdomain is inside, and a look-alike domain is outside.
+ */
+static void
+test_srv_outside(void **state)
+{
+	static const char	*const names[] = { D };
+	static const char	*const recs[] = { "sip.fabrikam.example:443",
+				    "SIP.Fabrikam.Example:444",
+				    "edge.eu." D ":443", "sip.bad" D ":443" };
+	static const char	*const fed[] = { "sip.fabrikam.example:5061" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, recs, 4);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_ANSWERED, NULL, fed, 1);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(w->f.n, 3);
+	expect(w, 0, EP_CHECK_SRV_TARGET_OUTSIDE_DOMAIN, EP_SEV_WARNING,
+	    "_sip._tls." D, "points to sip.fabrikam.example, outside the SIP "
+	    "domain " D);
+	expect(w, 1, EP_CHECK_SRV_TARGET_OUTSIDE_DOMAIN, EP_SEV_WARNING,
+	    "_sip._tls." D, "points to sip.bad" D ",");
+	expect(w, 2, EP_CHECK_SRV_TARGET_OUTSIDE_DOMAIN, EP_SEV_WARNING,
+	    "_sipfederationtls._tcp." D, "sip.fabrikam.example");
+}
+
+/*
+ * Nothing found for a name: critical, naming the name and its parent,
+ * and the first lookup that failed, if any.
+ */
+static void
+test_nothing_found(void **state)
+{
+	static const char	*const names[] = { "sip." D, "lone.example" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 2);
+	answer(w, 0, 1, EP_DISC_MEET, EP_DNS_FAILED, "DNS query timed out",
+	    NULL, 0);
+	judge(w);
+	assert_int_equal(w->f.n, 2);
+	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_CRITICAL, "sip." D,
+	    "found for sip." D " or its parent " D " (a lookup failed: DNS "
+	    "query timed out): nothing to check");
+	assert_int_equal(w->f.v[0].group, w->o.disc[0].group);
+	expect(w, 1, EP_CHECK_DNS_SRV_MISSING, EP_SEV_CRITICAL, "lone.example",
+	    "found for lone.example: nothing to check");
+	assert_int_equal(w->f.v[1].group, w->o.disc[1].group);
+}
+
+/*
+ * Two names that lead to one SIP domain: its records are judged once,
+ * on the first name's group.
+ */
+static void
+test_domain_judged_once(void **state)
+{
+	static const char	*const names[] = { D, "sip." D };
+	struct world		*w = *state;
+
+	discoveries(w, names, 2);
+	answer(w, 0, 0, EP_DISC_SIP, EP_DNS_ANSWERED, NULL, NULL, 1);
+	answer(w, 1, 1, EP_DISC_SIP, EP_DNS_ANSWERED, NULL, NULL, 1);
+	w->o.disc[0].chosen = 0;
+	w->o.disc[1].chosen = 1;
+	judge(w);
+	assert_int_equal(w->f.n, 2);
+	assert_int_equal(w->f.v[0].group, w->o.disc[0].group);
+	assert_int_equal(w->f.v[1].group, w->o.disc[0].group);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test_setup_teardown(test_good, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_srv_none, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_srv_failed_and_late,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_srv_unusable_targets,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_srv_dot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_srv_outside, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_found, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_domain_judged_once, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);
+}
