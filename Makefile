@@ -99,8 +99,32 @@ $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libedgeprobe.a $(HEADERS) \
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libedgeprobe.a $(LIBS) $(TESTLIBS)
 
-$(BUILD)/tarpit: tests/lab/tarpit.c | $(BUILD)
-	$(CC) $(CPPFLAGS) $(ALLCFLAGS) $(LDFLAGS) -o $@ tests/lab/tarpit.c
+# The lab's servers and the benchmark's relay and timer (tests/lab,
+# tests/bench): small programs of their own, built with the same flags.
+LABTOOLS = $(BUILD)/tarpit \
+	   $(BUILD)/dnsdelay \
+	   $(BUILD)/oddcert \
+	   $(BUILD)/latency \
+	   $(BUILD)/measure
+LABNET	 = tests/lab/labnet.c tests/lab/labnet.h
+LABCC	 = $(CC) $(CPPFLAGS) -Itests/lab $(ALLCFLAGS) $(LDFLAGS)
+
+lab-tools: $(LABTOOLS)
+
+$(BUILD)/tarpit: tests/lab/tarpit.c $(LABNET) | $(BUILD)
+	$(LABCC) -o $@ tests/lab/tarpit.c tests/lab/labnet.c
+
+$(BUILD)/dnsdelay: tests/lab/dnsdelay.c $(LABNET) | $(BUILD)
+	$(LABCC) -o $@ tests/lab/dnsdelay.c tests/lab/labnet.c
+
+$(BUILD)/oddcert: tests/lab/oddcert.c | $(BUILD)
+	$(LABCC) -o $@ tests/lab/oddcert.c $(LIBS)
+
+$(BUILD)/latency: tests/bench/latency.c $(LABNET) | $(BUILD)
+	$(LABCC) -o $@ tests/bench/latency.c tests/lab/labnet.c
+
+$(BUILD)/measure: tests/bench/measure.c | $(BUILD)
+	$(LABCC) -o $@ tests/bench/measure.c
 
 $(BUILD):
 	mkdir -p $(BUILD)
@@ -113,7 +137,7 @@ unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; \
 	    EP_TEST_DATA=tests ./$$t; done
 
-integration: edgeprobe $(BUILD)/tarpit
+integration: edgeprobe $(LABTOOLS)
 	tests/integration/run ./edgeprobe
 	tests/integration/offline-vs-live ./edgeprobe
 
@@ -121,10 +145,10 @@ check-sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" build/asan/edgeprobe-bin \
-	    build/asan/tarpit unit
-	EP_TARPIT=build/asan/tarpit tests/integration/run build/asan/edgeprobe-bin
+	    lab-tools unit
+	EP_LAB_BIN=build/asan tests/integration/run build/asan/edgeprobe-bin
 
-check-valgrind: edgeprobe $(BUILD)/tarpit
+check-valgrind: edgeprobe $(LABTOOLS)
 	EP_VALGRIND=1 tests/integration/run ./edgeprobe
 
 check-clang:
@@ -137,7 +161,7 @@ lint-man:
 $(BUILD)/edgeprobe-bin: $(BUILD)/main.o $(BUILD)/libedgeprobe.a
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libedgeprobe.a $(LIBS)
 
-lab-up: edgeprobe $(BUILD)/tarpit
+lab-up: edgeprobe $(LABTOOLS)
 	tests/lab/lab up
 
 lab-down:
@@ -145,14 +169,14 @@ lab-down:
 
 # A newcomer's first look: the lab comes up, edgeprobe checks a deployment
 # with a few deliberate faults, the lab goes down again.
-demo: edgeprobe $(BUILD)/tarpit
+demo: edgeprobe $(LABTOOLS)
 	tests/lab/demo ./edgeprobe
 
 # edgeprobe against a parallel gnutls-cli loop on a loopback farm of up to
 # 1,000 TLS servers behind a latency relay; a few minutes.  Not in check:
 # speed is measured, never asserted.
-bench: edgeprobe
-	tests/bench/bench ./edgeprobe
+bench: edgeprobe $(LABTOOLS)
+	EP_LAB_BIN=$(BUILD) tests/bench/bench ./edgeprobe
 
 deps:
 	.ci/deps
@@ -171,4 +195,4 @@ clean:
 	rm -rf build edgeprobe
 
 .PHONY: all check unit integration check-sanitize check-valgrind check-clang \
-	lint-man lab-up lab-down demo bench deps install clean
+	lint-man lab-tools lab-up lab-down demo bench deps install clean

@@ -46,6 +46,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "labnet.h"
+
 #define MAX_LISTENERS	4096
 #define MAX_PAIRS	16384
 #define MAX_HELD	1024		/* connections dead servers hold */
@@ -136,18 +138,6 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int
-set_nonblock(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
-		return -1;
-	return 0;
 }
 
 /* TLS records are small and come in bursts: Nagle would add its own delay. */
@@ -450,7 +440,7 @@ start_pair(struct listener *l, int cfd)
 		return;
 	}
 	if ((bfd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    set_nonblock(bfd) == -1) {
+	    labnet_nonblock(bfd) == -1) {
 		nrefused++;
 		if (bfd != -1)
 			close(bfd);
@@ -505,7 +495,7 @@ accept_some(struct listener *l)
 			}
 			return;
 		}
-		if (set_nonblock(fd) == -1) {
+		if (labnet_nonblock(fd) == -1) {
 			close(fd);
 			continue;
 		}
@@ -519,26 +509,13 @@ accept_some(struct listener *l)
 static int
 listen_on(struct listener *l, const char *addr, unsigned port)
 {
-	struct sockaddr_in	sin;
 	struct epoll_event	e;
-	int			on = 1;
+	char			p[16];
 
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-		fprintf(stderr, "latency: %s: not an IPv4 address\n", addr);
-		return -1;
-	}
+	snprintf(p, sizeof(p), "%u", port);
 	l->kind = K_LISTENER;
-	if ((l->fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
-	    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-	    bind(l->fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(l->fd, 512) == -1 || set_nonblock(l->fd) == -1) {
-		fprintf(stderr, "latency: %s port %u: %s\n", addr, port,
-		    strerror(errno));
+	if ((l->fd = labnet_bind(addr, p, SOCK_STREAM, 512)) == -1)
 		return -1;
-	}
 	memset(&e, 0, sizeof(e));
 	e.events = EPOLLIN;
 	e.data.ptr = l;
@@ -613,32 +590,6 @@ fail:
 	free(v);
 	fclose(f);
 	return -1;
-}
-
-static int
-write_pidfile(const char *path)
-{
-	char	 tmp[4096];
-	FILE	*f;
-	int	 n;
-
-	/* Written aside and renamed, so a reader never sees half a pid. */
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		fprintf(stderr, "latency: %s: path too long\n", path);
-		return -1;
-	}
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "latency: %s: %s\n", tmp, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "latency: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
 }
 
 /* Each connection takes two descriptors: ask for all we may have. */
@@ -732,7 +683,7 @@ main(int argc, char *argv[])
 	if (load_map(map, &ls, &nls) == -1)
 		return 1;
 	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (write_pidfile(pidfile) == -1)
+	if (labnet_pidfile(pidfile) == -1)
 		return 1;
 
 	for (;;) {

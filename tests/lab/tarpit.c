@@ -19,16 +19,15 @@
  */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "labnet.h"
 
 #define MAX_CONNS	64
 #define FILLERS		2	/* more than a backlog of 0 holds */
@@ -37,79 +36,11 @@ enum mode { SILENT, GARBAGE, FULL };
 
 static const char	garbage_reply[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
 
-/* Written by the signal handler, read by the poll loop. */
-static int	wake_fd = -1;
-
-static void
-on_signal(int sig)
-{
-	int	saved = errno;
-	char	c = (char)sig;
-
-	/* A full pipe already holds a wake-up: nothing lost. */
-	if (write(wake_fd, &c, 1) < 0) {
-		/* nothing to do */
-	}
-	errno = saved;
-}
-
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: tarpit silent|garbage|full ADDR PORT PIDFILE\n");
 	exit(2);
-}
-
-static int
-set_flags(int fd, int fl_add, int fd_add)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | fl_add) == -1)
-		return -1;
-	if ((fl = fcntl(fd, F_GETFD)) == -1 ||
-	    fcntl(fd, F_SETFD, fl | fd_add) == -1)
-		return -1;
-	return 0;
-}
-
-/*
- * A socket of type bound to addr:port, listening with backlog when it is
- * a stream socket.
- */
-static int
-listen_on(const char *addr, const char *port, int type, int backlog)
-{
-	struct addrinfo	 hints, *res, *ai;
-	int		 fd = -1, on = 1, rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = type;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-	if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
-		fprintf(stderr, "tarpit: %s port %s: %s\n", addr, port,
-		    gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
-		    sizeof(on)) == 0 &&
-		    bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-		    (type != SOCK_STREAM || listen(fd, backlog) == 0) &&
-		    set_flags(fd, O_NONBLOCK, FD_CLOEXEC) == 0)
-			break;
-		fprintf(stderr, "tarpit: %s port %s: %s\n", addr, port,
-		    strerror(errno));
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	return fd;
 }
 
 /* Connects to the listener lfd without ever being accepted. */
@@ -126,39 +57,13 @@ fill_queue(int lfd, int *fillers)
 	}
 	for (i = 0; i < FILLERS; i++) {
 		if ((fillers[i] = socket(ss.ss_family, SOCK_STREAM, 0)) == -1 ||
-		    set_flags(fillers[i], O_NONBLOCK, FD_CLOEXEC) == -1 ||
+		    labnet_nonblock(fillers[i]) == -1 ||
 		    (connect(fillers[i], (struct sockaddr *)&ss, len) == -1 &&
 		    errno != EINPROGRESS)) {
 			fprintf(stderr, "tarpit: connect: %s\n",
 			    strerror(errno));
 			return -1;
 		}
-	}
-	return 0;
-}
-
-static int
-write_pidfile(const char *path)
-{
-	char	 tmp[4096];
-	FILE	*f;
-	int	 n;
-
-	/* Written aside and renamed, so a reader never sees half a pid. */
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		fprintf(stderr, "tarpit: %s: path too long\n", path);
-		return -1;
-	}
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "tarpit: %s: %s\n", tmp, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "tarpit: %s: %s\n", path, strerror(errno));
-		unlink(tmp);
-		return -1;
 	}
 	return 0;
 }
@@ -183,7 +88,7 @@ accept_one(int lfd, enum mode mode, int *conns, size_t *n)
 			fprintf(stderr, "tarpit: accept: %s\n", strerror(errno));
 		return;
 	}
-	if (set_flags(fd, O_NONBLOCK, FD_CLOEXEC) == -1) {
+	if (labnet_nonblock(fd) == -1) {
 		close(fd);
 		return;
 	}
@@ -204,10 +109,9 @@ int
 main(int argc, char *argv[])
 {
 	struct pollfd		pfd[3 + MAX_CONNS];
-	struct sigaction	sa;
 	int			conns[MAX_CONNS], fillers[FILLERS];
 	size_t			nconns = 0, i;
-	int			pipefd[2], lfd, ufd = -1, status = 0;
+	int			stop, lfd, ufd = -1, status = 0;
 	enum mode		mode;
 	char			buf[4096];
 	ssize_t			r;
@@ -225,42 +129,22 @@ main(int argc, char *argv[])
 	for (i = 0; i < FILLERS; i++)
 		fillers[i] = -1;
 
-	if (pipe(pipefd) == -1 ||
-	    set_flags(pipefd[0], O_NONBLOCK, FD_CLOEXEC) == -1 ||
-	    set_flags(pipefd[1], O_NONBLOCK, FD_CLOEXEC) == -1) {
-		fprintf(stderr, "tarpit: pipe: %s\n", strerror(errno));
+	labnet_prog = "tarpit";
+	if ((stop = labnet_stop_fd()) == -1)
 		return 1;
-	}
-	wake_fd = pipefd[1];
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-	    sigaction(SIGINT, &sa, NULL) == -1) {
-		fprintf(stderr, "tarpit: sigaction: %s\n", strerror(errno));
-		return 1;
-	}
-	/* A client gone before our reply must not kill us. */
-	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, NULL) == -1) {
-		fprintf(stderr, "tarpit: sigaction: %s\n", strerror(errno));
-		return 1;
-	}
-
-	if ((lfd = listen_on(argv[2], argv[3], SOCK_STREAM,
+	if ((lfd = labnet_bind(argv[2], argv[3], SOCK_STREAM,
 	    mode == FULL ? 0 : 64)) == -1)
 		return 1;
 	if (mode == SILENT &&
-	    (ufd = listen_on(argv[2], argv[3], SOCK_DGRAM, 0)) == -1)
+	    (ufd = labnet_bind(argv[2], argv[3], SOCK_DGRAM, 0)) == -1)
 		return 1;
 	if (mode == FULL && fill_queue(lfd, fillers) == -1)
 		return 1;
-	if (write_pidfile(argv[4]) == -1)
+	if (labnet_pidfile(argv[4]) == -1)
 		return 1;
 
 	for (;;) {
-		pfd[0].fd = pipefd[0];
+		pfd[0].fd = stop;
 		pfd[0].events = POLLIN;
 		/* full never accepts: its queue stays full. */
 		pfd[1].fd = mode == FULL ? -1 : lfd;
