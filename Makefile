@@ -17,6 +17,7 @@ TESTLIBS = $(shell pkg-config --libs cmocka)
 
 OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/config.o \
+	   $(BUILD)/input/file.o \
 	   $(BUILD)/input/hostname.o \
 	   $(BUILD)/input/plan.o \
 	   $(BUILD)/input/profile.o \
@@ -47,6 +48,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_offline \
 	   $(BUILD)/test_profile \
 	   $(BUILD)/test_config \
+	   $(BUILD)/test_file \
 	   $(BUILD)/test_poller \
 	   $(BUILD)/test_engine \
 	   $(BUILD)/test_report_index
