@@ -564,7 +564,9 @@ test_error_bad_section_header(void **state)
 {
 	(void)state;
 	load_fails("[edge-pool dublin 2]\n", 1, "expected [TYPE]");
-	load_fails("\n[edge-pool \"dublin\n", 2, "ends in '\"'");
+	load_fails("\n[edge-pool \"dublin]\n", 2, "ends in '\"'");
+	load_fails("\n[edge-pool \"dublin\"\n", 2,
+	    "a section header without ']'");
 	load_fails("[edge-pool]x\n", 1, "text after the section header");
 	load_fails("[deployment main]\n", 1, "[deployment] takes no name");
 	load_fails("[edge-pool \"\"]\n", 1, "an empty section name");
@@ -707,10 +709,10 @@ test_error_syntax(void **state)
 {
 	(void)state;
 	load_fails("[edge-pool]\naccess sip.contoso.com\n", 2,
-	    "expected KEY = VALUE");
+	    "not a [section] header, key = value, or comment");
 	/* The first error is the one reported, whoever finds it. */
 	load_fails("[edge-pool]\naccess sip.contoso.com\nwebcon = bad..name\n",
-	    2, "expected KEY = VALUE");
+	    2, "not a [section] header, key = value, or comment");
 	load_fails("[edge-pool]\nwebcon = bad..name\naccess sip.contoso.com\n",
 	    2, "not a valid host name");
 }
@@ -760,8 +762,7 @@ test_error_directory(void **state)
 	(void)state;
 	assert_int_equal(ep_config_load(dir, &c, err, sizeof(err)), -1);
 	assert_null(c);
-	snprintf(want, sizeof(want), "%s: a directory, not a deployment file",
-	    dir);
+	snprintf(want, sizeof(want), "%s: a directory, not a file", dir);
 	assert_string_equal(err, want);
 }
 
