@@ -10,7 +10,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +161,8 @@ static int
 group_teardown(void **state)
 {
 	static const char	*files[] = { "case.ini", "big.ini", "base.ini",
-				    "nul.ini", "short.ini" };
+				    "nul.ini", "short.ini", "indented.ini",
+				    "fifo.ini" };
 	size_t			 i;
 
 	(void)state;
@@ -521,12 +526,12 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown role section", "[webcon]", "[edge]", NULL, 0,
 	    "[edge]: no such section", NULL, NULL },
 	{ "port above 65535", "ports = 8443", "ports = 8443, 65536", NULL, 0,
-	    "[webcon] ports: '65536' is not a number from 1 to 65535", NULL,
+	    "[webcon] ports '65536': a port is a number from 1 to 65535", NULL,
 	    NULL },
 	{ "port 0", "ports = 8443", "ports = 0", NULL, 0,
-	    "'0' is not a number from 1 to 65535", NULL, NULL },
+	    "'0': a port is a number from 1 to 65535", NULL, NULL },
 	{ "port not a number", "ports = 8443", "ports = https", NULL, 0,
-	    "'https' is not a number", NULL, NULL },
+	    "'https': a port is a number", NULL, NULL },
 	{ "port listed twice", "ports = 8443", "ports = 8443, 8443", NULL, 0,
 	    "8443 is listed twice", NULL, NULL },
 	{ "more ports than EP_PORTS_MAX", "ports = 8443",
@@ -538,7 +543,7 @@ static const struct bad_case bad_cases[] = {
 	    "federation-ports = 5061", NULL, 0, "5061 is not among the ports",
 	    NULL, NULL },
 	{ "bad severity", "crl-dp-missing = off", "crl-dp-missing = fatal",
-	    NULL, 0, "[severity] crl-dp-missing: 'fatal' is not off, ok, "
+	    NULL, 0, "[severity] crl-dp-missing 'fatal': expected off, ok, "
 	    "warning or critical", NULL, NULL },
 	{ "unknown check id", "crl-dp-missing = off", "crl-missing = off",
 	    NULL, 0, "[severity] crl-missing: no check has this ID", NULL,
@@ -560,12 +565,13 @@ static const struct bad_case bad_cases[] = {
 	{ "role without title", "title = AV", "", "[av]", 0,
 	    "[av] has no title", NULL, NULL },
 	{ "bad trust", "trust = public", "trust = private", NULL, 0,
-	    "'private' is not public or internal-or-public", NULL, NULL },
-	{ "bad boolean", "pss = yes", "pss = true", NULL, 0,
-	    "[profile] pss: 'true' is not yes or no", NULL, NULL },
-	{ "bad requirement", "require = none", "require = sip-domains, meet",
-	    NULL, 0, "'meet' is not sip-domains, published or webcon-offline",
+	    "[access] trust 'private': expected public or internal-or-public",
 	    NULL, NULL },
+	{ "bad boolean", "pss = yes", "pss = true", NULL, 0,
+	    "[profile] pss 'true': expected yes or no", NULL, NULL },
+	{ "bad requirement", "require = none", "require = sip-domains, meet",
+	    NULL, 0, "'meet': expected sip-domains, published or "
+	    "webcon-offline", NULL, NULL },
 	{ "unknown hash", "weak-hashes = md5, sha1, sha224",
 	    "weak-hashes = md5, sha0", NULL, 0, "'sha0' is not a hash", NULL,
 	    NULL },
@@ -574,9 +580,10 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown arguments kind", "arguments = hosts", "arguments = urls",
 	    NULL, 0, "urls", NULL, NULL },
 	{ "unknown TLS version", "min-tls = tls1.3", "min-tls = ssl3", NULL, 0,
-	    "'ssl3' is not tls1.0, tls1.1, tls1.2 or tls1.3", NULL, NULL },
+	    "'ssl3': expected tls1.0, tls1.1, tls1.2 or tls1.3", NULL, NULL },
 	{ "RSA size out of range", "rsa-sizes = any", "rsa-sizes = 256",
-	    NULL, 0, "'256' is not a number from 512 to 16384", NULL, NULL },
+	    NULL, 0, "'256': expected a whole number from 512 to 16384", NULL,
+	    NULL },
 	{ "least EC size out of range", "min-ec-bits = 384",
 	    "min-ec-bits = 1024", NULL, 0, "from 160 to 571", NULL, NULL },
 	{ "empty value", "subject = any", "subject =", NULL, 0, "no value",
@@ -586,8 +593,6 @@ static const struct bad_case bad_cases[] = {
 	{ "title too long", "title = WEBCON",
 	    "title = 0123456789012345678901234567890123456789012345678901234567"
 	    "89012345", NULL, 0, "longer than 63 characters", NULL, NULL },
-	{ "indented line", "ip-names = no", "  ip-names = no", NULL, 0,
-	    "an indented line", NULL, NULL },
 	{ "not key = value", "pool = none", "pool", NULL, 0,
 	    "not a [section] header, key = value, or comment", NULL, NULL },
 	{ "section header without ]", "[webcon]", "[webcon", NULL, 0,
@@ -599,7 +604,7 @@ static const struct bad_case bad_cases[] = {
 	{ "inih's error before ours", "pss = yes", "pss", NULL, 0,
 	    "not a [section] header", "ports = 8443", "xorts = 8443" },
 	{ "our error before inih's", "pss = yes", "pss = maybe", NULL, 0,
-	    "'maybe' is not yes or no", "ports = 8443", "ports" },
+	    "'maybe': expected yes or no", "ports = 8443", "ports" },
 	{ "line too long", "# The unit tests' profile.",
 	    "# 456789012345678901234567890123456789012345678901234567890123456"
 	    "789012345678901234567890123456789012345678901234567890123456789012"
@@ -681,6 +686,60 @@ test_base_is_valid(void **state)
 	ep_profile_free(load_ok(write_file("base.ini", base, strlen(base))));
 }
 
+/*
+ * An indented line is an ordinary line: leading blanks are stripped, as
+ * in deployment files, so that inih never reads an indented key as more
+ * of the value above it (which would set that key twice, and fail).
+ */
+static void
+test_indented_lines(void **state)
+{
+	static char		 text[TEXT_MAX], first[TEXT_MAX];
+	struct ep_profile	*p;
+
+	(void)state;
+	/* The first of each is [access]'s. */
+	mutate(base, "ip-names = no", "  ip-names = yes", first,
+	    sizeof(first));
+	mutate(first, "[webcon]", "\t[webcon]", text, sizeof(text));
+	p = load_ok(write_file("indented.ini", text, strlen(text)));
+	assert_true(p->roles[EP_ROLE_ACCESS].ip_names_ok);
+	assert_false(p->roles[EP_ROLE_ACCESS].subject_wildcard_ok);
+	assert_string_equal(p->roles[EP_ROLE_WEBCON].title, "WEBCON");
+	ep_profile_free(p);
+}
+
+/*
+ * A profile may come from a pipe, as a deployment file may: --profile
+ * <(command) and a FIFO whose writer comes later are read whole.
+ */
+static void
+test_fifo(void **state)
+{
+	struct ep_profile	*p;
+	const char		*path = tmp_path("fifo.ini");
+	size_t			 off = 0, len = strlen(base);
+	ssize_t			 r;
+	pid_t			 pid;
+	int			 fd, status;
+
+	(void)state;
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		if ((fd = open(path, O_WRONLY)) == -1)
+			_exit(1);
+		while (off < len && (r = write(fd, base + off, len - off)) > 0)
+			off += (size_t)r;
+		_exit(off == len ? 0 : 1);
+	}
+	p = load_ok(path);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_string_equal(p->name, "base");
+	ep_profile_free(p);
+}
+
 /* Up to 1 MiB is read; a byte more is refused before any parsing. */
 static void
 test_size_limit(void **state)
@@ -724,7 +783,7 @@ test_bad_paths(void **state)
 
 	assert_int_equal(ep_profile_load(dir, &p, err, sizeof(err)), -1);
 	assert_null(p);
-	assert_non_null(strstr(err, "not a regular file"));
+	assert_non_null(strstr(err, "a directory, not a file"));
 
 	/* A bare name is never looked for on disk. */
 	assert_int_equal(ep_profile_load("base", &p, err, sizeof(err)), -1);
@@ -776,6 +835,8 @@ main(void)
 		cmocka_unit_test(test_base_is_valid),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_missing_section),
+		cmocka_unit_test(test_indented_lines),
+		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_roles),
