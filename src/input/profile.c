@@ -157,6 +157,7 @@ static const struct ep_ini_word tls_versions[] = {
 static const struct ep_ini_word severities[] = {
 	{ "off", EP_SEV_OK },
 	{ "ok", EP_SEV_OK },
+	{ "info", EP_SEV_INFO },
 	{ "warning", EP_SEV_WARNING },
 	{ "critical", EP_SEV_CRITICAL },
 };

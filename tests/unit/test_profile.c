@@ -80,6 +80,7 @@ static const char base[] =
 	ROLE("generic", "ANY", "4443", "none")
 	"[severity]\n"
 	"expired = warning ; inline comments end a value\n"
+	"self-signed = info\n"
 	"crl-dp-missing = off\n"
 	"pool-key-mismatch = ok\n";
 
@@ -291,6 +292,41 @@ test_builtins_load(void **state)
 	assert_string_equal(names[3], "generic");
 }
 
+/*
+ * Each file of probes/ names every check in its [severity] section, so
+ * that it reads as the whole rule set: a check added to the table must
+ * be added to every profile.
+ */
+static void
+test_builtins_list_every_check(void **state)
+{
+	const char *const	*names = ep_profile_builtin_names();
+	static char		 text[64 * 1024];
+	char			 want[128];
+	const char		*sev;
+	FILE			*fp;
+	size_t			 i, n, len;
+
+	(void)state;
+	for (n = 0; names[n] != NULL; n++) {
+		if ((fp = fopen(probes_path(names[n]), "r")) == NULL)
+			fail_msg("%s: %s", probes_path(names[n]),
+			    strerror(errno));
+		len = fread(text, 1, sizeof(text) - 1, fp);
+		assert_true(len < sizeof(text) - 1);
+		text[len] = '\0';
+		fclose(fp);
+		assert_non_null(sev = strstr(text, "\n[severity]\n"));
+		for (i = 0; i < EP_CHECK__MAX; i++) {
+			snprintf(want, sizeof(want), "\n%s = ",
+			    ep_check_info((enum ep_check)i)->id);
+			if (strstr(sev, want) == NULL)
+				fail_msg("%s: [severity] lacks %s", names[n],
+				    want + 1);
+		}
+	}
+}
+
 /* lync2013 against DESIGN.md's table and Microsoft's page. */
 static void
 test_lync2013(void **state)
@@ -380,6 +416,7 @@ test_lync2013(void **state)
 	assert_int_equal(p->severity[EP_CHECK_CRL_DP_MISSING], EP_SEV_WARNING);
 	assert_int_equal(p->severity[EP_CHECK_TLS_LEGACY_VERSION],
 	    EP_SEV_WARNING);
+	assert_int_equal(p->severity[EP_CHECK_ROLE_NOT_CHECKED], EP_SEV_INFO);
 	/* Today's behaviour: the check table's defaults, every one. */
 	for (i = 0; i < EP_CHECK__MAX; i++)
 		assert_int_equal(p->severity[i],
@@ -484,9 +521,11 @@ test_file_end_to_end(void **state)
 	assert_int_equal(p->severity[EP_CHECK_EXPIRED], EP_SEV_WARNING);
 	assert_int_equal(p->severity[EP_CHECK_CRL_DP_MISSING], EP_SEV_OK);
 	assert_int_equal(p->severity[EP_CHECK_POOL_KEY_MISMATCH], EP_SEV_OK);
+	/* info: reported, setting no status. */
+	assert_int_equal(p->severity[EP_CHECK_SELF_SIGNED], EP_SEV_INFO);
 	/* Unlisted: the table's default. */
-	assert_int_equal(p->severity[EP_CHECK_SELF_SIGNED],
-	    ep_check_info(EP_CHECK_SELF_SIGNED)->severity);
+	assert_int_equal(p->severity[EP_CHECK_CHAIN_INCOMPLETE],
+	    ep_check_info(EP_CHECK_CHAIN_INCOMPLETE)->severity);
 	for (i = 0; i < EP_ROLE__MAX; i++)
 		assert_int_equal(p->roles[i].nrsa_sizes, 0);
 
@@ -544,7 +583,7 @@ static const struct bad_case bad_cases[] = {
 	    NULL, NULL },
 	{ "bad severity", "crl-dp-missing = off", "crl-dp-missing = fatal",
 	    NULL, 0, "[severity] crl-dp-missing 'fatal': expected off, ok, "
-	    "warning or critical", NULL, NULL },
+	    "info, warning or critical", NULL, NULL },
 	{ "unknown check id", "crl-dp-missing = off", "crl-missing = off",
 	    NULL, 0, "[severity] crl-missing: no check has this ID", NULL,
 	    NULL },
@@ -828,6 +867,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtins_load),
+		cmocka_unit_test(test_builtins_list_every_check),
 		cmocka_unit_test(test_lync2013),
 		cmocka_unit_test(test_skype),
 		cmocka_unit_test(test_generic),
