@@ -453,8 +453,9 @@ on_key(struct ep_ini *ini, void *arg, const char *name, const char *value)
 	case KEY_CRIT_DAYS:
 		return set_days(p, k, value, &c->settings.crit_days);
 	case KEY_LIMIT:
-		if (ep_limit_parse(k->name, value, &c->settings.limit_ms[k->role],
-		    reason, sizeof(reason)) == -1)
+		if (ep_limit_parse(k->name, value,
+		    &c->settings.limit_ms[k->role], reason,
+		    sizeof(reason)) == -1)
 			return ep_ini_fail(ini, "%s", reason);
 		return 0;
 	case KEY_FQDN:

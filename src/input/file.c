@@ -66,7 +66,7 @@ read_all(int fd, const char *label, size_t max, char **out, size_t *len,
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				/* A descriptor we did not open may not block. */
+				/* A descriptor not ours may be non-blocking. */
 				pfd.fd = fd;
 				pfd.events = POLLIN;
 				if (poll(&pfd, 1, -1) != -1 || errno == EINTR)

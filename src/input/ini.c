@@ -25,14 +25,14 @@
 #define BOM		"\xef\xbb\xbf"	/* UTF-8 byte order mark */
 
 struct ep_ini {
-	const char			*text;
-	size_t				 len;
-	size_t				 pos;		/* of the next line */
-	unsigned			 line;		/* being read, from 1 */
-	unsigned			 err_line;	/* of the first error, or 0 */
-	char				 reason[REASON_MAX];
-	const struct ep_ini_spec	*spec;
-	void				*arg;
+	const struct ep_ini_spec *spec;
+	void		*arg;
+	const char	*text;
+	size_t		 len;
+	size_t		 pos;		/* of the next line */
+	unsigned	 line;		/* being read, from 1 */
+	unsigned	 err_line;	/* of the first error, or 0 */
+	char		 reason[REASON_MAX];
 };
 
 /* One ep_ini_split in progress. */
