@@ -37,16 +37,18 @@
 extern const char *const ep_profile_data_names[];
 extern const char *const ep_profile_data_texts[];
 
-static const char *const role_names[] = {
-	[EP_ROLE_ACCESS] = "access",
-	[EP_ROLE_WEBCON] = "webcon",
-	[EP_ROLE_AV] = "av",
-	[EP_ROLE_INTERNAL] = "internal",
-	[EP_ROLE_REVERSE_PROXY] = "reverse-proxy",
-	[EP_ROLE_GENERIC] = "generic",
+/* The roles' names, indexed by enum ep_role; a word of the role lists. */
+static const struct ep_ini_word roles[] = {
+	[EP_ROLE_ACCESS] = { "access", EP_ROLE_ACCESS },
+	[EP_ROLE_WEBCON] = { "webcon", EP_ROLE_WEBCON },
+	[EP_ROLE_AV] = { "av", EP_ROLE_AV },
+	[EP_ROLE_INTERNAL] = { "internal", EP_ROLE_INTERNAL },
+	[EP_ROLE_REVERSE_PROXY] = { "reverse-proxy", EP_ROLE_REVERSE_PROXY },
+	[EP_ROLE_GENERIC] = { "generic", EP_ROLE_GENERIC },
 };
 
-_Static_assert(NELEM(role_names) == EP_ROLE__MAX, "role names incomplete");
+_Static_assert(NELEM(roles) == EP_ROLE__MAX, "role names incomplete");
+_Static_assert(EP_ROLE__MAX <= 16, "a set of roles must fit an unsigned");
 
 /* Sections: a role's is numbered by its enum ep_role, then these. */
 enum section {
@@ -80,6 +82,7 @@ enum key_id {
 	K_WILDCARD_ORDER,
 	K_RSA_SIZES,
 	K_POOL,
+	K_OFFLINE_ALSO,
 	K__MAX
 };
 
@@ -117,6 +120,7 @@ static const struct key keys[] = {
 	[K_WILDCARD_ORDER] = { "wildcard-order", 1, NEED_PROBED },
 	[K_RSA_SIZES] = { "rsa-sizes", 1, NEED_PROBED },
 	[K_POOL] = { "pool", 1, NEED_PROBED },
+	[K_OFFLINE_ALSO] = { "offline-also", 1, NEED_PROBED },
 };
 
 _Static_assert(NELEM(keys) == K__MAX, "key table incomplete");
@@ -165,13 +169,11 @@ static const struct ep_ini_word severities[] = {
 enum requirement {
 	REQ_SIP_DOMAINS,
 	REQ_PUBLISHED,
-	REQ_WEBCON_OFFLINE,
 };
 
 static const struct ep_ini_word requirements[] = {
 	{ "sip-domains", REQ_SIP_DOMAINS },
 	{ "published", REQ_PUBLISHED },
-	{ "webcon-offline", REQ_WEBCON_OFFLINE },
 };
 
 /* A profile and the titles its roles point at, allocated and freed as one. */
@@ -182,7 +184,7 @@ struct profile_store {
 
 /* One parse of one profile text. */
 struct parse {
-	struct ep_ini		*ini;		/* the front end's, for errors */
+	struct ep_ini		*ini;		/* the front end's: errors */
 	int			 section;	/* enum section of the line */
 	char			 key[KEY_SHOWN_MAX];	/* "[section] key" being
 						   set, for reasons */
@@ -201,7 +203,7 @@ section_name(int section)
 		return "profile";
 	if (section == SEC_SEVERITY)
 		return "severity";
-	return role_names[section];
+	return roles[section].name;
 }
 
 /* A word of table w as the current key's value.  Returns 0, or -1. */
@@ -402,8 +404,10 @@ set_role_key(struct parse *ps, enum key_id k, const char *value)
 			return -1;
 		r->need_sip_domains = (req & 1u << REQ_SIP_DOMAINS) != 0;
 		r->need_published = (req & 1u << REQ_PUBLISHED) != 0;
-		r->need_webcon_offline = (req & 1u << REQ_WEBCON_OFFLINE) != 0;
 		return 0;
+	case K_OFFLINE_ALSO:
+		return word_set(ps, value, roles, NELEM(roles),
+		    &r->offline_also);
 	case K_RSA_SIZES:
 		return size_list(ps, value, r->rsa_sizes, &r->nrsa_sizes);
 	case K_TRUST:
@@ -534,7 +538,7 @@ on_end(struct ep_ini *ini, void *arg)
 	for (s = 0; s < EP_ROLE__MAX; s++)
 		if (ps->section_line[s] == 0)
 			return ep_ini_fail(ini, "no [%s] section",
-			    role_names[s]);
+			    roles[s].name);
 	for (k = 0; k < K__MAX; k++)
 		if (!keys[k].role && ps->key_line[SEC_PROFILE][k] == 0)
 			return ep_ini_fail_at(ini,
@@ -550,14 +554,14 @@ on_end(struct ep_ini *ini, void *arg)
 			if (line == 0 && (keys[k].need == NEED_ALWAYS ||
 			    r->probed))
 				return ep_ini_fail_at(ini, ps->section_line[s],
-				    "[%s] has no %s%s", role_names[s],
+				    "[%s] has no %s%s", roles[s].name,
 				    keys[k].name, keys[k].need == NEED_ALWAYS ?
 				    "" : ", which a probed role needs");
 			if (line != 0 && keys[k].need == NEED_PROBED &&
 			    !r->probed)
 				return ep_ini_fail_at(ini, line, "[%s] %s: a "
 				    "role that is not probed takes title and "
-				    "probed only", role_names[s], keys[k].name);
+				    "probed only", roles[s].name, keys[k].name);
 		}
 		for (i = 0; i < ps->nfederation[s]; i++) {
 			for (j = 0; j < r->nports; j++)
@@ -567,7 +571,7 @@ on_end(struct ep_ini *ini, void *arg)
 				return ep_ini_fail_at(ini,
 				    ps->key_line[s][K_FEDERATION_PORTS],
 				    "[%s] federation-ports: %u is not among "
-				    "the ports", role_names[s],
+				    "the ports", roles[s].name,
 				    (unsigned)ps->federation[s][i]);
 			r->ports[j].flags |= EP_PORT_FEDERATION;
 		}
@@ -599,7 +603,7 @@ parse(const char *label, const char *text, size_t len,
 		return -1;
 	}
 	for (i = 0; i < EP_ROLE__MAX; i++)
-		ps.store->p.roles[i].name = role_names[i];
+		ps.store->p.roles[i].name = roles[i].name;
 	/* A check that [severity] does not name keeps its table default. */
 	for (i = 0; i < EP_CHECK__MAX; i++)
 		ps.store->p.severity[i] =
@@ -687,7 +691,7 @@ ep_role_by_name(const char *name, enum ep_role *out)
 	size_t	i;
 
 	for (i = 0; i < EP_ROLE__MAX; i++) {
-		if (strcmp(role_names[i], name) == 0) {
+		if (strcmp(roles[i].name, name) == 0) {
 			*out = (enum ep_role)i;
 			return 0;
 		}
@@ -698,5 +702,5 @@ ep_role_by_name(const char *name, enum ep_role *out)
 const char *
 ep_role_name(enum ep_role role)
 {
-	return role_names[role];
+	return roles[role].name;
 }

@@ -269,9 +269,10 @@ required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
 	    !in_list(plan->published, plan->npublished, ep->target->name))
 		for (i = 0; i < plan->npublished; i++)
 			push_name(req, &n, plan->published[i]);
-	if (ep->role->need_webcon_offline && ep->obs->kind != EP_OBS_LIVE)
+	if (ep->role->offline_also != 0 && ep->obs->kind != EP_OBS_LIVE)
 		for (i = 0; i < plan->ntargets; i++)
-			if (plan->targets[i].role == EP_ROLE_WEBCON)
+			if (ep->role->offline_also &
+			    (1u << plan->targets[i].role))
 				push_name(req, &n, plan->targets[i].name);
 	*nreq = n;
 }

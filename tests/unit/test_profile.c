@@ -39,7 +39,7 @@ static char	dir[TEST_PATH_MAX];
  * A small complete profile that the malformed cases start from.  Each
  * role has ports of its own, so that a line can be found by its text.
  */
-#define ROLE(sec, title, ports, fed) \
+#define ROLE(sec, title, ports, fed, also) \
 	"[" sec "]\n" \
 	"title = " title "\n" \
 	"probed = yes\n" \
@@ -55,6 +55,7 @@ static char	dir[TEST_PATH_MAX];
 	"wildcard-order = no\n" \
 	"rsa-sizes = any\n" \
 	"pool = none\n" \
+	"offline-also = " also "\n" \
 	"\n"
 
 static const char base[] =
@@ -69,15 +70,15 @@ static const char base[] =
 	"min-tls = tls1.3\n"
 	"arguments = hosts\n"
 	"\n"
-	ROLE("access", "ACCESS", "444, 5062", "5062")
-	ROLE("webcon", "WEBCON", "8443", "none")
+	ROLE("access", "ACCESS", "444, 5062", "5062", "webcon, internal")
+	ROLE("webcon", "WEBCON", "8443", "none", "none")
 	"[av]\n"
 	"title = AV\n"
 	"probed = no\n"
 	"\n"
-	ROLE("internal", "INTERNAL", "5061", "none")
-	ROLE("reverse-proxy", "PROXY", "443", "none")
-	ROLE("generic", "ANY", "4443", "none")
+	ROLE("internal", "INTERNAL", "5061", "none", "none")
+	ROLE("reverse-proxy", "PROXY", "443", "none", "none")
+	ROLE("generic", "ANY", "4443", "none", "none")
 	"[severity]\n"
 	"expired = warning ; inline comments end a value\n"
 	"self-signed = info\n"
@@ -224,8 +225,7 @@ assert_same_roles(const struct ep_profile *a, const struct ep_profile *b)
 		assert_int_equal(x->subject, y->subject);
 		assert_int_equal(x->need_sip_domains, y->need_sip_domains);
 		assert_int_equal(x->need_published, y->need_published);
-		assert_int_equal(x->need_webcon_offline,
-		    y->need_webcon_offline);
+		assert_int_equal(x->offline_also, y->offline_also);
 		assert_int_equal(x->wildcard_order, y->wildcard_order);
 		assert_int_equal(x->nrsa_sizes, y->nrsa_sizes);
 		for (j = 0; j < x->nrsa_sizes; j++)
@@ -353,7 +353,7 @@ test_lync2013(void **state)
 	assert_int_equal(r->subject, EP_SUBJECT_SELF);
 	assert_true(r->need_sip_domains);
 	assert_false(r->need_published);
-	assert_true(r->need_webcon_offline);
+	assert_int_equal(r->offline_also, 1u << EP_ROLE_WEBCON);
 	assert_false(r->wildcard_order);
 	assert_rsa_sizes(r, sizes, NELEM(sizes));
 	assert_int_equal(r->pool, EP_POOL_SAME_KEY);
@@ -368,6 +368,9 @@ test_lync2013(void **state)
 	assert_false(r->need_sip_domains);
 	assert_rsa_sizes(r, sizes, NELEM(sizes));
 	assert_int_equal(r->pool, EP_POOL_SAME_KEY);
+	/* Only the access edge's file stands for the others. */
+	for (i = EP_ROLE_WEBCON; i < EP_ROLE__MAX; i++)
+		assert_int_equal(p->roles[i].offline_also, 0);
 
 	r = &p->roles[EP_ROLE_AV];
 	assert_false(r->probed);
@@ -481,7 +484,7 @@ test_generic(void **state)
 		assert_true(r->subject_wildcard_ok);
 		assert_int_equal(r->subject, EP_SUBJECT_ANY);
 		assert_false(r->wildcard_order);
-		assert_false(r->need_webcon_offline);
+		assert_int_equal(r->offline_also, 0);
 		assert_int_equal(r->nrsa_sizes, 0);
 		assert_int_equal(r->pool, EP_POOL_NONE);
 	}
@@ -517,6 +520,9 @@ test_file_end_to_end(void **state)
 	assert_int_equal(p->min_tls, GNUTLS_TLS1_3);
 	assert_string_equal(p->roles[EP_ROLE_WEBCON].title, "WEBCON");
 	assert_int_equal(p->roles[EP_ROLE_WEBCON].ports[0].port, 8443);
+	assert_int_equal(p->roles[EP_ROLE_ACCESS].offline_also,
+	    1u << EP_ROLE_WEBCON | 1u << EP_ROLE_INTERNAL);
+	assert_int_equal(p->roles[EP_ROLE_WEBCON].offline_also, 0);
 	assert_false(p->roles[EP_ROLE_AV].probed);
 	assert_int_equal(p->severity[EP_CHECK_EXPIRED], EP_SEV_WARNING);
 	assert_int_equal(p->severity[EP_CHECK_CRL_DP_MISSING], EP_SEV_OK);
@@ -609,8 +615,29 @@ static const struct bad_case bad_cases[] = {
 	{ "bad boolean", "pss = yes", "pss = true", NULL, 0,
 	    "[profile] pss 'true': expected yes or no", NULL, NULL },
 	{ "bad requirement", "require = none", "require = sip-domains, meet",
-	    NULL, 0, "'meet': expected sip-domains, published or "
-	    "webcon-offline", NULL, NULL },
+	    NULL, 0, "'meet': expected sip-domains or published", NULL, NULL },
+	{ "webcon-offline, now offline-also", "require = none",
+	    "require = sip-domains, webcon-offline", NULL, 0,
+	    "[access] require 'webcon-offline': expected sip-domains or "
+	    "published", NULL, NULL },
+	{ "unknown role in offline-also", "offline-also = webcon, internal",
+	    "offline-also = webcon, edge", NULL, 0, "[access] offline-also "
+	    "'edge': expected access, webcon, av, internal, reverse-proxy or "
+	    "generic", NULL, NULL },
+	{ "none among roles", "offline-also = webcon, internal",
+	    "offline-also = none, webcon", NULL, 0, "[access] offline-also: "
+	    "none stands alone", NULL, NULL },
+	{ "role listed twice", "offline-also = webcon, internal",
+	    "offline-also = webcon, webcon", NULL, 0, "[access] offline-also: "
+	    "webcon is listed twice", NULL, NULL },
+	{ "probed role without offline-also",
+	    "offline-also = webcon, internal", "", "[access]", 0,
+	    "[access] has no offline-also, which a probed role needs", NULL,
+	    NULL },
+	{ "offline-also of a role not probed", "probed = no",
+	    "probed = no\noffline-also = none", NULL, 1, "[av] offline-also: a "
+	    "role that is not probed takes title and probed only", NULL,
+	    NULL },
 	{ "unknown hash", "weak-hashes = md5, sha1, sha224",
 	    "weak-hashes = md5, sha0", NULL, 0, "'sha0' is not a hash", NULL,
 	    NULL },
