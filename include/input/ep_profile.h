@@ -78,6 +78,8 @@ struct ep_role_rules {
 	unsigned		 offline_also;	/* roles (1u << enum ep_role) whose
 						   names a file judged offline must
 						   cover too */
+	unsigned		 expected_with;	/* roles (1u << enum ep_role) whose
+						   presence makes this one expected */
 	int			 wildcard_order;	/* explicit SANs must precede wildcards */
 	unsigned		 rsa_sizes[EP_RSA_SIZES_MAX];	/* leaf RSA sizes supported */
 	size_t			 nrsa_sizes;	/* 0: any size */

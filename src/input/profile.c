@@ -83,6 +83,7 @@ enum key_id {
 	K_RSA_SIZES,
 	K_POOL,
 	K_OFFLINE_ALSO,
+	K_EXPECTED_WITH,
 	K__MAX
 };
 
@@ -121,6 +122,7 @@ static const struct key keys[] = {
 	[K_RSA_SIZES] = { "rsa-sizes", 1, NEED_PROBED },
 	[K_POOL] = { "pool", 1, NEED_PROBED },
 	[K_OFFLINE_ALSO] = { "offline-also", 1, NEED_PROBED },
+	[K_EXPECTED_WITH] = { "expected-with", 1, NEED_PROBED },
 };
 
 _Static_assert(NELEM(keys) == K__MAX, "key table incomplete");
@@ -408,6 +410,9 @@ set_role_key(struct parse *ps, enum key_id k, const char *value)
 	case K_OFFLINE_ALSO:
 		return word_set(ps, value, roles, NELEM(roles),
 		    &r->offline_also);
+	case K_EXPECTED_WITH:
+		return word_set(ps, value, roles, NELEM(roles),
+		    &r->expected_with);
 	case K_RSA_SIZES:
 		return size_list(ps, value, r->rsa_sizes, &r->nrsa_sizes);
 	case K_TRUST:

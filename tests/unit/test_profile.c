@@ -39,7 +39,7 @@ static char	dir[TEST_PATH_MAX];
  * A small complete profile that the malformed cases start from.  Each
  * role has ports of its own, so that a line can be found by its text.
  */
-#define ROLE(sec, title, ports, fed, also) \
+#define ROLE(sec, title, ports, fed, also, with) \
 	"[" sec "]\n" \
 	"title = " title "\n" \
 	"probed = yes\n" \
@@ -56,6 +56,7 @@ static char	dir[TEST_PATH_MAX];
 	"rsa-sizes = any\n" \
 	"pool = none\n" \
 	"offline-also = " also "\n" \
+	"expected-with = " with "\n" \
 	"\n"
 
 static const char base[] =
@@ -70,15 +71,16 @@ static const char base[] =
 	"min-tls = tls1.3\n"
 	"arguments = hosts\n"
 	"\n"
-	ROLE("access", "ACCESS", "444, 5062", "5062", "webcon, internal")
-	ROLE("webcon", "WEBCON", "8443", "none", "none")
+	ROLE("access", "ACCESS", "444, 5062", "5062", "webcon, internal",
+	    "none")
+	ROLE("webcon", "WEBCON", "8443", "none", "none", "access, generic")
 	"[av]\n"
 	"title = AV\n"
 	"probed = no\n"
 	"\n"
-	ROLE("internal", "INTERNAL", "5061", "none", "none")
-	ROLE("reverse-proxy", "PROXY", "443", "none", "none")
-	ROLE("generic", "ANY", "4443", "none", "none")
+	ROLE("internal", "INTERNAL", "5061", "none", "none", "none")
+	ROLE("reverse-proxy", "PROXY", "443", "none", "none", "none")
+	ROLE("generic", "ANY", "4443", "none", "none", "none")
 	"[severity]\n"
 	"expired = warning ; inline comments end a value\n"
 	"self-signed = info\n"
@@ -226,6 +228,7 @@ assert_same_roles(const struct ep_profile *a, const struct ep_profile *b)
 		assert_int_equal(x->need_sip_domains, y->need_sip_domains);
 		assert_int_equal(x->need_published, y->need_published);
 		assert_int_equal(x->offline_also, y->offline_also);
+		assert_int_equal(x->expected_with, y->expected_with);
 		assert_int_equal(x->wildcard_order, y->wildcard_order);
 		assert_int_equal(x->nrsa_sizes, y->nrsa_sizes);
 		for (j = 0; j < x->nrsa_sizes; j++)
@@ -371,6 +374,11 @@ test_lync2013(void **state)
 	/* Only the access edge's file stands for the others. */
 	for (i = EP_ROLE_WEBCON; i < EP_ROLE__MAX; i++)
 		assert_int_equal(p->roles[i].offline_also, 0);
+	/* DNS publishes no webcon name: an access edge alone hints at it. */
+	assert_int_equal(r->expected_with, 1u << EP_ROLE_ACCESS);
+	for (i = 0; i < EP_ROLE__MAX; i++)
+		if (i != EP_ROLE_WEBCON)
+			assert_int_equal(p->roles[i].expected_with, 0);
 
 	r = &p->roles[EP_ROLE_AV];
 	assert_false(r->probed);
@@ -485,6 +493,7 @@ test_generic(void **state)
 		assert_int_equal(r->subject, EP_SUBJECT_ANY);
 		assert_false(r->wildcard_order);
 		assert_int_equal(r->offline_also, 0);
+		assert_int_equal(r->expected_with, 0);
 		assert_int_equal(r->nrsa_sizes, 0);
 		assert_int_equal(r->pool, EP_POOL_NONE);
 	}
@@ -523,6 +532,9 @@ test_file_end_to_end(void **state)
 	assert_int_equal(p->roles[EP_ROLE_ACCESS].offline_also,
 	    1u << EP_ROLE_WEBCON | 1u << EP_ROLE_INTERNAL);
 	assert_int_equal(p->roles[EP_ROLE_WEBCON].offline_also, 0);
+	assert_int_equal(p->roles[EP_ROLE_WEBCON].expected_with,
+	    1u << EP_ROLE_ACCESS | 1u << EP_ROLE_GENERIC);
+	assert_int_equal(p->roles[EP_ROLE_ACCESS].expected_with, 0);
 	assert_false(p->roles[EP_ROLE_AV].probed);
 	assert_int_equal(p->severity[EP_CHECK_EXPIRED], EP_SEV_WARNING);
 	assert_int_equal(p->severity[EP_CHECK_CRL_DP_MISSING], EP_SEV_OK);
@@ -633,6 +645,13 @@ static const struct bad_case bad_cases[] = {
 	{ "probed role without offline-also",
 	    "offline-also = webcon, internal", "", "[access]", 0,
 	    "[access] has no offline-also, which a probed role needs", NULL,
+	    NULL },
+	{ "unknown role in expected-with", "expected-with = access, generic",
+	    "expected-with = access, edge", NULL, 0, "[webcon] expected-with "
+	    "'edge': expected access, webcon, av", NULL, NULL },
+	{ "probed role without expected-with",
+	    "expected-with = access, generic", "", "[webcon]", 0,
+	    "[webcon] has no expected-with, which a probed role needs", NULL,
 	    NULL },
 	{ "offline-also of a role not probed", "probed = no",
 	    "probed = no\noffline-also = none", NULL, 1, "[av] offline-also: a "
