@@ -28,6 +28,11 @@
 #define DNS_SERVERS_MAX		16	/* as --dns */
 #define DAYS_MAX		36500	/* as --warn-days and --crit-days */
 #define REASON_MAX		512	/* one error, before "path:line: " */
+#define PROFILE_DEFAULT		"lync2013"
+#define WARN_DAYS_DEFAULT	30
+#define CRIT_DAYS_DEFAULT	7
+#define TIMEOUT_DEFAULT_MS	5000
+#define DNS_TIMEOUT_MAX_MS	2000	/* default: the timeout, at most this */
 
 enum section_type {
 	SECT_DEPLOYMENT,
@@ -140,7 +145,7 @@ struct entry {
 
 struct ep_config {
 	char				*path;
-	struct ep_config_settings	 settings;	/* points at the below */
+	struct ep_settings		 settings;	/* points at the below */
 	char				*profile;
 	char				*dns;
 	char				*ca_file;
@@ -654,8 +659,7 @@ ep_config_load(const char *path, struct ep_config **out, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		goto fail;
 	}
-	c->settings.warn_days = -1;
-	c->settings.crit_days = -1;
+	ep_settings_init(&c->settings);
 	if (ep_file_read(path, CONFIG_SIZE_MAX, &buf, &len, err,
 	    errlen) == -1)
 		goto fail;
@@ -699,10 +703,59 @@ ep_config_free(struct ep_config *c)
 	free(c);
 }
 
-const struct ep_config_settings *
+const struct ep_settings *
 ep_config_settings(const struct ep_config *c)
 {
 	return &c->settings;
+}
+
+void
+ep_settings_init(struct ep_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->warn_days = -1;
+	s->crit_days = -1;
+}
+
+void
+ep_settings_fill(struct ep_settings *s, const struct ep_config *c)
+{
+	const struct ep_settings	*f = &c->settings;
+	size_t				 i;
+
+	if (s->profile == NULL)
+		s->profile = f->profile;
+	if (s->dns == NULL)
+		s->dns = f->dns;
+	if (s->ca_file == NULL)
+		s->ca_file = f->ca_file;
+	if (s->internal_ca == NULL)
+		s->internal_ca = f->internal_ca;
+	if (s->warn_days < 0)
+		s->warn_days = f->warn_days;
+	if (s->crit_days < 0)
+		s->crit_days = f->crit_days;
+	for (i = 0; i < EP_LIMIT__MAX; i++)
+		if (s->limit_ms[i] == 0)
+			s->limit_ms[i] = f->limit_ms[i];
+}
+
+void
+ep_settings_finish(struct ep_settings *s)
+{
+	if (s->profile == NULL)
+		s->profile = PROFILE_DEFAULT;
+	if (s->warn_days < 0)
+		s->warn_days = WARN_DAYS_DEFAULT;
+	if (s->crit_days < 0)
+		s->crit_days = CRIT_DAYS_DEFAULT;
+	if (s->limit_ms[EP_LIMIT_TIMEOUT] == 0)
+		s->limit_ms[EP_LIMIT_TIMEOUT] = TIMEOUT_DEFAULT_MS;
+	/* c-ares tries twice, the second time twice as long: 3x in all. */
+	if (s->limit_ms[EP_LIMIT_DNS] == 0)
+		s->limit_ms[EP_LIMIT_DNS] =
+		    s->limit_ms[EP_LIMIT_TIMEOUT] < DNS_TIMEOUT_MAX_MS ?
+		    s->limit_ms[EP_LIMIT_TIMEOUT] : DNS_TIMEOUT_MAX_MS;
 }
 
 /*
