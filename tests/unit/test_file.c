@@ -56,28 +56,37 @@ write_file(const char *name, const void *data, size_t len)
 }
 
 /* Bytes that differ from one offset to the next, so that none is lost. */
+static void
+fill(char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (char)('a' + i % 23);
+}
+
+/* As fill, into a new buffer to free. */
 static char *
 pattern(size_t len)
 {
 	char	*p;
-	size_t	 i;
 
 	assert_non_null(p = malloc(len == 0 ? 1 : len));
-	for (i = 0; i < len; i++)
-		p[i] = (char)('a' + i % 23);
+	fill(p, len);
 	return p;
 }
 
 /*
  * Forks a child that waits delay_ms, opens path for writing when it is
- * not NULL (else writes to fd), writes len bytes of pattern() and exits.
- * Returns its pid.
+ * not NULL (else writes to fd), writes len (at most BIG) bytes of fill()
+ * and exits.  The child allocates nothing, so that it has no leak of its
+ * own under valgrind.  Returns its pid.
  */
 static pid_t
 feed(const char *path, int fd, size_t len, int delay_ms)
 {
+	static char	 p[BIG];
 	struct timespec	 ts;
-	char		*p;
 	size_t		 off = 0;
 	ssize_t		 r;
 	pid_t		 pid;
@@ -92,7 +101,7 @@ feed(const char *path, int fd, size_t len, int delay_ms)
 	nanosleep(&ts, NULL);
 	if (path != NULL && (fd = open(path, O_WRONLY)) == -1)
 		_exit(1);
-	p = pattern(len);
+	fill(p, len);
 	while (off < len && (r = write(fd, p + off, len - off)) > 0)
 		off += (size_t)r;
 	_exit(off == len ? 0 : 1);
@@ -230,6 +239,8 @@ test_fifo(void **state)
 	pid_t		 pid;
 
 	(void)state;
+	/* A FIFO left by a failed run would make this one fail too. */
+	unlink(path);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	pid = feed(path, -1, BIG, 100);
 	out = read_ok(path, BIG, &len);
@@ -250,6 +261,8 @@ test_fifo_too_large(void **state)
 	pid_t		 pid;
 
 	(void)state;
+	/* A FIFO left by a failed run would make this one fail too. */
+	unlink(path);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	pid = feed(path, -1, 100, 0);
 	read_fails(path, 99, "larger than 99 bytes");

@@ -809,6 +809,7 @@ test_fifo(void **state)
 	int			 fd, status;
 
 	(void)state;
+	unlink(path);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_true((pid = fork()) != -1);
 	if (pid == 0) {
