@@ -48,7 +48,7 @@ static const struct ep_ini_word yesno[] = {
 	{ "no", 0 },
 };
 
-static int
+static int __attribute__((format(printf, 3, 0)))
 vfail_at(struct ep_ini *ini, unsigned line, const char *fmt, va_list ap)
 {
 	if (ini->err_line != 0)
