@@ -17,8 +17,10 @@ TESTLIBS = $(shell pkg-config --libs cmocka)
 
 OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/config.o \
+	   $(BUILD)/input/file.o \
 	   $(BUILD)/input/hash.o \
 	   $(BUILD)/input/hostname.o \
+	   $(BUILD)/input/ini.o \
 	   $(BUILD)/input/plan.o \
 	   $(BUILD)/input/profile.o \
 	   $(BUILD)/input/profile_data.o \
@@ -60,6 +62,8 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_offline \
 	   $(BUILD)/test_profile \
 	   $(BUILD)/test_config \
+	   $(BUILD)/test_file \
+	   $(BUILD)/test_ini \
 	   $(BUILD)/test_poller \
 	   $(BUILD)/test_engine \
 	   $(BUILD)/test_report_index

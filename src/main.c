@@ -150,9 +150,6 @@ static const struct {
 	{ OPT_RUN_TIMEOUT, EP_LIMIT_RUN, "--run-timeout" },
 };
 
-#define TIMEOUT_DEFAULT_MS	5000
-#define DNS_TIMEOUT_MAX_MS	2000	/* default: --timeout, at most this */
-
 static void
 usage(FILE *fp)
 {
@@ -377,44 +374,34 @@ load_files(const struct options *opt, struct ep_config **cfg)
 			fatal(EXIT_USAGE, err);
 }
 
-/* Flags override the files: a file fills only what no flag set. */
+/*
+ * Flags override the files, and the first file to give a setting the
+ * others: config.c merges them and sets the defaults.
+ */
 static void
 merge_settings(struct options *opt, struct ep_config *const *cfg)
 {
-	size_t	i, j;
+	struct ep_settings	s;
+	size_t			i;
 
-	for (i = 0; i < opt->nfiles; i++) {
-		const struct ep_config_settings	*st = ep_config_settings(cfg[i]);
-
-		if (opt->profile == NULL)
-			opt->profile = st->profile;
-		if (opt->dns == NULL)
-			opt->dns = st->dns;
-		if (opt->ca_file == NULL)
-			opt->ca_file = st->ca_file;
-		if (opt->internal_ca == NULL)
-			opt->internal_ca = st->internal_ca;
-		if (opt->warn_days < 0)
-			opt->warn_days = st->warn_days;
-		if (opt->crit_days < 0)
-			opt->crit_days = st->crit_days;
-		for (j = 0; j < EP_LIMIT__MAX; j++)
-			if (opt->limit_ms[j] == 0)
-				opt->limit_ms[j] = st->limit_ms[j];
-	}
-	if (opt->profile == NULL)
-		opt->profile = "lync2013";
-	if (opt->warn_days < 0)
-		opt->warn_days = 30;
-	if (opt->crit_days < 0)
-		opt->crit_days = 7;
-	if (opt->limit_ms[EP_LIMIT_TIMEOUT] == 0)
-		opt->limit_ms[EP_LIMIT_TIMEOUT] = TIMEOUT_DEFAULT_MS;
-	/* c-ares tries twice, the second time twice as long: 3x in all. */
-	if (opt->limit_ms[EP_LIMIT_DNS] == 0)
-		opt->limit_ms[EP_LIMIT_DNS] =
-		    opt->limit_ms[EP_LIMIT_TIMEOUT] < DNS_TIMEOUT_MAX_MS ?
-		    opt->limit_ms[EP_LIMIT_TIMEOUT] : DNS_TIMEOUT_MAX_MS;
+	ep_settings_init(&s);
+	s.profile = opt->profile;
+	s.dns = opt->dns;
+	s.ca_file = opt->ca_file;
+	s.internal_ca = opt->internal_ca;
+	s.warn_days = opt->warn_days;
+	s.crit_days = opt->crit_days;
+	memcpy(s.limit_ms, opt->limit_ms, sizeof(s.limit_ms));
+	for (i = 0; i < opt->nfiles; i++)
+		ep_settings_fill(&s, cfg[i]);
+	ep_settings_finish(&s);
+	opt->profile = s.profile;
+	opt->dns = s.dns;
+	opt->ca_file = s.ca_file;
+	opt->internal_ca = s.internal_ca;
+	opt->warn_days = s.warn_days;
+	opt->crit_days = s.crit_days;
+	memcpy(opt->limit_ms, s.limit_ms, sizeof(opt->limit_ms));
 }
 
 static void

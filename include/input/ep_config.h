@@ -40,12 +40,17 @@ enum ep_limit {
 int ep_limit_parse(const char *name, const char *s, unsigned *ms, char *err,
     size_t errlen);
 
-/* Settings a file may give; flags on the command line override them. */
-struct ep_config_settings {
-	const char	*profile;	/* NULL when the file names none */
-	const char	*dns;		/* NULL when unset */
-	const char	*ca_file;
-	const char	*internal_ca;
+/*
+ * Settings that flags and files may give: those one file gives
+ * (ep_config_settings), or a run's, merged from flags, files and defaults
+ * by ep_settings_init, ep_settings_fill and ep_settings_finish.
+ */
+struct ep_settings {
+	const char	*profile;	/* a name or path; NULL when unset */
+	const char	*dns;		/* servers as --dns takes them; NULL
+					   when unset */
+	const char	*ca_file;	/* NULL when unset */
+	const char	*internal_ca;	/* NULL when unset */
 	int		 warn_days;	/* -1 when unset */
 	int		 crit_days;	/* -1 when unset */
 	unsigned	 limit_ms[EP_LIMIT__MAX];	/* 0 when unset */
@@ -64,9 +69,31 @@ int ep_config_load(const char *path, struct ep_config **out, char *err,
 void ep_config_free(struct ep_config *c);
 
 /*
- * Returns the file's settings; the strings live as long as c.
+ * Returns the settings the file gives, the others unset; the strings
+ * live as long as c.
  */
-const struct ep_config_settings *ep_config_settings(const struct ep_config *c);
+const struct ep_settings *ep_config_settings(const struct ep_config *c);
+
+/*
+ * Makes every setting of s unset.  Then flags set what they give, and
+ * ep_settings_fill and ep_settings_finish do the rest.
+ */
+void ep_settings_init(struct ep_settings *s);
+
+/*
+ * Sets what is unset in s to what file c gives, so that a flag wins over
+ * every file and, filled in the order given, a file over those after it.
+ * The strings are c's: c must outlive s.
+ */
+void ep_settings_fill(struct ep_settings *s, const struct ep_config *c);
+
+/*
+ * Sets what is still unset in s to its default: profile lync2013, 30
+ * warn days, 7 crit days, a timeout of 5 s, and a DNS timeout of the
+ * timeout but at most 2 s.  The DNS servers, the CA files and the other
+ * time limits stay unset: the system's, and no limit of their own.
+ */
+void ep_settings_finish(struct ep_settings *s);
 
 /*
  * Adds the file's SIP domains, targets (with their ports and members) and

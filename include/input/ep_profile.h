@@ -75,8 +75,11 @@ struct ep_role_rules {
 	enum ep_subject_policy	 subject;	/* what the subject CN should be */
 	int			 need_sip_domains;	/* must cover sip.<d> for every SIP domain */
 	int			 need_published;	/* must cover every published name */
-	int			 need_webcon_offline;	/* a chain file checked offline is the one
-						   external edge cert: covers webcon too */
+	unsigned		 offline_also;	/* roles (1u << enum ep_role) whose
+						   names a file judged offline must
+						   cover too */
+	unsigned		 expected_with;	/* roles (1u << enum ep_role) whose
+						   presence makes this one expected */
 	int			 wildcard_order;	/* explicit SANs must precede wildcards */
 	unsigned		 rsa_sizes[EP_RSA_SIZES_MAX];	/* leaf RSA sizes supported */
 	size_t			 nrsa_sizes;	/* 0: any size */

@@ -1,37 +1,38 @@
 /*
  * Deployment files (edgeprobe.conf(5)).  A file is read into memory whole,
- * parsed with inih into this module's own structures and checked, and only
- * then, by ep_config_apply, added to a plan: a bad line never leaves a
- * plan half-built.
+ * parsed by the INI front end (input/ep_ini.h) into this module's own
+ * structures and checked, and only then, by ep_config_apply, added to a
+ * plan: a bad line never leaves a plan half-built.  What is here is the
+ * format: its sections, its keys and what each sets.
  */
 
-#include <sys/stat.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <ini.h>
 
 #include "input/ep_config.h"
+#include "input/ep_file.h"
 #include "input/ep_hostname.h"
+#include "input/ep_ini.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define CONFIG_SIZE_MAX		(1024 * 1024)	/* bytes of one file */
-#define CONFIG_READ_CHUNK	4096	/* first buffer; doubled as needed */
 #define CONFIG_SECTIONS_MAX	1024	/* sections of one file */
 #define SECTION_NAME_MAX	64	/* octets of a section's name */
 #define DNS_SERVERS_MAX		16	/* as --dns */
 #define DAYS_MAX		36500	/* as --warn-days and --crit-days */
 #define REASON_MAX		512	/* one error, before "path:line: " */
+#define PROFILE_DEFAULT		"lync2013"
+#define WARN_DAYS_DEFAULT	30
+#define CRIT_DAYS_DEFAULT	7
+#define TIMEOUT_DEFAULT_MS	5000
+#define DNS_TIMEOUT_MAX_MS	2000	/* default: the timeout, at most this */
 
 enum section_type {
 	SECT_DEPLOYMENT,
@@ -144,7 +145,7 @@ struct entry {
 
 struct ep_config {
 	char				*path;
-	struct ep_config_settings	 settings;	/* points at the below */
+	struct ep_settings		 settings;	/* points at the below */
 	char				*profile;
 	char				*dns;
 	char				*ca_file;
@@ -155,108 +156,18 @@ struct ep_config {
 	size_t				 nentries;
 };
 
-/* The state of one parse: the file in memory and where inih is in it. */
+/* The state of one parse. */
 struct parse {
 	struct ep_config	*c;
-	const char		*buf;
-	size_t			 len;
-	size_t			 off;		/* of the next line */
-	unsigned		 line;		/* the line inih has now */
+	struct ep_ini		*ini;		/* the front end's, for errors */
 	struct section		*sect;		/* the current one, NULL before any */
-	unsigned		 err_line;	/* of the first error found, or 0 */
-	char			*err;
-	size_t			 errlen;
 };
 
-/* Records the first error, at line; later ones only follow from it. */
-static int __attribute__((format(printf, 3, 4)))
-fail(struct parse *p, unsigned line, const char *fmt, ...)
-{
-	char	reason[REASON_MAX];
-	va_list	ap;
-
-	if (p->err_line != 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%u: %s", p->c->path, line, reason);
-	p->err_line = line;
-	return -1;
-}
-
-/*
- * Reads the file at path into *out, NUL-terminated.  Returns 0, or -1 with
- * "path: reason" in err.
- */
-static int
-read_file(const char *path, char **out, size_t *outlen, char *err,
-    size_t errlen)
-{
-	struct stat	 st;
-	char		*buf = NULL, *nb;
-	size_t		 len = 0, cap = 0;
-	ssize_t		 n;
-	int		 fd, rc = -1;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: a directory, not a deployment file",
-		    path);
-		goto done;
-	}
-	if (S_ISREG(st.st_mode) && st.st_size > CONFIG_SIZE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", path,
-		    CONFIG_SIZE_MAX);
-		goto done;
-	}
-	/* A pipe has no size and a file may grow: the read is bounded too. */
-	for (;;) {
-		if (len == cap) {
-			if (cap > CONFIG_SIZE_MAX)
-				break;
-			cap = cap == 0 ? CONFIG_READ_CHUNK : cap * 2;
-			if (cap > CONFIG_SIZE_MAX + 1)
-				cap = CONFIG_SIZE_MAX + 1;
-			if ((nb = realloc(buf, cap + 1)) == NULL) {
-				snprintf(err, errlen, "%s: %s", path,
-				    strerror(ENOMEM));
-				goto done;
-			}
-			buf = nb;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > CONFIG_SIZE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", path,
-		    CONFIG_SIZE_MAX);
-		goto done;
-	}
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	buf = NULL;
-	rc = 0;
-done:
-	free(buf);
-	close(fd);
-	return rc;
-}
+/* One list value being taken: its parse and its key. */
+struct list {
+	struct parse		*p;
+	const struct key	*k;
+};
 
 /*
  * Sets *out to value as a path: an absolute one as it is, a relative one
@@ -280,7 +191,7 @@ file_relative(struct parse *p, const char *value, char **out)
 			    value);
 	}
 	if (*out == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
+		return ep_ini_fail(p->ini, "%s", strerror(ENOMEM));
 	return 0;
 }
 
@@ -291,42 +202,11 @@ set_string(struct parse *p, char **out, const char *value, int path)
 	if (path)
 		return file_relative(p, value, out);
 	if ((*out = strdup(value)) == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
+		return ep_ini_fail(p->ini, "%s", strerror(ENOMEM));
 	return 0;
 }
 
-/* Checks and normalizes one host name. */
-static int
-host_name(struct parse *p, const struct key *k, const char *s, char *out,
-    size_t outlen)
-{
-	if (ep_host_is_ip(s))
-		return fail(p, p->line, "%s %s: an IP address, not a host name",
-		    k->name, s);
-	if (ep_host_normalize(s, out, outlen) == -1)
-		return fail(p, p->line, "%s '%.100s': not a valid host name",
-		    k->name, s);
-	return 0;
-}
-
-/* Parses a port, 1 to 65535, decimal digits only. */
-static int
-port_number(struct parse *p, const struct key *k, const char *s,
-    uint16_t *out)
-{
-	unsigned long	 v = 0;
-	const char	*q;
-
-	for (q = s; *q >= '0' && *q <= '9' && v <= 65535; q++)
-		v = v * 10 + (unsigned long)(*q - '0');
-	if (q == s || *q != '\0' || v == 0 || v > 65535)
-		return fail(p, p->line, "%s '%.100s': a port is a number from "
-		    "1 to 65535", k->name, s);
-	*out = (uint16_t)v;
-	return 0;
-}
-
-/* Parses one DNS server as --dns takes it: ADDR, ADDR:PORT, [ADDR6]:PORT. */
+/* Checks one DNS server as --dns takes it: ADDR, ADDR:PORT, [ADDR6]:PORT. */
 static int
 dns_server(struct parse *p, const struct key *k, const char *item)
 {
@@ -358,15 +238,15 @@ dns_server(struct parse *p, const struct key *k, const char *item)
 	host[len] = '\0';
 	if (inet_pton(af, host, a) != 1)
 		goto bad;
-	if (port != NULL && port_number(p, k, port, &v) == -1)
+	if (port != NULL && ep_ini_port(p->ini, k->name, port, &v) == -1)
 		return -1;
 	return 0;
 bad:
-	return fail(p, p->line, "%s '%.100s': expected an IP address with an "
-	    "optional port ([ADDR]:PORT for IPv6)", k->name, item);
+	return ep_ini_fail(p->ini, "%s '%.100s': expected an IP address with "
+	    "an optional port ([ADDR]:PORT for IPv6)", k->name, item);
 }
 
-/* Parses a pool member: an IPv4 or IPv6 address, no port. */
+/* Reads a pool member: an IPv4 or IPv6 address, no port. */
 static int
 member_addr(struct parse *p, const struct key *k, const char *s,
     struct ep_addr *out)
@@ -377,25 +257,8 @@ member_addr(struct parse *p, const struct key *k, const char *s,
 	else if (inet_pton(AF_INET6, s, out->addr) == 1)
 		out->family = AF_INET6;
 	else
-		return fail(p, p->line, "%s '%.100s': not an IPv4 or IPv6 "
+		return ep_ini_fail(p->ini, "%s '%.100s': not an IPv4 or IPv6 "
 		    "address", k->name, s);
-	return 0;
-}
-
-/* Parses a whole number from min to max, decimal digits only. */
-static int
-whole_number(struct parse *p, const struct key *k, const char *s, long min,
-    long max, int *out)
-{
-	long		 v = 0;
-	const char	*q;
-
-	for (q = s; *q >= '0' && *q <= '9' && v <= max; q++)
-		v = v * 10 + (*q - '0');
-	if (q == s || *q != '\0' || v < min || v > max)
-		return fail(p, p->line, "%s '%.100s': expected a whole number "
-		    "from %ld to %ld", k->name, s, min, max);
-	*out = (int)v;
 	return 0;
 }
 
@@ -427,23 +290,26 @@ add_entry(struct parse *p, enum entry_kind kind, enum ep_role role,
 
 	if ((ne = reallocarray(c->entries, c->nentries + 1,
 	    sizeof(*ne))) == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
+		return ep_ini_fail(p->ini, "%s", strerror(ENOMEM));
 	c->entries = ne;
 	ne = &ne[c->nentries];
 	ne->kind = kind;
 	ne->role = role;
 	ne->section = (size_t)(p->sect - c->sections);
-	ne->line = p->line;
+	ne->line = ep_ini_line(p->ini);
 	if ((ne->name = strdup(name)) == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
+		return ep_ini_fail(p->ini, "%s", strerror(ENOMEM));
 	c->nentries++;
 	return 0;
 }
 
 /* Takes one item of a list value (blanks around it trimmed). */
 static int
-list_item(struct parse *p, const struct key *k, const char *item)
+list_item(struct ep_ini *ini, void *arg, const char *item)
 {
+	struct list		*l = arg;
+	struct parse		*p = l->p;
+	const struct key	*k = l->k;
 	struct role_conf	*rc = &p->sect->roles[k->role];
 	struct ep_addr		 a, *nm;
 	char			 name[EP_NAME_MAX + 1];
@@ -452,24 +318,24 @@ list_item(struct parse *p, const struct key *k, const char *item)
 
 	switch (k->kind) {
 	case KEY_SIP_DOMAINS:
-		if (host_name(p, k, item, name, sizeof(name)) == -1)
+		if (ep_ini_host(ini, k->name, item, name, sizeof(name)) == -1)
 			return -1;
 		return add_entry(p, ENTRY_SIP_DOMAIN, EP_ROLE_GENERIC, name);
 	case KEY_PUBLISHED:
-		if (host_name(p, k, item, name, sizeof(name)) == -1)
+		if (ep_ini_host(ini, k->name, item, name, sizeof(name)) == -1)
 			return -1;
 		return add_entry(p, ENTRY_PUBLISHED, k->role, name);
 	case KEY_DNS:
 		return dns_server(p, k, item);
 	case KEY_PORTS:
-		if (port_number(p, k, item, &port) == -1)
+		if (ep_ini_port(ini, k->name, item, &port) == -1)
 			return -1;
 		for (i = 0; i < rc->nports; i++)
 			if (rc->ports[i] == port)
-				return fail(p, p->line, "%s: port %u listed "
+				return ep_ini_fail(ini, "%s: port %u listed "
 				    "twice", k->name, port);
 		if (rc->nports == EP_PORTS_MAX)
-			return fail(p, p->line, "%s: more than %d ports",
+			return ep_ini_fail(ini, "%s: more than %d ports",
 			    k->name, EP_PORTS_MAX);
 		rc->ports[rc->nports++] = port;
 		return 0;
@@ -478,45 +344,28 @@ list_item(struct parse *p, const struct key *k, const char *item)
 			return -1;
 		for (i = 0; i < rc->nmembers; i++)
 			if (memcmp(&rc->members[i], &a, sizeof(a)) == 0)
-				return fail(p, p->line, "%s: %s listed twice",
+				return ep_ini_fail(ini, "%s: %s listed twice",
 				    k->name, item);
 		if (rc->nmembers == EP_MEMBERS_MAX)
-			return fail(p, p->line, "%s: more than %d members",
+			return ep_ini_fail(ini, "%s: more than %d members",
 			    k->name, EP_MEMBERS_MAX);
 		if ((nm = reallocarray(rc->members, rc->nmembers + 1,
 		    sizeof(*nm))) == NULL)
-			return fail(p, p->line, "%s", strerror(ENOMEM));
+			return ep_ini_fail(ini, "%s", strerror(ENOMEM));
 		rc->members = nm;
 		nm[rc->nmembers++] = a;
 		return 0;
 	default:
-		return fail(p, p->line, "%s: not a list", k->name);
+		return ep_ini_fail(ini, "%s: not a list", k->name);
 	}
 }
 
-/* Splits a list value at commas; an empty item is a mistake, not nothing. */
 static int
 list_value(struct parse *p, const struct key *k, const char *value)
 {
-	char	*copy, *rest, *item, *end;
-	int	 rc = 0;
+	struct list	l = { p, k };
 
-	if ((copy = strdup(value)) == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
-	for (rest = copy; rc == 0 && (item = strsep(&rest, ",")) != NULL;) {
-		item += strspn(item, " \t");
-		for (end = item + strlen(item); end > item &&
-		    (end[-1] == ' ' || end[-1] == '\t'); end--)
-			;
-		*end = '\0';
-		if (*item == '\0')
-			rc = fail(p, p->line, "%s: an empty item in the list",
-			    k->name);
-		else
-			rc = list_item(p, k, item);
-	}
-	free(copy);
-	return rc;
+	return ep_ini_list(p->ini, k->name, value, list_item, &l);
 }
 
 /* Rewrites a checked server list without blanks, as --dns takes it. */
@@ -533,10 +382,10 @@ set_dns(struct parse *p, const struct key *k, const char *value)
 		if (*v == ',')
 			n++;
 	if (n > DNS_SERVERS_MAX)
-		return fail(p, p->line, "%s: more than %d servers", k->name,
+		return ep_ini_fail(p->ini, "%s: more than %d servers", k->name,
 		    DNS_SERVERS_MAX);
 	if ((p->c->dns = malloc(strlen(value) + 1)) == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
+		return ep_ini_fail(p->ini, "%s", strerror(ENOMEM));
 	for (q = p->c->dns, v = value; *v != '\0'; v++)
 		if (*v != ' ' && *v != '\t')
 			*q++ = *v;
@@ -544,18 +393,33 @@ set_dns(struct parse *p, const struct key *k, const char *value)
 	return 0;
 }
 
+/* Sets *out to a number of days, as --warn-days and --crit-days take. */
+static int
+set_days(struct parse *p, const struct key *k, const char *value, int *out)
+{
+	unsigned long	v;
+
+	if (ep_ini_number(p->ini, k->name, value, 0, DAYS_MAX, &v) == -1)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 /* Takes one "key = value" line of the current section. */
 static int
-set_key(struct parse *p, const char *name, const char *value)
+on_key(struct ep_ini *ini, void *arg, const char *name, const char *value)
 {
+	struct parse		*p = arg;
 	struct ep_config	*c = p->c;
 	struct section		*s = p->sect;
 	const struct key	*k = NULL;
 	char			 fqdn[EP_NAME_MAX + 1], reason[REASON_MAX];
+	unsigned		 line = ep_ini_line(ini);
 	size_t			 i;
 
+	p->ini = ini;
 	if (s == NULL)
-		return fail(p, p->line, "%s outside a section: it belongs "
+		return ep_ini_fail(ini, "%s outside a section: it belongs "
 		    "under [deployment], [edge-pool] or [reverse-proxy]", name);
 	for (i = 0; i < NELEM(keys); i++)
 		if (keys[i].section == s->type &&
@@ -564,21 +428,19 @@ set_key(struct parse *p, const char *name, const char *value)
 	if (k == NULL) {
 		for (i = 0; i < NELEM(keys); i++)
 			if (strcmp(keys[i].name, name) == 0)
-				return fail(p, p->line, "%s belongs in "
-				    "[%s], not [%s]", name,
+				return ep_ini_fail(ini, "%s belongs in [%s], "
+				    "not [%s]", name,
 				    section_types[keys[i].section],
 				    section_types[s->type]);
-		return fail(p, p->line, "unknown key '%.100s' in [%s]", name,
+		return ep_ini_fail(ini, "unknown key '%.100s' in [%s]", name,
 		    section_types[s->type]);
 	}
 	i = (size_t)(k - keys);
 	if (s->seen[i] != 0 && !k->list)
-		return fail(p, p->line, "%s given twice (first on line %u)",
+		return ep_ini_fail(ini, "%s given twice (first on line %u)",
 		    k->name, s->seen[i]);
 	if (s->seen[i] == 0)
-		s->seen[i] = p->line;
-	if (*value == '\0')
-		return fail(p, p->line, "%s: no value", k->name);
+		s->seen[i] = line;
 
 	switch (k->kind) {
 	case KEY_PROFILE:
@@ -592,34 +454,33 @@ set_key(struct parse *p, const char *name, const char *value)
 	case KEY_INTERNAL_CA:
 		return set_string(p, &c->internal_ca, value, 1);
 	case KEY_WARN_DAYS:
-		return whole_number(p, k, value, 0, DAYS_MAX,
-		    &c->settings.warn_days);
+		return set_days(p, k, value, &c->settings.warn_days);
 	case KEY_CRIT_DAYS:
-		return whole_number(p, k, value, 0, DAYS_MAX,
-		    &c->settings.crit_days);
+		return set_days(p, k, value, &c->settings.crit_days);
 	case KEY_LIMIT:
-		if (ep_limit_parse(k->name, value, &c->settings.limit_ms[k->role],
-		    reason, sizeof(reason)) == -1)
-			return fail(p, p->line, "%s", reason);
+		if (ep_limit_parse(k->name, value,
+		    &c->settings.limit_ms[k->role], reason,
+		    sizeof(reason)) == -1)
+			return ep_ini_fail(ini, "%s", reason);
 		return 0;
 	case KEY_FQDN:
 		if (strchr(value, ',') != NULL)
-			return fail(p, p->line, "%s takes one name; another "
+			return ep_ini_fail(ini, "%s takes one name; another "
 			    "pool or proxy is another section", k->name);
-		if (host_name(p, k, value, fqdn, sizeof(fqdn)) == -1)
+		if (ep_ini_host(ini, k->name, value, fqdn, sizeof(fqdn)) == -1)
 			return -1;
-		s->roles[k->role].fqdn_line = p->line;
+		s->roles[k->role].fqdn_line = line;
 		return add_entry(p, ENTRY_TARGET, k->role, fqdn);
 	case KEY_FEDERATION_PORT:
-		s->federation_line = p->line;
-		return port_number(p, k, value, &s->federation_port);
+		s->federation_line = line;
+		return ep_ini_port(ini, k->name, value, &s->federation_port);
 	case KEY_SIP_DOMAINS:
 	case KEY_PORTS:
 	case KEY_MEMBERS:
 	case KEY_PUBLISHED:
 		return list_value(p, k, value);
 	}
-	return fail(p, p->line, "%s: not handled", k->name);
+	return ep_ini_fail(ini, "%s: not handled", k->name);
 }
 
 /* Writes a section's header for messages: [TYPE "NAME"] or [TYPE]. */
@@ -650,10 +511,10 @@ section_end(struct parse *p)
 			named++;
 	section_title(s, title, sizeof(title));
 	if (s->type == SECT_EDGE_POOL && named == 0)
-		return fail(p, s->line, "%s names no access, webcon, av or "
-		    "internal FQDN", title);
+		return ep_ini_fail_at(p->ini, s->line, "%s names no access, "
+		    "webcon, av or internal FQDN", title);
 	if (s->type == SECT_REVERSE_PROXY && named == 0)
-		return fail(p, s->line, "%s has no fqdn", title);
+		return ep_ini_fail_at(p->ini, s->line, "%s has no fqdn", title);
 	/* Ports or members of a role the section names nobody in. */
 	for (i = 0; i < NELEM(keys); i++) {
 		if (keys[i].section != s->type || s->seen[i] == 0 ||
@@ -661,20 +522,23 @@ section_end(struct parse *p)
 		    keys[i].kind != KEY_FEDERATION_PORT))
 			continue;
 		if (s->roles[keys[i].role].fqdn_line == 0)
-			return fail(p, s->seen[i], "%s without %s in %s",
-			    keys[i].name, ep_role_name(keys[i].role), title);
+			return ep_ini_fail_at(p->ini, s->seen[i], "%s without "
+			    "%s in %s", keys[i].name,
+			    ep_role_name(keys[i].role), title);
 	}
 	if (s->federation_port != 0) {
 		rc = &s->roles[EP_ROLE_ACCESS];
 		if (rc->nports == 0)
-			return fail(p, s->federation_line, "federation-port "
-			    "needs access-ports, the list it picks from");
+			return ep_ini_fail_at(p->ini, s->federation_line,
+			    "federation-port needs access-ports, the list it "
+			    "picks from");
 		for (i = 0; i < rc->nports; i++)
 			if (rc->ports[i] == s->federation_port)
 				break;
 		if (i == rc->nports)
-			return fail(p, s->federation_line, "federation-port %u "
-			    "is not one of access-ports", s->federation_port);
+			return ep_ini_fail_at(p->ini, s->federation_line,
+			    "federation-port %u is not one of access-ports",
+			    s->federation_port);
 	}
 	return 0;
 }
@@ -689,24 +553,24 @@ name_char(char ch, int quoted)
 }
 
 /*
- * Starts the section of header line s (len bytes, from its '['):
- * [TYPE], [TYPE NAME] or [TYPE "NAME"], then a comment at most.
+ * Starts the section of a header, closing the one before: TYPE, TYPE NAME
+ * or TYPE "NAME", the text between the brackets.
  */
 static int
-section_start(struct parse *p, const char *s, size_t len)
+on_section(struct ep_ini *ini, void *arg, const char *header, size_t len)
 {
+	struct parse		*p = arg;
 	struct ep_config	*c = p->c;
 	struct section		*ns;
 	char			 type[32], name[SECTION_NAME_MAX + 1], title[128];
-	const char		*end = s + len, *q = s + 1;
+	const char		*end = header + len, *q = header;
 	size_t			 n, i;
 	int			 t, quoted = 0;
 
+	p->ini = ini;
 	if (section_end(p) == -1)
 		return -1;
 	p->sect = NULL;
-	while (q < end && (*q == ' ' || *q == '\t'))
-		q++;
 	for (n = 0; q < end && name_char(*q, 0); q++)
 		if (n < sizeof(type) - 1)
 			type[n++] = *q;
@@ -719,113 +583,66 @@ section_start(struct parse *p, const char *s, size_t len)
 	}
 	for (n = 0; q < end && name_char(*q, quoted); q++) {
 		if (n == SECTION_NAME_MAX)
-			return fail(p, p->line, "a section name has at most "
+			return ep_ini_fail(ini, "a section name has at most "
 			    "%d characters", SECTION_NAME_MAX);
 		name[n++] = *q;
 	}
 	name[n] = '\0';
 	if (quoted && (q == end || *q++ != '"'))
-		return fail(p, p->line, "a quoted section name has letters, "
+		return ep_ini_fail(ini, "a quoted section name has letters, "
 		    "digits, blanks, '.', '_' and '-', and ends in '\"'");
-	while (q < end && (*q == ' ' || *q == '\t'))
-		q++;
-	if (q == end || *q != ']')
-		return fail(p, p->line, "expected [TYPE], [TYPE NAME] or "
+	if (q != end)
+		return ep_ini_fail(ini, "expected [TYPE], [TYPE NAME] or "
 		    "[TYPE \"NAME\"], a name having letters, digits, '.', '_' "
 		    "and '-'");
-	for (q++; q < end && (*q == ' ' || *q == '\t'); q++)
-		;
-	if (q < end && *q != ';' && *q != '#' && *q != '\r')
-		return fail(p, p->line, "text after the section header");
 	for (t = 0; t < SECT__MAX; t++)
 		if (strcmp(section_types[t], type) == 0)
 			break;
 	if (t == SECT__MAX)
-		return fail(p, p->line, "unknown section [%s]: expected "
+		return ep_ini_fail(ini, "unknown section [%s]: expected "
 		    "deployment, edge-pool or reverse-proxy", type);
 	if (t == SECT_DEPLOYMENT && (quoted || name[0] != '\0'))
-		return fail(p, p->line, "[deployment] takes no name");
+		return ep_ini_fail(ini, "[deployment] takes no name");
 	if (quoted && name[0] == '\0')
-		return fail(p, p->line, "an empty section name");
+		return ep_ini_fail(ini, "an empty section name");
 	/* Unnamed pools and proxies are distinct sections; named ones too. */
 	for (i = 0; i < c->nsections; i++)
 		if ((int)c->sections[i].type == t &&
 		    (t == SECT_DEPLOYMENT || (name[0] != '\0' &&
 		    strcmp(c->sections[i].name, name) == 0)))
-			return fail(p, p->line, "%s again (first on line %u)",
+			return ep_ini_fail(ini, "%s again (first on line %u)",
 			    section_title(&c->sections[i], title,
 			    sizeof(title)), c->sections[i].line);
 	if (c->nsections == CONFIG_SECTIONS_MAX)
-		return fail(p, p->line, "more than %d sections",
+		return ep_ini_fail(ini, "more than %d sections",
 		    CONFIG_SECTIONS_MAX);
 	if ((ns = reallocarray(c->sections, c->nsections + 1,
 	    sizeof(*ns))) == NULL)
-		return fail(p, p->line, "%s", strerror(ENOMEM));
+		return ep_ini_fail(ini, "%s", strerror(ENOMEM));
 	c->sections = ns;
 	ns = &ns[c->nsections++];
 	memset(ns, 0, sizeof(*ns));
 	ns->type = (enum section_type)t;
 	memcpy(ns->name, name, sizeof(ns->name));
-	ns->line = p->line;
+	ns->line = ep_ini_line(ini);
 	p->sect = ns;
 	return 0;
 }
 
-/*
- * inih's line source.  It sees every line first, so it counts lines,
- * handles section headers itself (inih would cut long ones short), drops
- * leading blanks (an indented line is never an inih continuation line),
- * and refuses what inih would silently split: lines too long for its
- * buffer.
- */
-static char *
-reader(char *str, int num, void *stream)
-{
-	struct parse	*p = stream;
-	const char	*line, *nl, *s;
-	size_t		 len;
-
-	if (p->err_line != 0 || p->off >= p->len)
-		return NULL;
-	line = p->buf + p->off;
-	if ((nl = memchr(line, '\n', p->len - p->off)) == NULL)
-		nl = p->buf + p->len;
-	len = (size_t)(nl - line);
-	p->off += len + 1;
-	p->line++;
-	if (memchr(line, '\0', len) != NULL) {
-		fail(p, p->line, "a NUL byte: not a text file");
-		return NULL;
-	}
-	/* inih needs room for "\r\n" and the NUL. */
-	if (num < 3 || len > (size_t)num - 3) {
-		fail(p, p->line, "longer than %d characters", num - 3);
-		return NULL;
-	}
-	for (s = line; s < nl && (*s == ' ' || *s == '\t'); s++)
-		;
-	len = (size_t)(nl - s);
-	if (len > 0 && *s == '[') {
-		if (section_start(p, s, len) == -1)
-			return NULL;
-		len = 0;
-	}
-	memcpy(str, s, len);
-	str[len] = '\n';
-	str[len + 1] = '\0';
-	return str;
-}
-
 static int
-handler(void *user, const char *section, const char *name, const char *value)
+on_end(struct ep_ini *ini, void *arg)
 {
-	struct parse	*p = user;
+	struct parse	*p = arg;
 
-	(void)section;
-	if (p->err_line != 0)
-		return 0;
-	return set_key(p, name, value) == 0;
+	p->ini = ini;
+	return section_end(p);
 }
+
+static const struct ep_ini_spec conf_spec = {
+	.section = on_section,
+	.key = on_key,
+	.end = on_end,
+};
 
 int
 ep_config_load(const char *path, struct ep_config **out, char *err,
@@ -835,7 +652,6 @@ ep_config_load(const char *path, struct ep_config **out, char *err,
 	struct parse		 p;
 	char			*buf = NULL;
 	size_t			 len;
-	int			 rc;
 
 	*out = NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -843,31 +659,13 @@ ep_config_load(const char *path, struct ep_config **out, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		goto fail;
 	}
-	c->settings.warn_days = -1;
-	c->settings.crit_days = -1;
-	if (read_file(path, &buf, &len, err, errlen) == -1)
+	ep_settings_init(&c->settings);
+	if (ep_file_read(path, CONFIG_SIZE_MAX, &buf, &len, err,
+	    errlen) == -1)
 		goto fail;
-
 	memset(&p, 0, sizeof(p));
 	p.c = c;
-	p.buf = buf;
-	p.len = len;
-	p.err = err;
-	p.errlen = errlen;
-	/* A UTF-8 byte order mark, as Windows editors write, is no text. */
-	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
-		p.off = 3;
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	/* inih's own complaint (no '=') counts if it came first. */
-	if (rc > 0 && (p.err_line == 0 || (unsigned)rc < p.err_line)) {
-		p.err_line = 0;
-		fail(&p, (unsigned)rc, "expected KEY = VALUE or a [section] "
-		    "header");
-	} else if (rc < 0 && p.err_line == 0)
-		fail(&p, p.line, "%s", strerror(ENOMEM));
-	if (p.err_line == 0)
-		section_end(&p);
-	if (p.err_line != 0)
+	if (ep_ini_parse(path, buf, len, &conf_spec, &p, err, errlen) == -1)
 		goto fail;
 
 	c->settings.profile = c->profile;
@@ -905,10 +703,59 @@ ep_config_free(struct ep_config *c)
 	free(c);
 }
 
-const struct ep_config_settings *
+const struct ep_settings *
 ep_config_settings(const struct ep_config *c)
 {
 	return &c->settings;
+}
+
+void
+ep_settings_init(struct ep_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->warn_days = -1;
+	s->crit_days = -1;
+}
+
+void
+ep_settings_fill(struct ep_settings *s, const struct ep_config *c)
+{
+	const struct ep_settings	*f = &c->settings;
+	size_t				 i;
+
+	if (s->profile == NULL)
+		s->profile = f->profile;
+	if (s->dns == NULL)
+		s->dns = f->dns;
+	if (s->ca_file == NULL)
+		s->ca_file = f->ca_file;
+	if (s->internal_ca == NULL)
+		s->internal_ca = f->internal_ca;
+	if (s->warn_days < 0)
+		s->warn_days = f->warn_days;
+	if (s->crit_days < 0)
+		s->crit_days = f->crit_days;
+	for (i = 0; i < EP_LIMIT__MAX; i++)
+		if (s->limit_ms[i] == 0)
+			s->limit_ms[i] = f->limit_ms[i];
+}
+
+void
+ep_settings_finish(struct ep_settings *s)
+{
+	if (s->profile == NULL)
+		s->profile = PROFILE_DEFAULT;
+	if (s->warn_days < 0)
+		s->warn_days = WARN_DAYS_DEFAULT;
+	if (s->crit_days < 0)
+		s->crit_days = CRIT_DAYS_DEFAULT;
+	if (s->limit_ms[EP_LIMIT_TIMEOUT] == 0)
+		s->limit_ms[EP_LIMIT_TIMEOUT] = TIMEOUT_DEFAULT_MS;
+	/* c-ares tries twice, the second time twice as long: 3x in all. */
+	if (s->limit_ms[EP_LIMIT_DNS] == 0)
+		s->limit_ms[EP_LIMIT_DNS] =
+		    s->limit_ms[EP_LIMIT_TIMEOUT] < DNS_TIMEOUT_MAX_MS ?
+		    s->limit_ms[EP_LIMIT_TIMEOUT] : DNS_TIMEOUT_MAX_MS;
 }
 
 /*

@@ -85,9 +85,10 @@ required_max(const struct ep_plan *plan)
  * The names an endpoint must cover: its own, sip.<d> for every SIP domain
  * where the role serves client auto-configuration and federation, every
  * published name on the external web services FQDN itself, and, for a
- * certificate judged before it is installed as the one external edge
- * certificate, every web conferencing FQDN (live, each edge service is
- * probed under its own name).  req has room for required_max() names.
+ * certificate judged before it is installed, the names of the roles the
+ * profile's offline-also lists (the one external edge certificate covers
+ * the web conferencing FQDN too; live, each edge service is probed under
+ * its own name).  req has room for required_max() names.
  */
 static void
 required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
@@ -111,9 +112,10 @@ required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
 	    !ep_plan_is_published(plan, ep->target->name))
 		for (i = 0; i < ep_plan_npublished(plan); i++)
 			push_name(req, &n, ep_plan_published(plan, i));
-	if (ep->role->need_webcon_offline && ep->obs->kind != EP_OBS_LIVE)
+	if (ep->role->offline_also != 0 && ep->obs->kind != EP_OBS_LIVE)
 		for (i = 0; i < ep_plan_ntargets(plan); i++)
-			if (ep_plan_target(plan, i)->role == EP_ROLE_WEBCON)
+			if (ep->role->offline_also &
+			    (1u << ep_plan_target(plan, i)->role))
 				push_name(req, &n, ep_plan_target(plan, i)->name);
 	*nreq = n;
 }

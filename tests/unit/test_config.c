@@ -211,7 +211,7 @@ test_good_file(void **state)
 {
 	struct ep_plan				*plan = *state;
 	struct ep_config			*c;
-	const struct ep_config_settings		*st;
+	const struct ep_settings		*st;
 	const struct ep_target			*t;
 	const char				*path;
 	char					 ca[TEST_PATH_MAX + 16];
@@ -295,7 +295,7 @@ static void
 test_time_limits(void **state)
 {
 	struct ep_config			*c;
-	const struct ep_config_settings		*st;
+	const struct ep_settings		*st;
 
 	(void)state;
 	c = load_ok(write_file("limits.conf", "[deployment]\n"
@@ -320,7 +320,7 @@ test_empty_file(void **state)
 {
 	struct ep_plan				*plan = *state;
 	struct ep_config			*c;
-	const struct ep_config_settings		*st;
+	const struct ep_settings		*st;
 	size_t					 i;
 
 	c = load_ok(write_file("empty.conf", ""));
@@ -441,7 +441,7 @@ static void
 test_relative_paths(void **state)
 {
 	struct ep_config			*c;
-	const struct ep_config_settings		*st;
+	const struct ep_settings		*st;
 	char					 sub[TEST_DIR_MAX + 16],
 						 path[TEST_PATH_MAX],
 						 want[TEST_PATH_MAX + 32],
@@ -564,7 +564,9 @@ test_error_bad_section_header(void **state)
 {
 	(void)state;
 	load_fails("[edge-pool dublin 2]\n", 1, "expected [TYPE]");
-	load_fails("\n[edge-pool \"dublin\n", 2, "ends in '\"'");
+	load_fails("\n[edge-pool \"dublin]\n", 2, "ends in '\"'");
+	load_fails("\n[edge-pool \"dublin\"\n", 2,
+	    "a section header without ']'");
 	load_fails("[edge-pool]x\n", 1, "text after the section header");
 	load_fails("[deployment main]\n", 1, "[deployment] takes no name");
 	load_fails("[edge-pool \"\"]\n", 1, "an empty section name");
@@ -707,10 +709,10 @@ test_error_syntax(void **state)
 {
 	(void)state;
 	load_fails("[edge-pool]\naccess sip.contoso.com\n", 2,
-	    "expected KEY = VALUE");
+	    "not a [section] header, key = value, or comment");
 	/* The first error is the one reported, whoever finds it. */
 	load_fails("[edge-pool]\naccess sip.contoso.com\nwebcon = bad..name\n",
-	    2, "expected KEY = VALUE");
+	    2, "not a [section] header, key = value, or comment");
 	load_fails("[edge-pool]\nwebcon = bad..name\naccess sip.contoso.com\n",
 	    2, "not a valid host name");
 }
@@ -760,8 +762,7 @@ test_error_directory(void **state)
 	(void)state;
 	assert_int_equal(ep_config_load(dir, &c, err, sizeof(err)), -1);
 	assert_null(c);
-	snprintf(want, sizeof(want), "%s: a directory, not a deployment file",
-	    dir);
+	snprintf(want, sizeof(want), "%s: a directory, not a file", dir);
 	assert_string_equal(err, want);
 }
 
@@ -787,6 +788,138 @@ test_error_too_large(void **state)
 	load_path_fails(write_bytes("bad.conf", text, SIZE_LIMIT + 1), 0,
 	    "larger than 1048576 bytes");
 	free(text);
+}
+
+/* A new run's settings are all unset, as a file that gives none. */
+static void
+test_settings_init(void **state)
+{
+	struct ep_settings	s;
+	size_t			i;
+
+	(void)state;
+	memset(&s, 0x55, sizeof(s));
+	ep_settings_init(&s);
+	assert_null(s.profile);
+	assert_null(s.dns);
+	assert_null(s.ca_file);
+	assert_null(s.internal_ca);
+	assert_int_equal(s.warn_days, -1);
+	assert_int_equal(s.crit_days, -1);
+	for (i = 0; i < EP_LIMIT__MAX; i++)
+		assert_int_equal(s.limit_ms[i], 0);
+}
+
+/*
+ * A flag wins over every file, and the first file to give a setting over
+ * those after it; what none gives stays unset until finished.
+ */
+static void
+test_settings_fill(void **state)
+{
+	struct ep_config		*a, *b;
+	struct ep_settings		 s;
+	const struct ep_settings	*sa, *sb;
+
+	(void)state;
+	a = load_ok(write_file("a.conf", "[deployment]\n"
+	    "profile = skype2015\n"
+	    "dns = 192.0.2.53\n"
+	    "warn-days = 40\n"
+	    "timeout = 3\n"
+	    "connect-timeout = 1\n"));
+	b = load_ok(write_file("b.conf", "[deployment]\n"
+	    "profile = skype2019\n"
+	    "ca-file = /b/roots.pem\n"
+	    "internal-ca = /b/internal.pem\n"
+	    "warn-days = 50\n"
+	    "crit-days = 0\n"
+	    "timeout = 4\n"
+	    "run-timeout = 60\n"));
+	sa = ep_config_settings(a);
+	sb = ep_config_settings(b);
+
+	/* Flags: a DNS server, a CA file and a connect timeout. */
+	ep_settings_init(&s);
+	s.dns = "198.51.100.53";
+	s.ca_file = "/flag/roots.pem";
+	s.limit_ms[EP_LIMIT_CONNECT] = 700;
+	ep_settings_fill(&s, a);
+	ep_settings_fill(&s, b);
+	assert_string_equal(s.dns, "198.51.100.53");
+	assert_string_equal(s.ca_file, "/flag/roots.pem");
+	assert_int_equal(s.limit_ms[EP_LIMIT_CONNECT], 700);
+	/* The first file's, the strings its own. */
+	assert_ptr_equal(s.profile, sa->profile);
+	assert_string_equal(s.profile, "skype2015");
+	assert_int_equal(s.warn_days, 40);
+	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 3000);
+	/* What only the second gives; 0 days is a setting, not unset. */
+	assert_ptr_equal(s.internal_ca, sb->internal_ca);
+	assert_int_equal(s.crit_days, 0);
+	assert_int_equal(s.limit_ms[EP_LIMIT_RUN], 60000);
+	/* What neither gives. */
+	assert_int_equal(s.limit_ms[EP_LIMIT_HANDSHAKE], 0);
+	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 0);
+
+	/* The other order: the second file first. */
+	ep_settings_init(&s);
+	ep_settings_fill(&s, b);
+	ep_settings_fill(&s, a);
+	assert_string_equal(s.profile, "skype2019");
+	assert_string_equal(s.dns, "192.0.2.53");
+	assert_int_equal(s.warn_days, 50);
+	assert_int_equal(s.crit_days, 0);
+	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 4000);
+	assert_int_equal(s.limit_ms[EP_LIMIT_CONNECT], 1000);
+	ep_config_free(a);
+	ep_config_free(b);
+}
+
+/* Defaults fill only what nothing set: the DNS timeout follows the timeout. */
+static void
+test_settings_finish(void **state)
+{
+	struct ep_settings	s;
+
+	(void)state;
+	ep_settings_init(&s);
+	ep_settings_finish(&s);
+	assert_string_equal(s.profile, "lync2013");
+	assert_int_equal(s.warn_days, 30);
+	assert_int_equal(s.crit_days, 7);
+	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 5000);
+	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 2000);
+	assert_int_equal(s.limit_ms[EP_LIMIT_CONNECT], 0);
+	assert_int_equal(s.limit_ms[EP_LIMIT_HANDSHAKE], 0);
+	assert_int_equal(s.limit_ms[EP_LIMIT_RUN], 0);
+	assert_null(s.dns);
+	assert_null(s.ca_file);
+	assert_null(s.internal_ca);
+
+	/* A timeout under 2 s is the DNS timeout too; at 2 s and above, 2 s. */
+	ep_settings_init(&s);
+	s.limit_ms[EP_LIMIT_TIMEOUT] = 1999;
+	ep_settings_finish(&s);
+	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 1999);
+	ep_settings_init(&s);
+	s.limit_ms[EP_LIMIT_TIMEOUT] = 2001;
+	ep_settings_finish(&s);
+	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 2000);
+
+	/* What is set stays, 0 days included. */
+	ep_settings_init(&s);
+	s.profile = "generic";
+	s.warn_days = 0;
+	s.crit_days = 0;
+	s.limit_ms[EP_LIMIT_TIMEOUT] = 9000;
+	s.limit_ms[EP_LIMIT_DNS] = 8000;
+	ep_settings_finish(&s);
+	assert_string_equal(s.profile, "generic");
+	assert_int_equal(s.warn_days, 0);
+	assert_int_equal(s.crit_days, 0);
+	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 9000);
+	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 8000);
 }
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -825,6 +958,9 @@ main(void)
 		T(test_error_no_such_file),
 		T(test_error_directory),
 		T(test_error_too_large),
+		T(test_settings_init),
+		T(test_settings_fill),
+		T(test_settings_finish),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

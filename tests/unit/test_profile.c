@@ -10,7 +10,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +39,7 @@ static char	dir[TEST_PATH_MAX];
  * A small complete profile that the malformed cases start from.  Each
  * role has ports of its own, so that a line can be found by its text.
  */
-#define ROLE(sec, title, ports, fed) \
+#define ROLE(sec, title, ports, fed, also, with) \
 	"[" sec "]\n" \
 	"title = " title "\n" \
 	"probed = yes\n" \
@@ -51,6 +55,8 @@ static char	dir[TEST_PATH_MAX];
 	"wildcard-order = no\n" \
 	"rsa-sizes = any\n" \
 	"pool = none\n" \
+	"offline-also = " also "\n" \
+	"expected-with = " with "\n" \
 	"\n"
 
 static const char base[] =
@@ -65,17 +71,19 @@ static const char base[] =
 	"min-tls = tls1.3\n"
 	"arguments = hosts\n"
 	"\n"
-	ROLE("access", "ACCESS", "444, 5062", "5062")
-	ROLE("webcon", "WEBCON", "8443", "none")
+	ROLE("access", "ACCESS", "444, 5062", "5062", "webcon, internal",
+	    "none")
+	ROLE("webcon", "WEBCON", "8443", "none", "none", "access, generic")
 	"[av]\n"
 	"title = AV\n"
 	"probed = no\n"
 	"\n"
-	ROLE("internal", "INTERNAL", "5061", "none")
-	ROLE("reverse-proxy", "PROXY", "443", "none")
-	ROLE("generic", "ANY", "4443", "none")
+	ROLE("internal", "INTERNAL", "5061", "none", "none", "none")
+	ROLE("reverse-proxy", "PROXY", "443", "none", "none", "none")
+	ROLE("generic", "ANY", "4443", "none", "none", "none")
 	"[severity]\n"
 	"expired = warning ; inline comments end a value\n"
+	"self-signed = info\n"
 	"crl-dp-missing = off\n"
 	"pool-key-mismatch = ok\n";
 
@@ -157,7 +165,8 @@ static int
 group_teardown(void **state)
 {
 	static const char	*files[] = { "case.ini", "big.ini", "base.ini",
-				    "nul.ini", "short.ini" };
+				    "nul.ini", "short.ini", "indented.ini",
+				    "fifo.ini" };
 	size_t			 i;
 
 	(void)state;
@@ -218,8 +227,8 @@ assert_same_roles(const struct ep_profile *a, const struct ep_profile *b)
 		assert_int_equal(x->subject, y->subject);
 		assert_int_equal(x->need_sip_domains, y->need_sip_domains);
 		assert_int_equal(x->need_published, y->need_published);
-		assert_int_equal(x->need_webcon_offline,
-		    y->need_webcon_offline);
+		assert_int_equal(x->offline_also, y->offline_also);
+		assert_int_equal(x->expected_with, y->expected_with);
 		assert_int_equal(x->wildcard_order, y->wildcard_order);
 		assert_int_equal(x->nrsa_sizes, y->nrsa_sizes);
 		for (j = 0; j < x->nrsa_sizes; j++)
@@ -286,6 +295,41 @@ test_builtins_load(void **state)
 	assert_string_equal(names[3], "generic");
 }
 
+/*
+ * Each file of probes/ names every check in its [severity] section, so
+ * that it reads as the whole rule set: a check added to the table must
+ * be added to every profile.
+ */
+static void
+test_builtins_list_every_check(void **state)
+{
+	const char *const	*names = ep_profile_builtin_names();
+	static char		 text[64 * 1024];
+	char			 want[128];
+	const char		*sev;
+	FILE			*fp;
+	size_t			 i, n, len;
+
+	(void)state;
+	for (n = 0; names[n] != NULL; n++) {
+		if ((fp = fopen(probes_path(names[n]), "r")) == NULL)
+			fail_msg("%s: %s", probes_path(names[n]),
+			    strerror(errno));
+		len = fread(text, 1, sizeof(text) - 1, fp);
+		assert_true(len < sizeof(text) - 1);
+		text[len] = '\0';
+		fclose(fp);
+		assert_non_null(sev = strstr(text, "\n[severity]\n"));
+		for (i = 0; i < EP_CHECK__MAX; i++) {
+			snprintf(want, sizeof(want), "\n%s = ",
+			    ep_check_info((enum ep_check)i)->id);
+			if (strstr(sev, want) == NULL)
+				fail_msg("%s: [severity] lacks %s", names[n],
+				    want + 1);
+		}
+	}
+}
+
 /* lync2013 against DESIGN.md's table and Microsoft's page. */
 static void
 test_lync2013(void **state)
@@ -312,7 +356,7 @@ test_lync2013(void **state)
 	assert_int_equal(r->subject, EP_SUBJECT_SELF);
 	assert_true(r->need_sip_domains);
 	assert_false(r->need_published);
-	assert_true(r->need_webcon_offline);
+	assert_int_equal(r->offline_also, 1u << EP_ROLE_WEBCON);
 	assert_false(r->wildcard_order);
 	assert_rsa_sizes(r, sizes, NELEM(sizes));
 	assert_int_equal(r->pool, EP_POOL_SAME_KEY);
@@ -327,6 +371,14 @@ test_lync2013(void **state)
 	assert_false(r->need_sip_domains);
 	assert_rsa_sizes(r, sizes, NELEM(sizes));
 	assert_int_equal(r->pool, EP_POOL_SAME_KEY);
+	/* Only the access edge's file stands for the others. */
+	for (i = EP_ROLE_WEBCON; i < EP_ROLE__MAX; i++)
+		assert_int_equal(p->roles[i].offline_also, 0);
+	/* DNS publishes no webcon name: an access edge alone hints at it. */
+	assert_int_equal(r->expected_with, 1u << EP_ROLE_ACCESS);
+	for (i = 0; i < EP_ROLE__MAX; i++)
+		if (i != EP_ROLE_WEBCON)
+			assert_int_equal(p->roles[i].expected_with, 0);
 
 	r = &p->roles[EP_ROLE_AV];
 	assert_false(r->probed);
@@ -375,6 +427,7 @@ test_lync2013(void **state)
 	assert_int_equal(p->severity[EP_CHECK_CRL_DP_MISSING], EP_SEV_WARNING);
 	assert_int_equal(p->severity[EP_CHECK_TLS_LEGACY_VERSION],
 	    EP_SEV_WARNING);
+	assert_int_equal(p->severity[EP_CHECK_ROLE_NOT_CHECKED], EP_SEV_INFO);
 	/* Today's behaviour: the check table's defaults, every one. */
 	for (i = 0; i < EP_CHECK__MAX; i++)
 		assert_int_equal(p->severity[i],
@@ -439,7 +492,8 @@ test_generic(void **state)
 		assert_true(r->subject_wildcard_ok);
 		assert_int_equal(r->subject, EP_SUBJECT_ANY);
 		assert_false(r->wildcard_order);
-		assert_false(r->need_webcon_offline);
+		assert_int_equal(r->offline_also, 0);
+		assert_int_equal(r->expected_with, 0);
 		assert_int_equal(r->nrsa_sizes, 0);
 		assert_int_equal(r->pool, EP_POOL_NONE);
 	}
@@ -475,13 +529,21 @@ test_file_end_to_end(void **state)
 	assert_int_equal(p->min_tls, GNUTLS_TLS1_3);
 	assert_string_equal(p->roles[EP_ROLE_WEBCON].title, "WEBCON");
 	assert_int_equal(p->roles[EP_ROLE_WEBCON].ports[0].port, 8443);
+	assert_int_equal(p->roles[EP_ROLE_ACCESS].offline_also,
+	    1u << EP_ROLE_WEBCON | 1u << EP_ROLE_INTERNAL);
+	assert_int_equal(p->roles[EP_ROLE_WEBCON].offline_also, 0);
+	assert_int_equal(p->roles[EP_ROLE_WEBCON].expected_with,
+	    1u << EP_ROLE_ACCESS | 1u << EP_ROLE_GENERIC);
+	assert_int_equal(p->roles[EP_ROLE_ACCESS].expected_with, 0);
 	assert_false(p->roles[EP_ROLE_AV].probed);
 	assert_int_equal(p->severity[EP_CHECK_EXPIRED], EP_SEV_WARNING);
 	assert_int_equal(p->severity[EP_CHECK_CRL_DP_MISSING], EP_SEV_OK);
 	assert_int_equal(p->severity[EP_CHECK_POOL_KEY_MISMATCH], EP_SEV_OK);
+	/* info: reported, setting no status. */
+	assert_int_equal(p->severity[EP_CHECK_SELF_SIGNED], EP_SEV_INFO);
 	/* Unlisted: the table's default. */
-	assert_int_equal(p->severity[EP_CHECK_SELF_SIGNED],
-	    ep_check_info(EP_CHECK_SELF_SIGNED)->severity);
+	assert_int_equal(p->severity[EP_CHECK_CHAIN_INCOMPLETE],
+	    ep_check_info(EP_CHECK_CHAIN_INCOMPLETE)->severity);
 	for (i = 0; i < EP_ROLE__MAX; i++)
 		assert_int_equal(p->roles[i].nrsa_sizes, 0);
 
@@ -521,12 +583,12 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown role section", "[webcon]", "[edge]", NULL, 0,
 	    "[edge]: no such section", NULL, NULL },
 	{ "port above 65535", "ports = 8443", "ports = 8443, 65536", NULL, 0,
-	    "[webcon] ports: '65536' is not a number from 1 to 65535", NULL,
+	    "[webcon] ports '65536': a port is a number from 1 to 65535", NULL,
 	    NULL },
 	{ "port 0", "ports = 8443", "ports = 0", NULL, 0,
-	    "'0' is not a number from 1 to 65535", NULL, NULL },
+	    "'0': a port is a number from 1 to 65535", NULL, NULL },
 	{ "port not a number", "ports = 8443", "ports = https", NULL, 0,
-	    "'https' is not a number", NULL, NULL },
+	    "'https': a port is a number", NULL, NULL },
 	{ "port listed twice", "ports = 8443", "ports = 8443, 8443", NULL, 0,
 	    "8443 is listed twice", NULL, NULL },
 	{ "more ports than EP_PORTS_MAX", "ports = 8443",
@@ -538,8 +600,8 @@ static const struct bad_case bad_cases[] = {
 	    "federation-ports = 5061", NULL, 0, "5061 is not among the ports",
 	    NULL, NULL },
 	{ "bad severity", "crl-dp-missing = off", "crl-dp-missing = fatal",
-	    NULL, 0, "[severity] crl-dp-missing: 'fatal' is not off, ok, "
-	    "warning or critical", NULL, NULL },
+	    NULL, 0, "[severity] crl-dp-missing 'fatal': expected off, ok, "
+	    "info, warning or critical", NULL, NULL },
 	{ "unknown check id", "crl-dp-missing = off", "crl-missing = off",
 	    NULL, 0, "[severity] crl-missing: no check has this ID", NULL,
 	    NULL },
@@ -560,12 +622,41 @@ static const struct bad_case bad_cases[] = {
 	{ "role without title", "title = AV", "", "[av]", 0,
 	    "[av] has no title", NULL, NULL },
 	{ "bad trust", "trust = public", "trust = private", NULL, 0,
-	    "'private' is not public or internal-or-public", NULL, NULL },
-	{ "bad boolean", "pss = yes", "pss = true", NULL, 0,
-	    "[profile] pss: 'true' is not yes or no", NULL, NULL },
-	{ "bad requirement", "require = none", "require = sip-domains, meet",
-	    NULL, 0, "'meet' is not sip-domains, published or webcon-offline",
+	    "[access] trust 'private': expected public or internal-or-public",
 	    NULL, NULL },
+	{ "bad boolean", "pss = yes", "pss = true", NULL, 0,
+	    "[profile] pss 'true': expected yes or no", NULL, NULL },
+	{ "bad requirement", "require = none", "require = sip-domains, meet",
+	    NULL, 0, "'meet': expected sip-domains or published", NULL, NULL },
+	{ "webcon-offline, now offline-also", "require = none",
+	    "require = sip-domains, webcon-offline", NULL, 0,
+	    "[access] require 'webcon-offline': expected sip-domains or "
+	    "published", NULL, NULL },
+	{ "unknown role in offline-also", "offline-also = webcon, internal",
+	    "offline-also = webcon, edge", NULL, 0, "[access] offline-also "
+	    "'edge': expected access, webcon, av, internal, reverse-proxy or "
+	    "generic", NULL, NULL },
+	{ "none among roles", "offline-also = webcon, internal",
+	    "offline-also = none, webcon", NULL, 0, "[access] offline-also: "
+	    "none stands alone", NULL, NULL },
+	{ "role listed twice", "offline-also = webcon, internal",
+	    "offline-also = webcon, webcon", NULL, 0, "[access] offline-also: "
+	    "webcon is listed twice", NULL, NULL },
+	{ "probed role without offline-also",
+	    "offline-also = webcon, internal", "", "[access]", 0,
+	    "[access] has no offline-also, which a probed role needs", NULL,
+	    NULL },
+	{ "unknown role in expected-with", "expected-with = access, generic",
+	    "expected-with = access, edge", NULL, 0, "[webcon] expected-with "
+	    "'edge': expected access, webcon, av", NULL, NULL },
+	{ "probed role without expected-with",
+	    "expected-with = access, generic", "", "[webcon]", 0,
+	    "[webcon] has no expected-with, which a probed role needs", NULL,
+	    NULL },
+	{ "offline-also of a role not probed", "probed = no",
+	    "probed = no\noffline-also = none", NULL, 1, "[av] offline-also: a "
+	    "role that is not probed takes title and probed only", NULL,
+	    NULL },
 	{ "unknown hash", "weak-hashes = md5, sha1, sha224",
 	    "weak-hashes = md5, sha0", NULL, 0, "'sha0' is not a hash", NULL,
 	    NULL },
@@ -574,9 +665,10 @@ static const struct bad_case bad_cases[] = {
 	{ "unknown arguments kind", "arguments = hosts", "arguments = urls",
 	    NULL, 0, "urls", NULL, NULL },
 	{ "unknown TLS version", "min-tls = tls1.3", "min-tls = ssl3", NULL, 0,
-	    "'ssl3' is not tls1.0, tls1.1, tls1.2 or tls1.3", NULL, NULL },
+	    "'ssl3': expected tls1.0, tls1.1, tls1.2 or tls1.3", NULL, NULL },
 	{ "RSA size out of range", "rsa-sizes = any", "rsa-sizes = 256",
-	    NULL, 0, "'256' is not a number from 512 to 16384", NULL, NULL },
+	    NULL, 0, "'256': expected a whole number from 512 to 16384", NULL,
+	    NULL },
 	{ "least EC size out of range", "min-ec-bits = 384",
 	    "min-ec-bits = 1024", NULL, 0, "from 160 to 571", NULL, NULL },
 	{ "empty value", "subject = any", "subject =", NULL, 0, "no value",
@@ -586,8 +678,6 @@ static const struct bad_case bad_cases[] = {
 	{ "title too long", "title = WEBCON",
 	    "title = 0123456789012345678901234567890123456789012345678901234567"
 	    "89012345", NULL, 0, "longer than 63 characters", NULL, NULL },
-	{ "indented line", "ip-names = no", "  ip-names = no", NULL, 0,
-	    "an indented line", NULL, NULL },
 	{ "not key = value", "pool = none", "pool", NULL, 0,
 	    "not a [section] header, key = value, or comment", NULL, NULL },
 	{ "section header without ]", "[webcon]", "[webcon", NULL, 0,
@@ -599,7 +689,7 @@ static const struct bad_case bad_cases[] = {
 	{ "inih's error before ours", "pss = yes", "pss", NULL, 0,
 	    "not a [section] header", "ports = 8443", "xorts = 8443" },
 	{ "our error before inih's", "pss = yes", "pss = maybe", NULL, 0,
-	    "'maybe' is not yes or no", "ports = 8443", "ports" },
+	    "'maybe': expected yes or no", "ports = 8443", "ports" },
 	{ "line too long", "# The unit tests' profile.",
 	    "# 456789012345678901234567890123456789012345678901234567890123456"
 	    "789012345678901234567890123456789012345678901234567890123456789012"
@@ -681,6 +771,61 @@ test_base_is_valid(void **state)
 	ep_profile_free(load_ok(write_file("base.ini", base, strlen(base))));
 }
 
+/*
+ * An indented line is an ordinary line: leading blanks are stripped, as
+ * in deployment files, so that inih never reads an indented key as more
+ * of the value above it (which would set that key twice, and fail).
+ */
+static void
+test_indented_lines(void **state)
+{
+	static char		 text[TEXT_MAX], first[TEXT_MAX];
+	struct ep_profile	*p;
+
+	(void)state;
+	/* The first of each is [access]'s. */
+	mutate(base, "ip-names = no", "  ip-names = yes", first,
+	    sizeof(first));
+	mutate(first, "[webcon]", "\t[webcon]", text, sizeof(text));
+	p = load_ok(write_file("indented.ini", text, strlen(text)));
+	assert_true(p->roles[EP_ROLE_ACCESS].ip_names_ok);
+	assert_false(p->roles[EP_ROLE_ACCESS].subject_wildcard_ok);
+	assert_string_equal(p->roles[EP_ROLE_WEBCON].title, "WEBCON");
+	ep_profile_free(p);
+}
+
+/*
+ * A profile may come from a pipe, as a deployment file may: --profile
+ * <(command) and a FIFO whose writer comes later are read whole.
+ */
+static void
+test_fifo(void **state)
+{
+	struct ep_profile	*p;
+	const char		*path = tmp_path("fifo.ini");
+	size_t			 off = 0, len = strlen(base);
+	ssize_t			 r;
+	pid_t			 pid;
+	int			 fd, status;
+
+	(void)state;
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		if ((fd = open(path, O_WRONLY)) == -1)
+			_exit(1);
+		while (off < len && (r = write(fd, base + off, len - off)) > 0)
+			off += (size_t)r;
+		_exit(off == len ? 0 : 1);
+	}
+	p = load_ok(path);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_string_equal(p->name, "base");
+	ep_profile_free(p);
+}
+
 /* Up to 1 MiB is read; a byte more is refused before any parsing. */
 static void
 test_size_limit(void **state)
@@ -724,7 +869,7 @@ test_bad_paths(void **state)
 
 	assert_int_equal(ep_profile_load(dir, &p, err, sizeof(err)), -1);
 	assert_null(p);
-	assert_non_null(strstr(err, "not a regular file"));
+	assert_non_null(strstr(err, "a directory, not a file"));
 
 	/* A bare name is never looked for on disk. */
 	assert_int_equal(ep_profile_load("base", &p, err, sizeof(err)), -1);
@@ -769,6 +914,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtins_load),
+		cmocka_unit_test(test_builtins_list_every_check),
 		cmocka_unit_test(test_lync2013),
 		cmocka_unit_test(test_skype),
 		cmocka_unit_test(test_generic),
@@ -776,6 +922,8 @@ main(void)
 		cmocka_unit_test(test_base_is_valid),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_missing_section),
+		cmocka_unit_test(test_indented_lines),
+		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_roles),

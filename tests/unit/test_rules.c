@@ -89,11 +89,11 @@ lync_values(struct ep_profile *p)
 		p->roles[i].subject = EP_SUBJECT_ANY;
 		p->roles[i].subject_wildcard_ok = 0;
 		p->roles[i].wildcard_order = 0;
-		p->roles[i].need_webcon_offline = 0;
+		p->roles[i].offline_also = 0;
 		p->roles[i].nrsa_sizes = 0;
 	}
 	p->roles[EP_ROLE_ACCESS].subject = EP_SUBJECT_SELF;
-	p->roles[EP_ROLE_ACCESS].need_webcon_offline = 1;
+	p->roles[EP_ROLE_ACCESS].offline_also = 1u << EP_ROLE_WEBCON;
 	p->roles[EP_ROLE_INTERNAL].subject_wildcard_ok = 1;
 	p->roles[EP_ROLE_REVERSE_PROXY].wildcard_order = 1;
 	for (i = 0; i < NELEM(sized); i++) {
