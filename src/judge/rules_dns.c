@@ -4,7 +4,8 @@
  * targets outside their SIP domain (srv-target-outside-domain), and a
  * name where nothing at all was found (dns-srv-missing, critical).  These
  * findings concern no one endpoint: each is on the group (argument) that
- * discovered it.
+ * discovered it.  And what DNS cannot say: a role the profile expects
+ * beside those checked, named nowhere (role-not-checked).
  */
 
 #include <stdio.h>
@@ -148,6 +149,41 @@ judged_before(const struct ep_observations *o, size_t k)
 	return 0;
 }
 
+/*
+ * A live run that checks a role the profile expects another beside (an
+ * access edge, with its web conferencing edge) but none of that other.
+ * Files judged offline are for one role: nothing is missing from them.
+ */
+static int
+roles_not_checked(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out)
+{
+	const struct ep_profile	*p = ep_plan_profile(ctx->plan);
+	char			 msg[EP_FINDING_MSG_MAX];
+	unsigned		 present = 0, with;
+	size_t			 t, r, k;
+
+	if (o->offline)
+		return 0;
+	for (t = 0; t < ep_plan_ntargets(ctx->plan); t++)
+		present |= 1u << ep_plan_target(ctx->plan, t)->role;
+	for (r = 0; r < EP_ROLE__MAX; r++) {
+		with = p->roles[r].expected_with & present;
+		if (with == 0 || (present & (1u << r)))
+			continue;
+		for (k = 0; !(with & (1u << k)); k++)
+			;
+		snprintf(msg, sizeof(msg), "the %s is checked, but no %s: DNS "
+		    "does not publish it, so discovery cannot find it; give %s "
+		    "FQDN or name it in a deployment file", p->roles[k].title,
+		    p->roles[r].title, ep_role_option((enum ep_role)r));
+		if (ep_rule_add_deployment(ctx, out, EP_CHECK_ROLE_NOT_CHECKED,
+		    EP_FINDING_NO_GROUP, p->roles[r].name, msg, EP_SEV_OK) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 ep_rule_dns(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
     struct ep_findings *out)
@@ -171,5 +207,5 @@ ep_rule_dns(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 			    srv_record(ctx, out, dc, dc->chosen, r) == -1)
 				return -1;
 	}
-	return 0;
+	return roles_not_checked(ctx, o, out);
 }

@@ -85,11 +85,16 @@ lync_values(struct ep_profile *p)
 	static const unsigned		sizes[] = { 1024, 2048, 4096 };
 	size_t				i;
 
+	/*
+	 * No role expects another: what the endpoint rules make is tested
+	 * here, role-not-checked in test_rules_dns.
+	 */
 	for (i = 0; i < EP_ROLE__MAX; i++) {
 		p->roles[i].subject = EP_SUBJECT_ANY;
 		p->roles[i].subject_wildcard_ok = 0;
 		p->roles[i].wildcard_order = 0;
 		p->roles[i].offline_also = 0;
+		p->roles[i].expected_with = 0;
 		p->roles[i].nrsa_sizes = 0;
 	}
 	p->roles[EP_ROLE_ACCESS].subject = EP_SUBJECT_SELF;

@@ -2,7 +2,7 @@
  * Unit tests for the rules of what discovery saw in DNS
  * (src/judge/rules_dns.c): every branch of dns-srv-missing and
  * srv-target-outside-domain, from observations made here, with no
- * network.  Discovery itself against a real DNS server is the
+ * network; and role-not-checked.  Discovery itself against a real DNS server is the
  * integration cases discovery-*.
  */
 
@@ -341,6 +341,59 @@ test_domain_judged_once(void **state)
 	assert_int_equal(w->f.v[1].group, w->o.disc[0].group);
 }
 
+/* Adds name in role to the plan. */
+static void
+target(struct world *w, enum ep_role role, const char *name)
+{
+	char	err[256];
+
+	if (ep_plan_add_target(w->plan, role, name, "--test", err,
+	    sizeof(err)) == -1)
+		fail_msg("%s: %s", name, err);
+}
+
+/*
+ * A live run that checks an access edge and no web conferencing edge:
+ * role-not-checked, info, saying what to give.  None with one, none for
+ * a run of other roles, none for a file judged offline.
+ */
+static void
+test_role_not_checked(void **state)
+{
+	struct world	*w = *state;
+
+	target(w, EP_ROLE_ACCESS, "sip." D);
+	target(w, EP_ROLE_REVERSE_PROXY, "ext." D);
+	judge(w);
+	assert_int_equal(w->f.n, 1);
+	expect(w, 0, EP_CHECK_ROLE_NOT_CHECKED, EP_SEV_INFO, "webcon",
+	    "the ACCESS EDGE is checked, but no WEB CONFERENCING EDGE");
+	assert_non_null(strstr(w->f.v[0].message, "give --webcon FQDN"));
+	assert_int_equal(w->f.v[0].group, EP_FINDING_NO_GROUP);
+
+	ep_findings_clear(&w->f);
+	w->o.offline = 1;
+	judge(w);
+	assert_int_equal(w->f.n, 0);
+
+	w->o.offline = 0;
+	target(w, EP_ROLE_WEBCON, "webcon." D);
+	judge(w);
+	assert_int_equal(w->f.n, 0);
+}
+
+/* Only the roles the profile names: a reverse proxy alone expects none. */
+static void
+test_role_not_expected(void **state)
+{
+	struct world	*w = *state;
+
+	target(w, EP_ROLE_REVERSE_PROXY, "ext." D);
+	target(w, EP_ROLE_INTERNAL, "edge-int." D);
+	judge(w);
+	assert_int_equal(w->f.n, 0);
+}
+
 int
 main(void)
 {
@@ -358,6 +411,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nothing_found, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_domain_judged_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_role_not_checked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_role_not_expected, setup,
 		    teardown),
 	};
 
