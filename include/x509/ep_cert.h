@@ -4,8 +4,6 @@
 #include <stddef.h>
 #include <time.h>
 
-#include <gnutls/x509.h>
-
 /*
  * Parsed certificates and the store that keeps each distinct one once.
  * Parsing is GnuTLS's; this module only copies out, with bounds, what the
@@ -29,7 +27,6 @@ struct ep_san {
 struct ep_cert {
 	unsigned char		*der;		/* the certificate as received */
 	size_t			 der_len;
-	gnutls_x509_crt_t	 crt;		/* GnuTLS's parse of der */
 	char			 subject[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 issuer[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 cn[EP_CERT_CN_MAX];	/* last subject CN, or "" */
@@ -48,9 +45,9 @@ struct ep_cert {
 	int			 has_eku;	/* an extKeyUsage extension exists */
 	int			 eku_server;	/* serverAuth (or anyExtendedKeyUsage) */
 	int			 eku_client;	/* clientAuth (or anyExtendedKeyUsage) */
-	int			 key_algo;	/* gnutls_pk_algorithm_t */
+	int			 key_algo;	/* gnutls_pk_algorithm_t, as an int */
 	unsigned		 key_bits;
-	int			 sig_algo;	/* gnutls_sign_algorithm_t */
+	int			 sig_algo;	/* gnutls_sign_algorithm_t, as an int */
 	int			 has_crl_dp;	/* a CRL distribution point exists */
 };
 
@@ -84,11 +81,10 @@ void ep_cert_hex(const unsigned char sha[32], char *out, size_t outlen);
 void ep_cert_key_desc(const struct ep_cert *c, char *out, size_t outlen);
 
 /*
- * Reads the whole file path, of at most max bytes, into out (free
- * out->data with gnutls_free).  Returns 0, or -1 with a reason in err.
+ * Writes the SHA-256 key ID of c's public key (as GnuTLS computes it for
+ * private keys too) into id, of *len bytes; sets *len.  Returns 0, or -1.
  */
-int ep_cert_read_file(const char *path, size_t max, gnutls_datum_t *out,
-    char *err, size_t errlen);
+int ep_cert_key_id(const struct ep_cert *c, unsigned char *id, size_t *len);
 
 /* Distinct certificates, each parsed once, found by index. */
 struct ep_certs;

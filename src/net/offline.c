@@ -16,6 +16,7 @@
 #include <gnutls/pkcs12.h>
 #include <gnutls/x509.h>
 
+#include "input/ep_file.h"
 #include "net/ep_offline.h"
 
 #define EP_PFX_BAGS_MAX		64	/* parts (safe contents) of one PFX */
@@ -48,6 +49,24 @@ struct pfx {
 	size_t		 keylen[EP_PFX_KEYS_MAX];
 	size_t		 nkeys;
 };
+
+/*
+ * Reads the whole file of in, at most max bytes, as a datum: file->data
+ * is to be freed with free().
+ */
+static int
+read_input(const struct ep_offline *in, size_t max, gnutls_datum_t *file,
+    char *err, size_t errlen)
+{
+	char	*text;
+	size_t	 len;
+
+	if (ep_file_read(in->path, max, &text, &len, err, errlen) == -1)
+		return -1;
+	file->data = (unsigned char *)text;
+	file->size = (unsigned)len;
+	return 0;
+}
 
 /*
  * DER starts with a SEQUENCE tag; anything else is taken for PEM.  One
@@ -378,8 +397,7 @@ pfx_key_of(const struct pfx *p, const struct ep_cert *c)
 	unsigned char	id[EP_KEY_ID_MAX];
 	size_t		size = sizeof(id), k;
 
-	if (gnutls_x509_crt_get_key_id(c->crt, GNUTLS_KEYID_USE_SHA256, id,
-	    &size) < 0)
+	if (ep_cert_key_id(c, id, &size) == -1)
 		return 0;
 	for (k = 0; k < p->nkeys; k++)
 		if (p->keylen[k] == size && memcmp(p->keys[k], id, size) == 0)
@@ -478,8 +496,7 @@ read_pfx(const struct ep_offline *in, struct ep_observations *out,
 	const char	*pass;
 	int		 i, r, ret = -1;
 
-	if (ep_cert_read_file(in->path, EP_OFFLINE_PFX_MAX, &file, err,
-	    errlen) == -1)
+	if (read_input(in, EP_OFFLINE_PFX_MAX, &file, err, errlen) == -1)
 		return -1;
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
 	    gnutls_pkcs12_init(&p12) < 0) {
@@ -515,7 +532,7 @@ read_pfx(const struct ep_offline *in, struct ep_observations *out,
 out:
 	free(p);
 	gnutls_pkcs12_deinit(p12);
-	gnutls_free(file.data);
+	free(file.data);
 	return ret;
 }
 
@@ -570,8 +587,7 @@ read_csr(const struct ep_offline *in, struct ep_observations *out,
 	char			why[256];
 	int			r, ret = -1;
 
-	if (ep_cert_read_file(in->path, EP_OFFLINE_CSR_MAX, &file, err,
-	    errlen) == -1)
+	if (read_input(in, EP_OFFLINE_CSR_MAX, &file, err, errlen) == -1)
 		return -1;
 	if (gnutls_x509_crq_init(&crq) < 0) {
 		snprintf(err, errlen, "%s: %s", in->path, strerror(ENOMEM));
@@ -604,7 +620,7 @@ read_csr(const struct ep_offline *in, struct ep_observations *out,
 out:
 	gnutls_free(der.data);
 	gnutls_x509_crq_deinit(crq);
-	gnutls_free(file.data);
+	free(file.data);
 	return ret;
 }
 

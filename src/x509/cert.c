@@ -16,9 +16,25 @@
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
 
-#include "x509/ep_cert.h"
+#include "input/ep_file.h"
+#include "x509/cert_impl.h"
 
 #define EP_EKU_MAX		64			/* key purposes looked at */
+
+/* A certificate and GnuTLS's parse of it, which only x509/ sees. */
+struct cert {
+	struct ep_cert		pub;	/* first: an ep_cert is its cert */
+	gnutls_x509_crt_t	crt;
+};
+
+/* The parse of c, which a struct cert holds: writable in this file. */
+#define CRT(c)	(((struct cert *)(void *)(c))->crt)
+
+gnutls_x509_crt_t
+ep_cert_crt(const struct ep_cert *c)
+{
+	return ((const struct cert *)(const void *)c)->crt;
+}
 #define OID_ANY_EKU		"2.5.29.37.0"
 
 /* Copies a datum into a NUL-terminated, bounded string. */
@@ -60,7 +76,7 @@ get_cn(struct ep_cert *c)
 	c->cn_len = 0;
 	for (i = 0; i < 16; i++) {
 		size = sizeof(buf);
-		if (gnutls_x509_crt_get_dn_by_oid(c->crt,
+		if (gnutls_x509_crt_get_dn_by_oid(CRT(c),
 		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size) < 0)
 			break;
 		if (size >= sizeof(c->cn))
@@ -80,7 +96,7 @@ get_sans(struct ep_cert *c, char *err, size_t errlen)
 	unsigned			i, type, crit;
 	int				ret = -1;
 
-	if (gnutls_x509_crt_get_extension_by_oid2(c->crt, GNUTLS_X509EXT_OID_SAN,
+	if (gnutls_x509_crt_get_extension_by_oid2(CRT(c), GNUTLS_X509EXT_OID_SAN,
 	    0, &ext, &crit) < 0)
 		return 0;
 	c->has_san = 1;
@@ -132,7 +148,7 @@ get_eku(struct ep_cert *c)
 
 	for (i = 0; i < EP_EKU_MAX; i++) {
 		size = sizeof(oid);
-		if (gnutls_x509_crt_get_key_purpose_oid(c->crt, i, oid, &size,
+		if (gnutls_x509_crt_get_key_purpose_oid(CRT(c), i, oid, &size,
 		    &crit) < 0)
 			break;
 		c->has_eku = 1;
@@ -153,7 +169,7 @@ get_spki_hash(struct ep_cert *c)
 	int		ret = -1;
 
 	if (gnutls_pubkey_init(&pub) < 0 ||
-	    gnutls_pubkey_import_x509(pub, c->crt, 0) < 0 ||
+	    gnutls_pubkey_import_x509(pub, CRT(c), 0) < 0 ||
 	    gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der) < 0 ||
 	    gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size,
 	    c->spki_sha256) < 0)
@@ -202,7 +218,7 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 		    EP_CERT_DER_MAX);
 		return -1;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	if ((c = calloc(1, sizeof(struct cert))) == NULL ||
 	    (c->der = malloc(len)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto fail;
@@ -211,40 +227,40 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	c->der_len = len;
 	d.data = c->der;
 	d.size = (unsigned)len;
-	if (gnutls_x509_crt_init(&c->crt) < 0) {
+	if (gnutls_x509_crt_init(&CRT(c)) < 0) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto fail;
 	}
-	if ((r = gnutls_x509_crt_import(c->crt, &d, GNUTLS_X509_FMT_DER)) < 0) {
+	if ((r = gnutls_x509_crt_import(CRT(c), &d, GNUTLS_X509_FMT_DER)) < 0) {
 		snprintf(err, errlen, "unparseable certificate: %s",
 		    gnutls_strerror(r));
-		gnutls_x509_crt_deinit(c->crt);
-		c->crt = NULL;
+		gnutls_x509_crt_deinit(CRT(c));
+		CRT(c) = NULL;
 		goto fail;
 	}
-	get_dns(c->crt, 0, c->subject, sizeof(c->subject));
-	get_dns(c->crt, 1, c->issuer, sizeof(c->issuer));
+	get_dns(CRT(c), 0, c->subject, sizeof(c->subject));
+	get_dns(CRT(c), 1, c->issuer, sizeof(c->issuer));
 	get_cn(c);
 	if (get_sans(c, err, errlen) == -1)
 		goto fail;
-	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);
-	c->not_after = gnutls_x509_crt_get_expiration_time(c->crt);
+	c->not_before = gnutls_x509_crt_get_activation_time(CRT(c));
+	c->not_after = gnutls_x509_crt_get_expiration_time(CRT(c));
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, c->sha256) < 0 ||
 	    get_spki_hash(c) == -1) {
 		snprintf(err, errlen, "cannot hash the certificate or its key");
 		goto fail;
 	}
-	if (gnutls_x509_crt_get_basic_constraints(c->crt, &crit, &ca,
+	if (gnutls_x509_crt_get_basic_constraints(CRT(c), &crit, &ca,
 	    &pathlen) >= 0)
 		c->is_ca = ca != 0;
-	c->self_issued = same_dn(c->crt);
+	c->self_issued = same_dn(CRT(c));
 	c->self_signed = c->self_issued && ep_cert_issued_by(c, c);
 	get_eku(c);
-	c->key_algo = gnutls_x509_crt_get_pk_algorithm(c->crt, &bits);
+	c->key_algo = gnutls_x509_crt_get_pk_algorithm(CRT(c), &bits);
 	c->key_bits = bits;
-	c->sig_algo = gnutls_x509_crt_get_signature_algorithm(c->crt);
+	c->sig_algo = gnutls_x509_crt_get_signature_algorithm(CRT(c));
 	size = sizeof(buf);
-	r = gnutls_x509_crt_get_crl_dist_points(c->crt, 0, buf, &size, NULL,
+	r = gnutls_x509_crt_get_crl_dist_points(CRT(c), 0, buf, &size, NULL,
 	    &crit);
 	c->has_crl_dp = r >= 0 || r == GNUTLS_E_SHORT_MEMORY_BUFFER;
 	*out = c;
@@ -265,8 +281,8 @@ ep_cert_free(struct ep_cert *c)
 		for (i = 0; i < c->nsans; i++)
 			free(c->sans[i].value);
 	free(c->sans);
-	if (c->crt != NULL)
-		gnutls_x509_crt_deinit(c->crt);
+	if (CRT(c) != NULL)
+		gnutls_x509_crt_deinit(CRT(c));
 	free(c->der);
 	free(c);
 }
@@ -284,12 +300,13 @@ ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issuer)
 			    GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
 			    GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 |
 			    GNUTLS_VERIFY_ALLOW_BROKEN;
-	gnutls_x509_crt_t	ca = issuer->crt;
+	gnutls_x509_crt_t	ca = ep_cert_crt(issuer);
 	unsigned		status = 0;
 
-	if (!gnutls_x509_crt_check_issuer(subject->crt, issuer->crt))
+	if (!gnutls_x509_crt_check_issuer(ep_cert_crt(subject), ca))
 		return 0;
-	if (gnutls_x509_crt_verify(subject->crt, &ca, 1, flags, &status) < 0)
+	if (gnutls_x509_crt_verify(ep_cert_crt(subject), &ca, 1, flags,
+	    &status) < 0)
 		return 0;
 	return status == 0;
 }
@@ -474,49 +491,10 @@ ep_certs_count(const struct ep_certs *s)
 }
 
 int
-ep_cert_read_file(const char *path, size_t max, gnutls_datum_t *out,
-    char *err, size_t errlen)
+ep_cert_key_id(const struct ep_cert *c, unsigned char *id, size_t *len)
 {
-	unsigned char	*buf = NULL;
-	size_t		 len = 0;
-	ssize_t		 r;
-	int		 fd;
-
-	out->data = NULL;
-	out->size = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* One byte over the limit tells a full file from a too large one. */
-	if ((buf = gnutls_malloc(max + 1)) == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
-		goto fail;
-	}
-	while (len <= max) {
-		r = read(fd, buf + len, max + 1 - len);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > max) {
-		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
-		goto fail;
-	}
-	close(fd);
-	out->data = buf;
-	out->size = (unsigned)len;
-	return 0;
-fail:
-	gnutls_free(buf);
-	close(fd);
-	return -1;
+	return gnutls_x509_crt_get_key_id(ep_cert_crt(c),
+	    GNUTLS_KEYID_USE_SHA256, id, len) < 0 ? -1 : 0;
 }
 
 int
@@ -527,10 +505,14 @@ ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
 	gnutls_x509_crt_t	*crts = NULL;
 	unsigned		 ncrts = 0, i;
 	int			 r, ret = -1;
-	char			 why[256];
+	char			 why[256], *text;
+	size_t			 len;
 
-	if (ep_cert_read_file(path, EP_CERT_FILE_MAX, &file, err, errlen) == -1)
+	if (ep_file_read(path, EP_CERT_FILE_MAX, &text, &len, err,
+	    errlen) == -1)
 		return -1;
+	file.data = (unsigned char *)text;
+	file.size = (unsigned)len;
 	r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
 	    GNUTLS_X509_FMT_PEM, 0);
 	if (r < 0 || ncrts == 0)
@@ -568,6 +550,6 @@ out:
 	for (i = 0; i < ncrts; i++)
 		gnutls_x509_crt_deinit(crts[i]);
 	gnutls_free(crts);
-	gnutls_free(file.data);
+	free(text);
 	return ret;
 }

@@ -12,9 +12,12 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "x509/cert_impl.h"
 #include "x509/ep_trust.h"
 
 #define EP_TRUST_FILE_MAX	4096	/* certificates in one CA file */
+#define EP_CHAIN_SENT_MAX	16	/* certificates of a chain verified */
+#define PATH_MAX_CERTS		(2 * EP_CHAIN_SENT_MAX)	/* sent, then completed */
 
 struct inter {
 	const struct ep_cert	*cert;		/* in ep_trust.known */
@@ -146,14 +149,14 @@ static int
 verify(gnutls_x509_trust_list_t list, const struct ep_cert *const *chain,
     size_t n, unsigned *status)
 {
-	gnutls_x509_crt_t	crts[2 * 16];
+	gnutls_x509_crt_t	crts[PATH_MAX_CERTS];
 	size_t			i;
 
 	*status = GNUTLS_CERT_INVALID;
 	if (list == NULL || n == 0 || n > sizeof(crts) / sizeof(crts[0]))
 		return 0;
 	for (i = 0; i < n; i++)
-		crts[i] = chain[i]->crt;
+		crts[i] = ep_cert_crt(chain[i]);
 	if (gnutls_x509_trust_list_verify_crt2(list, crts, (unsigned)n, NULL, 0,
 	    verify_flags, status, NULL) < 0)
 		return 0;
@@ -167,7 +170,7 @@ is_anchor_issuer(gnutls_x509_trust_list_t list, const struct ep_cert *c)
 
 	if (list == NULL)
 		return 0;
-	if (gnutls_x509_trust_list_get_issuer(list, c->crt, &issuer,
+	if (gnutls_x509_trust_list_get_issuer(list, ep_cert_crt(c), &issuer,
 	    GNUTLS_TL_GET_COPY) < 0)
 		return 0;
 	gnutls_x509_crt_deinit(issuer);
@@ -188,17 +191,124 @@ status_text(unsigned status, char *out, size_t outlen)
 	gnutls_free(d.data);
 }
 
+/*
+ * Step 1, follow: the path from the leaf through what the server sent,
+ * whatever its order, each certificate used once.  Returns its length.
+ */
+static size_t
+follow(const struct ep_cert *const *chain, size_t n,
+    const struct ep_cert **path)
+{
+	const struct ep_cert	*top;
+	size_t			 np = 1, i;
+	int			 used[EP_CHAIN_SENT_MAX] = { 0 };
+
+	path[0] = chain[0];
+	used[0] = 1;
+	for (;;) {
+		top = path[np - 1];
+		if (top->self_signed)
+			break;
+		for (i = 0; i < n; i++)
+			if (!used[i] && ep_cert_issued_by(top, chain[i]))
+				break;
+		if (i == n)
+			break;
+		used[i] = 1;
+		path[np++] = chain[i];
+	}
+	return np;
+}
+
+/*
+ * Step 2, complete: adds the known intermediates (from the CA files)
+ * that issued the top of the path, one after the other.  Returns how
+ * many were added; the first is named in res->missing.
+ */
+static size_t
+complete(const struct ep_trust *t, int allow_internal,
+    const struct ep_cert **path, size_t *np, struct ep_trust_result *res)
+{
+	const struct ep_cert	*top = path[*np - 1];
+	size_t			 i, added = 0;
+
+	while (*np < PATH_MAX_CERTS && !top->self_signed) {
+		for (i = 0; i < t->ninter; i++)
+			if ((allow_internal || !t->inter[i].internal) &&
+			    ep_cert_issued_by(top, t->inter[i].cert))
+				break;
+		if (i == t->ninter)
+			break;
+		if (added++ == 0)
+			snprintf(res->missing, sizeof(res->missing), "%s",
+			    t->inter[i].cert->subject);
+		path[(*np)++] = top = t->inter[i].cert;
+	}
+	return added;
+}
+
+/*
+ * Step 3, classify: why a path that GnuTLS does not trust fails.  The
+ * path is what was sent (completed when added is not 0).
+ */
+static void
+classify(const struct ep_trust *t, int allow_internal,
+    const struct ep_cert **path, size_t np, size_t sent, size_t added,
+    struct ep_trust_result *res)
+{
+	const struct ep_cert	*top = path[np - 1];
+	unsigned		 status;
+
+	if (added > 0) {
+		res->incomplete = 1;
+		res->completed = 1;
+		if (verify(t->pub, path, np, &status) ||
+		    (allow_internal && verify(t->internal, path, np, &status)))
+			res->trusted = 1;
+		else
+			status_text(status, res->reason, sizeof(res->reason));
+		return;
+	}
+	if (sent == 1 && top->self_signed) {
+		res->self_signed = 1;
+		snprintf(res->reason, sizeof(res->reason), "self-signed");
+		return;
+	}
+	if (top->self_signed) {
+		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
+		    "%.400s, which is not a trust anchor", top->subject);
+		return;
+	}
+	/* It reaches an anchor but fails: GnuTLS's reason stands. */
+	if (is_anchor_issuer(t->pub, top) ||
+	    (allow_internal && is_anchor_issuer(t->internal, top)))
+		return;
+	/*
+	 * Nothing known issued the top certificate.  A server that sent no CA
+	 * certificate at all has left out its intermediate; one that sent a
+	 * CA certificate whose issuer nobody knows leads to an unknown root.
+	 */
+	if (!top->is_ca) {
+		res->incomplete = 1;
+		snprintf(res->missing, sizeof(res->missing), "%s", top->issuer);
+		snprintf(res->reason, sizeof(res->reason), "its issuer %.400s was "
+		    "not sent and is not a trust anchor", top->issuer);
+	} else
+		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
+		    "%.200s, issued by %.200s, which is neither sent nor a trust "
+		    "anchor", top->subject, top->issuer);
+}
+
 int
 ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
     size_t n, int allow_internal, struct ep_trust_result *res)
 {
-	const struct ep_cert	*path[2 * 16], *top;
-	size_t			 np, i, added = 0;
+	const struct ep_cert	*path[PATH_MAX_CERTS];
+	size_t			 np, added = 0;
 	unsigned		 status;
-	int			 used[16] = { 0 };
 
 	memset(res, 0, sizeof(*res));
-	if (n == 0 || n > 16) {
+	if (n == 0 || n > EP_CHAIN_SENT_MAX) {
 		snprintf(res->reason, sizeof(res->reason), "%zu certificates "
 		    "sent", n);
 		return 0;
@@ -219,76 +329,12 @@ ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
 		    "an internal trust anchor");
 		return 0;
 	}
-
-	/* Follow issuers through what the server sent, whatever its order. */
-	path[0] = chain[0];
-	np = 1;
-	used[0] = 1;
-	for (;;) {
-		top = path[np - 1];
-		if (top->self_signed)
-			break;
-		for (i = 0; i < n; i++)
-			if (!used[i] && ep_cert_issued_by(top, chain[i]))
-				break;
-		if (i == n)
-			break;
-		used[i] = 1;
-		path[np++] = chain[i];
-	}
-	top = path[np - 1];
-	if (n == 1 && top->self_signed) {
-		res->self_signed = 1;
-		snprintf(res->reason, sizeof(res->reason), "self-signed");
-		return 0;
-	}
-	if (top->self_signed) {
-		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
-		    "%.400s, which is not a trust anchor", top->subject);
-		return 0;
-	}
-	if (is_anchor_issuer(t->pub, top) ||
-	    (allow_internal && is_anchor_issuer(t->internal, top)))
-		return 0;	/* it reaches an anchor but fails: keep GnuTLS's reason */
-
-	/* Complete the chain from the intermediates we were given. */
-	while (np < sizeof(path) / sizeof(path[0]) && !top->self_signed) {
-		for (i = 0; i < t->ninter; i++)
-			if ((allow_internal || !t->inter[i].internal) &&
-			    ep_cert_issued_by(top, t->inter[i].cert))
-				break;
-		if (i == t->ninter)
-			break;
-		if (added++ == 0)
-			snprintf(res->missing, sizeof(res->missing), "%s",
-			    t->inter[i].cert->subject);
-		path[np++] = top = t->inter[i].cert;
-	}
-	if (added > 0) {
-		res->incomplete = 1;
-		res->completed = 1;
-		if (verify(t->pub, path, np, &status) ||
-		    (allow_internal && verify(t->internal, path, np, &status)))
-			res->trusted = 1;
-		else
-			status_text(status, res->reason, sizeof(res->reason));
-		return 0;
-	}
-
-	/*
-	 * Nothing known issued the top certificate.  A server that sent no CA
-	 * certificate at all has left out its intermediate; one that sent a
-	 * CA certificate whose issuer nobody knows leads to an unknown root.
-	 */
-	if (!top->is_ca) {
-		res->incomplete = 1;
-		snprintf(res->missing, sizeof(res->missing), "%s", top->issuer);
-		snprintf(res->reason, sizeof(res->reason), "its issuer %.400s was "
-		    "not sent and is not a trust anchor", top->issuer);
-	} else
-		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
-		    "%.200s, issued by %.200s, which is neither sent nor a trust "
-		    "anchor",
-		    top->subject, top->issuer);
+	np = follow(chain, n, path);
+	/* A path that ends at a root, or at an anchor's child, needs no more. */
+	if (!path[np - 1]->self_signed && !is_anchor_issuer(t->pub,
+	    path[np - 1]) && !(allow_internal && is_anchor_issuer(t->internal,
+	    path[np - 1])))
+		added = complete(t, allow_internal, path, &np, res);
+	classify(t, allow_internal, path, np, n, added, res);
 	return 0;
 }

@@ -746,32 +746,33 @@ test_load_too_many(void **state)
 	ep_certs_free(s);
 }
 
-/* ep_cert_read_file reads the whole file, and refuses one over max. */
+/*
+ * A key ID names the key, not the certificate: a renewal with the same
+ * key has the same ID (what pfx-key-mismatch compares), another key not.
+ */
 static void
-test_read_file(void **state)
+test_key_id(void **state)
 {
-	gnutls_datum_t	 d = { NULL, 0 };
-	struct stat	 st;
-	const char	*path = fx_path("public-root.pem");
-	char		 err[512] = "";
+	struct ep_cert	*a, *same, *other;
+	unsigned char	 ida[64], ids[64], ido[64];
+	size_t		 la = sizeof(ida), ls = sizeof(ids), lo = sizeof(ido);
 
 	(void)state;
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(ep_cert_read_file(path, 100000, &d, err, sizeof(err)),
-	    0);
-	assert_int_equal(d.size, (unsigned)st.st_size);
-	assert_memory_equal(d.data, "-----BEGIN CERTIFICATE-----", 27);
-	gnutls_free(d.data);
-
-	/* Exactly max bytes is fine; one more is not. */
-	assert_int_equal(ep_cert_read_file(path, (size_t)st.st_size, &d, err,
-	    sizeof(err)), 0);
-	assert_int_equal(d.size, (unsigned)st.st_size);
-	gnutls_free(d.data);
-	assert_int_equal(ep_cert_read_file(path, (size_t)st.st_size - 1, &d,
-	    err, sizeof(err)), -1);
-	assert_null(d.data);
-	assert_non_null(strstr(err, path));
+	a = parse_fixture("access.pem", 0);
+	same = parse_fixture("access-serial2.pem", 0);
+	other = parse_fixture("access-key2.pem", 0);
+	assert_int_equal(ep_cert_key_id(a, ida, &la), 0);
+	assert_int_equal(ep_cert_key_id(same, ids, &ls), 0);
+	assert_int_equal(ep_cert_key_id(other, ido, &lo), 0);
+	assert_int_equal(la, 32);
+	assert_int_equal(ls, la);
+	assert_memory_equal(ida, ids, la);
+	assert_memory_not_equal(ida, ido, la);
+	la = 8;
+	assert_int_equal(ep_cert_key_id(a, ida, &la), -1);
+	ep_cert_free(a);
+	ep_cert_free(same);
+	ep_cert_free(other);
 }
 
 int
@@ -804,7 +805,7 @@ main(void)
 		cmocka_unit_test(test_load_der_file),
 		cmocka_unit_test(test_load_bad_files),
 		cmocka_unit_test(test_load_too_many),
-		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_key_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
