@@ -24,6 +24,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/plan.o \
 	   $(BUILD)/input/profile.o \
 	   $(BUILD)/input/profile_data.o \
+	   $(BUILD)/input/targets.o \
 	   $(BUILD)/input/time.o \
 	   $(BUILD)/x509/cert.o \
 	   $(BUILD)/x509/names.o \
@@ -57,6 +58,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_rules_dns \
 	   $(BUILD)/test_escape \
 	   $(BUILD)/test_plan \
+	   $(BUILD)/test_targets \
 	   $(BUILD)/test_time \
 	   $(BUILD)/test_discover \
 	   $(BUILD)/test_offline \
@@ -135,7 +137,8 @@ $(BUILD):
 
 # The whole test suite: unit tests, the lab-backed integration tests, the
 # same under AddressSanitizer/UBSan and valgrind, a clang build, man lint.
-check: unit integration check-sanitize check-valgrind check-clang lint-man
+check: unit integration check-sanitize check-valgrind check-clang lint-man \
+	check-layers
 
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; \
@@ -161,6 +164,10 @@ check-clang:
 lint-man:
 	@for m in man/*.[0-9]; do groff -mdoc -ww -z $$m || exit 1; done
 	tests/integration/help-vs-man ./edgeprobe man/edgeprobe.1
+
+# The stages' order in every #include (README.md, Architecture).
+check-layers:
+	tests/layers
 
 $(BUILD)/edgeprobe-bin: $(BUILD)/main.o $(BUILD)/libedgeprobe.a
 	$(CC) $(ALLCFLAGS) $(LDFLAGS) -o $@ $(BUILD)/main.o $(BUILD)/libedgeprobe.a $(LIBS)
@@ -199,4 +206,5 @@ clean:
 	rm -rf build edgeprobe
 
 .PHONY: all check unit integration check-sanitize check-valgrind check-clang \
-	lint-man lab-tools lab-up lab-down demo bench deps install clean
+	lint-man check-layers lab-tools lab-up lab-down demo bench deps install \
+	clean

@@ -2,8 +2,10 @@
  * edgeprobe: checks that the certificates a Lync / Skype for Business
  * edge deployment presents fit the rules of each endpoint's role.
  *
- * argv -> plan -> resolve + probe -> observations -> rules -> findings
- * -> report -> exit code.  Only this file prints fatal errors or exits.
+ * argv and files -> plan -> engine (discover, resolve, probe) or files
+ * judged offline -> observations -> rules -> findings -> report -> exit
+ * code.  main() is that pipeline; only this file prints fatal errors or
+ * exits.
  */
 
 #include <errno.h>
@@ -18,20 +20,24 @@
 #include <time.h>
 
 #include "input/ep_config.h"
-#include "net/ep_engine.h"
-#include "report/ep_escape.h"
-#include "x509/ep_names.h"
-#include "net/ep_offline.h"
+#include "input/ep_file.h"
 #include "input/ep_plan.h"
-#include "report/ep_report.h"
-#include "judge/ep_rules.h"
+#include "input/ep_targets.h"
 #include "input/ep_time.h"
+#include "judge/ep_rules.h"
+#include "net/ep_engine.h"
+#include "net/ep_offline.h"
+#include "report/ep_escape.h"
+#include "report/ep_report.h"
+#include "x509/ep_names.h"
 #include "x509/ep_trust.h"
-#include "ep_version.h"
+#include "report/ep_version.h"
 
 #define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */
 
 #define EP_CONFIG_FILES_MAX	16	/* -f given this often at most */
+
+#define EP_PASSWORD_MAX	1024	/* bytes of a PFX password line */
 
 /* A name or port option, applied once the profile is known. */
 struct deferred {
@@ -40,12 +46,9 @@ struct deferred {
 };
 
 struct options {
-	const char		*dns;
-	const char		*ca_file;
-	const char		*internal_ca;
+	struct ep_settings	 set;		/* what files may give too */
 	const char		*at;
 	const char		*priority;
-	const char		*profile;
 	const char		*files[EP_CONFIG_FILES_MAX];	/* -f */
 	size_t			 nfiles;
 	struct deferred		*deferred;	/* argc slots */
@@ -58,11 +61,26 @@ struct options {
 	int			 json;
 	int			 verbose;
 	int			 family;
-	unsigned		 limit_ms[EP_LIMIT__MAX];	/* 0: unset */
 	int			 full_handshake;
 	unsigned		 jobs;
-	int			 warn_days;	/* -1: unset */
-	int			 crit_days;	/* -1: unset */
+};
+
+/* Everything one run holds, freed by run_free(). */
+struct run {
+	struct options		 opt;
+	time_t			 started;	/* wall clock */
+	int64_t			 mono_started;	/* the run's budget counts from
+						   here */
+	time_t			 at;		/* the moment judged */
+	struct ep_config	*cfg[EP_CONFIG_FILES_MAX];
+	struct ep_targets	*targets;	/* arguments, --targets-file */
+	struct ep_profile	*profile;
+	struct ep_plan		*plan;
+	struct ep_trust		*trust;
+	struct ep_names		*names;
+	char			*password;	/* PFX; wiped when freed */
+	struct ep_observations	 obs;
+	struct ep_findings	 findings;
 };
 
 enum {
@@ -285,26 +303,32 @@ seconds_ms(const char *opt, const char *s)
 	return ms;
 }
 
-/* Adds each comma-separated name of list. */
+/* The option of each name option that names a role's targets. */
+static const struct {
+	int		 opt;
+	const char	*flag;
+} role_flags[] = {
+	{ OPT_ACCESS, "--access" },
+	{ OPT_WEBCON, "--webcon" },
+	{ OPT_AV, "--av" },
+	{ OPT_INTERNAL, "--internal" },
+	{ OPT_REVERSE_PROXY, "--reverse-proxy" },
+	{ OPT_NAME, "--name" },
+};
+
+/* Adds each comma-separated name of a name option's list. */
 static void
 add_names(struct ep_plan *plan, int opt, const char *list)
 {
-	static const struct {
-		int		 opt;
-		enum ep_role	 role;
-		const char	*source;
-	} roles[] = {
-		{ OPT_ACCESS, EP_ROLE_ACCESS, "--access" },
-		{ OPT_WEBCON, EP_ROLE_WEBCON, "--webcon" },
-		{ OPT_AV, EP_ROLE_AV, "--av" },
-		{ OPT_INTERNAL, EP_ROLE_INTERNAL, "--internal" },
-		{ OPT_REVERSE_PROXY, EP_ROLE_REVERSE_PROXY, "--reverse-proxy" },
-		{ OPT_NAME, EP_ROLE_GENERIC, "--name" },
-	};
-	char	*copy, *p, *name, err[512];
-	size_t	 i;
-	int	 r = 0;
+	enum ep_role	 role = EP_ROLE__MAX;
+	char		*copy, *p, *name, err[512];
+	size_t		 i;
+	int		 r = 0;
 
+	for (i = 0; i < sizeof(role_flags) / sizeof(role_flags[0]); i++)
+		if (role_flags[i].opt == opt &&
+		    ep_role_by_option(role_flags[i].flag, &role) == -1)
+			fatal(EXIT_USAGE, role_flags[i].flag);
 	if ((copy = strdup(list)) == NULL)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 	for (p = copy; r == 0 && (name = strsep(&p, ",")) != NULL;) {
@@ -315,93 +339,13 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		else if (opt == OPT_PUBLISHED)
 			r = ep_plan_add_published(plan, name, "--published", err,
 			    sizeof(err));
-		else {
-			for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-				if (roles[i].opt == opt)
-					break;
-			r = ep_plan_add_target(plan, roles[i].role, name,
-			    roles[i].source, err, sizeof(err));
-		}
+		else
+			r = ep_plan_add_target(plan, role, name,
+			    ep_role_option(role), err, sizeof(err));
 	}
 	free(copy);
 	if (r == -1)
 		fatal_usage("%s", err);
-}
-
-#define EP_PASSWORD_MAX	1024	/* bytes of a PFX password line */
-
-/* Reads the first line of a password file, without its newline. */
-static char *
-read_password(const char *path)
-{
-	char	 buf[EP_PASSWORD_MAX + 2], msg[600], *pw;
-	FILE	*fp;
-	size_t	 len;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(msg, sizeof(msg), "%.300s: %s", path, strerror(errno));
-		fatal(EXIT_USAGE, msg);
-	}
-	if (fgets(buf, sizeof(buf), fp) == NULL)
-		buf[0] = '\0';
-	fclose(fp);
-	len = strcspn(buf, "\r\n");
-	if (len > EP_PASSWORD_MAX) {
-		explicit_bzero(buf, sizeof(buf));
-		snprintf(msg, sizeof(msg), "%.300s: the password is longer than "
-		    "%d bytes", path, EP_PASSWORD_MAX);
-		fatal(EXIT_USAGE, msg);
-	}
-	buf[len] = '\0';
-	pw = strdup(buf);
-	/* The only other copy of the password: wipe it. */
-	explicit_bzero(buf, sizeof(buf));
-	if (pw == NULL)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
-	return pw;
-}
-
-/* Loads the deployment files, in order; the first profile named wins. */
-static void
-load_files(const struct options *opt, struct ep_config **cfg)
-{
-	char	err[1024];
-	size_t	i;
-
-	for (i = 0; i < opt->nfiles; i++)
-		if (ep_config_load(opt->files[i], &cfg[i], err,
-		    sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-}
-
-/*
- * Flags override the files, and the first file to give a setting the
- * others: config.c merges them and sets the defaults.
- */
-static void
-merge_settings(struct options *opt, struct ep_config *const *cfg)
-{
-	struct ep_settings	s;
-	size_t			i;
-
-	ep_settings_init(&s);
-	s.profile = opt->profile;
-	s.dns = opt->dns;
-	s.ca_file = opt->ca_file;
-	s.internal_ca = opt->internal_ca;
-	s.warn_days = opt->warn_days;
-	s.crit_days = opt->crit_days;
-	memcpy(s.limit_ms, opt->limit_ms, sizeof(s.limit_ms));
-	for (i = 0; i < opt->nfiles; i++)
-		ep_settings_fill(&s, cfg[i]);
-	ep_settings_finish(&s);
-	opt->profile = s.profile;
-	opt->dns = s.dns;
-	opt->ca_file = s.ca_file;
-	opt->internal_ca = s.internal_ca;
-	opt->warn_days = s.warn_days;
-	opt->crit_days = s.crit_days;
-	memcpy(opt->limit_ms, s.limit_ms, sizeof(opt->limit_ms));
 }
 
 static void
@@ -427,13 +371,13 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->deferred[opt->ndeferred++].arg = optarg;
 			break;
 		case OPT_DNS:
-			opt->dns = optarg;
+			opt->set.dns = optarg;
 			break;
 		case OPT_CA_FILE:
-			opt->ca_file = optarg;
+			opt->set.ca_file = optarg;
 			break;
 		case OPT_INTERNAL_CA:
-			opt->internal_ca = optarg;
+			opt->set.internal_ca = optarg;
 			break;
 		case OPT_TIMEOUT:
 		case OPT_CONNECT_TIMEOUT:
@@ -442,18 +386,18 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_RUN_TIMEOUT:
 			for (i = 0; limit_flags[i].opt != ch; i++)
 				continue;
-			opt->limit_ms[limit_flags[i].limit] =
+			opt->set.limit_ms[limit_flags[i].limit] =
 			    seconds_ms(limit_flags[i].flag, optarg);
 			break;
 		case OPT_FULL_HANDSHAKE:
 			opt->full_handshake = 1;
 			break;
 		case OPT_WARN_DAYS:
-			opt->warn_days = (int)number("--warn-days", optarg, 0,
+			opt->set.warn_days = (int)number("--warn-days", optarg, 0,
 			    36500);
 			break;
 		case OPT_CRIT_DAYS:
-			opt->crit_days = (int)number("--crit-days", optarg, 0,
+			opt->set.crit_days = (int)number("--crit-days", optarg, 0,
 			    36500);
 			break;
 		case OPT_JSON:
@@ -466,7 +410,7 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->priority = optarg;
 			break;
 		case OPT_PROFILE:
-			opt->profile = optarg;
+			opt->set.profile = optarg;
 			break;
 		case 'f':
 			if (opt->nfiles == EP_CONFIG_FILES_MAX)
@@ -531,8 +475,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 }
 
 /*
- * What discovery left of the run's budget, in ms; with none left the
- * engine still runs, for 1 ms, to report every probe as not done.
+ * What reading the files left of the run's budget, in ms; with none left
+ * the engine still runs, for 1 ms, to report every probe as not done.
  */
 static unsigned
 budget_left(int64_t deadline)
@@ -542,126 +486,149 @@ budget_left(int64_t deadline)
 	return left < 1 ? 1 : left > UINT_MAX ? UINT_MAX : (unsigned)left;
 }
 
-#define EP_TARGET_LINE_MAX	1024	/* bytes of one --targets-file line */
-
-/* The targets of the command line and of --targets-file, in order. */
-struct targets {
-	char	**v;
-	char	**src;		/* "argument" or "FILE:LINE" */
-	size_t	  n;
-};
-
 static void
-push_target(struct targets *t, const char *name, const char *src)
+run_init(struct run *r, int argc)
 {
-	if (t->n >= EP_PLAN_NAMES_MAX)
-		fatal_usage("more than %d targets", EP_PLAN_NAMES_MAX);
-	if ((t->v = reallocarray(t->v, t->n + 1, sizeof(*t->v))) == NULL ||
-	    (t->src = reallocarray(t->src, t->n + 1, sizeof(*t->src))) == NULL ||
-	    (t->v[t->n] = strdup(name)) == NULL ||
-	    (t->src[t->n] = strdup(src)) == NULL)
+	memset(r, 0, sizeof(*r));
+	r->started = time(NULL);
+	r->mono_started = ep_time_mono_ms();
+	ep_settings_init(&r->opt.set);
+	r->opt.jobs = 0;	/* the engine picks from RLIMIT_NOFILE */
+	r->opt.family = AF_UNSPEC;
+	r->opt.priority = EP_ENGINE_PRIORITY_DEFAULT;
+	if ((r->opt.deferred = calloc((size_t)argc,
+	    sizeof(*r->opt.deferred))) == NULL ||
+	    (r->targets = ep_targets_new()) == NULL ||
+	    ep_observations_init(&r->obs) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
-	t->n++;
-}
-
-/*
- * Reads one target a line; blank lines and lines starting with '#' are
- * skipped, blanks around a target ignored.
- */
-static void
-read_targets(const char *path, struct targets *t)
-{
-	char	 line[EP_TARGET_LINE_MAX + 2], src[600], msg[700], *p, *e;
-	FILE	*fp;
-	size_t	 lineno = 0;
-
-	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	if (fp == NULL) {
-		snprintf(msg, sizeof(msg), "%.300s: %s", path, strerror(errno));
-		fatal(EXIT_USAGE, msg);
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			snprintf(msg, sizeof(msg), "%.300s:%zu: line longer than "
-			    "%d bytes", path, lineno, EP_TARGET_LINE_MAX);
-			fatal(EXIT_USAGE, msg);
-		}
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		e = p + strcspn(p, "\r\n");
-		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		*e = '\0';
-		if (*p == '\0' || *p == '#')
-			continue;
-		snprintf(src, sizeof(src), "%.300s:%zu", fp == stdin ?
-		    "standard input" : path, lineno);
-		push_target(t, p, src);
-	}
-	if (ferror(fp)) {
-		snprintf(msg, sizeof(msg), "%.300s: read error", path);
-		fatal(EXIT_USAGE, msg);
-	}
-	if (fp != stdin)
-		fclose(fp);
-}
-
-/*
- * Adds "HOST", "HOST:PORT", "ADDR", "ADDR:PORT", "[ADDR6]:PORT" or a bare
- * IPv6 address as a generic target, in its own group.
- */
-static void
-add_host(struct ep_plan *plan, const char *arg, const char *src)
-{
-	char		 host[EP_NAME_MAX + 1], err[1024];
-	const char	*colon, *portstr = NULL, *whole = arg;
-	struct ep_port	 port = { 0, 0 };
-	size_t		 len;
-	int		 r;
-
-	if (arg[0] == '[') {
-		if ((colon = strchr(arg, ']')) == NULL ||
-		    (colon[1] != '\0' && colon[1] != ':'))
-			fatal_usage("%s '%.200s': expected [ADDRESS]:PORT", src, arg);
-		len = (size_t)(colon - arg - 1);
-		if (colon[1] == ':')
-			portstr = colon + 2;
-		arg++;
-	} else if ((colon = strchr(arg, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		len = (size_t)(colon - arg);
-		portstr = colon + 1;
-	} else
-		len = strlen(arg);	/* a name, or an IPv6 address */
-	if (len == 0 || len >= sizeof(host))
-		fatal_usage("%s '%.200s': not a host", src, arg);
-	memcpy(host, arg, len);
-	host[len] = '\0';
-	if (portstr != NULL)
-		port.port = (uint16_t)number(src, portstr, 1, 65535);
-	if (ep_plan_begin_group(plan, whole, err, sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
-	r = port.port != 0 ?
-	    ep_plan_add_target_port(plan, EP_ROLE_GENERIC, host, &port, src,
-	    err, sizeof(err)) :
-	    ep_plan_add_target(plan, EP_ROLE_GENERIC, host, src, err,
-	    sizeof(err));
-	if (r == -1)
-		fatal_usage("%s", err);
 }
 
 static void
-free_targets(struct targets *t)
+run_free(struct run *r)
 {
 	size_t	i;
 
-	for (i = 0; i < t->n; i++) {
-		free(t->v[i]);
-		free(t->src[i]);
+	if (r->password != NULL) {
+		explicit_bzero(r->password, strlen(r->password));
+		free(r->password);
 	}
-	free(t->v);
-	free(t->src);
+	ep_findings_clear(&r->findings);
+	ep_observations_clear(&r->obs);
+	ep_names_free(r->names);
+	ep_trust_free(r->trust);
+	ep_plan_free(r->plan);
+	ep_profile_free(r->profile);
+	ep_targets_free(r->targets);
+	for (i = 0; i < r->opt.nfiles; i++)
+		ep_config_free(r->cfg[i]);
+	free(r->opt.deferred);
+}
+
+/* Flags that go together, and --at: refused before any file is read. */
+static void
+check_options(struct run *r)
+{
+	const struct options	*opt = &r->opt;
+
+	r->at = r->started;
+	if (opt->at != NULL && ep_time_parse_iso(opt->at, &r->at) == -1)
+		fatal_usage("--at '%.100s': expected an ISO 8601 date "
+		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt->at);
+	if (!opt->has_offline && opt->role != NULL)
+		fatal_usage("%s", "--role goes with --chain, --pfx or --csr");
+	if (opt->pfx_password_file != NULL && (!opt->has_offline ||
+	    opt->offline.input != EP_OFFLINE_PFX))
+		fatal_usage("%s", "--pfx-password-file goes with --pfx");
+}
+
+/*
+ * Every file is read before the first socket opens: deployment files
+ * (whose settings fill what no flag set), the profile, the targets and
+ * the PFX password.
+ */
+static void
+read_inputs(struct run *r, int argc, char *argv[])
+{
+	struct options	*opt = &r->opt;
+	char		 err[1024];
+	const char	*env;
+	size_t		 i;
+	int		 k;
+
+	for (i = 0; i < opt->nfiles; i++) {
+		if (ep_config_load(opt->files[i], &r->cfg[i], err,
+		    sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+		ep_settings_fill(&opt->set, r->cfg[i]);
+	}
+	ep_settings_finish(&opt->set);
+	if (ep_profile_load(opt->set.profile, &r->profile, err,
+	    sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	for (k = optind; k < argc; k++)
+		if (ep_targets_add(r->targets, argv[k], "argument", err,
+		    sizeof(err)) == -1)
+			fatal_usage("%s", err);
+	if (opt->targets_file != NULL &&
+	    ep_targets_read(r->targets, opt->targets_file, err,
+	    sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if (opt->has_offline && ep_targets_count(r->targets) > 0)
+		fatal_usage("%s", "an offline check takes no target to probe");
+	if (opt->pfx_password_file != NULL) {
+		if (ep_file_first_line(opt->pfx_password_file, EP_PASSWORD_MAX,
+		    &r->password, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	} else if (opt->has_offline && opt->offline.input == EP_OFFLINE_PFX &&
+	    (env = getenv("EDGEPROBE_PFX_PASSWORD")) != NULL &&
+	    (r->password = strdup(env)) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	opt->offline.password = r->password;
+}
+
+/*
+ * The plan: the deployment files' names, then the flags', then the
+ * arguments (SIP domains to discover, or hosts).
+ */
+static void
+build_plan(struct run *r)
+{
+	const struct options	*opt = &r->opt;
+	char			 err[1024];
+	size_t			 i;
+
+	if ((r->plan = ep_plan_new(r->profile)) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	for (i = 0; i < opt->nfiles; i++)
+		if (ep_config_apply(r->cfg[i], r->plan, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	for (i = 0; i < opt->ndeferred; i++) {
+		if (opt->deferred[i].opt != OPT_PORT)
+			add_names(r->plan, opt->deferred[i].opt,
+			    opt->deferred[i].arg);
+		else if (ep_plan_parse_ports(r->plan, opt->deferred[i].arg, err,
+		    sizeof(err)) == -1)
+			fatal_usage("%s", err);
+	}
+	if (ep_targets_plan(r->targets, r->plan, err, sizeof(err)) == -1)
+		fatal_usage("%s", err);
+	if (!opt->has_offline && ep_plan_ntargets(r->plan) == 0 &&
+	    ep_plan_ndiscoveries(r->plan) == 0)
+		fatal_usage("%s", "nothing to check: give a SIP domain, -f FILE, "
+		    "--access, --webcon, --internal or --reverse-proxy");
+}
+
+/* The trust anchors and the public suffix list, read now as well. */
+static void
+load_anchors(struct run *r)
+{
+	char	err[1024];
+
+	if (ep_trust_new(&r->trust, r->opt.set.ca_file, r->opt.set.internal_ca,
+	    err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	if (ep_names_new(&r->names, NULL, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
 }
 
 /* Picks the role an offline input is judged in. */
@@ -681,172 +648,105 @@ offline_role(const struct options *opt, const struct ep_plan *plan)
 	if (ep_plan_ntargets(plan) == 0)
 		fatal_usage("%s", "an offline check needs the names to judge: "
 		    "give --role and --access, --webcon, ... or --name");
-	role = ep_plan_target(plan, 0)->role;
-	return role;
+	return ep_plan_target(plan, 0)->role;
+}
+
+/* The observations: of the files judged offline, or of the network. */
+static void
+observe(struct run *r)
+{
+	const struct options	*opt = &r->opt;
+	struct ep_engine_opts	 eo;
+	char			 err[1024];
+
+	if (opt->has_offline) {
+		if (ep_offline_observe(r->plan, offline_role(opt, r->plan),
+		    &opt->offline, &r->obs, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	} else {
+		memset(&eo, 0, sizeof(eo));
+		eo.dns_servers = opt->set.dns;
+		eo.family = opt->family;
+		eo.timeout_ms = opt->set.limit_ms[EP_LIMIT_TIMEOUT];
+		eo.connect_timeout_ms = opt->set.limit_ms[EP_LIMIT_CONNECT];
+		eo.handshake_timeout_ms = opt->set.limit_ms[EP_LIMIT_HANDSHAKE];
+		eo.dns_timeout_ms = opt->set.limit_ms[EP_LIMIT_DNS];
+		eo.full_handshake = opt->full_handshake;
+		if (opt->set.limit_ms[EP_LIMIT_RUN] != 0)
+			eo.run_timeout_ms = budget_left(r->mono_started +
+			    opt->set.limit_ms[EP_LIMIT_RUN]);
+		eo.max_inflight = opt->jobs;
+		eo.priority = opt->priority;
+		if (ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	}
+	/* What the admin waited for, discovery included. */
+	r->obs.elapsed_ms = (unsigned)(ep_time_mono_ms() - r->mono_started);
+	if (opt->verbose)
+		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
+		    r->obs.n, r->obs.elapsed_ms);
+}
+
+static void
+judge(struct run *r)
+{
+	struct ep_rules_ctx	rc;
+	char			err[1024];
+
+	memset(&rc, 0, sizeof(rc));
+	rc.plan = r->plan;
+	rc.trust = r->trust;
+	rc.names = r->names;
+	rc.now = r->at;
+	rc.warn_days = r->opt.set.warn_days;
+	rc.crit_days = r->opt.set.crit_days;
+	if (ep_rules_run(&rc, &r->obs, &r->findings, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+}
+
+/* Writes the report; returns the run's status, which every output shares. */
+static enum ep_severity
+report(struct run *r)
+{
+	struct ep_report	rep;
+	enum ep_severity	st;
+	int			rc;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.plan = r->plan;
+	rep.obs = &r->obs;
+	rep.findings = &r->findings;
+	rep.at = r->at;
+	rep.started = r->started;
+	rep.verbose = r->opt.verbose;
+	if (ep_report_open(&rep) == -1)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	rc = r->opt.json ? ep_report_json(stdout, &rep) :
+	    ep_report_text(stdout, &rep);
+	if (rc == -1 || fflush(stdout) == EOF)
+		fatal(EXIT_USAGE, "cannot write the report");
+	st = rep.sum.status;
+	ep_report_close(&rep);
+	return st;
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct options		 opt;
-	struct ep_config	*cfg[EP_CONFIG_FILES_MAX] = { NULL };
-	struct targets		 tg = { NULL, NULL, 0 };
-	struct ep_plan		*plan;
-	struct ep_profile	*profile = NULL;
-	struct ep_trust		*trust = NULL;
-	struct ep_names		*names = NULL;
-	struct ep_observations	 obs;
-	struct ep_findings	 findings = { NULL, 0, 0 };
-	struct ep_engine_opts	 eo;
-	struct ep_rules_ctx	 rc;
-	struct ep_report	 rep;
-	enum ep_severity	 st;
-	time_t			 started = time(NULL), at;
-	int64_t			 mono_started = ep_time_mono_ms();
-	int64_t			 run_deadline = 0;	/* 0: none */
-	char			 err[1024], *password = NULL;
-	size_t			 i;
-	int			 r;
+	struct run		r;
+	enum ep_severity	st;
 
 	/* A closed pipe must end in a write error, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
-	memset(&opt, 0, sizeof(opt));
-	opt.jobs = 0;	/* the engine picks from RLIMIT_NOFILE */
-	opt.warn_days = -1;
-	opt.crit_days = -1;
-	opt.family = AF_UNSPEC;
-	opt.priority = EP_ENGINE_PRIORITY_DEFAULT;
-	if ((opt.deferred = calloc((size_t)argc, sizeof(*opt.deferred))) == NULL)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
-	parse_args(argc, argv, &opt);
-	at = started;
-	if (opt.at != NULL && ep_time_parse_iso(opt.at, &at) == -1)
-		fatal_usage("--at '%.100s': expected an ISO 8601 date "
-		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt.at);
-
-	/* Every file is read before the first socket opens. */
-	load_files(&opt, cfg);
-	merge_settings(&opt, cfg);
-	/* The run's budget counts from the start: files are read by now. */
-	if (opt.limit_ms[EP_LIMIT_RUN] != 0)
-		run_deadline = mono_started + opt.limit_ms[EP_LIMIT_RUN];
-	if (ep_profile_load(opt.profile, &profile, err, sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
-	if ((plan = ep_plan_new(profile)) == NULL)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
-	for (i = 0; i < opt.nfiles; i++)
-		if (ep_config_apply(cfg[i], plan, err, sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-	for (i = 0; i < opt.ndeferred; i++) {
-		if (opt.deferred[i].opt != OPT_PORT)
-			add_names(plan, opt.deferred[i].opt, opt.deferred[i].arg);
-		else if (ep_plan_parse_ports(plan, opt.deferred[i].arg, err,
-		    sizeof(err)) == -1)
-			fatal_usage("%s", err);
-	}
-	if (!opt.has_offline && opt.role != NULL)
-		fatal_usage("%s", "--role goes with --chain, --pfx or --csr");
-	if (opt.pfx_password_file != NULL && (!opt.has_offline ||
-	    opt.offline.input != EP_OFFLINE_PFX))
-		fatal_usage("%s", "--pfx-password-file goes with --pfx");
-	for (i = (size_t)optind; i < (size_t)argc; i++)
-		push_target(&tg, argv[i], "argument");
-	if (opt.targets_file != NULL)
-		read_targets(opt.targets_file, &tg);
-	if (opt.has_offline && tg.n > 0)
-		fatal_usage("%s", "an offline check takes no target to probe");
-	if (profile->arguments == EP_ARGS_HOSTS) {
-		for (i = 0; i < tg.n; i++)
-			add_host(plan, tg.v[i], tg.src[i]);
-		free_targets(&tg);
-		memset(&tg, 0, sizeof(tg));
-	}
-	for (i = 0; i < tg.n; i++)
-		if (ep_plan_add_discovery(plan, tg.v[i], err, sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-	if (!opt.has_offline && ep_plan_ntargets(plan) == 0 &&
-	    ep_plan_ndiscoveries(plan) == 0)
-		fatal_usage("%s", "nothing to check: give a SIP domain, -f FILE, "
-		    "--access, --webcon, --internal or --reverse-proxy");
-	if (ep_trust_new(&trust, opt.ca_file, opt.internal_ca, err,
-	    sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
-	if (ep_names_new(&names, NULL, err, sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
-	if (ep_observations_init(&obs) == -1)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
-
-	if (opt.has_offline) {
-		if (opt.offline.input == EP_OFFLINE_PFX) {
-			if (opt.pfx_password_file != NULL)
-				password = read_password(opt.pfx_password_file);
-			else if (getenv("EDGEPROBE_PFX_PASSWORD") != NULL)
-				password = strdup(getenv("EDGEPROBE_PFX_PASSWORD"));
-			opt.offline.password = password;
-		}
-		if (ep_offline_observe(plan, offline_role(&opt, plan),
-		    &opt.offline, &obs, err, sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-	} else {
-		memset(&eo, 0, sizeof(eo));
-		eo.dns_servers = opt.dns;
-		eo.family = opt.family;
-		eo.timeout_ms = opt.limit_ms[EP_LIMIT_TIMEOUT];
-		eo.connect_timeout_ms = opt.limit_ms[EP_LIMIT_CONNECT];
-		eo.handshake_timeout_ms = opt.limit_ms[EP_LIMIT_HANDSHAKE];
-		eo.dns_timeout_ms = opt.limit_ms[EP_LIMIT_DNS];
-		eo.full_handshake = opt.full_handshake;
-		if (run_deadline != 0)
-			eo.run_timeout_ms = budget_left(run_deadline);
-		eo.max_inflight = opt.jobs;
-		eo.priority = opt.priority;
-		if (ep_engine_run(plan, &eo, &obs, err, sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-	}
-	/* What the admin waited for, discovery included. */
-	obs.elapsed_ms = (unsigned)(ep_time_mono_ms() - mono_started);
-	if (opt.verbose)
-		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
-		    obs.n, obs.elapsed_ms);
-
-	memset(&rc, 0, sizeof(rc));
-	rc.plan = plan;
-	rc.trust = trust;
-	rc.names = names;
-	rc.now = at;
-	rc.warn_days = opt.warn_days;
-	rc.crit_days = opt.crit_days;
-	if (ep_rules_run(&rc, &obs, &findings, err, sizeof(err)) == -1)
-		fatal(EXIT_USAGE, err);
-
-	memset(&rep, 0, sizeof(rep));
-	rep.plan = plan;
-	rep.obs = &obs;
-	rep.findings = &findings;
-	rep.at = at;
-	rep.started = started;
-	rep.verbose = opt.verbose;
-	if (ep_report_open(&rep) == -1)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
-	r = opt.json ? ep_report_json(stdout, &rep) : ep_report_text(stdout, &rep);
-	if (r == -1 || fflush(stdout) == EOF)
-		fatal(EXIT_USAGE, "cannot write the report");
-	st = rep.sum.status;
-	ep_report_close(&rep);
-
-	if (password != NULL) {
-		explicit_bzero(password, strlen(password));
-		free(password);
-	}
-	ep_findings_clear(&findings);
-	ep_observations_clear(&obs);
-	ep_names_free(names);
-	ep_trust_free(trust);
-	ep_plan_free(plan);
-	ep_profile_free(profile);
-	for (i = 0; i < opt.nfiles; i++)
-		ep_config_free(cfg[i]);
-	free(opt.deferred);
-	free_targets(&tg);
+	run_init(&r, argc);
+	parse_args(argc, argv, &r.opt);
+	check_options(&r);
+	read_inputs(&r, argc, argv);
+	build_plan(&r);
+	load_anchors(&r);
+	observe(&r);
+	judge(&r);
+	st = report(&r);
+	run_free(&r);
 	return ep_severity_exit_code(st);
 }

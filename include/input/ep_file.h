@@ -32,4 +32,16 @@ int ep_file_read(const char *path, size_t max, char **out, size_t *len,
 int ep_file_read_fd(int fd, const char *label, size_t max, char **out,
     size_t *len, char *err, size_t errlen);
 
+#define EP_FILE_SECRET_MAX	(64 * 1024)	/* bytes of a file holding a secret */
+
+/*
+ * Reads the first line of the file at path (of at most EP_FILE_SECRET_MAX
+ * bytes), without its end, into *out (the caller frees it, after wiping
+ * it when it is a secret): for a password file.  The copy read is wiped.
+ * Returns 0, or -1 with "PATH: reason" in err, "the first line is longer
+ * than MAX bytes" when it is.
+ */
+int ep_file_first_line(const char *path, size_t max, char **out, char *err,
+    size_t errlen);
+
 #endif /* EP_FILE_H */

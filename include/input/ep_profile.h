@@ -137,4 +137,10 @@ const char *ep_role_name(enum ep_role role);
  */
 const char *ep_role_option(enum ep_role role);
 
+/*
+ * Looks a role up by its option ("--access", ..., "--name").  Returns 0
+ * and sets *out, or -1.
+ */
+int ep_role_by_option(const char *option, enum ep_role *out);
+
 #endif /* EP_PROFILE_H */

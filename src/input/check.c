@@ -84,7 +84,7 @@ static const struct ep_check_info checks[] = {
 	    "export the certificate together with its own private key" },
 	[EP_CHECK_ROLE_NOT_CHECKED] = { "role-not-checked", EP_SEV_INFO,
 	    "name the role's FQDN with its option or in a deployment file "
-	    "(edgeprobe.conf(5)): DNS does not publish it" },
+	    "(edgeprobe.conf(5))" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

@@ -151,3 +151,31 @@ ep_file_read_fd(int fd, const char *label, size_t max, char **out,
 	}
 	return read_all(fd, label, max, out, len, err, errlen);
 }
+
+int
+ep_file_first_line(const char *path, size_t max, char **out, char *err,
+    size_t errlen)
+{
+	char	*text, *line;
+	size_t	 len, n;
+
+	if (ep_file_read(path, EP_FILE_SECRET_MAX, &text, &len, err,
+	    errlen) == -1)
+		return -1;
+	n = strcspn(text, "\r\n");
+	line = n > max ? NULL : strndup(text, n);
+	/* The file may hold a secret: no copy of it outlives this call. */
+	explicit_bzero(text, len);
+	free(text);
+	if (n > max) {
+		snprintf(err, errlen, "%s: the first line is longer than %zu "
+		    "bytes", path, max);
+		return -1;
+	}
+	if (line == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return -1;
+	}
+	*out = line;
+	return 0;
+}

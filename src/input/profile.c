@@ -727,3 +727,17 @@ ep_role_option(enum ep_role role)
 {
 	return role_options[role];
 }
+
+int
+ep_role_by_option(const char *option, enum ep_role *out)
+{
+	size_t	i;
+
+	for (i = 0; i < EP_ROLE__MAX; i++) {
+		if (strcmp(role_options[i], option) == 0) {
+			*out = (enum ep_role)i;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -173,10 +173,10 @@ roles_not_checked(const struct ep_rules_ctx *ctx,
 			continue;
 		for (k = 0; !(with & (1u << k)); k++)
 			;
-		snprintf(msg, sizeof(msg), "the %s is checked, but no %s: DNS "
-		    "does not publish it, so discovery cannot find it; give %s "
-		    "FQDN or name it in a deployment file", p->roles[k].title,
-		    p->roles[r].title, ep_role_option((enum ep_role)r));
+		snprintf(msg, sizeof(msg), "the %s is checked but no %s, which "
+		    "DNS does not publish, so that discovery cannot find it: "
+		    "give it with %s", p->roles[k].title, p->roles[r].title,
+		    ep_role_option((enum ep_role)r));
 		if (ep_rule_add_deployment(ctx, out, EP_CHECK_ROLE_NOT_CHECKED,
 		    EP_FINDING_NO_GROUP, p->roles[r].name, msg, EP_SEV_OK) == -1)
 			return -1;

@@ -16,7 +16,7 @@
 #include "input/ep_time.h"
 #include "report/ep_escape.h"
 #include "report/ep_report.h"
-#include "ep_version.h"
+#include "report/ep_version.h"
 
 /*
  * The document's version: fields may be added under one version, never

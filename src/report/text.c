@@ -15,7 +15,7 @@
 #include "input/ep_time.h"
 #include "report/ep_escape.h"
 #include "report/ep_report.h"
-#include "ep_version.h"
+#include "report/ep_version.h"
 
 #define WRAP		78	/* columns of a finding's text */
 #define INDENT		8	/* a finding's text starts here */

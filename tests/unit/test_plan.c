@@ -412,6 +412,177 @@ test_roles_and_profile(void **state)
 		    ep_check_info((enum ep_check)i)->severity);
 }
 
+/* What discovery found for domain d: SRV sign-in and federation, sip.d. */
+static void
+found(struct ep_plan *plan, size_t group, const char *d, const char *target,
+    size_t *touched, size_t *n)
+{
+	struct ep_srv	signin, fed;
+	struct ep_found	f;
+	char		q0[300], q1[300], sip[300], meet[300], err[512] = "";
+
+	memset(&signin, 0, sizeof(signin));
+	memset(&fed, 0, sizeof(fed));
+	snprintf(signin.target, sizeof(signin.target), "%s", target);
+	signin.port = 443;
+	fed = signin;
+	fed.port = 5061;
+	snprintf(q0, sizeof(q0), "_sip._tls.%s", d);
+	snprintf(q1, sizeof(q1), "_sipfederationtls._tcp.%s", d);
+	snprintf(sip, sizeof(sip), "sip.%s", d);
+	snprintf(meet, sizeof(meet), "meet.%s", d);
+	memset(&f, 0, sizeof(f));
+	f.domain = d;
+	f.srv[0].qname = q0;
+	f.srv[0].v = &signin;
+	f.srv[0].n = 1;
+	f.srv[1].qname = q1;
+	f.srv[1].v = &fed;
+	f.srv[1].n = 1;
+	f.srv[1].flags = EP_PORT_FEDERATION;
+	f.access = sip;
+	f.published[0] = meet;
+	f.npublished = 1;
+	if (ep_plan_add_found(plan, group, &f, touched, n, err,
+	    sizeof(err)) != 0)
+		fail_msg("ep_plan_add_found: %s", err);
+}
+
+static size_t
+find(const struct ep_plan *plan, enum ep_role role, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ep_plan_ntargets(plan); i++)
+		if (ep_plan_target(plan, i)->role == role &&
+		    strcmp(ep_plan_target(plan, i)->name, name) == 0)
+			return i;
+	fail_msg("no %s %s", ep_role_name(role), name);
+	return 0;
+}
+
+/*
+ * The door: an SRV target on each record's port (federation flagged),
+ * sip.<d> on the role's ports too, published names; every target it
+ * named is touched; all in the discovering group, with the SIP domain.
+ */
+static void
+test_found(void **state)
+{
+	struct ep_plan		*plan = *state;
+	const struct ep_target	*t;
+	const struct ep_port	*ports;
+	size_t			 touched[EP_FOUND_TOUCHED_MAX], n = 0, g;
+	char			 err[512] = "";
+
+	assert_int_equal(ep_plan_add_discovery(plan, "Contoso.Example.", err,
+	    sizeof(err)), 0);
+	assert_string_equal(ep_plan_discovery(plan, 0, &g), "contoso.example");
+	found(plan, g, "contoso.example", "sip.contoso.example", touched, &n);
+	/* sip.contoso.example (SRV and A), meet.contoso.example. */
+	assert_int_equal(ep_plan_ntargets(plan), 2);
+	assert_int_equal(n, 2);
+	t = ep_plan_target(plan, find(plan, EP_ROLE_ACCESS,
+	    "sip.contoso.example"));
+	assert_int_equal(t->group, g);
+	assert_string_equal(t->source, "_sip._tls.contoso.example SRV; "
+	    "_sipfederationtls._tcp.contoso.example SRV; "
+	    "sip.contoso.example A/AAAA");
+	assert_int_equal(ep_plan_ports(plan, find(plan, EP_ROLE_ACCESS,
+	    "sip.contoso.example"), &ports), 2);
+	assert_int_equal(ports[0].port, 443);
+	assert_int_equal(ports[0].flags, 0);
+	assert_int_equal(ports[1].port, 5061);
+	assert_int_equal(ports[1].flags, EP_PORT_FEDERATION);
+	assert_true(ep_plan_is_published(plan, "meet.contoso.example"));
+	assert_int_equal(ep_plan_nsip_domains(plan), 1);
+	assert_string_equal(ep_plan_sip_domain(plan, 0), "contoso.example");
+	assert_true(ep_plan_sip_domain_concerns(plan, 0, find(plan,
+	    EP_ROLE_ACCESS, "sip.contoso.example")));
+}
+
+/*
+ * Records that cannot be probed (an IP address, no host name, port 0,
+ * ".") add nothing: the rules say what is wrong with them.
+ */
+static void
+test_found_unusable(void **state)
+{
+	static const char	*bad[] = { "192.0.2.1", "bad..name", "" };
+	struct ep_plan		*plan = *state;
+	struct ep_srv		 v[4];
+	struct ep_found		 f;
+	size_t			 touched[EP_FOUND_TOUCHED_MAX], n = 9, i;
+	char			 err[512] = "";
+
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < NELEM(bad); i++) {
+		snprintf(v[i].target, sizeof(v[i].target), "%s", bad[i]);
+		v[i].port = 443;
+	}
+	snprintf(v[3].target, sizeof(v[3].target), "sip.contoso.example");
+	memset(&f, 0, sizeof(f));
+	f.domain = "contoso.example";
+	f.srv[0].qname = "_sip._tls.contoso.example";
+	f.srv[0].v = v;
+	f.srv[0].n = 4;
+	assert_int_equal(ep_plan_add_discovery(plan, "contoso.example", err,
+	    sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_found(plan, 0, &f, touched, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ep_plan_ntargets(plan), 0);
+	assert_int_equal(ep_plan_nsip_domains(plan), 1);
+}
+
+/*
+ * Whatever order the answers came in, ep_plan_settle leaves what was
+ * named before the run first, then each argument's finds in argument
+ * order; a target two arguments found belongs to the first.
+ */
+static void
+test_settle(void **state)
+{
+	struct ep_plan	*plan = *state;
+	size_t		 touched[EP_FOUND_TOUCHED_MAX], n, *remap = NULL;
+	size_t		 ga, gb, before;
+	char		 err[512] = "";
+
+	add_ok(plan, EP_ROLE_WEBCON, "webcon.a.example");	/* before */
+	assert_int_equal(ep_plan_add_discovery(plan, "a.example", err,
+	    sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_discovery(plan, "b.example", err,
+	    sizeof(err)), 0);
+	ep_plan_discovery(plan, 0, &ga);
+	ep_plan_discovery(plan, 1, &gb);
+	/* b answers first; both name one edge. */
+	found(plan, gb, "b.example", "edge.shared.example", touched, &n);
+	found(plan, ga, "a.example", "edge.shared.example", touched, &n);
+	before = find(plan, EP_ROLE_ACCESS, "edge.shared.example");
+	assert_int_equal(ep_plan_settle(plan, &remap), 0);
+	assert_non_null(remap);
+	assert_int_equal(remap[0], 0);
+	assert_string_equal(ep_plan_target(plan, 0)->name, "webcon.a.example");
+	assert_int_equal(ep_plan_target(plan, 0)->group, EP_GROUP_NONE);
+	/* a's finds: the shared edge, sip.a, meet.a; then b's. */
+	assert_string_equal(ep_plan_target(plan, 1)->name,
+	    "edge.shared.example");
+	assert_int_equal(ep_plan_target(plan, 1)->group, ga);
+	assert_int_equal(remap[before], 1);
+	assert_string_equal(ep_plan_target(plan, 2)->name, "sip.a.example");
+	assert_string_equal(ep_plan_target(plan, 3)->name, "meet.a.example");
+	assert_string_equal(ep_plan_target(plan, 4)->name, "sip.b.example");
+	assert_int_equal(ep_plan_target(plan, 4)->group, gb);
+	assert_string_equal(ep_plan_target(plan, 5)->name, "meet.b.example");
+	assert_string_equal(ep_plan_sip_domain(plan, 0), "a.example");
+	assert_string_equal(ep_plan_sip_domain(plan, 1), "b.example");
+	assert_string_equal(ep_plan_published(plan, 0), "meet.a.example");
+	/* The hash still finds every target where it now is. */
+	add_ok(plan, EP_ROLE_ACCESS, "edge.shared.example");
+	assert_int_equal(ep_plan_ntargets(plan), 6);
+	free(remap);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -431,6 +602,9 @@ main(void)
 		T(test_parse_ports_bad),
 		T(test_set_ports),
 		T(test_probed_targets),
+		T(test_found),
+		T(test_found_unusable),
+		T(test_settle),
 		cmocka_unit_test(test_roles_and_profile),
 	};
 

@@ -367,8 +367,8 @@ test_role_not_checked(void **state)
 	judge(w);
 	assert_int_equal(w->f.n, 1);
 	expect(w, 0, EP_CHECK_ROLE_NOT_CHECKED, EP_SEV_INFO, "webcon",
-	    "the ACCESS EDGE is checked, but no WEB CONFERENCING EDGE");
-	assert_non_null(strstr(w->f.v[0].message, "give --webcon FQDN"));
+	    "the ACCESS EDGE is checked but no WEB CONFERENCING EDGE");
+	assert_non_null(strstr(w->f.v[0].message, "give it with --webcon"));
 	assert_int_equal(w->f.v[0].group, EP_FINDING_NO_GROUP);
 
 	ep_findings_clear(&w->f);
