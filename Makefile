@@ -147,6 +147,7 @@ unit: $(UNITS)
 integration: edgeprobe $(LABTOOLS)
 	tests/integration/run ./edgeprobe
 	tests/integration/offline-vs-live ./edgeprobe
+	tests/integration/lookup-once ./edgeprobe
 
 check-sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
