@@ -114,6 +114,7 @@ enum {
 	OPT_ROLE,
 	OPT_NAME,
 	OPT_TARGETS_FILE,
+	OPT_ACCEPT,
 };
 
 static const struct option longopts[] = {
@@ -148,6 +149,7 @@ static const struct option longopts[] = {
 	{ "role",		required_argument,	NULL, OPT_ROLE },
 	{ "name",		required_argument,	NULL, OPT_NAME },
 	{ "targets-file",	required_argument,	NULL, OPT_TARGETS_FILE },
+	{ "accept",		required_argument,	NULL, OPT_ACCEPT },
 	{ "jobs",		required_argument,	NULL, 'j' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -237,8 +239,11 @@ usage(FILE *fp)
 "Judging:\n"
 "  --profile NAME|FILE    role rules: lync2013 (default), skype2015, skype2019,\n"
 "                         generic, or a profile file (edgeprobe-probes(5))\n"
-"  --warn-days N          expires-soon warning within N days (default 30)\n"
-"  --crit-days N          expires-soon critical within N days (default 7)\n"
+"  --warn-days N|N%%       expires-soon warning within N days, or with N%% of\n"
+"                         the certificate's lifetime left (default 30)\n"
+"  --crit-days N|N%%       expires-soon critical, likewise (default 7)\n"
+"  --accept CHECK[@NAME]  a finding the admin accepts: still reported,\n"
+"                         marked accepted, but it sets no status\n"
 "  --at WHEN              judge validity at an ISO 8601 date or date-time\n"
 "                         (2026-12-01, 2026-12-01T08:00:00Z) instead of now\n"
 "\n"
@@ -303,6 +308,15 @@ seconds_ms(const char *opt, const char *s)
 	return ms;
 }
 
+static void
+threshold(const char *opt, const char *s, struct ep_threshold *out)
+{
+	char	buf[256];
+
+	if (ep_threshold_parse(opt, s, out, buf, sizeof(buf)) == -1)
+		fatal_usage("%s", buf);
+}
+
 /* The option of each name option that names a role's targets. */
 static const struct {
 	int		 opt;
@@ -339,6 +353,9 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		else if (opt == OPT_PUBLISHED)
 			r = ep_plan_add_published(plan, name, "--published", err,
 			    sizeof(err));
+		else if (opt == OPT_ACCEPT)
+			r = ep_plan_add_accept(plan, name, "--accept", err,
+			    sizeof(err));
 		else
 			r = ep_plan_add_target(plan, role, name,
 			    ep_role_option(role), err, sizeof(err));
@@ -367,6 +384,7 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_SIP_DOMAIN:
 		case OPT_NAME:
 		case OPT_PORT:
+		case OPT_ACCEPT:
 			opt->deferred[opt->ndeferred].opt = ch;
 			opt->deferred[opt->ndeferred++].arg = optarg;
 			break;
@@ -393,12 +411,10 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->full_handshake = 1;
 			break;
 		case OPT_WARN_DAYS:
-			opt->set.warn_days = (int)number("--warn-days", optarg, 0,
-			    36500);
+			threshold("--warn-days", optarg, &opt->set.warn);
 			break;
 		case OPT_CRIT_DAYS:
-			opt->set.crit_days = (int)number("--crit-days", optarg, 0,
-			    36500);
+			threshold("--crit-days", optarg, &opt->set.crit);
 			break;
 		case OPT_JSON:
 			opt->json = 1;
@@ -698,8 +714,8 @@ judge(struct run *r)
 	rc.trust = r->trust;
 	rc.names = r->names;
 	rc.now = r->at;
-	rc.warn_days = r->opt.set.warn_days;
-	rc.crit_days = r->opt.set.crit_days;
+	rc.warn = r->opt.set.warn;
+	rc.crit = r->opt.set.crit;
 	if (ep_rules_run(&rc, &r->obs, &r->findings, err, sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
 }
@@ -719,6 +735,8 @@ report(struct run *r)
 	rep.at = r->at;
 	rep.started = r->started;
 	rep.verbose = r->opt.verbose;
+	rep.warn = r->opt.set.warn;
+	rep.crit = r->opt.set.crit;
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 	rc = r->opt.json ? ep_report_json(stdout, &rep) :

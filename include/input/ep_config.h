@@ -2,6 +2,7 @@
 #define EP_CONFIG_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "input/ep_plan.h"
 
@@ -41,6 +42,40 @@ int ep_limit_parse(const char *name, const char *s, unsigned *ms, char *err,
     size_t errlen);
 
 /*
+ * When a certificate's coming expiry is reported: a number of days
+ * before its not-after, or a share of its lifetime (not-before to
+ * not-after) left, the way ACME clients renew with a third of it left: a
+ * fixed 30 days would keep a 47-day certificate in warning for good.
+ */
+struct ep_threshold {
+	int	value;		/* days, or percent; -1 when unset */
+	int	percent;	/* 1: value is a share of the lifetime, 1-99 */
+};
+
+#define EP_DAYS_MAX	36500	/* a threshold of days at most */
+
+/*
+ * Parses "N" (days, 0 to EP_DAYS_MAX) or "N%" (1 to 99 percent of the
+ * lifetime) into *out.  Returns 0, or -1 with "NAME 'S': expected ..." in
+ * err, name being the flag or key.
+ */
+int ep_threshold_parse(const char *name, const char *s,
+    struct ep_threshold *out, char *err, size_t errlen);
+
+/*
+ * Returns the seconds before not_after at which a certificate valid from
+ * not_before crosses t (t set).
+ */
+long long ep_threshold_seconds(const struct ep_threshold *t,
+    time_t not_before, time_t not_after);
+
+/*
+ * Writes t as given: "30" or "33%".
+ */
+void ep_threshold_text(const struct ep_threshold *t, char *out,
+    size_t outlen);
+
+/*
  * Settings that flags and files may give: those one file gives
  * (ep_config_settings), or a run's, merged from flags, files and defaults
  * by ep_settings_init, ep_settings_fill and ep_settings_finish.
@@ -51,8 +86,8 @@ struct ep_settings {
 					   when unset */
 	const char	*ca_file;	/* NULL when unset */
 	const char	*internal_ca;	/* NULL when unset */
-	int		 warn_days;	/* -1 when unset */
-	int		 crit_days;	/* -1 when unset */
+	struct ep_threshold warn;	/* expires-soon: a warning */
+	struct ep_threshold crit;	/* expires-soon: critical */
 	unsigned	 limit_ms[EP_LIMIT__MAX];	/* 0 when unset */
 };
 

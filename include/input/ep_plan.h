@@ -204,6 +204,35 @@ size_t ep_plan_ndiscoveries(const struct ep_plan *plan);
 const char *ep_plan_discovery(const struct ep_plan *plan, size_t i,
     size_t *group);
 
+/*
+ * Accepts the findings of a check, on one name or on all: an accepted
+ * finding stays in every report, marked accepted, but sets no status, so
+ * that a known and accepted warning does not hold a scheduled check in
+ * WARNING for good.  spec is "CHECK" or "CHECK@NAME" (CHECK an ID of the
+ * check table, NAME a host name).  Returns 0, or -1 with a reason in err.
+ */
+int ep_plan_add_accept(struct ep_plan *plan, const char *spec,
+    const char *source, char *err, size_t errlen);
+
+/*
+ * Checks spec as ep_plan_add_accept takes it, with no plan: for a file
+ * read before the plan is made.  Returns 0, or -1 with a reason in err.
+ */
+int ep_accept_check(const char *spec, char *err, size_t errlen);
+
+/*
+ * Returns 1 when findings of check are accepted on name or on name2
+ * (either may be NULL: a finding of the whole deployment), 0 otherwise.
+ */
+int ep_plan_accepted(const struct ep_plan *plan, enum ep_check check,
+    const char *name, const char *name2);
+
+/*
+ * Returns the number of accepts, and accept i as "CHECK[@NAME]".
+ */
+size_t ep_plan_naccepts(const struct ep_plan *plan);
+const char *ep_plan_accept(const struct ep_plan *plan, size_t i);
+
 #define EP_FOUND_PUBLISHED_MAX	4	/* published names of one domain */
 #define EP_FOUND_TOUCHED_MAX	64	/* targets one domain's records name */
 

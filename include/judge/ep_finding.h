@@ -14,6 +14,8 @@
 struct ep_finding {
 	enum ep_check		 check;			/* which check */
 	enum ep_severity	 severity;		/* as judged this time */
+	int			 accepted;		/* the admin accepts it: it
+							   sets no status */
 	size_t			 obs;			/* observation index or EP_FINDING_NO_OBS */
 	size_t			 group;			/* deployment-level: the plan group
 						   (argument) it concerns, or
@@ -41,7 +43,8 @@ struct ep_finding *ep_findings_add(struct ep_findings *f, enum ep_check check,
     __attribute__((format(printf, 5, 6)));
 
 /*
- * Returns the worst severity of all findings (EP_SEV_OK when there are none).
+ * Returns the worst severity of the findings not accepted (EP_SEV_OK when
+ * there are none).
  */
 enum ep_severity ep_findings_worst(const struct ep_findings *f);
 

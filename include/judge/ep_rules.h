@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "input/ep_config.h"
 #include "judge/ep_finding.h"
 #include "x509/ep_names.h"
 #include "net/ep_observe.h"
@@ -21,8 +22,8 @@ struct ep_rules_ctx {
 	const struct ep_trust	*trust;		/* anchors */
 	const struct ep_names	*names;		/* name matcher */
 	time_t			 now;		/* the moment judged (--at) */
-	int			 warn_days;	/* expires-soon warning threshold */
-	int			 crit_days;	/* expires-soon critical threshold */
+	struct ep_threshold	 warn;		/* expires-soon: a warning */
+	struct ep_threshold	 crit;		/* expires-soon: critical */
 };
 
 /*

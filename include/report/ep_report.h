@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "input/ep_config.h"
 #include "input/ep_plan.h"
 #include "judge/ep_finding.h"
 #include "net/ep_observe.h"
@@ -23,6 +24,8 @@ struct ep_report {
 	time_t				 at;		/* the moment judged */
 	time_t				 started;	/* wall clock at start */
 	int				 verbose;	/* text: show ok endpoints' details */
+	struct ep_threshold		 warn;		/* expires-soon thresholds, */
+	struct ep_threshold		 crit;		/* for perfdata and metrics */
 	struct ep_report_index		 ix;		/* ep_report_open's */
 	struct ep_summary		 sum;		/* ep_report_open's: the
 							   run's status and counts */

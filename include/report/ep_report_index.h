@@ -73,7 +73,10 @@ struct ep_summary {
 	size_t			 count[EP_SEV__MAX];	/* endpoints by status */
 	size_t			 findings;	/* all of them */
 	size_t			 deployment;	/* of those, on no endpoint */
-	size_t			 dcount[EP_SEV__MAX];	/* ...by severity */
+	size_t			 dcount[EP_SEV__MAX];	/* ...by severity, those
+							   not accepted */
+	size_t			 accepted;	/* findings accepted: shown,
+						   of no status */
 };
 
 /*

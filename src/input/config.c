@@ -26,7 +26,6 @@
 #define CONFIG_SECTIONS_MAX	1024	/* sections of one file */
 #define SECTION_NAME_MAX	64	/* octets of a section's name */
 #define DNS_SERVERS_MAX		16	/* as --dns */
-#define DAYS_MAX		36500	/* as --warn-days and --crit-days */
 #define REASON_MAX		512	/* one error, before "path:line: " */
 #define PROFILE_DEFAULT		"lync2013"
 #define WARN_DAYS_DEFAULT	30
@@ -60,6 +59,7 @@ enum key_kind {
 	KEY_PORTS,		/* that name's own ports */
 	KEY_MEMBERS,		/* that name's pool members */
 	KEY_PUBLISHED,
+	KEY_ACCEPT,
 	KEY_FEDERATION_PORT,
 };
 
@@ -82,6 +82,7 @@ static const struct key keys[] = {
 	{ SECT_DEPLOYMENT, "internal-ca", KEY_INTERNAL_CA, EP_ROLE_GENERIC, 0 },
 	{ SECT_DEPLOYMENT, "warn-days", KEY_WARN_DAYS, EP_ROLE_GENERIC, 0 },
 	{ SECT_DEPLOYMENT, "crit-days", KEY_CRIT_DAYS, EP_ROLE_GENERIC, 0 },
+	{ SECT_DEPLOYMENT, "accept", KEY_ACCEPT, EP_ROLE_GENERIC, 1 },
 	{ SECT_DEPLOYMENT, "timeout", KEY_LIMIT, EP_LIMIT_TIMEOUT, 0 },
 	{ SECT_DEPLOYMENT, "connect-timeout", KEY_LIMIT, EP_LIMIT_CONNECT, 0 },
 	{ SECT_DEPLOYMENT, "handshake-timeout", KEY_LIMIT, EP_LIMIT_HANDSHAKE,
@@ -132,6 +133,7 @@ enum entry_kind {
 	ENTRY_SIP_DOMAIN,
 	ENTRY_TARGET,
 	ENTRY_PUBLISHED,
+	ENTRY_ACCEPT,
 };
 
 /* A name the file gives, kept in file order so the plan keeps it too. */
@@ -312,7 +314,7 @@ list_item(struct ep_ini *ini, void *arg, const char *item)
 	const struct key	*k = l->k;
 	struct role_conf	*rc = &p->sect->roles[k->role];
 	struct ep_addr		 a, *nm;
-	char			 name[EP_NAME_MAX + 1];
+	char			 name[EP_NAME_MAX + 1], reason[REASON_MAX];
 	uint16_t		 port;
 	size_t			 i;
 
@@ -325,6 +327,10 @@ list_item(struct ep_ini *ini, void *arg, const char *item)
 		if (ep_ini_host(ini, k->name, item, name, sizeof(name)) == -1)
 			return -1;
 		return add_entry(p, ENTRY_PUBLISHED, k->role, name);
+	case KEY_ACCEPT:
+		if (ep_accept_check(item, reason, sizeof(reason)) == -1)
+			return ep_ini_fail(ini, "%s %s", k->name, reason);
+		return add_entry(p, ENTRY_ACCEPT, EP_ROLE_GENERIC, item);
 	case KEY_DNS:
 		return dns_server(p, k, item);
 	case KEY_PORTS:
@@ -395,13 +401,14 @@ set_dns(struct parse *p, const struct key *k, const char *value)
 
 /* Sets *out to a number of days, as --warn-days and --crit-days take. */
 static int
-set_days(struct parse *p, const struct key *k, const char *value, int *out)
+set_days(struct parse *p, const struct key *k, const char *value,
+    struct ep_threshold *out)
 {
-	unsigned long	v;
+	char	reason[REASON_MAX];
 
-	if (ep_ini_number(p->ini, k->name, value, 0, DAYS_MAX, &v) == -1)
-		return -1;
-	*out = (int)v;
+	if (ep_threshold_parse(k->name, value, out, reason,
+	    sizeof(reason)) == -1)
+		return ep_ini_fail(p->ini, "%s", reason);
 	return 0;
 }
 
@@ -454,9 +461,9 @@ on_key(struct ep_ini *ini, void *arg, const char *name, const char *value)
 	case KEY_INTERNAL_CA:
 		return set_string(p, &c->internal_ca, value, 1);
 	case KEY_WARN_DAYS:
-		return set_days(p, k, value, &c->settings.warn_days);
+		return set_days(p, k, value, &c->settings.warn);
 	case KEY_CRIT_DAYS:
-		return set_days(p, k, value, &c->settings.crit_days);
+		return set_days(p, k, value, &c->settings.crit);
 	case KEY_LIMIT:
 		if (ep_limit_parse(k->name, value,
 		    &c->settings.limit_ms[k->role], reason,
@@ -478,6 +485,7 @@ on_key(struct ep_ini *ini, void *arg, const char *name, const char *value)
 	case KEY_PORTS:
 	case KEY_MEMBERS:
 	case KEY_PUBLISHED:
+	case KEY_ACCEPT:
 		return list_value(p, k, value);
 	}
 	return ep_ini_fail(ini, "%s: not handled", k->name);
@@ -713,8 +721,8 @@ void
 ep_settings_init(struct ep_settings *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->warn_days = -1;
-	s->crit_days = -1;
+	s->warn.value = -1;
+	s->crit.value = -1;
 }
 
 void
@@ -731,10 +739,10 @@ ep_settings_fill(struct ep_settings *s, const struct ep_config *c)
 		s->ca_file = f->ca_file;
 	if (s->internal_ca == NULL)
 		s->internal_ca = f->internal_ca;
-	if (s->warn_days < 0)
-		s->warn_days = f->warn_days;
-	if (s->crit_days < 0)
-		s->crit_days = f->crit_days;
+	if (s->warn.value < 0)
+		s->warn = f->warn;
+	if (s->crit.value < 0)
+		s->crit = f->crit;
 	for (i = 0; i < EP_LIMIT__MAX; i++)
 		if (s->limit_ms[i] == 0)
 			s->limit_ms[i] = f->limit_ms[i];
@@ -745,10 +753,14 @@ ep_settings_finish(struct ep_settings *s)
 {
 	if (s->profile == NULL)
 		s->profile = PROFILE_DEFAULT;
-	if (s->warn_days < 0)
-		s->warn_days = WARN_DAYS_DEFAULT;
-	if (s->crit_days < 0)
-		s->crit_days = CRIT_DAYS_DEFAULT;
+	if (s->warn.value < 0) {
+		s->warn.value = WARN_DAYS_DEFAULT;
+		s->warn.percent = 0;
+	}
+	if (s->crit.value < 0) {
+		s->crit.value = CRIT_DAYS_DEFAULT;
+		s->crit.percent = 0;
+	}
 	if (s->limit_ms[EP_LIMIT_TIMEOUT] == 0)
 		s->limit_ms[EP_LIMIT_TIMEOUT] = TIMEOUT_DEFAULT_MS;
 	/* c-ares tries twice, the second time twice as long: 3x in all. */
@@ -835,9 +847,54 @@ ep_config_apply(const struct ep_config *c, struct ep_plan *plan, char *err,
 			rc = add_target(c, plan, e, e->role, source, reason,
 			    sizeof(reason));
 			break;
+		case ENTRY_ACCEPT:
+			rc = ep_plan_add_accept(plan, e->name, "accept", reason,
+			    sizeof(reason));
+			break;
 		}
 		if (rc == -1)
 			snprintf(err, errlen, "%s: %s", source, reason);
 	}
 	return rc;
+}
+
+int
+ep_threshold_parse(const char *name, const char *s, struct ep_threshold *out,
+    char *err, size_t errlen)
+{
+	const char	*q;
+	long		 v = 0;
+	int		 pct;
+
+	for (q = s; *q >= '0' && *q <= '9' && v <= EP_DAYS_MAX; q++)
+		v = v * 10 + (*q - '0');
+	pct = *q == '%';
+	if (q == s || (pct ? q[1] != '\0' || v < 1 || v > 99 :
+	    *q != '\0' || v > EP_DAYS_MAX)) {
+		snprintf(err, errlen, "%s '%.100s': expected a whole number "
+		    "of days from 0 to %d, or a share of the lifetime from 1%% "
+		    "to 99%%", name, s, EP_DAYS_MAX);
+		return -1;
+	}
+	out->value = (int)v;
+	out->percent = pct;
+	return 0;
+}
+
+long long
+ep_threshold_seconds(const struct ep_threshold *t, time_t not_before,
+    time_t not_after)
+{
+	long long	life = (long long)not_after - not_before;
+
+	if (!t->percent)
+		return (long long)t->value * 86400;
+	return life > 0 ? life / 100 * t->value + life % 100 * t->value / 100 :
+	    0;
+}
+
+void
+ep_threshold_text(const struct ep_threshold *t, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%d%s", t->value, t->percent ? "%" : "");
 }

@@ -24,6 +24,13 @@ struct rank {
 	size_t	minor;		/* order of addition */
 };
 
+/* Findings accepted: of check, on name ("" for every name). */
+struct accept {
+	enum ep_check	 check;
+	char		*name;
+	char		*spec;		/* as given, normalized */
+};
+
 /* A name discovery looks up during the run. */
 struct discovery {
 	char	*name;		/* normalized */
@@ -47,6 +54,8 @@ struct ep_plan {
 	size_t			 ngroups;
 	struct discovery	*disc;
 	size_t			 ndisc;
+	struct accept		*accepts;
+	size_t			 naccepts;
 	size_t			 cur_group;	/* new items' group */
 	struct rank		 cur_rank;	/* ...and rank: major, and the
 						   minor of the next one */
@@ -189,6 +198,11 @@ ep_plan_free(struct ep_plan *plan)
 	for (i = 0; i < plan->ndisc; i++)
 		free(plan->disc[i].name);
 	free(plan->disc);
+	for (i = 0; i < plan->naccepts; i++) {
+		free(plan->accepts[i].name);
+		free(plan->accepts[i].spec);
+	}
+	free(plan->accepts);
 	free(plan);
 }
 
@@ -975,4 +989,122 @@ ep_plan_settle(struct ep_plan *plan, size_t **remap)
 	free(order);
 	*remap = map;
 	return 0;
+}
+
+#define EP_ACCEPTS_MAX	1024	/* accepts in one run */
+
+/*
+ * Parses "CHECK" or "CHECK@NAME" into *check and name (normalized, "" for
+ * none).  Returns 0, or -1 with a reason in err.
+ */
+static int
+parse_accept(const char *spec, enum ep_check *check, char *name,
+    size_t namelen, char *err, size_t errlen)
+{
+	char		 id[64];
+	const char	*at = strchr(spec, '@');
+	size_t		 idlen = at != NULL ? (size_t)(at - spec) : strlen(spec);
+
+	name[0] = '\0';
+	if (idlen >= sizeof(id))
+		idlen = sizeof(id) - 1;
+	memcpy(id, spec, idlen);
+	id[idlen] = '\0';
+	if (ep_check_by_id(id, check) == -1) {
+		snprintf(err, errlen, "'%.100s': no check has the ID '%.64s'",
+		    spec, id);
+		return -1;
+	}
+	if (at == NULL)
+		return 0;
+	if (ep_host_is_ip(at + 1) && strlen(at + 1) < namelen) {
+		memcpy(name, at + 1, strlen(at + 1) + 1);
+		return 0;
+	}
+	if (ep_host_normalize(at + 1, name, namelen) == -1) {
+		snprintf(err, errlen, "'%.100s': expected CHECK or CHECK@NAME, "
+		    "NAME a host name", spec);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ep_accept_check(const char *spec, char *err, size_t errlen)
+{
+	enum ep_check	check;
+	char		name[EP_NAME_MAX + 1];
+
+	return parse_accept(spec, &check, name, sizeof(name), err, errlen);
+}
+
+int
+ep_plan_add_accept(struct ep_plan *plan, const char *spec, const char *source,
+    char *err, size_t errlen)
+{
+	struct accept	*na, a;
+	char		 name[EP_NAME_MAX + 1], why[256];
+	size_t		 len;
+
+	memset(&a, 0, sizeof(a));
+	if (parse_accept(spec, &a.check, name, sizeof(name), why,
+	    sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s %s", source, why);
+		return -1;
+	}
+	if (plan->naccepts >= EP_ACCEPTS_MAX) {
+		snprintf(err, errlen, "%s: more than %d accepted findings",
+		    source, EP_ACCEPTS_MAX);
+		return -1;
+	}
+	if ((na = reallocarray(plan->accepts, plan->naccepts + 1,
+	    sizeof(*na))) == NULL)
+		goto nomem;
+	plan->accepts = na;
+	len = strlen(ep_check_info(a.check)->id) + 1 + strlen(name) + 1;
+	a.name = strdup(name);
+	a.spec = malloc(len);
+	if (a.name == NULL || a.spec == NULL) {
+		free(a.name);
+		free(a.spec);
+		goto nomem;
+	}
+	snprintf(a.spec, len, "%s%s%s", ep_check_info(a.check)->id,
+	    name[0] != '\0' ? "@" : "", name);
+	na[plan->naccepts++] = a;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s", strerror(ENOMEM));
+	return -1;
+}
+
+int
+ep_plan_accepted(const struct ep_plan *plan, enum ep_check check,
+    const char *name, const char *name2)
+{
+	const struct accept	*a;
+	size_t			 i;
+
+	for (i = 0; i < plan->naccepts; i++) {
+		a = &plan->accepts[i];
+		if (a->check != check)
+			continue;
+		if (a->name[0] == '\0' ||
+		    (name != NULL && strcmp(a->name, name) == 0) ||
+		    (name2 != NULL && strcmp(a->name, name2) == 0))
+			return 1;
+	}
+	return 0;
+}
+
+size_t
+ep_plan_naccepts(const struct ep_plan *plan)
+{
+	return plan->naccepts;
+}
+
+const char *
+ep_plan_accept(const struct ep_plan *plan, size_t i)
+{
+	return plan->accepts[i].spec;
 }

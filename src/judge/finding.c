@@ -48,7 +48,7 @@ ep_findings_worst(const struct ep_findings *f)
 	size_t			i;
 
 	for (i = 0; i < f->n; i++)
-		if (f->v[i].severity > w)
+		if (!f->v[i].accepted && f->v[i].severity > w)
 			w = f->v[i].severity;
 	return w;
 }

@@ -59,6 +59,8 @@ ep_rule_add_sev(struct endpoint *ep, enum ep_check check, const char *name,
 	    msg)) == NULL)
 		return -1;
 	f->severity = sev;
+	f->accepted = ep_plan_accepted(ep->ctx->plan, check, name,
+	    ep->target->name);
 	return 0;
 }
 
@@ -85,6 +87,7 @@ ep_rule_add_deployment(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 		return -1;
 	f->severity = sev;
 	f->group = g;
+	f->accepted = ep_plan_accepted(ctx->plan, check, name, NULL);
 	return 0;
 }
 

@@ -19,8 +19,16 @@ ep_rule_validity(struct endpoint *ep)
 
 	for (i = 0; i < ep->n; i++) {
 		const struct ep_cert	*c = ep->chain[i];
-		char			 which[EP_RULE_WHICH_MAX];
+		char			 which[EP_RULE_WHICH_MAX], share[80] = "";
 		long long		 left = (long long)c->not_after - ctx->now;
+		long long		 life = (long long)c->not_after -
+					     c->not_before;
+		long long		 warn, crit;
+
+		warn = ep_threshold_seconds(&ctx->warn, c->not_before,
+		    c->not_after);
+		crit = ep_threshold_seconds(&ctx->crit, c->not_before,
+		    c->not_after);
 
 		ep_rule_cert_label(ep, i, which, sizeof(which));
 
@@ -36,15 +44,18 @@ ep_rule_validity(struct endpoint *ep)
 			    "ago)", which, when, (-left) / DAY);
 			if (ep_rule_add(ep, EP_CHECK_EXPIRED, NULL, msg) == -1)
 				return -1;
-		} else if (left <= (long long)ctx->warn_days * DAY ||
-		    left <= (long long)ctx->crit_days * DAY) {
+		} else if (left <= warn || left <= crit) {
 			ep_time_iso(c->not_after, when, sizeof(when));
+			/* A share of the lifetime says what it is a share of. */
+			if ((ctx->warn.percent || ctx->crit.percent) && life > 0)
+				snprintf(share, sizeof(share), " (%lld%% of its "
+				    "%lld-day lifetime left)", left * 100 / life,
+				    life / DAY);
 			snprintf(msg, sizeof(msg), "%s expires on %s, in %lld "
-			    "days", which, when, left / DAY);
+			    "days%s", which, when, left / DAY, share);
 			/* Within --crit-days it is critical, whatever the profile. */
 			if (ep_rule_add_sev(ep, EP_CHECK_EXPIRES_SOON, NULL, msg,
-			    left <= (long long)ctx->crit_days * DAY ?
-			    EP_SEV_CRITICAL : EP_SEV_OK) == -1)
+			    left <= crit ? EP_SEV_CRITICAL : EP_SEV_OK) == -1)
 				return -1;
 		}
 	}

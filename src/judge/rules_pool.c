@@ -70,6 +70,7 @@ ep_rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 	memset(&ep, 0, sizeof(ep));
 	ep.ctx = ctx;
 	ep.profile = ep_plan_profile(ctx->plan);
+	ep.target = t;
 	ep.o = o;
 	ep.out = out;
 	for (i = 0; i < n; i++) {

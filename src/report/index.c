@@ -75,6 +75,9 @@ ep_report_index_build(struct ep_report_index *ix, const struct ep_plan *plan,
 	for (i = 0; i < f->n; i++) {
 		const struct ep_finding	*x = &f->v[i];
 
+		/* An accepted finding is shown, but makes no status. */
+		if (x->accepted)
+			continue;
 		if (x->obs < nobs) {
 			if (x->severity > ix->worst[x->obs])
 				ix->worst[x->obs] = x->severity;
@@ -140,8 +143,11 @@ ep_report_index_summary(const struct ep_report_index *ix,
 		out->count[ep_severity_status(ix->worst[i])]++;
 	for (i = ix->fstart[ix->nobs]; i < ix->fstart[ix->nobs + 1]; i++) {
 		out->deployment++;
-		out->dcount[f->v[ix->forder[i]].severity]++;
+		if (!f->v[ix->forder[i]].accepted)
+			out->dcount[f->v[ix->forder[i]].severity]++;
 	}
+	for (i = 0; i < f->n; i++)
+		out->accepted += f->v[i].accepted;
 }
 
 void

@@ -118,6 +118,7 @@ finding_json(const struct ep_finding *f)
 	bad |= put(j, "severity", json_string(ep_severity_name(f->severity)));
 	bad |= put(j, "message", jstr(f->message, strlen(f->message)));
 	bad |= put(j, "advice", json_string(ep_check_info(f->check)->advice));
+	bad |= put(j, "accepted", json_boolean(f->accepted));
 	if (f->name[0] != '\0')
 		bad |= put(j, "name", jstr(f->name, strlen(f->name)));
 	if (bad) {
@@ -287,6 +288,8 @@ plan_json(const struct ep_plan *plan)
 	    ep_plan_nsip_domains(plan), ep_plan_sip_domain));
 	bad |= put(j, "published", names_json(plan, ep_plan_npublished(plan),
 	    ep_plan_published));
+	bad |= put(j, "accepted", names_json(plan, ep_plan_naccepts(plan),
+	    ep_plan_accept));
 	bad |= put(j, "targets", targets);
 	if (bad) {
 		json_decref(j);
@@ -457,6 +460,7 @@ summary_json(const struct ep_report *r)
 		bad |= put(j, "unknown",
 		    json_integer((json_int_t)s->count[EP_SEV_UNKNOWN]));
 		bad |= put(j, "findings", json_integer((json_int_t)s->findings));
+		bad |= put(j, "accepted", json_integer((json_int_t)s->accepted));
 		bad |= put(d, "findings",
 		    json_integer((json_int_t)s->deployment));
 		bad |= put(d, "info",

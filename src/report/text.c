@@ -111,8 +111,9 @@ print_finding(FILE *fp, int indent, const struct ep_finding *x)
 	char	msg[EP_FINDING_MSG_MAX * 4], text[sizeof(msg) + 768];
 
 	ep_esc_str(x->message, msg, sizeof(msg));
-	snprintf(text, sizeof(text), "%s %s: %s. To fix: %s.",
-	    upper(x->severity), ep_check_info(x->check)->id, msg,
+	snprintf(text, sizeof(text), "%s %s%s: %s. To fix: %s.",
+	    upper(x->severity), ep_check_info(x->check)->id,
+	    x->accepted ? " (accepted)" : "", msg,
 	    ep_check_info(x->check)->advice);
 	wrap(fp, indent, text);
 }
@@ -343,6 +344,8 @@ print_summary(FILE *fp, const struct ep_report *r)
 		print_counts(fp, s->dcount, 0);
 		fputc(')', fp);
 	}
+	if (s->accepted > 0)
+		fprintf(fp, "; %zu accepted", s->accepted);
 	fprintf(fp, " in %.2f s\n", r->obs->elapsed_ms / 1000.0);
 }
 

@@ -229,8 +229,8 @@ test_good_file(void **state)
 	snprintf(ca, sizeof(ca), "%s/roots.pem", dir);
 	assert_string_equal(st->ca_file, ca);
 	assert_string_equal(st->internal_ca, "/etc/ssl/internal.pem");
-	assert_int_equal(st->warn_days, 45);
-	assert_int_equal(st->crit_days, 10);
+	assert_int_equal(st->warn.value, 45);
+	assert_int_equal(st->crit.value, 10);
 	assert_int_equal(st->limit_ms[EP_LIMIT_TIMEOUT], 2500);
 
 	apply_ok(c, plan);
@@ -329,8 +329,8 @@ test_empty_file(void **state)
 	assert_null(st->dns);
 	assert_null(st->ca_file);
 	assert_null(st->internal_ca);
-	assert_int_equal(st->warn_days, -1);
-	assert_int_equal(st->crit_days, -1);
+	assert_int_equal(st->warn.value, -1);
+	assert_int_equal(st->crit.value, -1);
 	for (i = 0; i < EP_LIMIT__MAX; i++)
 		assert_int_equal(st->limit_ms[i], 0);
 	apply_ok(c, plan);
@@ -430,8 +430,8 @@ test_two_files_merge(void **state)
 	snprintf(want, sizeof(want), "%s:2; %s:4", pa, pb);
 	assert_string_equal(t->source, want);
 	assert_int_equal(t->nmembers, 1);
-	assert_int_equal(ep_config_settings(a)->warn_days, -1);
-	assert_int_equal(ep_config_settings(b)->warn_days, 3);
+	assert_int_equal(ep_config_settings(a)->warn.value, -1);
+	assert_int_equal(ep_config_settings(b)->warn.value, 3);
 	ep_config_free(a);
 	ep_config_free(b);
 }
@@ -668,7 +668,8 @@ test_error_number_out_of_range(void **state)
 {
 	(void)state;
 	load_fails("[deployment]\nwarn-days = 36501\n", 2,
-	    "warn-days '36501': expected a whole number from 0 to 36500");
+	    "warn-days '36501': expected a whole number of days from 0 to "
+	    "36500, or a share of the lifetime from 1% to 99%");
 	load_fails("[deployment]\ncrit-days = -1\n", 2, "crit-days '-1'");
 	load_fails("[deployment]\ntimeout = 0.01\n", 2,
 	    "timeout '0.01': expected seconds from 0.1 to 3600");
@@ -804,8 +805,8 @@ test_settings_init(void **state)
 	assert_null(s.dns);
 	assert_null(s.ca_file);
 	assert_null(s.internal_ca);
-	assert_int_equal(s.warn_days, -1);
-	assert_int_equal(s.crit_days, -1);
+	assert_int_equal(s.warn.value, -1);
+	assert_int_equal(s.crit.value, -1);
 	for (i = 0; i < EP_LIMIT__MAX; i++)
 		assert_int_equal(s.limit_ms[i], 0);
 }
@@ -852,11 +853,11 @@ test_settings_fill(void **state)
 	/* The first file's, the strings its own. */
 	assert_ptr_equal(s.profile, sa->profile);
 	assert_string_equal(s.profile, "skype2015");
-	assert_int_equal(s.warn_days, 40);
+	assert_int_equal(s.warn.value, 40);
 	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 3000);
 	/* What only the second gives; 0 days is a setting, not unset. */
 	assert_ptr_equal(s.internal_ca, sb->internal_ca);
-	assert_int_equal(s.crit_days, 0);
+	assert_int_equal(s.crit.value, 0);
 	assert_int_equal(s.limit_ms[EP_LIMIT_RUN], 60000);
 	/* What neither gives. */
 	assert_int_equal(s.limit_ms[EP_LIMIT_HANDSHAKE], 0);
@@ -868,8 +869,8 @@ test_settings_fill(void **state)
 	ep_settings_fill(&s, a);
 	assert_string_equal(s.profile, "skype2019");
 	assert_string_equal(s.dns, "192.0.2.53");
-	assert_int_equal(s.warn_days, 50);
-	assert_int_equal(s.crit_days, 0);
+	assert_int_equal(s.warn.value, 50);
+	assert_int_equal(s.crit.value, 0);
 	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 4000);
 	assert_int_equal(s.limit_ms[EP_LIMIT_CONNECT], 1000);
 	ep_config_free(a);
@@ -886,8 +887,8 @@ test_settings_finish(void **state)
 	ep_settings_init(&s);
 	ep_settings_finish(&s);
 	assert_string_equal(s.profile, "lync2013");
-	assert_int_equal(s.warn_days, 30);
-	assert_int_equal(s.crit_days, 7);
+	assert_int_equal(s.warn.value, 30);
+	assert_int_equal(s.crit.value, 7);
 	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 5000);
 	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 2000);
 	assert_int_equal(s.limit_ms[EP_LIMIT_CONNECT], 0);
@@ -910,24 +911,73 @@ test_settings_finish(void **state)
 	/* What is set stays, 0 days included. */
 	ep_settings_init(&s);
 	s.profile = "generic";
-	s.warn_days = 0;
-	s.crit_days = 0;
+	s.warn.value = 0;
+	s.crit.value = 0;
 	s.limit_ms[EP_LIMIT_TIMEOUT] = 9000;
 	s.limit_ms[EP_LIMIT_DNS] = 8000;
 	ep_settings_finish(&s);
 	assert_string_equal(s.profile, "generic");
-	assert_int_equal(s.warn_days, 0);
-	assert_int_equal(s.crit_days, 0);
+	assert_int_equal(s.warn.value, 0);
+	assert_int_equal(s.crit.value, 0);
 	assert_int_equal(s.limit_ms[EP_LIMIT_TIMEOUT], 9000);
 	assert_int_equal(s.limit_ms[EP_LIMIT_DNS], 8000);
 }
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* Thresholds: days or a share of the lifetime, and where they are crossed. */
+static void
+test_thresholds(void **state)
+{
+	static const struct {
+		const char	*s;
+		int		 value, percent;	/* -1: refused */
+	} v[] = {
+		{ "0", 0, 0 }, { "30", 30, 0 }, { "36500", 36500, 0 },
+		{ "33%", 33, 1 }, { "1%", 1, 1 }, { "99%", 99, 1 },
+		{ "36501", -1, 0 }, { "0%", -1, 0 }, { "100%", -1, 0 },
+		{ "-1", -1, 0 }, { "", -1, 0 }, { "5d", -1, 0 },
+		{ "33%%", -1, 0 }, { "%", -1, 0 }, { " 3", -1, 0 },
+	};
+	struct ep_threshold	t;
+	char			err[256], text[16];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		int	r = ep_threshold_parse("--warn-days", v[i].s, &t, err,
+			    sizeof(err));
+
+		if (v[i].value == -1) {
+			if (r != -1)
+				fail_msg("'%s' accepted", v[i].s);
+			assert_non_null(strstr(err, "--warn-days '"));
+			continue;
+		}
+		if (r != 0)
+			fail_msg("'%s': %s", v[i].s, err);
+		assert_int_equal(t.value, v[i].value);
+		assert_int_equal(t.percent, v[i].percent);
+		ep_threshold_text(&t, text, sizeof(text));
+		assert_string_equal(text, v[i].s);
+	}
+	/* 47 days of life, a third left: 15.67 days, in seconds. */
+	t = (struct ep_threshold){ 33, 1 };
+	assert_int_equal(ep_threshold_seconds(&t, 0, 47 * 86400),
+	    47LL * 86400 * 33 / 100);
+	t = (struct ep_threshold){ 30, 0 };
+	assert_int_equal(ep_threshold_seconds(&t, 0, 47 * 86400),
+	    30LL * 86400);
+	/* No lifetime to take a share of: crossed only at the end. */
+	t = (struct ep_threshold){ 50, 1 };
+	assert_int_equal(ep_threshold_seconds(&t, 100, 50), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_thresholds),
 		T(test_good_file),
 		T(test_empty_file),
 		T(test_time_limits),

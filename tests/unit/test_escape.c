@@ -281,8 +281,8 @@ test_reports(void **state)
 	ctx.trust = trust;
 	ctx.names = names;
 	ctx.now = FX_NOW;
-	ctx.warn_days = 30;
-	ctx.crit_days = 7;
+	ctx.warn = (struct ep_threshold){ 30, 0 };
+	ctx.crit = (struct ep_threshold){ 7, 0 };
 	assert_int_equal(ep_rules_run(&ctx, &o, &f, err, sizeof(err)), 0);
 	assert_true(f.n > 0);
 

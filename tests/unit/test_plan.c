@@ -583,6 +583,42 @@ test_settle(void **state)
 	free(remap);
 }
 
+/*
+ * Accepts: a check on every name, or on one (normalized); an ID no check
+ * has, or a NAME that is no host name, is refused.
+ */
+static void
+test_accepts(void **state)
+{
+	struct ep_plan	*plan = *state;
+	char		 err[512] = "";
+
+	assert_int_equal(ep_plan_add_accept(plan, "crl-dp-missing", "--accept",
+	    err, sizeof(err)), 0);
+	assert_int_equal(ep_plan_add_accept(plan,
+	    "eku-client-auth-missing@SIP.Contoso.Example.", "--accept", err,
+	    sizeof(err)), 0);
+	assert_int_equal(ep_plan_naccepts(plan), 2);
+	assert_string_equal(ep_plan_accept(plan, 1),
+	    "eku-client-auth-missing@sip.contoso.example");
+	assert_true(ep_plan_accepted(plan, EP_CHECK_CRL_DP_MISSING, NULL,
+	    NULL));
+	assert_true(ep_plan_accepted(plan, EP_CHECK_EKU_CLIENT_AUTH_MISSING,
+	    NULL, "sip.contoso.example"));
+	assert_false(ep_plan_accepted(plan, EP_CHECK_EKU_CLIENT_AUTH_MISSING,
+	    "other.example", "sip.fabrikam.example"));
+	assert_false(ep_plan_accepted(plan, EP_CHECK_EXPIRED, NULL, NULL));
+	assert_int_equal(ep_plan_add_accept(plan, "no-such-check", "--accept",
+	    err, sizeof(err)), -1);
+	assert_string_equal(err, "--accept 'no-such-check': no check has "
+	    "the ID 'no-such-check'");
+	assert_int_equal(ep_plan_add_accept(plan, "expired@bad..name",
+	    "--accept", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "expected CHECK or CHECK@NAME"));
+	assert_int_equal(ep_accept_check("weak-key@", err, sizeof(err)), -1);
+	assert_int_equal(ep_plan_naccepts(plan), 2);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -605,6 +641,7 @@ main(void)
 		T(test_found),
 		T(test_found_unusable),
 		T(test_settle),
+		T(test_accepts),
 		cmocka_unit_test(test_roles_and_profile),
 	};
 

@@ -36,7 +36,7 @@ struct world {
 	struct ep_observations	 o;
 	struct ep_findings	 f;
 	time_t			 now;
-	int			 warn_days, crit_days;
+	struct ep_threshold	 warn, crit;
 };
 
 /* One expected finding. */
@@ -134,8 +134,8 @@ world_new(const char *ca)
 	w->names = names;
 	assert_int_equal(ep_observations_init(&w->o), 0);
 	w->now = FX_NOW;
-	w->warn_days = 30;
-	w->crit_days = 7;
+	w->warn = (struct ep_threshold){ 30, 0 };
+	w->crit = (struct ep_threshold){ 7, 0 };
 	return w;
 }
 
@@ -324,8 +324,8 @@ rules_ctx(const struct world *w, struct ep_rules_ctx *ctx)
 	ctx->trust = w->trust;
 	ctx->names = w->names;
 	ctx->now = w->now;
-	ctx->warn_days = w->warn_days;
-	ctx->crit_days = w->crit_days;
+	ctx->warn = w->warn;
+	ctx->crit = w->crit;
 }
 
 /* Sorts the observations (as the engine does) and runs the rules. */
@@ -663,8 +663,8 @@ test_many_sip_domains(void **state)
 	ctx.trust = w->trust;
 	ctx.names = w->names;
 	ctx.now = w->now;
-	ctx.warn_days = w->warn_days;
-	ctx.crit_days = w->crit_days;
+	ctx.warn = w->warn;
+	ctx.crit = w->crit;
 	rc = ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err));
 	if (rc != 0)
 		fail_msg("ep_rules_run with %zu SIP domains: %s", n + 1, err);
@@ -918,8 +918,8 @@ validity_world(const char *file, time_t now, int warn, int crit)
 	t = target(w, EP_ROLE_WEBCON, "webcon." C);
 	obs_ok(w, t, "192.0.2.11", 443, file, "public-int.pem", NULL);
 	w->now = now;
-	w->warn_days = warn;
-	w->crit_days = crit;
+	w->warn = (struct ep_threshold){ warn, 0 };
+	w->crit = (struct ep_threshold){ crit, 0 };
 	run(w);
 	return w;
 }
@@ -977,6 +977,52 @@ test_expires_beyond_warn_days(void **state)
 
 	(void)state;
 	EXPECT_NONE(w);
+	world_free(w);
+}
+
+/* Judges rp.pem (ext.) at FX_NOW with thresholds warn and crit. */
+static struct world *
+share_world(struct ep_threshold warn, struct ep_threshold crit)
+{
+	struct world	*w = world_new("public-root.pem");
+	size_t		 t;
+
+	t = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_ok(w, t, "192.0.2.11", 443, "rp.pem", "public-int.pem", NULL);
+	w->now = FX_NOW;
+	w->warn = warn;
+	w->crit = crit;
+	run(w);
+	return w;
+}
+
+/*
+ * A share of the lifetime: the fixtures live 3 years (1095 days) and
+ * have 579 days left at FX_NOW, 52%; the leaf and its intermediate alike.
+ * With 33% nothing is said; with 60% it is a warning that says the share;
+ * crit 55% makes it critical.
+ */
+static void
+test_expires_share_of_lifetime(void **state)
+{
+	struct world	*w;
+
+	(void)state;
+	w = share_world((struct ep_threshold){ 33, 1 },
+	    (struct ep_threshold){ 7, 0 });
+	EXPECT_NONE(w);
+	world_free(w);
+	w = share_world((struct ep_threshold){ 60, 1 },
+	    (struct ep_threshold){ 7, 0 });
+	EXPECT(w, W(EXPIRES_SOON, WARNING, 0, ""),
+	    W(EXPIRES_SOON, WARNING, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message,
+	    "in 579 days (52% of its 1095-day lifetime left)"));
+	world_free(w);
+	w = share_world((struct ep_threshold){ 60, 1 },
+	    (struct ep_threshold){ 55, 1 });
+	EXPECT(w, W(EXPIRES_SOON, CRITICAL, 0, ""),
+	    W(EXPIRES_SOON, CRITICAL, 0, ""));
 	world_free(w);
 }
 
@@ -1983,6 +2029,7 @@ main(void)
 		cmocka_unit_test(test_expires_soon_warning),
 		cmocka_unit_test(test_expires_soon_critical),
 		cmocka_unit_test(test_expires_beyond_warn_days),
+		cmocka_unit_test(test_expires_share_of_lifetime),
 		cmocka_unit_test(test_validity_boundaries),
 		cmocka_unit_test(test_intermediate_expiry),
 		cmocka_unit_test(test_eku_client_only),

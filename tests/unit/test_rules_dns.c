@@ -132,8 +132,8 @@ judge(struct world *w)
 	ctx.trust = w->trust;
 	ctx.names = w->names;
 	ctx.now = FX_NOW;
-	ctx.warn_days = 30;
-	ctx.crit_days = 7;
+	ctx.warn = (struct ep_threshold){ 30, 0 };
+	ctx.crit = (struct ep_threshold){ 7, 0 };
 	if (ep_rules_run(&ctx, &w->o, &w->f, err, sizeof(err)) == -1)
 		fail_msg("rules: %s", err);
 }
