@@ -45,6 +45,9 @@ struct ep_obs {
 	unsigned char		 addr[16];	/* network order */
 	char			 addrstr[EP_ADDRSTR_MAX];	/* "127.0.0.1", "::1" */
 	enum ep_obs_status	 status;
+	enum ep_dns_status	 dns;		/* EP_OBS_NO_ADDRESS: how the
+						   lookup ended (EP_DNS_NONE
+						   for an address left out) */
 	char			 error[256];	/* why it failed, for people */
 	char			 tls_version[16];	/* "TLS1.3" or "" */
 	int			 tls_proto;	/* gnutls_protocol_t, 0 when none */

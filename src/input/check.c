@@ -85,6 +85,10 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_ROLE_NOT_CHECKED] = { "role-not-checked", EP_SEV_INFO,
 	    "name the role's FQDN with its option or in a deployment file "
 	    "(edgeprobe.conf(5))" },
+	[EP_CHECK_DNS_LOOKUP_FAILED] = { "dns-lookup-failed", EP_SEV_UNKNOWN,
+	    "check the DNS servers this host asks (--dns, or /etc/resolv.conf) "
+	    "and that it reaches them: they timed out, refused or failed, so "
+	    "nothing is known of the name, which may well be published" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

@@ -178,6 +178,7 @@ static const struct ep_ini_word severities[] = {
 	{ "info", EP_SEV_INFO },
 	{ "warning", EP_SEV_WARNING },
 	{ "critical", EP_SEV_CRITICAL },
+	{ "unknown", EP_SEV_UNKNOWN },
 };
 
 enum requirement {

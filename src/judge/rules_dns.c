@@ -1,8 +1,10 @@
 /*
  * Rules of the deployment as DNS publishes it, from what discovery saw:
- * SIP SRV records missing, failing or unusable (dns-srv-missing), SRV
- * targets outside their SIP domain (srv-target-outside-domain), and a
- * name where nothing at all was found (dns-srv-missing, critical).  These
+ * SIP SRV records missing or unusable (dns-srv-missing), SRV targets
+ * outside their SIP domain (srv-target-outside-domain), a name where
+ * nothing at all was found (dns-srv-missing, critical), and lookups the
+ * resolver could not make, which say nothing of the deployment
+ * (dns-lookup-failed, unknown).  These
  * findings concern no one endpoint: each is on the group (argument) that
  * discovered it.  And what DNS cannot say: a role the profile expects
  * beside those checked, named nowhere (role-not-checked).
@@ -55,10 +57,10 @@ srv_record(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 		return 0;	/* no such name can exist: nothing was asked */
 	if (failed(a)) {
 		snprintf(msg, sizeof(msg), "the lookup of the %.200s SRV record "
-		    "failed (%.150s), so whether it exists is unknown", q,
-		    why_failed(a));
+		    "could not be made (%.150s), so whether it exists is "
+		    "unknown", q, why_failed(a));
 		return ep_rule_add_deployment(ctx, out,
-		    EP_CHECK_DNS_SRV_MISSING, dc->group, q, msg, EP_SEV_OK);
+		    EP_CHECK_DNS_LOOKUP_FAILED, dc->group, q, msg, EP_SEV_OK);
 	}
 	if (a->st != EP_DNS_ANSWERED) {
 		snprintf(msg, sizeof(msg), "there is no %.200s SRV record: %s", q,
@@ -110,13 +112,16 @@ srv_record(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 	return 0;
 }
 
-/* Nothing at all was found for a name: there is nothing to check. */
+/*
+ * Nothing at all was found for a name: there is nothing to check.  When
+ * a lookup could not be made, that may be why: the run knows nothing.
+ */
 static int
 nothing_found(const struct ep_rules_ctx *ctx, struct ep_findings *out,
     const struct ep_discovery *dc)
 {
 	const char	*why = NULL;
-	char		 msg[EP_FINDING_MSG_MAX];
+	char		 msg[EP_FINDING_MSG_MAX], where[300];
 	int		 c, r;
 
 	for (c = 0; why == NULL && c < EP_DISC_CANDIDATES; c++)
@@ -124,12 +129,19 @@ nothing_found(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 		    r < EP_DISC__MAX; r++)
 			if (failed(&dc->answer[c][r]))
 				why = why_failed(&dc->answer[c][r]);
+	snprintf(where, sizeof(where), "%.120s%s%.120s", dc->domain[0],
+	    dc->domain[1][0] != '\0' ? " or its parent " : "", dc->domain[1]);
+	if (why != NULL) {
+		snprintf(msg, sizeof(msg), "nothing was found for %s, and a "
+		    "lookup could not be made (%.100s): whether it publishes an "
+		    "edge is unknown", where, why);
+		return ep_rule_add_deployment(ctx, out,
+		    EP_CHECK_DNS_LOOKUP_FAILED, dc->group, dc->domain[0], msg,
+		    EP_SEV_OK);
+	}
 	snprintf(msg, sizeof(msg), "no SIP SRV record and none of sip., "
-	    "lyncdiscover., meet. and dialin. was found for %.120s%s%.120s%s%.100s%s: "
-	    "nothing to check", dc->domain[0], dc->domain[1][0] != '\0' ?
-	    " or its parent " : "", dc->domain[1], why != NULL ?
-	    " (a lookup failed: " : "", why != NULL ? why : "",
-	    why != NULL ? ")" : "");
+	    "lyncdiscover., meet. and dialin. was found for %s: nothing to "
+	    "check", where);
 	return ep_rule_add_deployment(ctx, out, EP_CHECK_DNS_SRV_MISSING,
 	    dc->group, dc->domain[0], msg, EP_SEV_CRITICAL);
 }

@@ -1,7 +1,8 @@
 /*
  * Rules of the connection: whether the endpoint could be reached and
- * handshaked with (dns-no-address, connect-failed, timeout,
- * handshake-failed), and the TLS version it speaks (tls-legacy-version).
+ * handshaked with (dns-no-address, dns-lookup-failed, connect-failed,
+ * timeout, handshake-failed), and the TLS version it speaks
+ * (tls-legacy-version).
  */
 
 #include <stdio.h>
@@ -30,6 +31,16 @@ ep_rule_reach(struct endpoint *ep)
 
 	if (obs->status == EP_OBS_OK)
 		return 0;
+	/*
+	 * A resolver that did not answer says nothing of the name: that is
+	 * the monitoring host's fault, not the deployment's.
+	 */
+	if (obs->status == EP_OBS_NO_ADDRESS &&
+	    (obs->dns == EP_DNS_FAILED || obs->dns == EP_DNS_LATE)) {
+		snprintf(msg, sizeof(msg), "the lookup of %s could not be "
+		    "made: %.300s", ep->target->name, obs->error);
+		return ep_rule_add(ep, EP_CHECK_DNS_LOOKUP_FAILED, NULL, msg);
+	}
 	snprintf(msg, sizeof(msg), "%s %s: %.300s", ep->target->name,
 	    what[obs->status], obs->error);
 	return ep_rule_add(ep, by_status[obs->status], NULL, msg);

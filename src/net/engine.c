@@ -217,11 +217,12 @@ tstate(struct engine *e, size_t t)
 
 /*
  * Queues a probe of every address on every port of target ts not queued
- * yet; with no address, each such port is observed as unresolved.
+ * yet; with no address, each such port is observed as unresolved, the
+ * lookup having ended as st.
  */
 static void
 queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, enum ep_dns_status st, const char *error)
 {
 	const struct ep_port	*ports;
 	size_t			 nports, a, p, q;
@@ -242,6 +243,7 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 			o.port = ports[p].port;
 			o.port_flags = ports[p].flags;
 			o.status = EP_OBS_NO_ADDRESS;
+			o.dns = st;
 			snprintf(o.error, sizeof(o.error), "%s", error);
 			record(e, &o);
 			continue;
@@ -276,7 +278,7 @@ queue_members(struct engine *e, struct tstate *ts)
 	for (i = 0; i < t->nmembers; i++)
 		if (family_ok(e, t->members[i].family))
 			v[n++] = t->members[i];
-	queue_target(e, ts, v, n, e->opts->family == AF_INET ?
+	queue_target(e, ts, v, n, EP_DNS_NONE, e->opts->family == AF_INET ?
 	    "no IPv4 member address (-4)" : "no IPv6 member address (-6)");
 	free(v);
 }
@@ -295,9 +297,9 @@ queue_literal(struct engine *e, struct tstate *ts)
 		return;
 	}
 	if (family_ok(e, a.family))
-		queue_target(e, ts, &a, 1, NULL);
+		queue_target(e, ts, &a, 1, EP_DNS_ANSWERED, NULL);
 	else
-		queue_target(e, ts, NULL, 0, a.family == AF_INET ?
+		queue_target(e, ts, NULL, 0, EP_DNS_NONE, a.family == AF_INET ?
 		    "an IPv4 address, left out by -6" :
 		    "an IPv6 address, left out by -4");
 }
@@ -308,7 +310,7 @@ resolved(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
 {
 	struct tstate	*ts = arg;
 
-	queue_target(ts->e, ts, addrs, n, st == EP_DNS_LATE ? LATE_NAME :
+	queue_target(ts->e, ts, addrs, n, st, st == EP_DNS_LATE ? LATE_NAME :
 	    error);
 }
 

@@ -601,7 +601,7 @@ static const struct bad_case bad_cases[] = {
 	    NULL, NULL },
 	{ "bad severity", "crl-dp-missing = off", "crl-dp-missing = fatal",
 	    NULL, 0, "[severity] crl-dp-missing 'fatal': expected off, ok, "
-	    "info, warning or critical", NULL, NULL },
+	    "info, warning, critical or unknown", NULL, NULL },
 	{ "unknown check id", "crl-dp-missing = off", "crl-missing = off",
 	    NULL, 0, "[severity] crl-missing: no check has this ID", NULL,
 	    NULL },

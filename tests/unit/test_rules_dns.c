@@ -198,7 +198,11 @@ test_srv_none(void **state)
 	assert_int_equal(w->f.v[0].group, w->o.disc[0].group);
 }
 
-/* A lookup that failed, or ran past the deadline: existence unknown. */
+/*
+ * A lookup the resolver could not make, or that ran past the deadline:
+ * whether the record exists is unknown, which is the monitoring host's
+ * problem, not the deployment's: dns-lookup-failed, unknown.
+ */
 static void
 test_srv_failed_and_late(void **state)
 {
@@ -214,9 +218,10 @@ test_srv_failed_and_late(void **state)
 	w->o.disc[0].chosen = 0;
 	judge(w);
 	assert_int_equal(w->f.n, 2);
-	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING, "_sip._tls." D,
-	    "failed (DNS server failure), so whether it exists is unknown");
-	expect(w, 1, EP_CHECK_DNS_SRV_MISSING, EP_SEV_WARNING,
+	expect(w, 0, EP_CHECK_DNS_LOOKUP_FAILED, EP_SEV_UNKNOWN,
+	    "_sip._tls." D, "could not be made (DNS server failure), so "
+	    "whether it exists is unknown");
+	expect(w, 1, EP_CHECK_DNS_LOOKUP_FAILED, EP_SEV_UNKNOWN,
 	    "_sipfederationtls._tcp." D, "the run deadline passed");
 }
 
@@ -297,8 +302,8 @@ test_srv_outside(void **state)
 }
 
 /*
- * Nothing found for a name: critical, naming the name and its parent,
- * and the first lookup that failed, if any.
+ * Nothing found for a name: critical, naming the name and its parent;
+ * unknown instead when a lookup could not be made, naming why.
  */
 static void
 test_nothing_found(void **state)
@@ -311,9 +316,9 @@ test_nothing_found(void **state)
 	    NULL, 0);
 	judge(w);
 	assert_int_equal(w->f.n, 2);
-	expect(w, 0, EP_CHECK_DNS_SRV_MISSING, EP_SEV_CRITICAL, "sip." D,
-	    "found for sip." D " or its parent " D " (a lookup failed: DNS "
-	    "query timed out): nothing to check");
+	expect(w, 0, EP_CHECK_DNS_LOOKUP_FAILED, EP_SEV_UNKNOWN, "sip." D,
+	    "nothing was found for sip." D " or its parent " D ", and a "
+	    "lookup could not be made (DNS query timed out)");
 	assert_int_equal(w->f.v[0].group, w->o.disc[0].group);
 	expect(w, 1, EP_CHECK_DNS_SRV_MISSING, EP_SEV_CRITICAL, "lone.example",
 	    "found for lone.example: nothing to check");
