@@ -24,6 +24,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/plan.o \
 	   $(BUILD)/input/profile.o \
 	   $(BUILD)/input/profile_data.o \
+	   $(BUILD)/input/state.o \
 	   $(BUILD)/input/targets.o \
 	   $(BUILD)/input/time.o \
 	   $(BUILD)/x509/cert.o \
@@ -39,6 +40,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/net/resolve.o \
 	   $(BUILD)/judge/finding.o \
 	   $(BUILD)/judge/rules.o \
+	   $(BUILD)/judge/rules_changes.o \
 	   $(BUILD)/judge/rules_dates.o \
 	   $(BUILD)/judge/rules_dns.o \
 	   $(BUILD)/judge/rules_keys.o \
@@ -50,6 +52,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/report/escape.o \
 	   $(BUILD)/report/index.o \
 	   $(BUILD)/report/json.o \
+	   $(BUILD)/report/state.o \
 	   $(BUILD)/report/text.o
 
 UNITS	 = $(BUILD)/test_names \
@@ -59,6 +62,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_escape \
 	   $(BUILD)/test_plan \
 	   $(BUILD)/test_targets \
+	   $(BUILD)/test_state \
 	   $(BUILD)/test_time \
 	   $(BUILD)/test_discover \
 	   $(BUILD)/test_offline \
@@ -148,6 +152,7 @@ integration: edgeprobe $(LABTOOLS)
 	tests/integration/run ./edgeprobe
 	tests/integration/offline-vs-live ./edgeprobe
 	tests/integration/lookup-once ./edgeprobe
+	tests/integration/state-sequence ./edgeprobe
 
 check-sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
@@ -155,6 +160,8 @@ check-sanitize:
 	    LDFLAGS="-fsanitize=address,undefined" build/asan/edgeprobe-bin \
 	    lab-tools unit
 	EP_LAB_BIN=build/asan tests/integration/run build/asan/edgeprobe-bin
+	EP_LAB_BIN=build/asan tests/integration/state-sequence \
+	    build/asan/edgeprobe-bin
 
 check-valgrind: edgeprobe $(LABTOOLS)
 	EP_VALGRIND=1 tests/integration/run ./edgeprobe

@@ -22,6 +22,7 @@
 #include "input/ep_config.h"
 #include "input/ep_file.h"
 #include "input/ep_plan.h"
+#include "input/ep_state.h"
 #include "input/ep_targets.h"
 #include "input/ep_time.h"
 #include "judge/ep_rules.h"
@@ -29,6 +30,7 @@
 #include "net/ep_offline.h"
 #include "report/ep_escape.h"
 #include "report/ep_report.h"
+#include "report/ep_state_out.h"
 #include "x509/ep_names.h"
 #include "x509/ep_trust.h"
 #include "report/ep_version.h"
@@ -38,6 +40,8 @@
 #define EP_CONFIG_FILES_MAX	16	/* -f given this often at most */
 
 #define EP_PASSWORD_MAX	1024	/* bytes of a PFX password line */
+#define STATE_WAIT_MS	60000	/* for another run's lock, with no
+				   --run-timeout to bound it */
 
 /* A name or port option, applied once the profile is known. */
 struct deferred {
@@ -58,6 +62,7 @@ struct options {
 	const char		*role;		/* --role for offline input */
 	const char		*pfx_password_file;
 	const char		*targets_file;	/* --targets-file, "-" for stdin */
+	const char		*state_file;	/* --state */
 	int			 json;
 	int			 verbose;
 	int			 family;
@@ -79,6 +84,7 @@ struct run {
 	struct ep_trust		*trust;
 	struct ep_names		*names;
 	char			*password;	/* PFX; wiped when freed */
+	struct ep_state		*state;		/* --state: the last run's */
 	struct ep_observations	 obs;
 	struct ep_findings	 findings;
 };
@@ -115,6 +121,7 @@ enum {
 	OPT_NAME,
 	OPT_TARGETS_FILE,
 	OPT_ACCEPT,
+	OPT_STATE,
 };
 
 static const struct option longopts[] = {
@@ -150,6 +157,7 @@ static const struct option longopts[] = {
 	{ "name",		required_argument,	NULL, OPT_NAME },
 	{ "targets-file",	required_argument,	NULL, OPT_TARGETS_FILE },
 	{ "accept",		required_argument,	NULL, OPT_ACCEPT },
+	{ "state",		required_argument,	NULL, OPT_STATE },
 	{ "jobs",		required_argument,	NULL, 'j' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -249,6 +257,8 @@ usage(FILE *fp)
 "\n"
 "Output:\n"
 "  --json                 one JSON document instead of the text report\n"
+"  --state FILE           remember what this run saw in FILE, and report\n"
+"                         what changed since the last run that did\n"
 "  -v, --verbose          say more on standard error\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
@@ -454,6 +464,9 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_TARGETS_FILE:
 			opt->targets_file = optarg;
 			break;
+		case OPT_STATE:
+			opt->state_file = optarg;
+			break;
 		case '4':
 			opt->family = AF_INET;
 			break;
@@ -528,6 +541,7 @@ run_free(struct run *r)
 		explicit_bzero(r->password, strlen(r->password));
 		free(r->password);
 	}
+	ep_state_close(r->state);
 	ep_findings_clear(&r->findings);
 	ep_observations_clear(&r->obs);
 	ep_names_free(r->names);
@@ -555,6 +569,9 @@ check_options(struct run *r)
 	if (opt->pfx_password_file != NULL && (!opt->has_offline ||
 	    opt->offline.input != EP_OFFLINE_PFX))
 		fatal_usage("%s", "--pfx-password-file goes with --pfx");
+	if (opt->has_offline && opt->state_file != NULL)
+		fatal_usage("%s", "--state is for live runs, not with --chain, "
+		    "--pfx or --csr");
 }
 
 /*
@@ -600,6 +617,16 @@ read_inputs(struct run *r, int argc, char *argv[])
 	    (r->password = strdup(env)) == NULL)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 	opt->offline.password = r->password;
+	/*
+	 * The last run's state, under its lock: a run that overlaps waits,
+	 * for half of the run's budget at most, so that the other half still
+	 * gives a report.
+	 */
+	if (opt->state_file != NULL && ep_state_open(opt->state_file,
+	    opt->set.limit_ms[EP_LIMIT_RUN] != 0 ?
+	    opt->set.limit_ms[EP_LIMIT_RUN] / 2 : STATE_WAIT_MS, &r->state,
+	    err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
 }
 
 /*
@@ -716,6 +743,7 @@ judge(struct run *r)
 	rc.now = r->at;
 	rc.warn = r->opt.set.warn;
 	rc.crit = r->opt.set.crit;
+	rc.prev = r->state;
 	if (ep_rules_run(&rc, &r->obs, &r->findings, err, sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
 }
@@ -726,6 +754,7 @@ report(struct run *r)
 {
 	struct ep_report	rep;
 	enum ep_severity	st;
+	char			err[1024];
 	int			rc;
 
 	memset(&rep, 0, sizeof(rep));
@@ -744,6 +773,14 @@ report(struct run *r)
 	if (rc == -1 || fflush(stdout) == EOF)
 		fatal(EXIT_USAGE, "cannot write the report");
 	st = rep.sum.status;
+	/* What this run saw, for the next, unless the file is not ours. */
+	if (r->state != NULL) {
+		enum ep_state_status	ss = ep_state_status(r->state, NULL);
+
+		if (ss != EP_STATE_NEWER && ss != EP_STATE_LOCKED &&
+		    ep_report_state(r->state, &rep, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+	}
 	ep_report_close(&rep);
 	return st;
 }

@@ -2,6 +2,7 @@
 #define EP_FILE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * Input files read whole into memory, bounded: every file the program
@@ -43,5 +44,16 @@ int ep_file_read_fd(int fd, const char *label, size_t max, char **out,
  */
 int ep_file_first_line(const char *path, size_t max, char **out, char *err,
     size_t errlen);
+
+/*
+ * Replaces the file at path with the len bytes of text, atomically: they
+ * are written to a temporary file in the same directory, flushed to disk
+ * (fsync), and renamed over path, so that a reader sees the old file or
+ * the new one, never half of one, and a failure (a full disk) leaves the
+ * old one in place.  mode is the new file's (0644...).  Returns 0, or -1
+ * with "PATH: why" in err.
+ */
+int ep_file_replace(const char *path, const char *text, size_t len,
+    mode_t mode, char *err, size_t errlen);
 
 #endif /* EP_FILE_H */

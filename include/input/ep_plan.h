@@ -77,6 +77,13 @@ size_t ep_plan_npublished(const struct ep_plan *plan);
 const char *ep_plan_published(const struct ep_plan *plan, size_t i);
 
 /*
+ * Finds the target of name (normalized) in role.  Returns 0 and sets
+ * *index, or -1 when the plan has none.
+ */
+int ep_plan_find(const struct ep_plan *plan, enum ep_role role,
+    const char *name, size_t *index);
+
+/*
  * Returns 1 when name (normalized) is a published name, 0 otherwise.
  */
 int ep_plan_is_published(const struct ep_plan *plan, const char *name);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "input/ep_config.h"
+#include "input/ep_state.h"
 #include "judge/ep_finding.h"
 #include "x509/ep_names.h"
 #include "net/ep_observe.h"
@@ -24,6 +25,8 @@ struct ep_rules_ctx {
 	time_t			 now;		/* the moment judged (--at) */
 	struct ep_threshold	 warn;		/* expires-soon: a warning */
 	struct ep_threshold	 crit;		/* expires-soon: critical */
+	const struct ep_state	*prev;		/* the last run's, or NULL:
+						   no --state */
 };
 
 /*

@@ -89,6 +89,22 @@ static const struct ep_check_info checks[] = {
 	    "check the DNS servers this host asks (--dns, or /etc/resolv.conf) "
 	    "and that it reaches them: they timed out, refused or failed, so "
 	    "nothing is known of the name, which may well be published" },
+	[EP_CHECK_CERT_CHANGED] = { "cert-changed", EP_SEV_INFO,
+	    "nothing, if the renewal was meant: check that every pool member "
+	    "has the new certificate" },
+	[EP_CHECK_KEY_CHANGED] = { "key-changed", EP_SEV_WARNING,
+	    "make sure every pool member has the new key (A/V authentication "
+	    "needs one key), and tell federation partners that pin the old "
+	    "one" },
+	[EP_CHECK_ENDPOINT_GONE] = { "endpoint-gone", EP_SEV_WARNING,
+	    "if the server was taken out on purpose, nothing; else bring it "
+	    "back, or its DNS record" },
+	[EP_CHECK_ENDPOINT_NEW] = { "endpoint-new", EP_SEV_INFO,
+	    "nothing, if the server was added on purpose" },
+	[EP_CHECK_STATE_UNREADABLE] = { "state-unreadable", EP_SEV_WARNING,
+	    "nothing, once: the file is replaced by this run's state (a newer "
+	    "edgeprobe's is left alone: run that one); a lock held for good "
+	    "is a run that hangs" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

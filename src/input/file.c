@@ -179,3 +179,48 @@ ep_file_first_line(const char *path, size_t max, char **out, char *err,
 	*out = line;
 	return 0;
 }
+
+int
+ep_file_replace(const char *path, const char *text, size_t len, mode_t mode,
+    char *err, size_t errlen)
+{
+	char	 tmp[4096];
+	size_t	 off = 0;
+	ssize_t	 w;
+	int	 fd, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (off < len) {
+		if ((w = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	/* On disk before the rename: a crash leaves the old file or this. */
+	if (fchmod(fd, mode) == -1 || fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}

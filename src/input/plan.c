@@ -463,6 +463,21 @@ add_source(struct ep_target *t, const char *source, char *err, size_t errlen)
 }
 
 int
+ep_plan_find(const struct ep_plan *plan, enum ep_role role, const char *name,
+    size_t *index)
+{
+	size_t	slot;
+
+	if (plan->byname_cap == 0)
+		return -1;
+	slot = byname_slot(plan, role, name);
+	if (plan->byname[slot] == 0)
+		return -1;
+	*index = plan->byname[slot] - 1;
+	return 0;
+}
+
+int
 ep_plan_add_target(struct ep_plan *plan, enum ep_role role, const char *name,
     const char *source, char *err, size_t errlen)
 {

@@ -143,6 +143,8 @@ static const struct endpoint_rule endpoint_rules[] = {
 	    .run = ep_rule_tls_version },
 	{ .name = "PFX key", .kinds = KINDS_PFX, .needs_chain = 1,
 	    .run = ep_rule_pfx_key },
+	{ .name = "changes since the last run", .kinds = KINDS_LIVE,
+	    .needs_chain = 0, .run = ep_rule_changes },
 };
 
 int
@@ -189,7 +191,7 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		if (ep_rule_pool(ctx, o, first, i, out) == -1)
 			goto fail;
 	}
-	if (ep_rule_dns(ctx, o, out) == -1)
+	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1)
 		goto fail;
 	return 0;
 fail:

@@ -98,6 +98,7 @@ int ep_rule_pss_key(struct endpoint *ep);
 int ep_rule_weak_signature(struct endpoint *ep);
 int ep_rule_pss_signature(struct endpoint *ep);
 int ep_rule_pfx_key(struct endpoint *ep);
+int ep_rule_changes(struct endpoint *ep);		/* rules_changes.c */
 
 /*
  * The pool of target observations [first, last), adjacent once sorted
@@ -112,6 +113,14 @@ int ep_rule_pool(const struct ep_rules_ctx *ctx,
  * roles expected but not checked.  Returns 0, or -1 when out of memory.
  */
 int ep_rule_dns(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out);
+
+/*
+ * What the state file says of the run as a whole (rules_changes.c):
+ * state-unreadable, and the endpoints gone without an observation.
+ * Returns 0, or -1 when out of memory.
+ */
+int ep_rule_state(const struct ep_rules_ctx *ctx,
     const struct ep_observations *o, struct ep_findings *out);
 
 #endif /* EP_RULES_IMPL_H */

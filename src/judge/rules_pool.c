@@ -7,7 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/ep_time.h"
 #include "judge/rules_impl.h"
+
+/*
+ * With --state, since when obs serves the certificate of SHA-256 sha:
+ * " (since 2026-11-02)", or "" when the last run knew nothing of it.
+ */
+static void
+since_text(const struct ep_rules_ctx *ctx, const struct ep_target *t,
+    const struct ep_obs *obs, const unsigned char sha[32], char *out,
+    size_t outlen)
+{
+	const struct ep_state_entry	*e;
+	char				 iso[32];
+
+	out[0] = '\0';
+	if (ctx->prev == NULL ||
+	    ep_state_status(ctx->prev, NULL) != EP_STATE_READ)
+		return;
+	e = ep_state_find(ctx->prev, ep_role_name(t->role), t->name,
+	    obs->addrstr, obs->port);
+	if (e == NULL || !e->has_leaf || memcmp(e->sha256, sha, 32) != 0)
+		return;
+	ep_time_iso(e->since, iso, sizeof(iso));
+	snprintf(out, outlen, ", and has served it since %.10s", iso);
+}
 
 /* Index of the value occurring most often in v (first on a tie). */
 static size_t
@@ -42,7 +67,7 @@ ep_rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 	unsigned char		(*keys)[32] = NULL, (*certs)[32] = NULL;
 	size_t			*idx = NULL, n = 0, i, kref, cref, ncert = 0;
 	struct endpoint		 ep;
-	char			 msg[EP_FINDING_MSG_MAX];
+	char			 msg[EP_FINDING_MSG_MAX], since[64];
 	int			 ret = -1;
 
 	if (ep_plan_profile(ctx->plan)->roles[t->role].pool != EP_POOL_SAME_KEY ||
@@ -96,9 +121,11 @@ ep_rule_pool(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		if (memcmp(certs[i], certs[cref], 32) == 0)
 			continue;
 		ep.idx = idx[i];
+		since_text(ctx, t, &o->v[idx[i]], certs[i], since,
+		    sizeof(since));
 		snprintf(msg, sizeof(msg), "this pool member has the same key "
-		    "but a different certificate than %s port %u", ref->addrstr,
-		    ref->port);
+		    "but a different certificate than %s port %u%s",
+		    ref->addrstr, ref->port, since);
 		if (ep_rule_add(&ep, EP_CHECK_POOL_CERT_MISMATCH, NULL, msg) == -1)
 			goto out;
 	}
