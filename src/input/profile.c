@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@
 #define RSA_BITS_MAX		16384
 #define EC_BITS_MIN		160
 #define EC_BITS_MAX		571	/* sect571: the largest named curve */
+#define BASE_DEPTH_MAX		8	/* profiles based on profiles */
+#define SOURCE_MAX		(PATH_MAX + 16)	/* a profile's name or path */
 
 /*
  * The files of probes/ as C strings, from probes/embed.sh: two
@@ -72,6 +75,7 @@ enum section {
 
 /* The keys of [profile] and of the role sections. */
 enum key_id {
+	K_BASE,
 	K_NAME,
 	K_DESCRIPTION,
 	K_MIN_RSA_BITS,
@@ -102,6 +106,7 @@ enum key_id {
 enum key_need {
 	NEED_ALWAYS,			/* every section it belongs in has it */
 	NEED_PROBED,			/* a probed role has it, no other */
+	NEED_NEVER,			/* may be left out */
 };
 
 struct key {
@@ -111,6 +116,7 @@ struct key {
 };
 
 static const struct key keys[] = {
+	[K_BASE] = { "base", 0, NEED_NEVER },
 	[K_NAME] = { "name", 0, NEED_ALWAYS },
 	[K_DESCRIPTION] = { "description", 0, NEED_ALWAYS },
 	[K_MIN_RSA_BITS] = { "min-rsa-bits", 0, NEED_ALWAYS },
@@ -197,8 +203,31 @@ struct profile_store {
 	char			titles[EP_ROLE__MAX][TITLE_MAX];
 };
 
+/*
+ * The profiles being read, the outermost first: a base is read while the
+ * profile that names it is, and one that comes back is a loop.
+ */
+struct lineage {
+	char			 source[BASE_DEPTH_MAX + 1][SOURCE_MAX];
+	int			 file[BASE_DEPTH_MAX + 1];	/* source is a
+						   file's real path, not a
+						   built-in's name */
+	size_t			 n;
+	int			 failed;	/* err is the reason, told
+						   where it arose */
+	char			 err[1024];
+};
+
+static int load(const char *name_or_path, struct lineage *lin,
+    struct ep_profile **out, char *err, size_t errlen);
+
 /* One parse of one profile text. */
 struct parse {
+	struct lineage		*lineage;	/* this text's source last */
+	int			 based;		/* base = given: what this text
+						   leaves out is the base's */
+	int			 base_probed[EP_ROLE__MAX];	/* the base's
+						   roles that are probed */
 	struct ep_ini		*ini;		/* the front end's: errors */
 	int			 section;	/* enum section of the line */
 	char			 key[KEY_SHOWN_MAX];	/* "[section] key" being
@@ -329,6 +358,72 @@ hash_list(struct parse *ps, const char *value, int *out, size_t *n)
 	return 0;
 }
 
+/* A name with a '/' or ending in .ini is a file, any other a built-in. */
+static int
+is_path(const char *s)
+{
+	size_t	len = strlen(s);
+
+	return strchr(s, '/') != NULL ||
+	    (len >= 4 && strcmp(s + len - 4, ".ini") == 0);
+}
+
+/*
+ * base = NAME|FILE: the base profile, read whole, becomes what this text
+ * starts from; its keys then override.  A relative FILE is found beside
+ * the file that names it.
+ */
+static int
+take_base(struct parse *ps, const char *value)
+{
+	const struct lineage	*lin = ps->lineage;
+	struct profile_store	*bs;
+	struct ep_profile	*b;
+	char			 path[SOURCE_MAX], err[1024];
+	const char		*cur = lin->source[lin->n - 1], *slash;
+	size_t			 i, n;
+	int			 k, sec;
+
+	/* It sets every key: one given before it would be lost. */
+	for (sec = 0; sec < SEC__MAX; sec++)
+		if (sec != SEC_PROFILE && ps->section_line[sec] != 0)
+			break;
+	for (k = 0; k < K__MAX && sec == SEC__MAX; k++)
+		if (k != K_BASE && ps->key_line[SEC_PROFILE][k] != 0)
+			break;
+	if (sec != SEC__MAX || k != K__MAX)
+		return ep_ini_fail(ps->ini, "%s: must be the file's first key, "
+		    "since it sets them all", ps->key);
+	snprintf(path, sizeof(path), "%s", value);
+	if (is_path(value) && value[0] != '/' && lin->file[lin->n - 1] &&
+	    (slash = strrchr(cur, '/')) != NULL &&
+	    (size_t)snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - cur),
+	    cur, value) >= sizeof(path))
+		return ep_ini_fail(ps->ini, "%s: path too long", ps->key);
+	if (load(path, ps->lineage, &b, err, sizeof(err)) == -1)
+		return ep_ini_fail(ps->ini, "%s = %.*s: %s", ps->key,
+		    SHOWN_MAX, value, err);
+	bs = (struct profile_store *)b;
+	memcpy(ps->store, bs, sizeof(*bs));
+	for (i = 0; i < EP_ROLE__MAX; i++) {
+		struct ep_role_rules	*r = &ps->store->p.roles[i];
+
+		if (r->title == bs->titles[i])
+			r->title = ps->store->titles[i];
+		ps->base_probed[i] = r->probed;
+		/* Flagged again at the end, among the ports then. */
+		for (n = 0, k = 0; k < (int)r->nports; k++)
+			if (r->ports[k].flags & EP_PORT_FEDERATION)
+				ps->federation[i][n++] = r->ports[k].port;
+		ps->nfederation[i] = n;
+	}
+	snprintf(ps->store->p.description, sizeof(ps->store->p.description),
+	    "%s, changed", b->name);
+	ep_profile_free(b);
+	ps->based = 1;
+	return 0;
+}
+
 static int
 set_profile_key(struct parse *ps, enum key_id k, const char *value)
 {
@@ -338,6 +433,8 @@ set_profile_key(struct parse *ps, enum key_id k, const char *value)
 	int			 w;
 
 	switch (k) {
+	case K_BASE:
+		return take_base(ps, value);
 	case K_NAME:
 		if (ep_ini_text(ps->ini, ps->key, value, p->name,
 		    sizeof(p->name)) == -1)
@@ -541,6 +638,31 @@ on_section(struct ep_ini *ini, void *arg, const char *header, size_t len)
 	return 0;
 }
 
+/*
+ * A based profile that names itself not: the name of its file ("contoso"
+ * for /etc/edgeprobe/contoso.ini), made of the characters a name takes.
+ */
+static void
+name_from_source(struct parse *ps)
+{
+	const char	*src = ps->lineage->source[ps->lineage->n - 1];
+	const char	*base = strrchr(src, '/');
+	char		*name = ps->store->p.name;
+	size_t		 i, len;
+
+	base = base != NULL ? base + 1 : src;
+	len = strlen(base);
+	if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
+		len -= 4;
+	if (len >= sizeof(ps->store->p.name))
+		len = sizeof(ps->store->p.name) - 1;
+	for (i = 0; i < len; i++)
+		name[i] = strchr("abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", base[i]) != NULL &&
+		    base[i] != '\0' ? base[i] : '_';
+	name[len] = '\0';
+}
+
 /* Checks what only the whole file shows: every section and key is there. */
 static int
 on_end(struct ep_ini *ini, void *arg)
@@ -554,14 +676,18 @@ on_end(struct ep_ini *ini, void *arg)
 	if (ps->section_line[SEC_PROFILE] == 0)
 		return ep_ini_fail(ini, "no [profile] section");
 	for (s = 0; s < EP_ROLE__MAX; s++)
-		if (ps->section_line[s] == 0)
+		if (ps->section_line[s] == 0 && !ps->based)
 			return ep_ini_fail(ini, "no [%s] section",
 			    roles[s].name);
 	for (k = 0; k < K__MAX; k++)
-		if (!keys[k].role && ps->key_line[SEC_PROFILE][k] == 0)
+		if (!keys[k].role && keys[k].need == NEED_ALWAYS &&
+		    ps->key_line[SEC_PROFILE][k] == 0 && !ps->based)
 			return ep_ini_fail_at(ini,
 			    ps->section_line[SEC_PROFILE], "[profile] has no "
 			    "%s", keys[k].name);
+	/* Not the base's name: the report must not claim the base's rules. */
+	if (ps->based && ps->key_line[SEC_PROFILE][K_NAME] == 0)
+		name_from_source(ps);
 	for (s = 0; s < EP_ROLE__MAX; s++) {
 		struct ep_role_rules	*r = &p->roles[s];
 
@@ -569,6 +695,10 @@ on_end(struct ep_ini *ini, void *arg)
 			if (!keys[k].role)
 				continue;
 			line = ps->key_line[s][k];
+			/* A base's probed role has all of them. */
+			if (line == 0 && ps->based &&
+			    (keys[k].need == NEED_ALWAYS || ps->base_probed[s]))
+				continue;
 			if (line == 0 && (keys[k].need == NEED_ALWAYS ||
 			    r->probed))
 				return ep_ini_fail_at(ini, ps->section_line[s],
@@ -581,6 +711,8 @@ on_end(struct ep_ini *ini, void *arg)
 				    "role that is not probed takes title and "
 				    "probed only", roles[s].name, keys[k].name);
 		}
+		for (j = 0; j < r->nports; j++)
+			r->ports[j].flags &= ~(unsigned)EP_PORT_FEDERATION;
 		for (i = 0; i < ps->nfederation[s]; i++) {
 			for (j = 0; j < r->nports; j++)
 				if (r->ports[j].port == ps->federation[s][i])
@@ -608,7 +740,7 @@ static const struct ep_ini_spec profile_spec = {
  * or -1.
  */
 static int
-parse(const char *label, const char *text, size_t len,
+parse(const char *label, const char *text, size_t len, struct lineage *lin,
     struct ep_profile **out, char *err, size_t errlen)
 {
 	struct parse	ps;
@@ -616,6 +748,7 @@ parse(const char *label, const char *text, size_t len,
 
 	memset(&ps, 0, sizeof(ps));
 	ps.section = SEC_NONE;
+	ps.lineage = lin;
 	if ((ps.store = calloc(1, sizeof(*ps.store))) == NULL) {
 		snprintf(err, errlen, "%s: %s", label, strerror(ENOMEM));
 		return -1;
@@ -628,6 +761,16 @@ parse(const char *label, const char *text, size_t len,
 		    ep_check_info((enum ep_check)i)->severity;
 	if (ep_ini_parse(label, text, len, &profile_spec, &ps, err,
 	    errlen) == -1) {
+		/*
+		 * A fault in a base is told as it is, where it is, not
+		 * wrapped once for each profile based on it.
+		 */
+		if (lin->failed)
+			snprintf(err, errlen, "%s", lin->err);
+		else {
+			snprintf(lin->err, sizeof(lin->err), "%s", err);
+			lin->failed = 1;
+		}
 		free(ps.store);
 		return -1;
 	}
@@ -635,21 +778,61 @@ parse(const char *label, const char *text, size_t len,
 	return 0;
 }
 
-/* A name with a '/' or ending in .ini is a file, any other a built-in. */
+/*
+ * Adds a profile to those being read: refused when it is one of them (a
+ * loop) or when they are too many.  Returns 0, or -1 with a reason.
+ */
 static int
-is_path(const char *s)
+lineage_push(struct lineage *lin, const char *source, int file, char *err,
+    size_t errlen)
 {
-	size_t	len = strlen(s);
+	size_t	i, n;
 
-	return strchr(s, '/') != NULL ||
-	    (len >= 4 && strcmp(s + len - 4, ".ini") == 0);
+	for (i = 0; i < lin->n; i++)
+		if (strcmp(lin->source[i], source) == 0)
+			break;
+	if (i == lin->n && lin->n <= BASE_DEPTH_MAX) {
+		snprintf(lin->source[lin->n], SOURCE_MAX, "%s", source);
+		lin->file[lin->n++] = file;
+		return 0;
+	}
+	if (i == lin->n) {
+		snprintf(err, errlen, "profiles based on profiles more than "
+		    "%d deep", BASE_DEPTH_MAX);
+		return -1;
+	}
+	n = (size_t)snprintf(err, errlen, "a loop of bases:");
+	for (; i < lin->n && n < errlen; i++)
+		n += (size_t)snprintf(err + n, errlen - n, " %.100s ->",
+		    lin->source[i]);
+	if (n < errlen)
+		snprintf(err + n, errlen - n, " %.100s", source);
+	return -1;
 }
 
 int
 ep_profile_load(const char *name_or_path, struct ep_profile **out,
     char *err, size_t errlen)
 {
+	struct lineage	*lin;
+	int		 ret;
+
+	if ((lin = calloc(1, sizeof(*lin))) == NULL) {
+		*out = NULL;
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	ret = load(name_or_path, lin, out, err, errlen);
+	free(lin);
+	return ret;
+}
+
+static int
+load(const char *name_or_path, struct lineage *lin, struct ep_profile **out,
+    char *err, size_t errlen)
+{
 	char	*text = NULL, label[EP_PROFILE_NAME_MAX + 16];
+	char	 real[PATH_MAX];
 	size_t	 i, len, n;
 	int	 ret;
 
@@ -658,17 +841,28 @@ ep_profile_load(const char *name_or_path, struct ep_profile **out,
 		if (ep_file_read(name_or_path, PROFILE_FILE_MAX, &text, &len,
 		    err, errlen) == -1)
 			return -1;
-		ret = parse(name_or_path, text, len, out, err, errlen);
+		if (realpath(name_or_path, real) == NULL)
+			snprintf(real, sizeof(real), "%s", name_or_path);
+		if (lineage_push(lin, real, 1, err, errlen) == -1) {
+			free(text);
+			return -1;
+		}
+		ret = parse(name_or_path, text, len, lin, out, err, errlen);
+		lin->n--;
 		free(text);
 		return ret;
 	}
 	for (i = 0; ep_profile_data_names[i] != NULL; i++) {
 		if (strcmp(ep_profile_data_names[i], name_or_path) != 0)
 			continue;
+		if (lineage_push(lin, name_or_path, 0, err, errlen) == -1)
+			return -1;
 		/* Where the text came from, for a message that cannot be. */
 		snprintf(label, sizeof(label), "probes/%s.ini", name_or_path);
-		if (parse(label, ep_profile_data_texts[i],
-		    strlen(ep_profile_data_texts[i]), out, err, errlen) == -1)
+		ret = parse(label, ep_profile_data_texts[i],
+		    strlen(ep_profile_data_texts[i]), lin, out, err, errlen);
+		lin->n--;
+		if (ret == -1)
 			return -1;
 		if (strcmp((*out)->name, name_or_path) != 0) {
 			snprintf(err, errlen, "%s: names itself '%s'", label,

@@ -112,6 +112,12 @@ write_file(const char *name, const char *text, size_t len)
 	return path;
 }
 
+static const char *
+write_str(const char *name, const char *text)
+{
+	return write_file(name, text, strlen(text));
+}
+
 /* Returns the number of the line of base that is exactly line. */
 static int
 line_of(const char *line)
@@ -166,7 +172,12 @@ group_teardown(void **state)
 {
 	static const char	*files[] = { "case.ini", "big.ini", "base.ini",
 				    "nul.ini", "short.ini", "indented.ini",
-				    "fifo.ini" };
+				    "fifo.ini", "contoso.ini", "over.ini",
+				    "loop-a.ini", "loop-b.ini", "late.ini",
+				    "d0.ini", "d1.ini", "d2.ini", "d3.ini",
+				    "d4.ini", "d5.ini", "d6.ini", "d7.ini",
+				    "d8.ini", "d9.ini", "unprobed.ini",
+				    "probed.ini" };
 	size_t			 i;
 
 	(void)state;
@@ -892,6 +903,137 @@ test_bad_paths(void **state)
 	assert_int_equal(strlen(err), 7);
 }
 
+/*
+ * base = lync2013 and a few lines: the rest is lync2013's; the name is
+ * the file's unless given; a based profile can be a base again, found
+ * beside the file that names it; federation ports follow changed ports.
+ */
+static void
+test_base_overrides(void **state)
+{
+	struct ep_profile	*lync, *p, *q;
+	struct ep_profile	 want;
+	char			 err[ERR_MAX] = "";
+
+	(void)state;
+	lync = load_ok("lync2013");
+	p = load_ok(write_str("contoso.ini",
+	    "[profile]\n"
+	    "base = lync2013\n"
+	    "min-rsa-bits = 3072\n"
+	    "[severity]\n"
+	    "eku-client-auth-missing = off\n"
+	    "[webcon]\n"
+	    "ports = 443, 8443\n"));
+	assert_string_equal(p->name, "contoso");
+	assert_string_equal(p->description, "lync2013, changed");
+	assert_int_equal(p->min_rsa_bits, 3072);
+	assert_int_equal(p->severity[EP_CHECK_EKU_CLIENT_AUTH_MISSING],
+	    EP_SEV_OK);
+	assert_int_equal(p->severity[EP_CHECK_EXPIRED],
+	    lync->severity[EP_CHECK_EXPIRED]);
+	assert_int_equal(p->roles[EP_ROLE_WEBCON].nports, 2);
+	assert_int_equal(p->roles[EP_ROLE_WEBCON].ports[1].port, 8443);
+	/* Everything else as in lync2013, titles too. */
+	want = *lync;
+	want.min_rsa_bits = 3072;
+	want.roles[EP_ROLE_WEBCON] = p->roles[EP_ROLE_WEBCON];
+	assert_same_roles(p, &want);
+	assert_string_equal(p->roles[EP_ROLE_ACCESS].title,
+	    lync->roles[EP_ROLE_ACCESS].title);
+
+	/* A base of a base, by a relative path; a name of its own. */
+	q = load_ok(write_str("over.ini",
+	    "[profile]\n"
+	    "base = contoso.ini\n"
+	    "name = contoso-strict\n"
+	    "[access]\n"
+	    "ports = 443, 5061, 5062\n"
+	    "federation-ports = 5062\n"));
+	assert_string_equal(q->name, "contoso-strict");
+	assert_int_equal(q->min_rsa_bits, 3072);
+	assert_int_equal(q->severity[EP_CHECK_EKU_CLIENT_AUTH_MISSING],
+	    EP_SEV_OK);
+	assert_int_equal(q->roles[EP_ROLE_ACCESS].nports, 3);
+	assert_int_equal(q->roles[EP_ROLE_ACCESS].ports[1].flags, 0);
+	assert_int_equal(q->roles[EP_ROLE_ACCESS].ports[2].flags,
+	    EP_PORT_FEDERATION);
+	ep_profile_free(q);
+
+	/* Ports changed, federation kept: 5061 must still be among them. */
+	assert_int_equal(ep_profile_load(write_str("over.ini",
+	    "[profile]\nbase = lync2013\n[access]\nports = 443\n"),
+	    &q, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[access] federation-ports: 5061 is not "
+	    "among the ports"));
+	ep_profile_free(p);
+	ep_profile_free(lync);
+}
+
+/*
+ * What a base cannot be: itself by a loop, deeper than 8, absent, or
+ * given after keys it would overwrite.  A role made probed in a based
+ * profile needs its keys; one made unprobed keeps them unused.
+ */
+static void
+test_base_refused(void **state)
+{
+	struct ep_profile	*p = NULL;
+	char			 err[ERR_MAX] = "", name[16], text[128];
+	char			 deep[4096];
+	int			 i;
+
+	(void)state;
+	write_str("loop-a.ini", "[profile]\nbase = loop-b.ini\n");
+	assert_int_equal(ep_profile_load(write_str("loop-b.ini",
+	    "[profile]\nbase = loop-a.ini\n"), &p, err, sizeof(err)), -1);
+	assert_null(p);
+	assert_non_null(strstr(err, "a loop of bases:"));
+	assert_non_null(strstr(err, "loop-b.ini -> "));
+
+	for (i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "d%u.ini", (unsigned)i % 10);
+		if (i < 9)
+			snprintf(text, sizeof(text), "[profile]\nbase = "
+			    "d%u.ini\n", (unsigned)(i + 1) % 10);
+		else
+			snprintf(text, sizeof(text), "[profile]\nbase = "
+			    "lync2013\n");
+		write_file(name, text, strlen(text));
+	}
+	/* Below d0 are ten bases (d1 .. d9, lync2013), below d2 eight. */
+	assert_int_equal(ep_profile_load(tmp_path("d0.ini"), &p, deep,
+	    sizeof(deep)), -1);
+	assert_non_null(strstr(deep, "d8.ini:2: [profile] base = d9.ini: "
+	    "profiles based on profiles more than 8 deep"));
+	p = load_ok(tmp_path("d2.ini"));
+	assert_string_equal(p->name, "d2");
+	ep_profile_free(p);
+	p = NULL;
+
+	assert_int_equal(ep_profile_load(write_str("late.ini",
+	    "[profile]\nmin-rsa-bits = 4096\nbase = lync2013\n"), &p,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "late.ini:3: [profile] base: must be the "
+	    "file's first key"));
+	assert_int_equal(ep_profile_load(write_str("late.ini",
+	    "[profile]\nbase = lync2010\n"), &p, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "base = lync2010: no profile named "
+	    "'lync2010'"));
+	assert_null(p);
+
+	/* [av] is not probed in lync2013: probing it asks for its keys. */
+	assert_int_equal(ep_profile_load(write_str("probed.ini",
+	    "[profile]\nbase = lync2013\n[av]\nprobed = yes\n"), &p,
+	    err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "[av] has no ports, which a probed role "
+	    "needs"));
+	p = load_ok(write_str("unprobed.ini",
+	    "[profile]\nbase = lync2013\n[webcon]\nprobed = no\n"));
+	assert_false(p->roles[EP_ROLE_WEBCON].probed);
+	ep_profile_free(p);
+}
+
 /* Roles are code: their names, and no section name is one. */
 static void
 test_roles(void **state)
@@ -926,6 +1068,8 @@ main(void)
 		cmocka_unit_test(test_fifo),
 		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_bad_paths),
+		cmocka_unit_test(test_base_overrides),
+		cmocka_unit_test(test_base_refused),
 		cmocka_unit_test(test_roles),
 	};
 
