@@ -72,7 +72,8 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_ini \
 	   $(BUILD)/test_poller \
 	   $(BUILD)/test_engine \
-	   $(BUILD)/test_report_index
+	   $(BUILD)/test_report_index \
+	   $(BUILD)/test_report_text
 
 # The built-in profiles, compiled in; the first is the default.
 PROBES	 = probes/lync2013.ini \

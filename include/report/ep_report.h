@@ -24,6 +24,12 @@ struct ep_report {
 	time_t				 at;		/* the moment judged */
 	time_t				 started;	/* wall clock at start */
 	int				 verbose;	/* text: show ok endpoints' details */
+	int				 quiet;		/* text: only what is wrong
+							   and not accepted */
+	int				 color;		/* text: severities in ANSI
+							   colour */
+	unsigned			 width;		/* text: columns to wrap at;
+							   0: 80 */
 	struct ep_threshold		 warn;		/* expires-soon thresholds, */
 	struct ep_threshold		 crit;		/* for perfdata and metrics */
 	struct ep_report_index		 ix;		/* ep_report_open's */
