@@ -49,6 +49,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/judge/rules_reach.o \
 	   $(BUILD)/judge/rules_trust.o \
 	   $(BUILD)/judge/rules_usage.o \
+	   $(BUILD)/report/chains.o \
 	   $(BUILD)/report/escape.o \
 	   $(BUILD)/report/index.o \
 	   $(BUILD)/report/json.o \
@@ -154,6 +155,7 @@ integration: edgeprobe $(LABTOOLS)
 	tests/integration/offline-vs-live ./edgeprobe
 	tests/integration/lookup-once ./edgeprobe
 	tests/integration/state-sequence ./edgeprobe
+	tests/integration/outputs ./edgeprobe
 
 check-sanitize:
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \

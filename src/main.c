@@ -16,8 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "input/ep_config.h"
 #include "input/ep_file.h"
@@ -28,6 +30,7 @@
 #include "judge/ep_rules.h"
 #include "net/ep_engine.h"
 #include "net/ep_offline.h"
+#include "report/ep_chains.h"
 #include "report/ep_escape.h"
 #include "report/ep_report.h"
 #include "report/ep_state_out.h"
@@ -63,7 +66,9 @@ struct options {
 	const char		*pfx_password_file;
 	const char		*targets_file;	/* --targets-file, "-" for stdin */
 	const char		*state_file;	/* --state */
+	const char		*save_chains;	/* --save-chains DIR */
 	int			 json;
+	int			 quiet;		/* -q: problems only, if any */
 	int			 verbose;
 	int			 family;
 	int			 full_handshake;
@@ -122,6 +127,7 @@ enum {
 	OPT_TARGETS_FILE,
 	OPT_ACCEPT,
 	OPT_STATE,
+	OPT_SAVE_CHAINS,
 };
 
 static const struct option longopts[] = {
@@ -158,6 +164,8 @@ static const struct option longopts[] = {
 	{ "targets-file",	required_argument,	NULL, OPT_TARGETS_FILE },
 	{ "accept",		required_argument,	NULL, OPT_ACCEPT },
 	{ "state",		required_argument,	NULL, OPT_STATE },
+	{ "save-chains",	required_argument,	NULL, OPT_SAVE_CHAINS },
+	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "jobs",		required_argument,	NULL, 'j' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -259,6 +267,11 @@ usage(FILE *fp)
 "  --json                 one JSON document instead of the text report\n"
 "  --state FILE           remember what this run saw in FILE, and report\n"
 "                         what changed since the last run that did\n"
+"  -q, --quiet            print nothing when all is ok, else only what is\n"
+"                         wrong: for cron, which mails only when there is\n"
+"                         output\n"
+"  --save-chains DIR      write each presented chain to DIR as PEM, one\n"
+"                         file per endpoint (NAME_ADDRESS_PORT.pem)\n"
 "  -v, --verbose          say more on standard error\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
@@ -382,7 +395,7 @@ parse_args(int argc, char *argv[], struct options *opt)
 	int	ch;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":46f:hj:vV", longopts,
+	while ((ch = getopt_long(argc, argv, ":46f:hj:qvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_ACCESS:
@@ -479,6 +492,12 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case 'v':
 			opt->verbose = 1;
 			break;
+		case 'q':
+			opt->quiet = 1;
+			break;
+		case OPT_SAVE_CHAINS:
+			opt->save_chains = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -572,6 +591,9 @@ check_options(struct run *r)
 	if (opt->has_offline && opt->state_file != NULL)
 		fatal_usage("%s", "--state is for live runs, not with --chain, "
 		    "--pfx or --csr");
+	if (opt->has_offline && opt->save_chains != NULL)
+		fatal_usage("%s", "--save-chains is for live runs: the chain "
+		    "judged offline is a file already");
 }
 
 /*
@@ -674,6 +696,46 @@ load_anchors(struct run *r)
 		fatal(EXIT_USAGE, err);
 }
 
+/*
+ * Where output files go is tried now, after the files are read and before
+ * the first probe: a path that cannot be written costs no probe.
+ */
+static void
+prepare_outputs(struct run *r)
+{
+	char	err[1024], msg[sizeof(err) + 32];
+
+	if (r->opt.save_chains != NULL &&
+	    ep_chains_prepare(r->opt.save_chains, err, sizeof(err)) == -1) {
+		snprintf(msg, sizeof(msg), "--save-chains %s", err);
+		fatal(EXIT_USAGE, msg);
+	}
+}
+
+/*
+ * The progress line: on a terminal, once a run has taken a second, on
+ * one line rewritten in place and wiped at the end.
+ */
+static void
+show_progress(const struct ep_progress *p, void *arg)
+{
+	int	*shown = arg;
+
+	if (p->last) {
+		if (*shown)
+			fputs("\r\033[K", stderr);
+		return;
+	}
+	if (p->elapsed_ms < 1000)
+		return;
+	*shown = 1;
+	fprintf(stderr, "\redgeprobe: %zu of %zu endpoints done, %zu DNS "
+	    "question%s open, %u s\033[K", p->done, p->done + p->running +
+	    p->queued, p->lookups, p->lookups == 1 ? "" : "s",
+	    p->elapsed_ms / 1000);
+	fflush(stderr);
+}
+
 /* Picks the role an offline input is judged in. */
 static enum ep_role
 offline_role(const struct options *opt, const struct ep_plan *plan)
@@ -701,6 +763,7 @@ observe(struct run *r)
 	const struct options	*opt = &r->opt;
 	struct ep_engine_opts	 eo;
 	char			 err[1024];
+	int			 shown = 0;
 
 	if (opt->has_offline) {
 		if (ep_offline_observe(r->plan, offline_role(opt, r->plan),
@@ -720,6 +783,10 @@ observe(struct run *r)
 			    opt->set.limit_ms[EP_LIMIT_RUN]);
 		eo.max_inflight = opt->jobs;
 		eo.priority = opt->priority;
+		if (isatty(STDERR_FILENO)) {
+			eo.progress = show_progress;
+			eo.progress_arg = &shown;
+		}
 		if (ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
 	}
@@ -748,6 +815,28 @@ judge(struct run *r)
 		fatal(EXIT_USAGE, err);
 }
 
+/* Colour for a terminal that wants it (no-color.org). */
+static int
+wants_color(void)
+{
+	const char	*nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0') &&
+	    term != NULL && strcmp(term, "dumb") != 0;
+}
+
+/* The terminal's width, or 80 when the report goes elsewhere. */
+static unsigned
+report_width(void)
+{
+	struct winsize	ws;
+
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
 /* Writes the report; returns the run's status, which every output shares. */
 static enum ep_severity
 report(struct run *r)
@@ -764,12 +853,29 @@ report(struct run *r)
 	rep.at = r->at;
 	rep.started = r->started;
 	rep.verbose = r->opt.verbose;
+	rep.quiet = r->opt.quiet;
+	rep.color = wants_color();
+	rep.width = report_width();
 	rep.warn = r->opt.set.warn;
 	rep.crit = r->opt.set.crit;
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
-	rc = r->opt.json ? ep_report_json(stdout, &rep) :
-	    ep_report_text(stdout, &rep);
+	if (r->opt.save_chains != NULL) {
+		size_t	n;
+
+		if (ep_chains_save(r->opt.save_chains, &rep, &n, err,
+		    sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+		if (r->opt.verbose)
+			fprintf(stderr, "edgeprobe: %zu chains saved\n", n);
+	}
+	/* Quiet and all is well: no output, so that cron mails nothing. */
+	if (r->opt.quiet && rep.sum.status == EP_SEV_OK)
+		rc = 0;
+	else if (r->opt.json)
+		rc = ep_report_json(stdout, &rep);
+	else
+		rc = ep_report_text(stdout, &rep);
 	if (rc == -1 || fflush(stdout) == EOF)
 		fatal(EXIT_USAGE, "cannot write the report");
 	st = rep.sum.status;
@@ -799,6 +905,7 @@ main(int argc, char *argv[])
 	read_inputs(&r, argc, argv);
 	build_plan(&r);
 	load_anchors(&r);
+	prepare_outputs(&r);
 	observe(&r);
 	judge(&r);
 	st = report(&r);

@@ -37,6 +37,21 @@
 	"+GROUP-FFDHE2048:+GROUP-FFDHE3072:+GROUP-FFDHE4096:" \
 	"+GROUP-FFDHE6144:+GROUP-FFDHE8192"
 
+/*
+ * How far a run has come, for a progress line.  Endpoints known so far:
+ * done + running + queued; discovery and lookups may add more.
+ */
+struct ep_progress {
+	size_t		 done;		/* observations made */
+	size_t		 running;	/* handshakes in flight */
+	size_t		 queued;	/* addresses waiting for a slot */
+	size_t		 lookups;	/* DNS questions not answered yet */
+	unsigned	 elapsed_ms;	/* since the engine started */
+	int		 last;		/* the run is over: nothing follows */
+};
+
+#define EP_ENGINE_PROGRESS_MS	250	/* between two progress calls */
+
 struct ep_engine_opts {
 	const char	*dns_servers;	/* NULL: the system's; see ep_resolver_new */
 	int		 family;	/* AF_UNSPEC, AF_INET or AF_INET6; explicit
@@ -52,6 +67,11 @@ struct ep_engine_opts {
 					   key share, for its first group */
 	int		 full_handshake;	/* 1: complete every handshake; 0: stop
 					   once the chain is in hand (ep_probe.h) */
+	void		(*progress)(const struct ep_progress *, void *);
+					/* NULL, or called every
+					   EP_ENGINE_PROGRESS_MS while the run
+					   lasts, and once with last set */
+	void		*progress_arg;
 };
 
 /*

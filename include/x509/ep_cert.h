@@ -76,6 +76,13 @@ int ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issue
 void ep_cert_hex(const unsigned char sha[32], char *out, size_t outlen);
 
 /*
+ * Appends c as a PEM block ("-----BEGIN CERTIFICATE-----") to the
+ * buffer *buf of *len bytes (NUL-terminated), growing it with realloc.
+ * Returns 0, or -1 when out of memory (*buf still the caller's to free).
+ */
+int ep_cert_pem_append(const struct ep_cert *c, char **buf, size_t *len);
+
+/*
  * Writes a short key description ("RSA 2048", "EC 256") into out.
  */
 void ep_cert_key_desc(const struct ep_cert *c, char *out, size_t outlen);

@@ -106,6 +106,9 @@ struct engine {
 	int64_t				 connect_ms;
 	int64_t				 handshake_ms;
 	int64_t				 run_deadline;	/* -1: none */
+	int64_t				 t0;		/* the run's start */
+	int64_t				 next_progress;	/* opts->progress is
+							   due then */
 	int				 failed;	/* internal error */
 	char				*err;
 	size_t				 errlen;
@@ -604,6 +607,26 @@ check_discovery(struct engine *e)
 		fail_why(e, why);
 }
 
+/* Tells the caller how far the run has come, now and then. */
+static void
+progress(struct engine *e, int64_t now, int last)
+{
+	struct ep_progress	p;
+
+	if (e->opts->progress == NULL ||
+	    (!last && now < e->next_progress))
+		return;
+	e->next_progress = now + EP_ENGINE_PROGRESS_MS;
+	memset(&p, 0, sizeof(p));
+	p.done = e->out->n;
+	p.running = e->nact;
+	p.queued = e->qlen;
+	p.lookups = ep_lookups_pending(e->lk);
+	p.elapsed_ms = (unsigned)(now - e->t0);
+	p.last = last;
+	e->opts->progress(&p, e->opts->progress_arg);
+}
+
 static int
 loop(struct engine *e)
 {
@@ -634,7 +657,12 @@ loop(struct engine *e)
 			return 0;
 
 		now = ep_time_mono_ms();
+		progress(e, now, 0);
 		next = next_deadline(e);
+		/* A progress line moves on even while nothing answers. */
+		if (e->opts->progress != NULL &&
+		    (next == -1 || next > e->next_progress))
+			next = e->next_progress;
 		timeout = next == -1 ? -1 : next <= now ? 0 :
 		    next - now > INT_MAX ? INT_MAX : (int)(next - now);
 		timeout = ep_resolver_timeout(res, timeout);
@@ -757,6 +785,7 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	e.out = out;
 	e.err = err;
 	e.errlen = errlen;
+	e.t0 = e.next_progress = t0;
 	TAILQ_INIT(&e.idle);
 	TAILQ_INIT(&e.byage);
 	TAILQ_INIT(&e.connecting);
@@ -792,6 +821,8 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 		goto out;
 	ret = 0;
 out:
+	if (e.lk != NULL)
+		progress(&e, ep_time_mono_ms(), 1);
 	while ((a = TAILQ_FIRST(&e.byage)) != NULL) {
 		TAILQ_REMOVE(&e.byage, a, age);
 		ep_probe_free(a->p);

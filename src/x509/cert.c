@@ -311,6 +311,26 @@ ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issuer)
 	return status == 0;
 }
 
+int
+ep_cert_pem_append(const struct ep_cert *c, char **buf, size_t *len)
+{
+	gnutls_datum_t	 der = { c->der, (unsigned)c->der_len }, pem;
+	char		*p;
+
+	if (gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem) < 0)
+		return -1;
+	if ((p = realloc(*buf, *len + pem.size + 1)) == NULL) {
+		gnutls_free(pem.data);
+		return -1;
+	}
+	memcpy(p + *len, pem.data, pem.size);
+	*len += pem.size;
+	p[*len] = '\0';
+	*buf = p;
+	gnutls_free(pem.data);
+	return 0;
+}
+
 void
 ep_cert_hex(const unsigned char sha[32], char *out, size_t outlen)
 {
