@@ -50,6 +50,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/report/escape.o \
 	   $(BUILD)/report/index.o \
 	   $(BUILD)/report/json.o \
+	   $(BUILD)/report/nagios.o \
 	   $(BUILD)/report/text.o
 
 UNITS	 = $(BUILD)/test_names \
@@ -57,6 +58,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_rules \
 	   $(BUILD)/test_rules_dns \
 	   $(BUILD)/test_escape \
+	   $(BUILD)/test_nagios \
 	   $(BUILD)/test_plan \
 	   $(BUILD)/test_targets \
 	   $(BUILD)/test_time \

@@ -28,6 +28,7 @@
 #include "net/ep_engine.h"
 #include "net/ep_offline.h"
 #include "report/ep_escape.h"
+#include "report/ep_nagios.h"
 #include "report/ep_report.h"
 #include "x509/ep_names.h"
 #include "x509/ep_trust.h"
@@ -59,6 +60,7 @@ struct options {
 	const char		*pfx_password_file;
 	const char		*targets_file;	/* --targets-file, "-" for stdin */
 	int			 json;
+	int			 nagios;	/* --nagios: plugin output */
 	int			 verbose;
 	int			 family;
 	int			 full_handshake;
@@ -115,6 +117,7 @@ enum {
 	OPT_NAME,
 	OPT_TARGETS_FILE,
 	OPT_ACCEPT,
+	OPT_NAGIOS,
 };
 
 static const struct option longopts[] = {
@@ -138,6 +141,7 @@ static const struct option longopts[] = {
 	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
 	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "nagios",		no_argument,		NULL, OPT_NAGIOS },
 	{ "at",			required_argument,	NULL, OPT_AT },
 	{ "priority",		required_argument,	NULL, OPT_PRIORITY },
 	{ "profile",		required_argument,	NULL, OPT_PROFILE },
@@ -249,6 +253,8 @@ usage(FILE *fp)
 "\n"
 "Output:\n"
 "  --json                 one JSON document instead of the text report\n"
+"  --nagios               Nagios/Icinga plugin output instead: a status\n"
+"                         line with perfdata, then the long output\n"
 "  -v, --verbose          say more on standard error\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
@@ -257,28 +263,59 @@ usage(FILE *fp)
 "error).  See edgeprobe(1).\n");
 }
 
+/*
+ * How fatal() says why: main.c's alone, set from argv before getopt reads
+ * a flag, since an error in a flag before --nagios must already come out
+ * as the plugin's line.
+ */
+static struct {
+	int	nagios;		/* the UNKNOWN line on stdout, nothing on
+				   stderr: Icinga 2 would show both */
+} fatal_to;
+
 /* Messages may hold what the admin or a file gave: escaped, one line. */
 static void __attribute__((noreturn))
 fatal(int code, const char *msg)
 {
 	char	buf[2048];
 
-	fprintf(stderr, "edgeprobe: %s\n", ep_esc_str(msg, buf, sizeof(buf)));
+	if (fatal_to.nagios)
+		ep_nagios_unknown(stdout, msg);
+	else
+		fprintf(stderr, "edgeprobe: %s\n",
+		    ep_esc_str(msg, buf, sizeof(buf)));
 	exit(code);
 }
 
 static void __attribute__((format(printf, 1, 2), noreturn))
 fatal_usage(const char *fmt, ...)
 {
-	char	buf[512], esc[2048];
+	char	buf[512], line[sizeof(buf) + 32];
 	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "edgeprobe: %s (see edgeprobe --help)\n",
-	    ep_esc_str(buf, esc, sizeof(esc)));
-	exit(EXIT_USAGE);
+	snprintf(line, sizeof(line), "%s (see edgeprobe --help)", buf);
+	fatal(EXIT_USAGE, line);
+}
+
+/*
+ * Whether --nagios is among the arguments (getopt also takes "--nag" and
+ * "--nagi" for it), read before getopt reads any.
+ */
+static int
+wants_nagios(int argc, char *argv[])
+{
+	size_t	len;
+	int	i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		len = strlen(argv[i]);
+		if (len >= 5 && strncmp(argv[i], "--nagios", len) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static long
@@ -419,6 +456,9 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_JSON:
 			opt->json = 1;
 			break;
+		case OPT_NAGIOS:
+			opt->nagios = 1;
+			break;
 		case OPT_AT:
 			opt->at = optarg;
 			break;
@@ -550,6 +590,8 @@ check_options(struct run *r)
 	if (opt->at != NULL && ep_time_parse_iso(opt->at, &r->at) == -1)
 		fatal_usage("--at '%.100s': expected an ISO 8601 date "
 		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt->at);
+	if (opt->json && opt->nagios)
+		fatal_usage("%s", "--json and --nagios: give one of them");
 	if (!opt->has_offline && opt->role != NULL)
 		fatal_usage("%s", "--role goes with --chain, --pfx or --csr");
 	if (opt->pfx_password_file != NULL && (!opt->has_offline ||
@@ -740,6 +782,7 @@ report(struct run *r)
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 	rc = r->opt.json ? ep_report_json(stdout, &rep) :
+	    r->opt.nagios ? ep_report_nagios(stdout, &rep) :
 	    ep_report_text(stdout, &rep);
 	if (rc == -1 || fflush(stdout) == EOF)
 		fatal(EXIT_USAGE, "cannot write the report");
@@ -756,6 +799,7 @@ main(int argc, char *argv[])
 
 	/* A closed pipe must end in a write error, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
+	fatal_to.nagios = wants_nagios(argc, argv);
 	run_init(&r, argc);
 	parse_args(argc, argv, &r.opt);
 	check_options(&r);

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the escaping of outside strings (src/report/escape.c),
- * and for the reports that use it (src/report/text.c, json.c): a
+ * and for the reports that use it (src/report/text.c, json.c, nagios.c): a
  * certificate made here with C0 and C1 controls, ESC sequences, NUL, BEL,
  * bidirectional overrides and invalid UTF-8 in its subject, issuer and
  * SAN goes through every output, and no raw control byte comes out.
@@ -22,6 +22,7 @@
 
 #include "judge/ep_rules.h"
 #include "report/ep_escape.h"
+#include "report/ep_nagios.h"
 #include "report/ep_report.h"
 #include "fixture.h"
 
@@ -375,8 +376,8 @@ test_reports(void **state)
 	gnutls_datum_t		 der = nasty_cert();
 	json_error_t		 jerr;
 	json_t			*doc;
-	char			 err[256], *text, *js;
-	size_t			 len, jlen;
+	char			 err[256], *text, *js, *ng, *bar;
+	size_t			 len, jlen, nlen;
 
 	(void)state;
 	assert_non_null(plan = ep_plan_new(fx_lync()));
@@ -427,6 +428,16 @@ test_reports(void **state)
 	if ((doc = json_loadb(js, jlen, JSON_ALLOW_NUL, &jerr)) == NULL)
 		fail_msg("JSON: %s", jerr.text);
 	json_decref(doc);
+	/* Plugin output: one '|', the one before the performance data. */
+	ng = render(ep_report_nagios, &r, &nlen);
+	assert_no_raw_control(ng, nlen);
+	assert_utf8(ng, nlen);
+	assert_non_null(bar = strstr(ng, " | "));
+	assert_true(bar < strchr(ng, '\n'));
+	if (strchr(bar + 2, '|') != NULL)
+		fail_msg("a second '|': %s", ng);
+	assert_non_null(strstr(ng, "CN=evil\\x1b[2J\\x1b]0"));
+	free(ng);
 	free(text);
 	free(js);
 	ep_report_close(&r);
