@@ -51,6 +51,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/report/index.o \
 	   $(BUILD)/report/json.o \
 	   $(BUILD)/report/nagios.o \
+	   $(BUILD)/report/prometheus.o \
 	   $(BUILD)/report/text.o
 
 UNITS	 = $(BUILD)/test_names \
@@ -59,6 +60,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_rules_dns \
 	   $(BUILD)/test_escape \
 	   $(BUILD)/test_nagios \
+	   $(BUILD)/test_prometheus \
 	   $(BUILD)/test_plan \
 	   $(BUILD)/test_targets \
 	   $(BUILD)/test_time \

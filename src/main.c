@@ -29,6 +29,7 @@
 #include "net/ep_offline.h"
 #include "report/ep_escape.h"
 #include "report/ep_nagios.h"
+#include "report/ep_prometheus.h"
 #include "report/ep_report.h"
 #include "x509/ep_names.h"
 #include "x509/ep_trust.h"
@@ -61,6 +62,7 @@ struct options {
 	const char		*targets_file;	/* --targets-file, "-" for stdin */
 	int			 json;
 	int			 nagios;	/* --nagios: plugin output */
+	const char		*prometheus;	/* --prometheus FILE */
 	int			 verbose;
 	int			 family;
 	int			 full_handshake;
@@ -81,6 +83,7 @@ struct run {
 	struct ep_trust		*trust;
 	struct ep_names		*names;
 	char			*password;	/* PFX; wiped when freed */
+	struct ep_prom		*prom;		/* --prometheus, being written */
 	struct ep_observations	 obs;
 	struct ep_findings	 findings;
 };
@@ -118,6 +121,7 @@ enum {
 	OPT_TARGETS_FILE,
 	OPT_ACCEPT,
 	OPT_NAGIOS,
+	OPT_PROMETHEUS,
 };
 
 static const struct option longopts[] = {
@@ -142,6 +146,7 @@ static const struct option longopts[] = {
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
 	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "nagios",		no_argument,		NULL, OPT_NAGIOS },
+	{ "prometheus",		required_argument,	NULL, OPT_PROMETHEUS },
 	{ "at",			required_argument,	NULL, OPT_AT },
 	{ "priority",		required_argument,	NULL, OPT_PRIORITY },
 	{ "profile",		required_argument,	NULL, OPT_PROFILE },
@@ -255,6 +260,8 @@ usage(FILE *fp)
 "  --json                 one JSON document instead of the text report\n"
 "  --nagios               Nagios/Icinga plugin output instead: a status\n"
 "                         line with perfdata, then the long output\n"
+"  --prometheus FILE      also write metrics to FILE, for node_exporter's\n"
+"                         textfile collector; replaced whole\n"
 "  -v, --verbose          say more on standard error\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
@@ -269,8 +276,9 @@ usage(FILE *fp)
  * as the plugin's line.
  */
 static struct {
-	int	nagios;		/* the UNKNOWN line on stdout, nothing on
-				   stderr: Icinga 2 would show both */
+	int		 nagios;	/* the UNKNOWN line on stdout, nothing
+					   on stderr: Icinga 2 shows both */
+	struct ep_prom	*prom;		/* its temporary file is removed */
 } fatal_to;
 
 /* Messages may hold what the admin or a file gave: escaped, one line. */
@@ -279,6 +287,7 @@ fatal(int code, const char *msg)
 {
 	char	buf[2048];
 
+	ep_prom_free(fatal_to.prom);
 	if (fatal_to.nagios)
 		ep_nagios_unknown(stdout, msg);
 	else
@@ -459,6 +468,9 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_NAGIOS:
 			opt->nagios = 1;
 			break;
+		case OPT_PROMETHEUS:
+			opt->prometheus = optarg;
+			break;
 		case OPT_AT:
 			opt->at = optarg;
 			break;
@@ -568,6 +580,8 @@ run_free(struct run *r)
 		explicit_bzero(r->password, strlen(r->password));
 		free(r->password);
 	}
+	fatal_to.prom = NULL;
+	ep_prom_free(r->prom);
 	ep_findings_clear(&r->findings);
 	ep_observations_clear(&r->obs);
 	ep_names_free(r->names);
@@ -689,6 +703,24 @@ load_anchors(struct run *r)
 		fatal(EXIT_USAGE, err);
 }
 
+/*
+ * The metrics file is begun now, after the files and before the first
+ * probe: a path that cannot be written costs no probe.
+ */
+static void
+open_prometheus(struct run *r)
+{
+	char	err[1024], msg[sizeof(err) + 16];
+
+	if (r->opt.prometheus == NULL)
+		return;
+	if (ep_prom_open(r->opt.prometheus, &r->prom, err, sizeof(err)) == -1) {
+		snprintf(msg, sizeof(msg), "--prometheus %s", err);
+		fatal(EXIT_USAGE, msg);
+	}
+	fatal_to.prom = r->prom;
+}
+
 /* Picks the role an offline input is judged in. */
 static enum ep_role
 offline_role(const struct options *opt, const struct ep_plan *plan)
@@ -768,6 +800,7 @@ report(struct run *r)
 {
 	struct ep_report	rep;
 	enum ep_severity	st;
+	char			err[1024];
 	int			rc;
 
 	memset(&rep, 0, sizeof(rep));
@@ -781,6 +814,10 @@ report(struct run *r)
 	rep.crit = r->opt.set.crit;
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
+	/* First: its failure must not follow a report that all is well. */
+	if (r->prom != NULL &&
+	    ep_prom_commit(r->prom, &rep, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
 	rc = r->opt.json ? ep_report_json(stdout, &rep) :
 	    r->opt.nagios ? ep_report_nagios(stdout, &rep) :
 	    ep_report_text(stdout, &rep);
@@ -797,8 +834,9 @@ main(int argc, char *argv[])
 	struct run		r;
 	enum ep_severity	st;
 
-	/* A closed pipe must end in a write error, not a silent death. */
+	/* A closed pipe or a file size limit must end in a write error. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
 	fatal_to.nagios = wants_nagios(argc, argv);
 	run_init(&r, argc);
 	parse_args(argc, argv, &r.opt);
@@ -806,6 +844,7 @@ main(int argc, char *argv[])
 	read_inputs(&r, argc, argv);
 	build_plan(&r);
 	load_anchors(&r);
+	open_prometheus(&r);
 	observe(&r);
 	judge(&r);
 	st = report(&r);

@@ -1,9 +1,11 @@
 /*
  * Unit tests for the escaping of outside strings (src/report/escape.c),
- * and for the reports that use it (src/report/text.c, json.c, nagios.c): a
- * certificate made here with C0 and C1 controls, ESC sequences, NUL, BEL,
- * bidirectional overrides and invalid UTF-8 in its subject, issuer and
- * SAN goes through every output, and no raw control byte comes out.
+ * and for the reports that use it (src/report/text.c, json.c, nagios.c,
+ * prometheus.c): a certificate made here with C0 and C1 controls, ESC
+ * sequences, NUL, BEL, bidirectional overrides and invalid UTF-8 in its
+ * subject, issuer and SAN goes through every output, and no raw control
+ * byte comes out; the metrics keep the exposition format's rules, and
+ * promtool, where it is installed, accepts them.
  */
 
 #include <stdarg.h>
@@ -23,7 +25,9 @@
 #include "judge/ep_rules.h"
 #include "report/ep_escape.h"
 #include "report/ep_nagios.h"
+#include "report/ep_prometheus.h"
 #include "report/ep_report.h"
+#include "exposition.h"
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -358,6 +362,24 @@ render(int (*fn)(FILE *, const struct ep_report *),
 }
 
 /*
+ * Whether promtool check metrics accepts len bytes of text: 1, 0, or -1
+ * when there is no promtool to ask.
+ */
+static int
+promtool_accepts(const char *text, size_t len)
+{
+	FILE	*fp;
+	int	 st;
+
+	if (system("command -v promtool >/dev/null 2>&1") != 0)
+		return -1;
+	assert_non_null(fp = popen("promtool check metrics >&2", "w"));
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	st = pclose(fp);
+	return st == 0;
+}
+
+/*
  * The nasty certificate, presented by a webcon endpoint, judged: its
  * findings (self-signed, names) quote the subject.  Neither report lets
  * a raw control byte through, and the JSON is one valid document.
@@ -376,8 +398,9 @@ test_reports(void **state)
 	gnutls_datum_t		 der = nasty_cert();
 	json_error_t		 jerr;
 	json_t			*doc;
-	char			 err[256], *text, *js, *ng, *bar;
-	size_t			 len, jlen, nlen;
+	char			 err[256], *text, *js, *ng, *bar, *pm;
+	char			 why[512];
+	size_t			 len, jlen, nlen, plen;
 
 	(void)state;
 	assert_non_null(plan = ep_plan_new(fx_lync()));
@@ -438,6 +461,20 @@ test_reports(void **state)
 		fail_msg("a second '|': %s", ng);
 	assert_non_null(strstr(ng, "CN=evil\\x1b[2J\\x1b]0"));
 	free(ng);
+	/*
+	 * Metrics: the CNs as label values, in the format's rules (GnuTLS
+	 * gives the ';' of the CN as "\;").
+	 */
+	pm = render(ep_report_prometheus, &r, &plen);
+	assert_no_raw_control(pm, plen);
+	assert_utf8(pm, plen);
+	if (expo_check(pm, plen, why, sizeof(why)) == -1)
+		fail_msg("%s", why);
+	assert_non_null(strstr(pm, "cn=\"evil\\\\x1b[2J\\\\x1b]0\\\\;title"
+	    "\\\\x07\\\\xc2\\\\x9b\\\\xe2\\\\x80\\\\xaex\""));
+	if (promtool_accepts(pm, plen) == 0)
+		fail_msg("promtool check metrics refuses:\n%s", pm);
+	free(pm);
 	free(text);
 	free(js);
 	ep_report_close(&r);
