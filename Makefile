@@ -150,6 +150,7 @@ unit: $(UNITS)
 
 integration: edgeprobe $(LABTOOLS)
 	tests/integration/run ./edgeprobe
+	promtool check rules probes/examples/edgeprobe.rules.yml
 	tests/integration/offline-vs-live ./edgeprobe
 	tests/integration/lookup-once ./edgeprobe
 
