@@ -53,6 +53,8 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/report/escape.o \
 	   $(BUILD)/report/index.o \
 	   $(BUILD)/report/json.o \
+	   $(BUILD)/report/nagios.o \
+	   $(BUILD)/report/prometheus.o \
 	   $(BUILD)/report/state.o \
 	   $(BUILD)/report/text.o
 
@@ -61,6 +63,8 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_rules \
 	   $(BUILD)/test_rules_dns \
 	   $(BUILD)/test_escape \
+	   $(BUILD)/test_nagios \
+	   $(BUILD)/test_prometheus \
 	   $(BUILD)/test_plan \
 	   $(BUILD)/test_targets \
 	   $(BUILD)/test_state \
@@ -152,6 +156,7 @@ unit: $(UNITS)
 
 integration: edgeprobe $(LABTOOLS)
 	tests/integration/run ./edgeprobe
+	promtool check rules probes/examples/edgeprobe.rules.yml
 	tests/integration/offline-vs-live ./edgeprobe
 	tests/integration/lookup-once ./edgeprobe
 	tests/integration/state-sequence ./edgeprobe

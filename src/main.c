@@ -32,6 +32,8 @@
 #include "net/ep_offline.h"
 #include "report/ep_chains.h"
 #include "report/ep_escape.h"
+#include "report/ep_nagios.h"
+#include "report/ep_prometheus.h"
 #include "report/ep_report.h"
 #include "report/ep_state_out.h"
 #include "x509/ep_names.h"
@@ -69,6 +71,8 @@ struct options {
 	const char		*save_chains;	/* --save-chains DIR */
 	int			 json;
 	int			 quiet;		/* -q: problems only, if any */
+	int			 nagios;	/* --nagios: plugin output */
+	const char		*prometheus;	/* --prometheus FILE */
 	int			 verbose;
 	int			 family;
 	int			 full_handshake;
@@ -90,6 +94,7 @@ struct run {
 	struct ep_names		*names;
 	char			*password;	/* PFX; wiped when freed */
 	struct ep_state		*state;		/* --state: the last run's */
+	struct ep_prom		*prom;		/* --prometheus, being written */
 	struct ep_observations	 obs;
 	struct ep_findings	 findings;
 };
@@ -128,6 +133,8 @@ enum {
 	OPT_ACCEPT,
 	OPT_STATE,
 	OPT_SAVE_CHAINS,
+	OPT_NAGIOS,
+	OPT_PROMETHEUS,
 };
 
 static const struct option longopts[] = {
@@ -151,6 +158,8 @@ static const struct option longopts[] = {
 	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
 	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "nagios",		no_argument,		NULL, OPT_NAGIOS },
+	{ "prometheus",		required_argument,	NULL, OPT_PROMETHEUS },
 	{ "at",			required_argument,	NULL, OPT_AT },
 	{ "priority",		required_argument,	NULL, OPT_PRIORITY },
 	{ "profile",		required_argument,	NULL, OPT_PROFILE },
@@ -272,6 +281,10 @@ usage(FILE *fp)
 "                         output\n"
 "  --save-chains DIR      write each presented chain to DIR as PEM, one\n"
 "                         file per endpoint (NAME_ADDRESS_PORT.pem)\n"
+"  --nagios               Nagios/Icinga plugin output instead: a status\n"
+"                         line with perfdata, then the long output\n"
+"  --prometheus FILE      also write metrics to FILE, for node_exporter's\n"
+"                         textfile collector; replaced whole\n"
 "  -v, --verbose          say more on standard error\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
@@ -280,28 +293,61 @@ usage(FILE *fp)
 "error).  See edgeprobe(1).\n");
 }
 
+/*
+ * How fatal() says why: main.c's alone, set from argv before getopt reads
+ * a flag, since an error in a flag before --nagios must already come out
+ * as the plugin's line.
+ */
+static struct {
+	int		 nagios;	/* the UNKNOWN line on stdout, nothing
+					   on stderr: Icinga 2 shows both */
+	struct ep_prom	*prom;		/* its temporary file is removed */
+} fatal_to;
+
 /* Messages may hold what the admin or a file gave: escaped, one line. */
 static void __attribute__((noreturn))
 fatal(int code, const char *msg)
 {
 	char	buf[2048];
 
-	fprintf(stderr, "edgeprobe: %s\n", ep_esc_str(msg, buf, sizeof(buf)));
+	ep_prom_free(fatal_to.prom);
+	if (fatal_to.nagios)
+		ep_nagios_unknown(stdout, msg);
+	else
+		fprintf(stderr, "edgeprobe: %s\n",
+		    ep_esc_str(msg, buf, sizeof(buf)));
 	exit(code);
 }
 
 static void __attribute__((format(printf, 1, 2), noreturn))
 fatal_usage(const char *fmt, ...)
 {
-	char	buf[512], esc[2048];
+	char	buf[512], line[sizeof(buf) + 32];
 	va_list	ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "edgeprobe: %s (see edgeprobe --help)\n",
-	    ep_esc_str(buf, esc, sizeof(esc)));
-	exit(EXIT_USAGE);
+	snprintf(line, sizeof(line), "%s (see edgeprobe --help)", buf);
+	fatal(EXIT_USAGE, line);
+}
+
+/*
+ * Whether --nagios is among the arguments (getopt also takes "--nag" and
+ * "--nagi" for it), read before getopt reads any.
+ */
+static int
+wants_nagios(int argc, char *argv[])
+{
+	size_t	len;
+	int	i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		len = strlen(argv[i]);
+		if (len >= 5 && strncmp(argv[i], "--nagios", len) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static long
@@ -442,6 +488,12 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_JSON:
 			opt->json = 1;
 			break;
+		case OPT_NAGIOS:
+			opt->nagios = 1;
+			break;
+		case OPT_PROMETHEUS:
+			opt->prometheus = optarg;
+			break;
 		case OPT_AT:
 			opt->at = optarg;
 			break;
@@ -561,6 +613,8 @@ run_free(struct run *r)
 		free(r->password);
 	}
 	ep_state_close(r->state);
+	fatal_to.prom = NULL;
+	ep_prom_free(r->prom);
 	ep_findings_clear(&r->findings);
 	ep_observations_clear(&r->obs);
 	ep_names_free(r->names);
@@ -583,6 +637,12 @@ check_options(struct run *r)
 	if (opt->at != NULL && ep_time_parse_iso(opt->at, &r->at) == -1)
 		fatal_usage("--at '%.100s': expected an ISO 8601 date "
 		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt->at);
+	if (opt->json && opt->nagios)
+		fatal_usage("%s", "--json and --nagios: give one of them");
+	/* A plugin must always print its status line. */
+	if (opt->quiet && opt->nagios)
+		fatal_usage("%s", "--quiet and --nagios: a plugin always says "
+		    "its status");
 	if (!opt->has_offline && opt->role != NULL)
 		fatal_usage("%s", "--role goes with --chain, --pfx or --csr");
 	if (opt->pfx_password_file != NULL && (!opt->has_offline ||
@@ -698,7 +758,8 @@ load_anchors(struct run *r)
 
 /*
  * Where output files go is tried now, after the files are read and before
- * the first probe: a path that cannot be written costs no probe.
+ * the first probe: a path that cannot be written costs no probe.  The
+ * metrics file is begun here.
  */
 static void
 prepare_outputs(struct run *r)
@@ -710,6 +771,13 @@ prepare_outputs(struct run *r)
 		snprintf(msg, sizeof(msg), "--save-chains %s", err);
 		fatal(EXIT_USAGE, msg);
 	}
+	if (r->opt.prometheus == NULL)
+		return;
+	if (ep_prom_open(r->opt.prometheus, &r->prom, err, sizeof(err)) == -1) {
+		snprintf(msg, sizeof(msg), "--prometheus %s", err);
+		fatal(EXIT_USAGE, msg);
+	}
+	fatal_to.prom = r->prom;
 }
 
 /*
@@ -860,6 +928,10 @@ report(struct run *r)
 	rep.crit = r->opt.set.crit;
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
+	/* First: its failure must not follow a report that all is well. */
+	if (r->prom != NULL &&
+	    ep_prom_commit(r->prom, &rep, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
 	if (r->opt.save_chains != NULL) {
 		size_t	n;
 
@@ -874,6 +946,8 @@ report(struct run *r)
 		rc = 0;
 	else if (r->opt.json)
 		rc = ep_report_json(stdout, &rep);
+	else if (r->opt.nagios)
+		rc = ep_report_nagios(stdout, &rep);
 	else
 		rc = ep_report_text(stdout, &rep);
 	if (rc == -1 || fflush(stdout) == EOF)
@@ -897,8 +971,10 @@ main(int argc, char *argv[])
 	struct run		r;
 	enum ep_severity	st;
 
-	/* A closed pipe must end in a write error, not a silent death. */
+	/* A closed pipe or a file size limit must end in a write error. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	fatal_to.nagios = wants_nagios(argc, argv);
 	run_init(&r, argc);
 	parse_args(argc, argv, &r.opt);
 	check_options(&r);

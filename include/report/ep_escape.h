@@ -29,6 +29,31 @@ char *ep_esc_text(const char *s, size_t len, char *out, size_t outlen);
 char *ep_esc_str(const char *s, char *out, size_t outlen);
 
 /*
+ * For a line of Nagios plugin output: as ep_esc_text, and '|' as \x7c
+ * too, since a '|' there starts performance data.  Returns out.
+ */
+char *ep_esc_nagios(const char *s, size_t len, char *out, size_t outlen);
+
+/*
+ * For a Prometheus exposition-format label value, between its double
+ * quotes: a backslash, double quote or newline escaped as the format says
+ * (\\, \", \n); every other character ep_esc_text escapes, and every
+ * byte that is not part of valid UTF-8, written as the text \xNN (in the
+ * file \\xNN, since the format escapes that backslash too).  The value
+ * read back is valid UTF-8 without a control character but the newline.
+ * Cut as ep_esc_text cuts, never inside an escape.  Returns out.
+ */
+char *ep_esc_prom_label(const char *s, size_t len, char *out, size_t outlen);
+
+/*
+ * For a Nagios performance-data label, between its single quotes: printable
+ * ASCII kept, a single quote doubled, '|' and every other byte made '_'.
+ * What does not fit in out (outlen bytes, NUL-terminated) is cut, never
+ * inside a doubled quote.  Returns out.
+ */
+char *ep_esc_perf_label(const char *s, char *out, size_t outlen);
+
+/*
  * For JSON: a jansson string of s (len bytes) that is valid UTF-8 whatever
  * s holds.  Valid UTF-8 is kept as it is (jansson escapes the control
  * characters); each byte that is not part of valid UTF-8 is written as

@@ -14,6 +14,7 @@
 #define EP_CERT_SAN_MAX		1024		/* SAN entries kept per certificate */
 #define EP_CERT_DN_MAX		1024		/* a DN as text, cut beyond */
 #define EP_CERT_CN_MAX		256		/* a subject CN as text */
+#define EP_CERT_SERIAL_MAX	32		/* serial octets kept as hex */
 #define EP_CERTS_MAX		100000		/* distinct certificates in one run */
 #define EP_CERT_FILE_MAX	(16 * 1024 * 1024)	/* a chain or CA file */
 
@@ -24,6 +25,12 @@ struct ep_san {
 	size_t		 len;		/* bytes in value, without the NUL */
 };
 
+/*
+ * A parsed certificate.  Its serial is the lowercase hex of the number's
+ * octets, leading zero octets left out but the last ("1001", "01"), as
+ * OpenSSL prints it but for case; of a serial longer than
+ * EP_CERT_SERIAL_MAX octets (RFC 5280 allows 20), the first ones and "...".
+ */
 struct ep_cert {
 	unsigned char		*der;		/* the certificate as received */
 	size_t			 der_len;
@@ -31,6 +38,9 @@ struct ep_cert {
 	char			 issuer[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 cn[EP_CERT_CN_MAX];	/* last subject CN, or "" */
 	size_t			 cn_len;	/* bytes in cn (it may hold a NUL) */
+	char			 issuer_cn[EP_CERT_CN_MAX];	/* last issuer CN */
+	size_t			 issuer_cn_len;	/* bytes in issuer_cn */
+	char			 serial[EP_CERT_SERIAL_MAX * 2 + 4];	/* see above */
 	int			 has_san;	/* a subjectAltName extension exists */
 	struct ep_san		*sans;		/* dNSName and iPAddress entries, in order;
 						   may be NULL when nsans is 0 */

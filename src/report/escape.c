@@ -59,29 +59,54 @@ unsafe(uint32_t c)
 	    c == 0xfeff;
 }
 
+/* Where an escaped string goes: what each form escapes beyond the text's. */
+enum form {
+	FORM_TEXT,	/* ep_esc_text */
+	FORM_NAGIOS,	/* and '|', which starts plugin performance data */
+	FORM_PROM,	/* an exposition-format label value */
+};
+
+#define PIECE_MAX	24	/* one character escaped, at most 4 bytes of
+				   5 ("\\xNN") each, and a NUL */
+
+/* Writes byte b as the text \xNN into out. */
+static size_t
+hex_byte(unsigned char b, enum form form, char *out, size_t outlen)
+{
+	/* In a label value the backslash of \xNN is itself escaped. */
+	if (form == FORM_PROM)
+		return (size_t)snprintf(out, outlen, "\\\\x%02x", b);
+	return (size_t)snprintf(out, outlen, "\\x%02x", b);
+}
+
 /*
  * Writes the escaped form of the character at p (at most left bytes)
- * into piece (17 bytes); sets *n to the bytes it took.  Returns the
- * length written.
+ * into piece (PIECE_MAX bytes); sets *n to the bytes it took.  Returns
+ * the length written.
  */
 static size_t
-escape_one(const unsigned char *p, size_t left, char *piece, size_t *n)
+escape_one(const unsigned char *p, size_t left, enum form form, char *piece,
+    size_t *n)
 {
 	uint32_t	c;
 	size_t		k, len = 0;
 
 	if ((*n = utf8_char(p, left, &c)) == 0) {
 		*n = 1;
-		return (size_t)snprintf(piece, 17, "\\x%02x", p[0]);
+		return hex_byte(p[0], form, piece, PIECE_MAX);
 	}
 	if (c == '\\') {
 		memcpy(piece, "\\\\", 3);
 		return 2;
 	}
-	if (unsafe(c)) {
+	if (form == FORM_PROM && (c == '"' || c == '\n')) {
+		snprintf(piece, PIECE_MAX, "\\%c", c == '"' ? '"' : 'n');
+		return 2;
+	}
+	if (unsafe(c) || (form == FORM_NAGIOS && c == '|')) {
 		for (k = 0; k < *n; k++)
-			len += (size_t)snprintf(piece + len, 17 - len,
-			    "\\x%02x", p[k]);
+			len += hex_byte(p[k], form, piece + len,
+			    PIECE_MAX - len);
 		return len;
 	}
 	memcpy(piece, p, *n);
@@ -89,22 +114,23 @@ escape_one(const unsigned char *p, size_t left, char *piece, size_t *n)
 	return *n;
 }
 
-char *
-ep_esc_text(const char *s, size_t len, char *out, size_t outlen)
+/* Writes s escaped in form into out; what does not fit is cut and marked. */
+static char *
+escape(const char *s, size_t len, enum form form, char *out, size_t outlen)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i, o = 0, n, plen, need = 0, room;
-	char			 piece[17];
+	char			 piece[PIECE_MAX];
 
 	if (outlen == 0)
 		return out;
 	for (i = 0; i < len; i += n)
-		need += escape_one(p + i, len - i, piece, &n);
+		need += escape_one(p + i, len - i, form, piece, &n);
 	/* Cut only what does not fit, and then leave room for the mark. */
 	room = need < outlen ? outlen - 1 : outlen > sizeof(MORE) ?
 	    outlen - sizeof(MORE) : 0;
 	for (i = 0; i < len; i += n) {
-		plen = escape_one(p + i, len - i, piece, &n);
+		plen = escape_one(p + i, len - i, form, piece, &n);
 		if (o + plen > room)
 			break;
 		memcpy(out + o, piece, plen);
@@ -116,6 +142,24 @@ ep_esc_text(const char *s, size_t len, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *
+ep_esc_text(const char *s, size_t len, char *out, size_t outlen)
+{
+	return escape(s, len, FORM_TEXT, out, outlen);
+}
+
+char *
+ep_esc_nagios(const char *s, size_t len, char *out, size_t outlen)
+{
+	return escape(s, len, FORM_NAGIOS, out, outlen);
+}
+
+char *
+ep_esc_prom_label(const char *s, size_t len, char *out, size_t outlen)
+{
+	return escape(s, len, FORM_PROM, out, outlen);
 }
 
 char *
@@ -168,5 +212,29 @@ ep_esc_filename(const char *s, char *out, size_t outlen)
 		    (ch == '.' && i > 0) ? (char)ch : '_';
 	}
 	out[i] = '\0';
+	return out;
+}
+
+char *
+ep_esc_perf_label(const char *s, char *out, size_t outlen)
+{
+	size_t	i, o = 0;
+
+	if (outlen == 0)
+		return out;
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char	ch = (unsigned char)s[i];
+
+		/* A quote doubled is one character: never cut in two. */
+		if (o + (ch == '\'' ? 2 : 1) >= outlen)
+			break;
+		if (ch == '\'') {
+			out[o++] = '\'';
+			out[o++] = '\'';
+		} else
+			out[o++] = ch >= 0x20 && ch < 0x7f && ch != '|' ?
+			    (char)ch : '_';
+	}
+	out[o] = '\0';
 	return out;
 }

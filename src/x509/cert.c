@@ -64,27 +64,58 @@ get_dns(gnutls_x509_crt_t crt, int issuer, char *out, size_t outlen)
 	return 0;
 }
 
-/* The last CN is the most specific one, the one clients used to look at. */
+/*
+ * The last CN of the subject (or issuer) is the most specific one, the
+ * one clients used to look at.
+ */
 static void
-get_cn(struct ep_cert *c)
+get_cn(gnutls_x509_crt_t crt, int issuer, char *cn, size_t *cn_len)
 {
 	char	buf[EP_CERT_CN_MAX];
 	size_t	size;
-	int	i;
+	int	i, r;
 
-	c->cn[0] = '\0';
-	c->cn_len = 0;
+	cn[0] = '\0';
+	*cn_len = 0;
 	for (i = 0; i < 16; i++) {
 		size = sizeof(buf);
-		if (gnutls_x509_crt_get_dn_by_oid(CRT(c),
-		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size) < 0)
+		r = issuer ? gnutls_x509_crt_get_issuer_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size) :
+		    gnutls_x509_crt_get_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size);
+		if (r < 0)
 			break;
-		if (size >= sizeof(c->cn))
-			size = sizeof(c->cn) - 1;
-		memcpy(c->cn, buf, size);
-		c->cn[size] = '\0';
-		c->cn_len = size;
+		if (size >= EP_CERT_CN_MAX)
+			size = EP_CERT_CN_MAX - 1;
+		memcpy(cn, buf, size);
+		cn[size] = '\0';
+		*cn_len = size;
 	}
+}
+
+/* The serial as hex (see ep_cert.h); "" when GnuTLS cannot give it. */
+static void
+get_serial(struct ep_cert *c)
+{
+	static const char	hex[] = "0123456789abcdef";
+	unsigned char		buf[256];
+	size_t			size = sizeof(buf), i = 0, o = 0;
+
+	c->serial[0] = '\0';
+	if (gnutls_x509_crt_get_serial(CRT(c), buf, &size) < 0 || size == 0)
+		return;
+	/* DER puts a zero octet before a number whose high bit is set. */
+	while (i + 1 < size && buf[i] == 0)
+		i++;
+	for (; i < size && o < EP_CERT_SERIAL_MAX * 2; i++) {
+		c->serial[o++] = hex[buf[i] >> 4];
+		c->serial[o++] = hex[buf[i] & 0xf];
+	}
+	if (i < size) {
+		memcpy(c->serial + o, "...", 3);
+		o += 3;
+	}
+	c->serial[o] = '\0';
 }
 
 static int
@@ -240,7 +271,9 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	}
 	get_dns(CRT(c), 0, c->subject, sizeof(c->subject));
 	get_dns(CRT(c), 1, c->issuer, sizeof(c->issuer));
-	get_cn(c);
+	get_cn(CRT(c), 0, c->cn, &c->cn_len);
+	get_cn(CRT(c), 1, c->issuer_cn, &c->issuer_cn_len);
+	get_serial(c);
 	if (get_sans(c, err, errlen) == -1)
 		goto fail;
 	c->not_before = gnutls_x509_crt_get_activation_time(CRT(c));

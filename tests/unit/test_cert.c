@@ -132,6 +132,9 @@ test_parse_public_leaf(void **state)
 	assert_string_equal(c->issuer, DN_PUBLIC_INT);
 	assert_string_equal(c->cn, "access.contoso.example");
 	assert_int_equal(c->cn_len, 22);
+	assert_string_equal(c->issuer_cn, "Fixture Public Issuing CA");
+	assert_int_equal(c->issuer_cn_len, 25);
+	assert_string_equal(c->serial, "1001");	/* serial = 4097 */
 	assert_int_equal(c->has_san, 1);
 	assert_int_equal(c->nsans, 3);
 	assert_dns_san(c, 0, "access.contoso.example");
@@ -161,14 +164,15 @@ static void
 test_parse_roots(void **state)
 {
 	static const struct {
-		const char	*file, *dn, *cn, *sha, *spki;
+		const char	*file, *dn, *cn, *sha, *spki, *serial;
 	} roots[] = {
 		{ "public-root.pem", DN_PUBLIC_ROOT, "Fixture Public Root",
-		    SHA_PUBLIC_ROOT, SPKI_PUBLIC_ROOT },
-		{ "internal-root.pem", DN_INTERNAL_ROOT, "Fixture Internal Root",
-		    SHA_INTERNAL_ROOT, SPKI_INTERNAL_ROOT },
+		    SHA_PUBLIC_ROOT, SPKI_PUBLIC_ROOT, "01" },
+		{ "internal-root.pem", DN_INTERNAL_ROOT,
+		    "Fixture Internal Root", SHA_INTERNAL_ROOT,
+		    SPKI_INTERNAL_ROOT, "03" },
 		{ "rogue-root.pem", DN_ROGUE_ROOT, "Fixture Rogue Root",
-		    SHA_ROGUE_ROOT, SPKI_ROGUE_ROOT },
+		    SHA_ROGUE_ROOT, SPKI_ROGUE_ROOT, "04" },
 	};
 	size_t	i;
 
@@ -180,6 +184,8 @@ test_parse_roots(void **state)
 		assert_string_equal(c->issuer, roots[i].dn);
 		assert_string_equal(c->cn, roots[i].cn);
 		assert_int_equal(c->cn_len, strlen(roots[i].cn));
+		assert_string_equal(c->issuer_cn, roots[i].cn);
+		assert_string_equal(c->serial, roots[i].serial);
 		assert_int_equal(c->has_san, 0);
 		assert_int_equal(c->nsans, 0);
 		assert_int_equal(c->not_before, FX_FROM);
@@ -199,6 +205,152 @@ test_parse_roots(void **state)
 	}
 }
 
+/* Writes a DER tag and length (below 65536); returns the bytes written. */
+static size_t
+der_head(unsigned char tag, size_t len, unsigned char *out)
+{
+	out[0] = tag;
+	if (len < 0x80) {
+		out[1] = (unsigned char)len;
+		return 2;
+	}
+	if (len < 0x100) {
+		out[1] = 0x81;
+		out[2] = (unsigned char)len;
+		return 3;
+	}
+	out[1] = 0x82;
+	out[2] = (unsigned char)(len >> 8);
+	out[3] = (unsigned char)len;
+	return 4;
+}
+
+/* Reads the DER tag and length at p; returns the header's size. */
+static size_t
+der_read(const unsigned char *p, size_t *len)
+{
+	size_t	i, n;
+
+	if (p[1] < 0x80) {
+		*len = p[1];
+		return 2;
+	}
+	n = p[1] & 0x7f;
+	*len = 0;
+	for (i = 0; i < n; i++)
+		*len = *len << 8 | p[2 + i];
+	return 2 + n;
+}
+
+/*
+ * A self-signed certificate with the given serial octets, made here and
+ * parsed: the fixtures have short serials only.  GnuTLS makes serials of
+ * 20 octets at most, as RFC 5280 says; a longer one is put in the DER
+ * afterwards (its signature no longer verifies: parsing does not care).
+ */
+static struct ep_cert *
+serial_cert(const unsigned char *serial, size_t len)
+{
+	static const unsigned char	one = 1;
+	gnutls_x509_crt_t		crt;
+	gnutls_x509_privkey_t		key;
+	gnutls_datum_t			der = { NULL, 0 };
+	struct ep_cert			*c = NULL;
+	unsigned char			tbs[4096], body[4096], out[4096];
+	const unsigned char		*p, *q, *v, *sn;
+	size_t				h1, l1, h2, l2, vsz, ssz, ls, o, n;
+	char				err[256] = "";
+
+	assert_true(len < 128);
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_privkey_init(&key), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+	    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn_by_oid(crt,
+	    GNUTLS_OID_X520_COMMON_NAME, 0, "serial.test", 11), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(crt,
+	    len <= 20 ? serial : &one, len <= 20 ? len : 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(crt, FX_FROM), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(crt, FX_TO), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, crt, key,
+	    GNUTLS_DIG_SHA256, 0), 0);
+	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
+	    &der), 0);
+	p = der.data;
+	n = der.size;
+	if (len > 20) {
+		/* Certificate { TBS { [0] version, serial, ... }, ... } */
+		h1 = der_read(p, &l1);
+		q = p + h1;
+		h2 = der_read(q, &l2);
+		v = q + h2;
+		vsz = 2 + (size_t)v[1];
+		sn = v + vsz;
+		ssz = der_read(sn, &ls) + ls;
+		memcpy(tbs, v, vsz);
+		o = vsz + der_head(0x02, len, tbs + vsz);
+		memcpy(tbs + o, serial, len);
+		o += len;
+		memcpy(tbs + o, sn + ssz, l2 - vsz - ssz);
+		o += l2 - vsz - ssz;
+		n = der_head(0x30, o, body);
+		memcpy(body + n, tbs, o);
+		n += o;
+		memcpy(body + n, q + h2 + l2, l1 - h2 - l2);
+		n += l1 - h2 - l2;
+		o = der_head(0x30, n, out);
+		memcpy(out + o, body, n);
+		n += o;
+		p = out;
+	}
+	if (ep_cert_parse(p, n, &c, err, sizeof(err)) != 0)
+		fail_msg("ep_cert_parse: %s", err);
+	gnutls_free(der.data);
+	gnutls_x509_privkey_deinit(key);
+	gnutls_x509_crt_deinit(crt);
+	return c;
+}
+
+/*
+ * Serials as hex: the DER sign octet left out, one octet as two digits,
+ * one of the 20 octets RFC 5280 allows kept whole, a longer one cut and
+ * marked.
+ */
+static void
+test_parse_serial(void **state)
+{
+	static const unsigned char	high[] = { 0x00, 0x9f, 0x01 };
+	static const unsigned char	small[] = { 0x05 };
+	unsigned char			long20[20], long40[40];
+	struct ep_cert			*c;
+	char				want[128];
+	size_t				i;
+
+	(void)state;
+	c = serial_cert(high, sizeof(high));
+	assert_string_equal(c->serial, "9f01");
+	ep_cert_free(c);
+	c = serial_cert(small, sizeof(small));
+	assert_string_equal(c->serial, "05");
+	ep_cert_free(c);
+	for (i = 0; i < sizeof(long20); i++)
+		long20[i] = (unsigned char)(0x10 + i);
+	c = serial_cert(long20, sizeof(long20));
+	assert_string_equal(c->serial,
+	    "101112131415161718191a1b1c1d1e1f20212223");
+	ep_cert_free(c);
+	for (i = 0; i < sizeof(long40); i++)
+		long40[i] = (unsigned char)(0x40 + i);
+	c = serial_cert(long40, sizeof(long40));
+	for (i = 0; i < EP_CERT_SERIAL_MAX; i++)
+		snprintf(want + 2 * i, 3, "%02x", 0x40 + (unsigned)i);
+	strcat(want, "...");
+	assert_string_equal(c->serial, want);
+	ep_cert_free(c);
+}
+
 /* The intermediate: a CA that is neither self-issued nor self-signed. */
 static void
 test_parse_intermediate(void **state)
@@ -209,6 +361,7 @@ test_parse_intermediate(void **state)
 	assert_string_equal(c->subject, DN_PUBLIC_INT);
 	assert_string_equal(c->issuer, DN_PUBLIC_ROOT);
 	assert_string_equal(c->cn, "Fixture Public Issuing CA");
+	assert_string_equal(c->issuer_cn, "Fixture Public Root");
 	assert_hash(c->sha256, SHA_PUBLIC_INT);
 	assert_hash(c->spki_sha256, SPKI_PUBLIC_INT);
 	assert_int_equal(c->is_ca, 1);
@@ -781,6 +934,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_public_leaf),
 		cmocka_unit_test(test_parse_roots),
+		cmocka_unit_test(test_parse_serial),
 		cmocka_unit_test(test_parse_intermediate),
 		cmocka_unit_test(test_parse_impostor_intermediate),
 		cmocka_unit_test(test_parse_cn_only),

@@ -1,9 +1,11 @@
 /*
  * Unit tests for the escaping of outside strings (src/report/escape.c),
- * and for the reports that use it (src/report/text.c, json.c): a
- * certificate made here with C0 and C1 controls, ESC sequences, NUL, BEL,
- * bidirectional overrides and invalid UTF-8 in its subject, issuer and
- * SAN goes through every output, and no raw control byte comes out.
+ * and for the reports that use it (src/report/text.c, json.c, nagios.c,
+ * prometheus.c): a certificate made here with C0 and C1 controls, ESC
+ * sequences, NUL, BEL, bidirectional overrides and invalid UTF-8 in its
+ * subject, issuer and SAN goes through every output, and no raw control
+ * byte comes out; the metrics keep the exposition format's rules, and
+ * promtool, where it is installed, accepts them.
  */
 
 #include <stdarg.h>
@@ -22,7 +24,10 @@
 
 #include "judge/ep_rules.h"
 #include "report/ep_escape.h"
+#include "report/ep_nagios.h"
+#include "report/ep_prometheus.h"
 #include "report/ep_report.h"
+#include "exposition.h"
 #include "fixture.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -121,6 +126,127 @@ test_text_cut(void **state)
 	assert_string_equal(out, "abcdefg...");
 	ep_esc_str("", out, sizeof(out));
 	assert_string_equal(out, "");
+}
+
+/* Plugin output: the text form, and '|' spelled out, never raw. */
+static void
+test_nagios(void **state)
+{
+	static const struct esc_case	v[] = {
+		{ IN("webcon.contoso.example"), "webcon.contoso.example" },
+		{ IN("CN=a|b"), "CN=a\\x7cb" },
+		{ IN("x | y=1;2"), "x \\x7c y=1;2" },
+		{ IN("a\x1b[2J\nb"), "a\\x1b[2J\\x0ab" },
+		{ IN("bad\xff"), "bad\\xff" },
+		{ IN("back\\slash"), "back\\\\slash" },
+	};
+	char	out[128];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(v); i++) {
+		ep_esc_nagios(v[i].in, v[i].len, out, sizeof(out));
+		if (strcmp(out, v[i].out) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, out,
+			    v[i].out);
+		assert_null(strchr(out, '|'));
+		assert_no_raw_control(out, strlen(out));
+	}
+}
+
+/*
+ * Reads back an exposition-format label value the way Prometheus's text
+ * parser does: only \\, \" and \n are escapes, a raw '"' or newline
+ * ends it wrongly.  Returns 0 and the value in out, or -1.
+ */
+static int
+prom_unescape(const char *s, char *out, size_t outlen)
+{
+	size_t	o = 0;
+
+	for (; *s != '\0' && o + 1 < outlen; s++) {
+		if (*s == '"' || *s == '\n')
+			return -1;
+		if (*s != '\\') {
+			out[o++] = *s;
+			continue;
+		}
+		s++;
+		if (*s == '\\' || *s == '"')
+			out[o++] = *s;
+		else if (*s == 'n')
+			out[o++] = '\n';
+		else
+			return -1;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/*
+ * Label values: the format's three escapes, everything else that a
+ * terminal acts on or that is not UTF-8 as the text \xNN; what Prometheus
+ * reads back is valid UTF-8 with no control character but the newline.
+ */
+static void
+test_prom_label(void **state)
+{
+	static const struct esc_case	v[] = {
+		{ IN("sip.contoso.example"), "sip.contoso.example" },
+		{ IN("a\"b"), "a\\\"b" },
+		{ IN("back\\slash"), "back\\\\slash" },
+		{ IN("two\nlines"), "two\\nlines" },
+		{ IN("esc\x1b[2J"), "esc\\\\x1b[2J" },
+		{ IN("nul\0bel\x07"), "nul\\\\x00bel\\\\x07" },
+		{ IN("c1\xc2\x9b"), "c1\\\\xc2\\\\x9b" },
+		{ IN("rlo\xe2\x80\xae"), "rlo\\\\xe2\\\\x80\\\\xae" },
+		{ IN("bad\xff\xfe"), "bad\\\\xff\\\\xfe" },
+		{ IN("caf\xc3\xa9"), "caf\xc3\xa9" },
+	};
+	static const char	*back[] = {
+		"sip.contoso.example", "a\"b", "back\\slash", "two\nlines",
+		"esc\\x1b[2J", "nul\\x00bel\\x07", "c1\\xc2\\x9b",
+		"rlo\\xe2\\x80\\xae", "bad\\xff\\xfe", "caf\xc3\xa9",
+	};
+	char	out[128], read[128];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(v); i++) {
+		ep_esc_prom_label(v[i].in, v[i].len, out, sizeof(out));
+		if (strcmp(out, v[i].out) != 0)
+			fail_msg("case %zu: got '%s', want '%s'", i, out,
+			    v[i].out);
+		assert_no_raw_control(out, strlen(out));
+		assert_utf8(out, strlen(out));
+		if (prom_unescape(out, read, sizeof(read)) == -1)
+			fail_msg("case %zu: '%s' does not parse", i, out);
+		assert_string_equal(read, back[i]);
+	}
+	/* Cut at a whole escape: "\\x1b" is never split. */
+	ep_esc_prom_label(IN("abcd\x1b"), out, 9);
+	assert_string_equal(out, "abcd...");
+	assert_int_equal(prom_unescape(out, read, sizeof(read)), 0);
+}
+
+/* Perfdata labels: printable ASCII, quotes doubled, nothing else. */
+static void
+test_perf_label(void **state)
+{
+	char	out[16];
+
+	(void)state;
+	assert_string_equal(ep_esc_perf_label("expiry a.test", out,
+	    sizeof(out)), "expiry a.test");
+	assert_string_equal(ep_esc_perf_label("it's", out, sizeof(out)),
+	    "it''s");
+	assert_string_equal(ep_esc_perf_label("a|b\x1b\n\xc3\xa9", out,
+	    sizeof(out)), "a_b____");
+	/* A doubled quote that does not fit is left out whole. */
+	assert_string_equal(ep_esc_perf_label("abcdefghijklmn'", out,
+	    sizeof(out)), "abcdefghijklmn");
+	assert_string_equal(ep_esc_perf_label("abcdefghijklmnopq", out,
+	    sizeof(out)), "abcdefghijklmno");
 }
 
 /* JSON keeps valid UTF-8 and spells out the bytes that are not. */
@@ -236,6 +362,24 @@ render(int (*fn)(FILE *, const struct ep_report *),
 }
 
 /*
+ * Whether promtool check metrics accepts len bytes of text: 1, 0, or -1
+ * when there is no promtool to ask.
+ */
+static int
+promtool_accepts(const char *text, size_t len)
+{
+	FILE	*fp;
+	int	 st;
+
+	if (system("command -v promtool >/dev/null 2>&1") != 0)
+		return -1;
+	assert_non_null(fp = popen("promtool check metrics >&2", "w"));
+	assert_int_equal(fwrite(text, 1, len, fp), len);
+	st = pclose(fp);
+	return st == 0;
+}
+
+/*
  * The nasty certificate, presented by a webcon endpoint, judged: its
  * findings (self-signed, names) quote the subject.  Neither report lets
  * a raw control byte through, and the JSON is one valid document.
@@ -254,8 +398,9 @@ test_reports(void **state)
 	gnutls_datum_t		 der = nasty_cert();
 	json_error_t		 jerr;
 	json_t			*doc;
-	char			 err[256], *text, *js;
-	size_t			 len, jlen;
+	char			 err[256], *text, *js, *ng, *bar, *pm;
+	char			 why[512];
+	size_t			 len, jlen, nlen, plen;
 
 	(void)state;
 	assert_non_null(plan = ep_plan_new(fx_lync()));
@@ -306,6 +451,30 @@ test_reports(void **state)
 	if ((doc = json_loadb(js, jlen, JSON_ALLOW_NUL, &jerr)) == NULL)
 		fail_msg("JSON: %s", jerr.text);
 	json_decref(doc);
+	/* Plugin output: one '|', the one before the performance data. */
+	ng = render(ep_report_nagios, &r, &nlen);
+	assert_no_raw_control(ng, nlen);
+	assert_utf8(ng, nlen);
+	assert_non_null(bar = strstr(ng, " | "));
+	assert_true(bar < strchr(ng, '\n'));
+	if (strchr(bar + 2, '|') != NULL)
+		fail_msg("a second '|': %s", ng);
+	assert_non_null(strstr(ng, "CN=evil\\x1b[2J\\x1b]0"));
+	free(ng);
+	/*
+	 * Metrics: the CNs as label values, in the format's rules (GnuTLS
+	 * gives the ';' of the CN as "\;").
+	 */
+	pm = render(ep_report_prometheus, &r, &plen);
+	assert_no_raw_control(pm, plen);
+	assert_utf8(pm, plen);
+	if (expo_check(pm, plen, why, sizeof(why)) == -1)
+		fail_msg("%s", why);
+	assert_non_null(strstr(pm, "cn=\"evil\\\\x1b[2J\\\\x1b]0\\\\;title"
+	    "\\\\x07\\\\xc2\\\\x9b\\\\xe2\\\\x80\\\\xaex\""));
+	if (promtool_accepts(pm, plen) == 0)
+		fail_msg("promtool check metrics refuses:\n%s", pm);
+	free(pm);
 	free(text);
 	free(js);
 	ep_report_close(&r);
@@ -323,6 +492,9 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_cut),
+		cmocka_unit_test(test_nagios),
+		cmocka_unit_test(test_prom_label),
+		cmocka_unit_test(test_perf_label),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_filename),
 		cmocka_unit_test(test_reports),
