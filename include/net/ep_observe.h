@@ -170,6 +170,23 @@ void ep_observations_remap(struct ep_observations *o, const size_t *remap);
 void ep_observations_clear(struct ep_observations *o);
 
 /*
+ * The names reports give a probe's outcome ("ok", "no-address",
+ * "connect-failed", "timeout", "handshake-failed") and an observation's
+ * kind ("live", "chain", "pfx", "csr").
+ */
+const char *ep_obs_status_name(enum ep_obs_status s);
+const char *ep_obs_kind_name(enum ep_obs_kind k);
+
+/*
+ * Writes where obs was made into out: "ADDRESS:PORT" ("[ADDRESS]:PORT"
+ * for IPv6), "(no address):PORT", or for a file judged offline "chain
+ * file FILE", "PFX file FILE", "request FILE", with file as given (the
+ * caller escapes it for where it goes).
+ */
+void ep_obs_where(const struct ep_obs *obs, const char *file, char *out,
+    size_t outlen);
+
+/*
  * Returns the leaf certificate of obs or NULL when it has none.
  */
 const struct ep_cert *ep_obs_leaf(const struct ep_observations *o,

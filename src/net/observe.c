@@ -128,6 +128,51 @@ ep_observations_clear(struct ep_observations *o)
 	memset(o, 0, sizeof(*o));
 }
 
+const char *
+ep_obs_status_name(enum ep_obs_status s)
+{
+	static const char	*names[] = {
+		[EP_OBS_OK] = "ok",
+		[EP_OBS_NO_ADDRESS] = "no-address",
+		[EP_OBS_CONNECT_FAILED] = "connect-failed",
+		[EP_OBS_TIMEOUT] = "timeout",
+		[EP_OBS_HANDSHAKE_FAILED] = "handshake-failed",
+	};
+
+	return names[s];
+}
+
+const char *
+ep_obs_kind_name(enum ep_obs_kind k)
+{
+	static const char	*names[] = {
+		[EP_OBS_LIVE] = "live",
+		[EP_OBS_CHAIN] = "chain",
+		[EP_OBS_PFX] = "pfx",
+		[EP_OBS_CSR] = "csr",
+	};
+
+	return names[k];
+}
+
+void
+ep_obs_where(const struct ep_obs *o, const char *file, char *out,
+    size_t outlen)
+{
+	if (o->kind == EP_OBS_CHAIN)
+		snprintf(out, outlen, "chain file %s", file);
+	else if (o->kind == EP_OBS_PFX)
+		snprintf(out, outlen, "PFX file %s", file);
+	else if (o->kind == EP_OBS_CSR)
+		snprintf(out, outlen, "request %s", file);
+	else if (!o->has_addr)
+		snprintf(out, outlen, "(no address):%u", o->port);
+	else if (o->family == AF_INET6)
+		snprintf(out, outlen, "[%s]:%u", o->addrstr, o->port);
+	else
+		snprintf(out, outlen, "%s:%u", o->addrstr, o->port);
+}
+
 const struct ep_cert *
 ep_obs_leaf(const struct ep_observations *o, const struct ep_obs *obs)
 {

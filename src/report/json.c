@@ -92,6 +92,7 @@ cert_json(const struct ep_cert *c)
 	}
 	bad |= put(j, "subject", jstr(c->subject, strlen(c->subject)));
 	bad |= put(j, "issuer", jstr(c->issuer, strlen(c->issuer)));
+	bad |= put(j, "serial", json_string(c->serial));
 	bad |= put(j, "san", san);
 	bad |= put(j, "not_before", jtime(c->not_before));
 	bad |= put(j, "not_after", jtime(c->not_after));
@@ -146,33 +147,6 @@ findings_of(const struct ep_report *r, const struct ep_report_index *ix,
 	return a;
 }
 
-static const char *
-obs_status(enum ep_obs_status s)
-{
-	static const char	*names[] = {
-		[EP_OBS_OK] = "ok",
-		[EP_OBS_NO_ADDRESS] = "no-address",
-		[EP_OBS_CONNECT_FAILED] = "connect-failed",
-		[EP_OBS_TIMEOUT] = "timeout",
-		[EP_OBS_HANDSHAKE_FAILED] = "handshake-failed",
-	};
-
-	return names[s];
-}
-
-static const char *
-obs_kind(enum ep_obs_kind k)
-{
-	static const char	*names[] = {
-		[EP_OBS_LIVE] = "live",
-		[EP_OBS_CHAIN] = "chain",
-		[EP_OBS_PFX] = "pfx",
-		[EP_OBS_CSR] = "csr",
-	};
-
-	return names[k];
-}
-
 static json_t *
 endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
     size_t i)
@@ -186,7 +160,7 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 
 	if (bad)
 		return NULL;
-	bad |= put(j, "kind", json_string(obs_kind(o->kind)));
+	bad |= put(j, "kind", json_string(ep_obs_kind_name(o->kind)));
 	bad |= put(j, "role", json_string(ep_role_name(t->role)));
 	bad |= put(j, "host", json_string(t->name));
 	/* A file judged offline has no port, address or SNI. */
@@ -205,7 +179,7 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 	    jtext(ep_plan_group(r->plan, t->group)));
 	bad |= put(j, "status",
 	    json_string(ep_severity_name(ep_severity_status(ix->worst[i]))));
-	bad |= put(j, "probe", json_string(obs_status(o->status)));
+	bad |= put(j, "probe", json_string(ep_obs_status_name(o->status)));
 	if (o->error[0] != '\0')
 		bad |= put(j, "error", jstr(o->error, strlen(o->error)));
 	bad |= put(j, "elapsed_ms", json_integer(o->elapsed_ms));

@@ -55,20 +55,6 @@ rank(enum ep_severity s)
 }
 
 static const char *
-probe_outcome(enum ep_obs_status s)
-{
-	static const char	*names[] = {
-		[EP_OBS_OK] = "ok",
-		[EP_OBS_NO_ADDRESS] = "no-address",
-		[EP_OBS_CONNECT_FAILED] = "connect-failed",
-		[EP_OBS_TIMEOUT] = "timeout",
-		[EP_OBS_HANDSHAKE_FAILED] = "handshake-failed",
-	};
-
-	return names[s];
-}
-
-static const char *
 target_name(const struct ep_report *r, const struct ep_obs *o)
 {
 	return ep_plan_target(r->plan, o->target)->name;
@@ -330,18 +316,7 @@ where(const struct ep_obs *o, char *out, size_t outlen)
 
 	ep_esc_nagios(o->file, strnlen(o->file, sizeof(o->file)), file,
 	    sizeof(file));
-	if (o->kind == EP_OBS_CHAIN)
-		snprintf(out, outlen, "chain file %s", file);
-	else if (o->kind == EP_OBS_PFX)
-		snprintf(out, outlen, "PFX file %s", file);
-	else if (o->kind == EP_OBS_CSR)
-		snprintf(out, outlen, "request %s", file);
-	else if (!o->has_addr)
-		snprintf(out, outlen, "(no address):%u", o->port);
-	else if (o->family == AF_INET6)
-		snprintf(out, outlen, "[%s]:%u", o->addrstr, o->port);
-	else
-		snprintf(out, outlen, "%s:%u", o->addrstr, o->port);
+	ep_obs_where(o, file, out, outlen);
 }
 
 static void
@@ -386,7 +361,7 @@ print_endpoint(FILE *fp, const struct ep_report *r, size_t i)
 		    strnlen(o->tls_version, sizeof(o->tls_version)), tls,
 		    sizeof(tls)));
 	else if (o->kind == EP_OBS_LIVE)
-		fprintf(fp, " %s", probe_outcome(o->status));
+		fprintf(fp, " %s", ep_obs_status_name(o->status));
 	fputc('\n', fp);
 }
 

@@ -57,6 +57,8 @@ struct text {
 	size_t			 nlabels;
 	size_t			*shown;	/* per certificate: target + 1 under
 					   which it was described */
+	size_t			*seen;	/* per certificate: the last target + 1
+					   that showed or referred to it */
 	size_t			*trank;	/* per target: place in the report */
 	size_t			 nranked;
 	struct item		*items;
@@ -301,7 +303,7 @@ print_cert(struct text *t, const struct ep_cert *c, size_t cert, int request)
 	else {
 		o_words(o, "issuer");
 		o_esc_words(o, c->issuer);
-		o_raw(o, ",");
+		o_start(o, CERT_INDENT);
 		ep_time_iso(c->not_after, date, sizeof(date));
 		snprintf(buf, sizeof(buf), "expires %.10s (%lld days)", date,
 		    ((long long)c->not_after - t->r->at) / 86400);
@@ -595,18 +597,7 @@ where(const struct ep_obs *o, char *out, size_t outlen)
 	char	file[sizeof(o->file) * 4];
 
 	ep_esc_str(o->file, file, sizeof(file));
-	if (o->kind == EP_OBS_CHAIN)
-		snprintf(out, outlen, "chain file %s", file);
-	else if (o->kind == EP_OBS_PFX)
-		snprintf(out, outlen, "PFX file %s", file);
-	else if (o->kind == EP_OBS_CSR)
-		snprintf(out, outlen, "request %s", file);
-	else if (!o->has_addr)
-		snprintf(out, outlen, "(no address):%u", o->port);
-	else if (o->family == AF_INET6)
-		snprintf(out, outlen, "[%s]:%u", o->addrstr, o->port);
-	else
-		snprintf(out, outlen, "%s:%u", o->addrstr, o->port);
+	ep_obs_where(o, file, out, outlen);
 }
 
 /* A finding as one paragraph: severity, ID, message, what to do. */
@@ -782,8 +773,9 @@ print_target(struct text *t, size_t tg)
 	for (k = ix->ostart[tg]; k < ix->ostart[tg + 1]; k++) {
 		i = ix->oorder[k];
 		if (!endpoint_shown(r, i) || (c = leaf(&obs->v[i])) == NONE ||
-		    t->shown[c] == tg + 1)
+		    t->seen[c] == tg + 1)
 			continue;
+		t->seen[c] = tg + 1;
 		if (t->shown[c] == 0) {
 			t->shown[c] = tg + 1;
 			print_cert(t, ep_certs_get(obs->certs, c), c,
@@ -793,7 +785,6 @@ print_target(struct text *t, size_t tg)
 			size_t	first = t->shown[c] - 1;
 
 			/* Described under another name: said where. */
-			t->shown[c] = tg + 1;
 			label(t, c, lab, sizeof(lab));
 			o_start(o, 2);
 			o->indent = CERT_INDENT;
@@ -931,6 +922,7 @@ text_free(struct text *t)
 {
 	free(t->label);
 	free(t->shown);
+	free(t->seen);
 	free(t->trank);
 	free(t->items);
 	free(t->run);
@@ -953,6 +945,7 @@ ep_report_text(FILE *fp, const struct ep_report *r)
 	    WIDTH_MIN : r->width > WIDTH_MAX ? WIDTH_MAX : (int)r->width;
 	if ((t.label = calloc(ncerts + 1, sizeof(*t.label))) == NULL ||
 	    (t.shown = calloc(ncerts + 1, sizeof(*t.shown))) == NULL ||
+	    (t.seen = calloc(ncerts + 1, sizeof(*t.seen))) == NULL ||
 	    (t.trank = calloc(ep_plan_ntargets(r->plan) + 1,
 	    sizeof(*t.trank))) == NULL) {
 		text_free(&t);

@@ -24,6 +24,7 @@
 #include "report/ep_nagios.h"
 #include "report/ep_report.h"
 #include "fixture.h"
+#include "report_rig.h"
 
 /*
  * One item of performance data, as the monitoring-plugins guidelines
@@ -36,119 +37,39 @@
 		"(;(" RANGE ")?(;(" RANGE ")?(;(" NUM ")?(;(" NUM ")?)?)?)?)?"
 #define PERFDATA	"^" ITEM "( " ITEM ")*$"
 
-/* What one test reports: a plan, its observations and findings. */
-struct rig {
-	struct ep_plan		*plan;
-	struct ep_observations	 o;
-	struct ep_findings	 f;
-	struct ep_report	 r;
-	char			*out;	/* the output, once rendered */
-	size_t			 len;
-};
-
 static int
 setup(void **state)
 {
-	struct rig	*g;
-
-	if ((g = calloc(1, sizeof(*g))) == NULL ||
-	    (g->plan = ep_plan_new(fx_lync())) == NULL ||
-	    ep_observations_init(&g->o) == -1) {
-		if (g != NULL)
-			ep_plan_free(g->plan);
-		free(g);
+	if (rig_setup(state) == -1)
 		return -1;
-	}
-	g->r.plan = g->plan;
-	g->r.obs = &g->o;
-	g->r.findings = &g->f;
-	g->r.at = g->r.started = FX_NOW;
-	g->r.warn = (struct ep_threshold){ 30, 0 };
-	g->r.crit = (struct ep_threshold){ 7, 0 };
-	g->o.elapsed_ms = 412;
-	*state = g;
+	((struct rig *)*state)->o.elapsed_ms = 412;
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct rig	*g = *state;
+#define teardown	rig_teardown
+#define target		rig_target
 
-	ep_report_close(&g->r);
-	free(g->out);
-	ep_findings_clear(&g->f);
-	ep_observations_clear(&g->o);
-	ep_plan_free(g->plan);
-	free(g);
-	return 0;
-}
-
-/* Adds a target; returns its index. */
-static size_t
-target(struct rig *g, enum ep_role role, const char *name)
-{
-	char	err[512] = "";
-
-	if (ep_plan_add_target(g->plan, role, name, "--test", err,
-	    sizeof(err)) != 0)
-		fail_msg("adding %s: %s", name, err);
-	return ep_plan_ntargets(g->plan) - 1;
-}
-
-/*
- * Adds a live observation of target t at 192.0.2.last:port presenting
- * the first certificate of fixture file pem (none when NULL); returns its
- * index.
- */
+/* A live endpoint at 192.0.2.last:port presenting fixture pem. */
 static size_t
 observe(struct rig *g, size_t t, int last, unsigned port, const char *pem)
 {
-	struct ep_obs	obs;
-	size_t		idx[EP_CHAIN_MAX];
-	char		err[512] = "";
-
-	memset(&obs, 0, sizeof(obs));
-	obs.target = t;
-	obs.kind = EP_OBS_LIVE;
-	obs.status = EP_OBS_OK;
-	obs.has_addr = 1;
-	obs.family = AF_INET;
-	snprintf(obs.addrstr, sizeof(obs.addrstr), "192.0.2.%d", last);
-	obs.port = (uint16_t)port;
-	snprintf(obs.tls_version, sizeof(obs.tls_version), "TLS1.3");
-	if (pem != NULL) {
-		if (ep_certs_load_file(g->o.certs, fx_path(pem), idx,
-		    EP_CHAIN_MAX, err, sizeof(err)) < 1)
-			fail_msg("%s: %s", pem, err);
-		obs.chain[0] = idx[0];
-		obs.chain_len = 1;
-	}
-	return ep_observations_add(&g->o, &obs);
+	return rig_observe(g, t, EP_OBS_LIVE, last, port, pem);
 }
 
 static struct ep_finding *
 finding(struct rig *g, enum ep_check check, size_t obs, const char *name,
     enum ep_severity sev)
 {
-	struct ep_finding	*x;
-
-	assert_non_null(x = ep_findings_add(&g->f, check, obs, name, "m"));
-	x->severity = sev;
-	return x;
+	return rig_finding(g, check, obs, name, sev, "m");
 }
 
 /* Renders the plugin output; returns its first line (in g->out). */
 static char *
 render(struct rig *g)
 {
-	FILE	*fp;
 	char	*nl;
 
-	assert_int_equal(ep_report_open(&g->r), 0);
-	assert_non_null(fp = open_memstream(&g->out, &g->len));
-	assert_int_equal(ep_report_nagios(fp, &g->r), 0);
-	assert_int_equal(fclose(fp), 0);
+	rig_render(g, ep_report_nagios);
 	assert_non_null(nl = strchr(g->out, '\n'));
 	*nl = '\0';
 	return g->out;

@@ -32,42 +32,23 @@
 #include "report/ep_report.h"
 #include "exposition.h"
 #include "fixture.h"
+#include "report_rig.h"
 
-/* What one test reports, and a directory of its own for files. */
-struct rig {
-	struct ep_plan		*plan;
-	struct ep_observations	 o;
-	struct ep_findings	 f;
-	struct ep_report	 r;
-	char			*out;	/* the metrics, once rendered */
-	size_t			 len;
-	char			 dir[64];
-};
-
+/* A rig with a directory of its own for files. */
 static int
 setup(void **state)
 {
 	struct rig	*g;
 
-	if ((g = calloc(1, sizeof(*g))) == NULL ||
-	    (g->plan = ep_plan_new(fx_lync())) == NULL ||
-	    ep_observations_init(&g->o) == -1) {
-		if (g != NULL)
-			ep_plan_free(g->plan);
-		free(g);
+	if (rig_setup(state) == -1)
 		return -1;
-	}
+	g = *state;
 	snprintf(g->dir, sizeof(g->dir), "%s/ep-prom.XXXXXX",
 	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	if (mkdtemp(g->dir) == NULL)
 		return -1;
-	g->r.plan = g->plan;
-	g->r.obs = &g->o;
-	g->r.findings = &g->f;
-	g->r.at = FX_NOW;
 	g->r.started = FX_NOW + 60;
 	g->o.elapsed_ms = 1234;
-	*state = g;
 	return 0;
 }
 
@@ -94,85 +75,43 @@ remove_dir(const char *dir)
 static int
 teardown(void **state)
 {
-	struct rig	*g = *state;
-
-	remove_dir(g->dir);
-	ep_report_close(&g->r);
-	free(g->out);
-	ep_findings_clear(&g->f);
-	ep_observations_clear(&g->o);
-	ep_plan_free(g->plan);
-	free(g);
-	return 0;
+	remove_dir(((struct rig *)*state)->dir);
+	return rig_teardown(state);
 }
 
-static size_t
-target(struct rig *g, enum ep_role role, const char *name)
-{
-	char	err[512] = "";
-
-	if (ep_plan_add_target(g->plan, role, name, "--test", err,
-	    sizeof(err)) != 0)
-		fail_msg("adding %s: %s", name, err);
-	return ep_plan_ntargets(g->plan) - 1;
-}
+#define target	rig_target
 
 /*
- * Adds an observation of target t, of kind, at 192.0.2.last:443 when
- * live, presenting the chain in fixture file pem (none when NULL).
+ * Adds an observation of target t, of kind, at 192.0.2.last:443 over TLS
+ * 1.2 when live, presenting the chain in fixture file pem (none when
+ * NULL).
  */
 static size_t
 observe(struct rig *g, size_t t, enum ep_obs_kind kind, int last,
     const char *pem)
 {
-	struct ep_obs	obs;
-	char		err[512] = "";
-	int		n;
+	size_t	i = rig_observe(g, t, kind, last, 443, pem);
 
-	memset(&obs, 0, sizeof(obs));
-	obs.target = t;
-	obs.kind = kind;
-	obs.status = EP_OBS_OK;
-	if (kind == EP_OBS_LIVE) {
-		obs.has_addr = 1;
-		obs.family = AF_INET;
-		snprintf(obs.addrstr, sizeof(obs.addrstr), "192.0.2.%d", last);
-		obs.port = 443;
-		obs.elapsed_ms = 25;
-		snprintf(obs.tls_version, sizeof(obs.tls_version), "TLS1.2");
-	} else if (pem != NULL)
-		snprintf(obs.file, sizeof(obs.file), "%s", pem);
-	if (pem != NULL) {
-		if ((n = ep_certs_load_file(g->o.certs, fx_path(pem), obs.chain,
-		    EP_CHAIN_MAX, err, sizeof(err))) < 1)
-			fail_msg("%s: %s", pem, err);
-		obs.chain_len = (size_t)n;
-	}
-	return ep_observations_add(&g->o, &obs);
+	if (kind == EP_OBS_LIVE)
+		snprintf(g->o.v[i].tls_version, sizeof(g->o.v[i].tls_version),
+		    "TLS1.2");
+	return i;
 }
 
 static struct ep_finding *
 finding(struct rig *g, enum ep_check check, size_t obs, const char *name,
     enum ep_severity sev)
 {
-	struct ep_finding	*x;
-
-	assert_non_null(x = ep_findings_add(&g->f, check, obs, name, "m"));
-	x->severity = sev;
-	return x;
+	return rig_finding(g, check, obs, name, sev, "m");
 }
 
 /* Renders the metrics into g->out, which must keep the format's rules. */
 static const char *
 render(struct rig *g)
 {
-	FILE	*fp;
 	char	 why[512];
 
-	assert_int_equal(ep_report_open(&g->r), 0);
-	assert_non_null(fp = open_memstream(&g->out, &g->len));
-	assert_int_equal(ep_report_prometheus(fp, &g->r), 0);
-	assert_int_equal(fclose(fp), 0);
+	rig_render(g, ep_report_prometheus);
 	if (expo_check(g->out, g->len, why, sizeof(why)) == -1)
 		fail_msg("%s\n%s", why, g->out);
 	return g->out;

@@ -20,46 +20,10 @@
 #include "report/ep_report.h"
 #include "report/ep_report_index.h"
 #include "fixture.h"
+#include "report_rig.h"
 
-/* What one test indexes: a plan, its observations and findings. */
-struct rig {
-	struct ep_plan		*plan;
-	struct ep_observations	 o;
-	struct ep_findings	 f;
-	struct ep_report	 r;
-};
-
-static int
-setup(void **state)
-{
-	struct rig	*g;
-
-	if ((g = calloc(1, sizeof(*g))) == NULL ||
-	    (g->plan = ep_plan_new(fx_lync())) == NULL ||
-	    ep_observations_init(&g->o) == -1) {
-		if (g != NULL)
-			ep_plan_free(g->plan);
-		free(g);
-		return -1;
-	}
-	g->r.plan = g->plan;
-	g->r.obs = &g->o;
-	g->r.findings = &g->f;
-	*state = g;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct rig	*g = *state;
-
-	ep_findings_clear(&g->f);
-	ep_observations_clear(&g->o);
-	ep_plan_free(g->plan);
-	free(g);
-	return 0;
-}
+#define setup		rig_setup
+#define teardown	rig_teardown
 
 static void
 target(struct ep_plan *plan, enum ep_role role, const char *name)
