@@ -1,7 +1,7 @@
 /*
  * Unit tests for the bounded file reader (src/input/file.c): sizes at and
  * past the bound, the kinds of file taken and refused, pipes fed by
- * another process, and the NUL after the bytes.
+ * another process, and the NUL after the bytes; and the atomic replace.
  */
 
 #include <stdarg.h>
@@ -10,8 +10,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+
+#include <dirent.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -349,6 +352,76 @@ test_fd_refused(void **state)
 	close(fd);
 }
 
+/* How many entries the test directory holds, . and .. not counted. */
+static size_t
+entries(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n = 0;
+
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * ep_file_replace puts the new bytes in place with the mode asked for,
+ * and leaves nothing beside the file.  A write that fails half way (a
+ * file size limit, as a full disk) leaves the old file whole and no
+ * temporary file; a directory that does not exist is an error naming the
+ * path.
+ */
+static void
+test_replace(void **state)
+{
+	struct rlimit	 was, small;
+	struct stat	 st;
+	char		*out, err[ERR_MAX] = "", big[BIG];
+	const char	*path = tmp_path("replaced");
+	size_t		 len, before;
+
+	(void)state;
+	before = entries();
+	assert_int_equal(ep_file_replace(path, "old", 3, 0640, err,
+	    sizeof(err)), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(ep_file_replace(path, "new text", 8, 0644, err,
+	    sizeof(err)), 0);
+	out = read_ok(path, 100, &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(out, "new text", 8);
+	free(out);
+	assert_int_equal(entries(), before + 1);
+
+	fill(big, sizeof(big));
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = was;
+	small.rlim_cur = 4096;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(ep_file_replace(path, big, sizeof(big), 0644, err,
+	    sizeof(err)), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, strerror(EFBIG)));
+	out = read_ok(path, 100, &len);
+	assert_int_equal(len, 8);
+	assert_memory_equal(out, "new text", 8);
+	free(out);
+	assert_int_equal(entries(), before + 1);
+
+	assert_int_equal(ep_file_replace(tmp_path("no-such-dir/file"), "x", 1,
+	    0644, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no-such-dir/file: "));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -361,6 +434,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_fd_pipe),
 		cmocka_unit_test(test_fd_refused),
+		cmocka_unit_test(test_replace),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
