@@ -26,7 +26,11 @@ struct ep_san {
 };
 
 /*
- * A parsed certificate.  Its serial is the lowercase hex of the number's
+ * A certificate.  One that GnuTLS cannot parse is kept too, as what was
+ * presented: its der, sha256 and why in malformed, every other field zero
+ * (its subject, issuer and SAN list empty).
+ *
+ * Its serial is the lowercase hex of the number's
  * octets, leading zero octets left out but the last ("1001", "01"), as
  * OpenSSL prints it but for case; of a serial longer than
  * EP_CERT_SERIAL_MAX octets (RFC 5280 allows 20), the first ones and "...".
@@ -34,6 +38,8 @@ struct ep_san {
 struct ep_cert {
 	unsigned char		*der;		/* the certificate as received */
 	size_t			 der_len;
+	char			 malformed[256];	/* "": parsed; else the
+						   parser's reason */
 	char			 subject[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 issuer[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 cn[EP_CERT_CN_MAX];	/* last subject CN, or "" */
@@ -75,7 +81,8 @@ void ep_cert_free(struct ep_cert *c);
 
 /*
  * Returns 1 when issuer's subject is subject's issuer and issuer's key
- * verifies subject's signature, 0 otherwise.
+ * verifies subject's signature, 0 otherwise (always 0 for a malformed
+ * certificate).
  */
 int ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issuer);
 
@@ -118,9 +125,19 @@ void ep_certs_free(struct ep_certs *s);
 
 /*
  * Adds a DER certificate, or finds it when the same bytes were added
- * before.  Sets *index.  Returns 0, or -1 with a reason in err.
+ * before.  Sets *index.  Returns 0, or -1 with a reason in err (one that
+ * does not parse, too).
  */
 int ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
+    size_t *index, char *err, size_t errlen);
+
+/*
+ * As ep_certs_add, but bytes that do not parse are kept as a malformed
+ * certificate (see struct ep_cert): what a server or a file presented is
+ * an observation, not an error.  Returns -1 only when out of memory or
+ * past EP_CERTS_MAX.
+ */
+int ep_certs_add_any(struct ep_certs *s, const unsigned char *der, size_t len,
     size_t *index, char *err, size_t errlen);
 
 /*
@@ -134,11 +151,22 @@ const struct ep_cert *ep_certs_get(const struct ep_certs *s, size_t i);
 size_t ep_certs_count(const struct ep_certs *s);
 
 /*
- * Reads a PEM or DER file of certificates (leaf first) into the store,
- * appending their indexes to idx (at most max).  Returns the number read,
- * or -1 with a reason in err.
+ * Reads a file of certificates into the store, in the file's order,
+ * appending their indexes to idx (at most max): the PEM certificate blocks
+ * of a PEM file (other blocks, keys and requests, are passed over), or
+ * one DER certificate.  Returns the number read, or -1 with "PATH: why"
+ * in err: for a file that holds nothing that looks like a certificate,
+ * or one of them that does not parse.
  */
 int ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
     size_t max, char *err, size_t errlen);
+
+/*
+ * As ep_certs_load_file, but a certificate that does not parse, a PEM
+ * block cut short or not base64, is kept as malformed (see struct
+ * ep_cert) in its place: what a file presents is judged, not refused.
+ */
+int ep_certs_load_file_any(struct ep_certs *s, const char *path,
+    size_t *idx, size_t max, char *err, size_t errlen);
 
 #endif /* EP_CERT_H */

@@ -466,10 +466,10 @@ ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
 	obs->client_cert_requested = p->ccr;
 	obs->elapsed_ms = p->elapsed_ms;
 	obs->chain_len = 0;
+	/* A hostile server's garbage is an observation: kept malformed. */
 	for (i = 0; i < p->chain_len; i++) {
-		if (ep_certs_add(certs, p->chain[i].data, p->chain[i].size,
+		if (ep_certs_add_any(certs, p->chain[i].data, p->chain[i].size,
 		    &obs->chain[i], why, sizeof(why)) == -1) {
-			/* A hostile server's garbage is an observation. */
 			obs->status = EP_OBS_HANDSHAKE_FAILED;
 			obs->chain_len = 0;
 			snprintf(obs->error, sizeof(obs->error), "certificate "

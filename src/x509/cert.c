@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -35,6 +36,7 @@ ep_cert_crt(const struct ep_cert *c)
 {
 	return ((const struct cert *)(const void *)c)->crt;
 }
+#define DER_SEQUENCE		0x30	/* a DER file starts so */
 #define OID_ANY_EKU		"2.5.29.37.0"
 
 /* Copies a datum into a NUL-terminated, bounded string. */
@@ -336,6 +338,8 @@ ep_cert_issued_by(const struct ep_cert *subject, const struct ep_cert *issuer)
 	gnutls_x509_crt_t	ca = ep_cert_crt(issuer);
 	unsigned		status = 0;
 
+	if (ca == NULL || ep_cert_crt(subject) == NULL)
+		return 0;
 	if (!gnutls_x509_crt_check_issuer(ep_cert_crt(subject), ca))
 		return 0;
 	if (gnutls_x509_crt_verify(ep_cert_crt(subject), &ca, 1, flags,
@@ -484,13 +488,80 @@ grow_slots(struct ep_certs *s)
 	return 0;
 }
 
+/*
+ * What was presented but does not parse: its bytes and their hash, and
+ * the parser's reason, every other field zero.
+ */
+static int
+malformed(const unsigned char *der, size_t len, const char *why,
+    struct ep_cert **out, char *err, size_t errlen)
+{
+	struct ep_cert	*c;
+
+	if ((c = calloc(1, sizeof(struct cert))) == NULL ||
+	    (c->der = malloc(len ? len : 1)) == NULL) {
+		free(c);
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	memcpy(c->der, der, len);
+	c->der_len = len;
+	snprintf(c->malformed, sizeof(c->malformed), "%s", why);
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, c->sha256) < 0) {
+		ep_cert_free(c);
+		snprintf(err, errlen, "cannot hash certificate");
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+static int store(struct ep_certs *s, const unsigned char *der, size_t len,
+    int any, const char *stub, size_t *index, char *err, size_t errlen);
+
+/* Parses and keeps der; with any, keeps it malformed if it does not parse. */
+static int
+add(struct ep_certs *s, const unsigned char *der, size_t len, int any,
+    size_t *index, char *err, size_t errlen)
+{
+	return store(s, der, len, any, NULL, index, err, errlen);
+}
+
+/* Keeps bytes that are not DER at all as a malformed certificate. */
+static int
+add_stub(struct ep_certs *s, const unsigned char *bytes, size_t len,
+    const char *why, size_t *index, char *err, size_t errlen)
+{
+	return store(s, bytes, len, 1, why, index, err, errlen);
+}
+
 int
 ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
     size_t *index, char *err, size_t errlen)
 {
+	return add(s, der, len, 0, index, err, errlen);
+}
+
+int
+ep_certs_add_any(struct ep_certs *s, const unsigned char *der, size_t len,
+    size_t *index, char *err, size_t errlen)
+{
+	return add(s, der, len, 1, index, err, errlen);
+}
+
+/*
+ * Adds der to the store, or finds it there: parsed, or, with any, kept
+ * malformed when it does not parse; stub, when not NULL, is why it is
+ * malformed without parsing it.
+ */
+static int
+store(struct ep_certs *s, const unsigned char *der, size_t len, int any,
+    const char *stub, size_t *index, char *err, size_t errlen)
+{
 	struct ep_cert	 *c, **nv;
 	unsigned char	  sha[32];
 	size_t		  slot;
+	char		  why[256];
 
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, sha) < 0) {
 		snprintf(err, errlen, "cannot hash certificate");
@@ -523,8 +594,17 @@ ep_certs_add(struct ep_certs *s, const unsigned char *der, size_t len,
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
 	}
-	if (ep_cert_parse(der, len, &c, err, errlen) == -1)
-		return -1;
+	if (stub != NULL)
+		snprintf(why, sizeof(why), "%s", stub);
+	if (stub != NULL || ep_cert_parse(der, len, &c, why,
+	    sizeof(why)) == -1) {
+		if (!any) {
+			snprintf(err, errlen, "%s", why);
+			return -1;
+		}
+		if (malformed(der, len, why, &c, err, errlen) == -1)
+			return -1;
+	}
 	s->v[s->n] = c;
 	s->slots[find_slot(s, c->sha256)] = s->n + 1;
 	*index = s->n++;
@@ -550,59 +630,170 @@ ep_cert_key_id(const struct ep_cert *c, unsigned char *id, size_t *len)
 	    GNUTLS_KEYID_USE_SHA256, id, len) < 0 ? -1 : 0;
 }
 
-int
-ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
-    size_t max, char *err, size_t errlen)
+/* The first n bytes of needle in hay (len bytes), which may hold NULs. */
+static const char *
+find(const char *hay, size_t len, const char *needle)
 {
-	gnutls_datum_t		 file = { NULL, 0 };
-	gnutls_x509_crt_t	*crts = NULL;
-	unsigned		 ncrts = 0, i;
-	int			 r, ret = -1;
-	char			 why[256], *text;
-	size_t			 len;
+	size_t	n = strlen(needle), i;
+
+	for (i = 0; n <= len && i <= len - n; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* The PEM labels of a certificate, as GnuTLS's list import takes them. */
+static const char *const pem_labels[] = { "CERTIFICATE", "X509 CERTIFICATE" };
+
+/*
+ * The next PEM certificate block of text[0 .. len) from *at: sets *label,
+ * *begin and *end (past its END line, or len for a block cut short, when
+ * *cut is set) and moves *at past it.  Returns 1, or 0 when there is none.
+ */
+static int
+next_pem(const char *text, size_t len, size_t *at, const char **label,
+    size_t *begin, size_t *end, int *cut)
+{
+	char		 line[64];
+	const char	*p;
+	size_t		 i, rest;
+
+	for (;;) {
+		rest = len - *at;
+		if ((p = find(text + *at, rest, "-----BEGIN ")) == NULL)
+			return 0;
+		*begin = (size_t)(p - text);
+		*at = *begin + 11;
+		for (i = 0; i < sizeof(pem_labels) / sizeof(pem_labels[0]); i++) {
+			snprintf(line, sizeof(line), "-----BEGIN %s-----",
+			    pem_labels[i]);
+			if (len - *begin >= strlen(line) &&
+			    memcmp(text + *begin, line, strlen(line)) == 0)
+				break;
+		}
+		if (i == sizeof(pem_labels) / sizeof(pem_labels[0]))
+			continue;	/* a key, a request: not ours */
+		*label = pem_labels[i];
+		snprintf(line, sizeof(line), "-----END %s-----", *label);
+		p = find(text + *at, len - *at, line);
+		*cut = p == NULL;
+		*end = p == NULL ? len : (size_t)(p - text) + strlen(line);
+		*at = *end;
+		return 1;
+	}
+}
+
+/*
+ * Adds one PEM block: decoded and parsed, or, with any, kept as
+ * malformed when it is cut short or not base64.  Returns 0, or -1.
+ */
+static int
+add_pem(struct ep_certs *s, const char *label, const char *block,
+    size_t len, int cut, int any, size_t *idx, char *err, size_t errlen)
+{
+	gnutls_datum_t	in = { (unsigned char *)(uintptr_t)block,
+			    (unsigned)len }, der = { NULL, 0 };
+	char		why[256];
+	int		r;
+
+	if (cut)
+		snprintf(why, sizeof(why), "a PEM block cut short: no END "
+		    "line");
+	else if ((r = gnutls_pem_base64_decode2(label, &in, &der)) < 0)
+		snprintf(why, sizeof(why), "a PEM block that does not decode: "
+		    "%s", gnutls_strerror(r));
+	else {
+		r = add(s, der.data, der.size, any, idx, err, errlen);
+		gnutls_free(der.data);
+		return r;
+	}
+	if (!any) {
+		snprintf(err, errlen, "%s", why);
+		return -1;
+	}
+	/* No DER to keep: the block itself stands for what was sent. */
+	return add_stub(s, (const unsigned char *)block, len, why, idx, err,
+	    errlen);
+}
+
+/*
+ * Forgets the certificates added after the first n: a file refused
+ * leaves the store as it was.
+ */
+static void
+truncate_store(struct ep_certs *s, size_t n)
+{
+	size_t	i;
+
+	if (s->n <= n)
+		return;
+	for (i = n; i < s->n; i++)
+		ep_cert_free(s->v[i]);
+	s->n = n;
+	memset(s->slots, 0, s->nslots * sizeof(*s->slots));
+	for (i = 0; i < n; i++)
+		s->slots[find_slot(s, s->v[i]->sha256)] = i + 1;
+}
+
+static int
+load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
+    int any, char *err, size_t errlen)
+{
+	size_t		 before = s->n;
+	const char	*label;
+	char		*text, why[256];
+	size_t		 len, at = 0, begin, end, n = 0;
+	int		 ret = -1, cut;
 
 	if (ep_file_read(path, EP_CERT_FILE_MAX, &text, &len, err,
 	    errlen) == -1)
 		return -1;
-	file.data = (unsigned char *)text;
-	file.size = (unsigned)len;
-	r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
-	    GNUTLS_X509_FMT_PEM, 0);
-	if (r < 0 || ncrts == 0)
-		r = gnutls_x509_crt_list_import2(&crts, &ncrts, &file,
-		    GNUTLS_X509_FMT_DER, 0);
-	if (r < 0 || ncrts == 0) {
-		snprintf(err, errlen, "%s: no certificate in it (%s)", path,
-		    r < 0 ? gnutls_strerror(r) : "empty");
-		goto out;
-	}
-	if (ncrts > max) {
-		snprintf(err, errlen, "%s: more than %zu certificates", path, max);
-		goto out;
-	}
-	for (i = 0; i < ncrts; i++) {
-		gnutls_datum_t	der = { NULL, 0 };
-
-		if (gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER,
-		    &der) < 0) {
-			snprintf(err, errlen, "%s: certificate %u cannot be "
-			    "exported", path, i + 1);
+	while (next_pem(text, len, &at, &label, &begin, &end, &cut)) {
+		if (n == max) {
+			snprintf(err, errlen, "%s: more than %zu certificates",
+			    path, max);
 			goto out;
 		}
-		r = ep_certs_add(s, der.data, der.size, &idx[i], why,
-		    sizeof(why));
-		gnutls_free(der.data);
-		if (r == -1) {
-			snprintf(err, errlen, "%s: certificate %u: %s", path,
-			    i + 1, why);
+		if (add_pem(s, label, text + begin, end - begin, cut, any,
+		    &idx[n], why, sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s: certificate %zu: %s", path,
+			    n + 1, why);
 			goto out;
 		}
+		n++;
 	}
-	ret = (int)ncrts;
+	/* No PEM certificate: one DER certificate, if it looks like one. */
+	if (n == 0 && len > 0 && (unsigned char)text[0] == DER_SEQUENCE &&
+	    find(text, len, "-----BEGIN ") == NULL) {
+		if (add(s, (unsigned char *)text, len, any, &idx[0], why,
+		    sizeof(why)) == -1) {
+			snprintf(err, errlen, "%s: %s", path, why);
+			goto out;
+		}
+		n = 1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "%s: no certificate in it", path);
+		goto out;
+	}
+	ret = (int)n;
 out:
-	for (i = 0; i < ncrts; i++)
-		gnutls_x509_crt_deinit(crts[i]);
-	gnutls_free(crts);
+	if (ret == -1)
+		truncate_store(s, before);
 	free(text);
 	return ret;
+}
+
+int
+ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
+    size_t max, char *err, size_t errlen)
+{
+	return load_file(s, path, idx, max, 0, err, errlen);
+}
+
+int
+ep_certs_load_file_any(struct ep_certs *s, const char *path, size_t *idx,
+    size_t max, char *err, size_t errlen)
+{
+	return load_file(s, path, idx, max, 1, err, errlen);
 }
