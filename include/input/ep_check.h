@@ -58,7 +58,23 @@ enum ep_check {
 	EP_CHECK_ENDPOINT_GONE,
 	EP_CHECK_ENDPOINT_NEW,
 	EP_CHECK_STATE_UNREADABLE,
+	EP_CHECK_CERT_MALFORMED,
+	EP_CHECK_CHAIN_EXTRA_EXPIRED,
+	EP_CHECK_ANCHOR_EXPIRED,
+	EP_CHECK_CHAIN_ORDER,
 	EP_CHECK__MAX
+};
+
+/*
+ * What a finding was made on: what a server presents, a chain or PFX
+ * file before it is installed, or a certificate request before it goes
+ * to the CA.  The advice fits it.
+ */
+enum ep_input {
+	EP_INPUT_SERVER,
+	EP_INPUT_FILE,
+	EP_INPUT_REQUEST,
+	EP_INPUT__MAX
 };
 
 /* One row of the check table. */
@@ -66,12 +82,20 @@ struct ep_check_info {
 	const char		*id;		/* stable ID, the JSON "check" field */
 	enum ep_severity	 severity;	/* default severity */
 	const char		*advice;	/* what the admin should do */
+	const char		*advice_file;	/* ...for a file, when it differs */
+	const char		*advice_request;	/* ...for a request */
 };
 
 /*
  * Returns the table row of check c; c must be below EP_CHECK__MAX.
  */
 const struct ep_check_info *ep_check_info(enum ep_check c);
+
+/*
+ * Returns the advice of check c for a finding on input: the table's
+ * advice, or its variant for a file or a request.
+ */
+const char *ep_check_advice(enum ep_check c, enum ep_input input);
 
 /*
  * Looks a check up by its ID.  Returns 0 and sets *out, or -1 when no

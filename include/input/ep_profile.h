@@ -81,6 +81,11 @@ struct ep_role_rules {
 	unsigned		 expected_with;	/* roles (1u << enum ep_role) whose
 						   presence makes this one expected */
 	int			 wildcard_order;	/* explicit SANs must precede wildcards */
+	int			 server_auth_required;	/* 1: the leaf must have an
+						   EKU with serverAuth; 0: only
+						   when it has an EKU at all
+						   (RFC 5280: none is any
+						   purpose) */
 	unsigned		 rsa_sizes[EP_RSA_SIZES_MAX];	/* leaf RSA sizes supported */
 	size_t			 nrsa_sizes;	/* 0: any size */
 	enum ep_pool_policy	 pool;		/* what pool members must share */

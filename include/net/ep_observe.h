@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "input/ep_check.h"
 #include "input/ep_dns.h"
 #include "input/ep_hostname.h"
 #include "x509/ep_cert.h"
@@ -53,8 +54,12 @@ struct ep_obs {
 	int			 tls_proto;	/* gnutls_protocol_t, 0 when none */
 	char			 cipher[96];	/* GnuTLS's suite name or "" */
 	int			 client_cert_requested;
-	size_t			 chain[EP_CHAIN_MAX];	/* indexes into certs, leaf first */
+	size_t			 chain[EP_CHAIN_MAX];	/* indexes into certs,
+						   as presented */
 	size_t			 chain_len;
+	size_t			 leaf;		/* the leaf's place in chain: 0
+						   but in a chain file, where a
+						   client finds it (ep_trust.h) */
 	unsigned		 elapsed_ms;	/* connect + handshake */
 	int			 has_key;	/* EP_OBS_PFX: the file holds a private key */
 	int			 key_matches;	/* ...and it belongs to chain[0] */
@@ -178,6 +183,12 @@ const char *ep_obs_status_name(enum ep_obs_status s);
 const char *ep_obs_kind_name(enum ep_obs_kind k);
 
 /*
+ * What an observation of kind k was made on, for the advice that fits
+ * it: a server, a file, or a request.
+ */
+enum ep_input ep_obs_input(enum ep_obs_kind k);
+
+/*
  * Writes where obs was made into out: "ADDRESS:PORT" ("[ADDRESS]:PORT"
  * for IPv6), "(no address):PORT", or for a file judged offline "chain
  * file FILE", "PFX file FILE", "request FILE", with file as given (the
@@ -187,7 +198,8 @@ void ep_obs_where(const struct ep_obs *obs, const char *file, char *out,
     size_t outlen);
 
 /*
- * Returns the leaf certificate of obs or NULL when it has none.
+ * Returns the leaf certificate of obs (the first presented) or NULL when
+ * it has none or when it is malformed.
  */
 const struct ep_cert *ep_obs_leaf(const struct ep_observations *o,
     const struct ep_obs *obs);

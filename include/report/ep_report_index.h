@@ -86,6 +86,14 @@ void ep_report_index_summary(const struct ep_report_index *ix,
     const struct ep_findings *f, struct ep_summary *out);
 
 /*
+ * The advice of finding x, worded for what it was made on (a server, a
+ * file, a request: ep_check_advice); a deployment finding's is the
+ * server's.
+ */
+const char *ep_report_advice(const struct ep_observations *obs,
+    const struct ep_finding *x);
+
+/*
  * Frees what ep_report_index_build allocated.
  */
 void ep_report_index_free(struct ep_report_index *ix);

@@ -2,18 +2,30 @@
 #define EP_TRUST_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "x509/ep_cert.h"
 
 /*
- * Trust anchors and chain verification.  GnuTLS's trust lists do the
- * verifying; this module decides which list applies and tells an
- * incomplete chain from an untrusted one.
+ * Trust anchors and certification paths.  From what a server or a file
+ * presents, in whatever order, this module builds the path a client
+ * builds: from the leaf through the certificates presented (and the
+ * intermediates the CA files hold, as a client that fetches them would)
+ * to an anchor, preferring a path that reaches an anchor the role
+ * accepts, then one whose certificates are all valid at the moment
+ * judged, then one that needs nothing the server did not send, then the
+ * shortest.  GnuTLS's trust lists verify the path chosen; this module
+ * explains a failure: a missing intermediate, a self-signed leaf, an
+ * unknown root.
  *
  * In a CA file, self-signed certificates are anchors; other CA
- * certificates are known intermediates, used only to complete a chain a
- * server sent short, so that a missing intermediate is named as such.
+ * certificates are known intermediates.  The system store's anchors are
+ * read once, at ep_trust_new.
  */
+
+#define EP_TRUST_PATH_MAX	16	/* certificates of a path, the anchor
+					   not counted */
+#define EP_TRUST_SENT_MAX	16	/* certificates of a chain judged */
 
 struct ep_trust;
 
@@ -33,25 +45,51 @@ void ep_trust_free(struct ep_trust *t);
 
 /* What verification of one presented chain found. */
 struct ep_trust_result {
-	int	trusted;	/* the chain (completed if need be) reaches an anchor */
-	int	anchor_internal;	/* the chain reaches an internal anchor and
-					   no public one */
+	/* The path, leaf first, each certificate issued by the next. */
+	const struct ep_cert	*path[EP_TRUST_PATH_MAX];
+	int			 path_sent[EP_TRUST_PATH_MAX];	/* presented;
+						   else a known intermediate */
+	size_t			 npath;
+	const struct ep_cert	*anchor;	/* that issued the path's top, or
+						   NULL when none did */
+	size_t			 extra[EP_TRUST_SENT_MAX];	/* presented but
+						   not on the path: indexes
+						   into the chain given */
+	size_t			 nextra;
+	int			 in_order;	/* the leaf first, then the path's
+						   presented certificates in path
+						   order (TLS 1.2's rule) */
+	int	trusted;	/* the path reaches an anchor the role accepts and
+				   GnuTLS verifies it */
+	int	anchor_internal;	/* it reaches an internal anchor (which
+					   the role may not accept) */
 	int	self_signed;	/* the leaf is self-signed and alone */
-	int	incomplete;	/* the server omitted an intermediate the chain needs */
-	int	completed;	/* ...which was found among the known intermediates, so
-				   trusted says whether the completed chain verifies */
-	char	missing[EP_CERT_DN_MAX];	/* DN of the first certificate not sent */
+	int	incomplete;	/* the path needs a certificate not presented */
+	int	completed;	/* ...found among the known intermediates, and
+				   the path reaches an anchor with it */
+	char	missing[EP_CERT_DN_MAX];	/* DN of the first certificate
+						   not presented */
 	char	reason[512];	/* why the chain is not trusted, for people */
 };
 
 /*
- * Verifies chain (n certificates, leaf first, as the server sent them)
- * against the public anchors, and also against the internal anchors when
- * allow_internal is set.  Validity dates are not checked here: the rules
- * check them against their own clock.  Fills *res.  Returns 0, or -1 on
- * an internal error (out of memory).
+ * Finds the leaf among n presented certificates, as a client would in a
+ * file of any order: the one that issued none of the others, a
+ * certificate that is not a CA's before one that is, the first of equals;
+ * never a malformed one.  Returns its index (0 when there is none).
+ */
+size_t ep_trust_leaf(const struct ep_cert *const *chain, size_t n);
+
+/*
+ * Builds and verifies the path of chain (n well-formed certificates as
+ * presented, chain[leaf] the leaf) against the public anchors, and also
+ * the internal ones when allow_internal is set, preferring certificates
+ * valid at the moment at.  Validity dates are not otherwise judged here:
+ * the rules judge them against their own clock.  Fills *res.  Returns 0,
+ * or -1 on an internal error (out of memory).
  */
 int ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
-    size_t n, int allow_internal, struct ep_trust_result *res);
+    size_t n, size_t leaf, int allow_internal, time_t at,
+    struct ep_trust_result *res);
 
 #endif /* EP_TRUST_H */

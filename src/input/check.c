@@ -23,9 +23,13 @@ static const struct ep_check_info checks[] = {
 	    "the port does not speak TLS acceptably: check the service bound to "
 	    "it and its TLS settings" },
 	[EP_CHECK_NAME_NOT_IN_SAN] = { "name-not-in-san", EP_SEV_CRITICAL,
-	    "reissue the certificate with the name in its subject alternative names" },
+	    "reissue the certificate with the name in its subject alternative "
+	    "names", NULL, "make a new request with the name in its subject "
+	    "alternative names" },
 	[EP_CHECK_NAME_ONLY_IN_SUBJECT] = { "name-only-in-subject", EP_SEV_CRITICAL,
-	    "TLS ignores the subject: reissue with the name in the SAN list too" },
+	    "TLS ignores the subject: reissue with the name in the SAN list too",
+	    NULL, "TLS ignores the subject: put the name in the request's SAN "
+	    "list too" },
 	[EP_CHECK_SUBJECT_NOT_ACCESS_FQDN] = { "subject-not-access-fqdn",
 	    EP_SEV_WARNING, "make the subject CN the Access Edge FQDN" },
 	[EP_CHECK_SUBJECT_WILDCARD] = { "subject-wildcard", EP_SEV_CRITICAL,
@@ -39,34 +43,44 @@ static const struct ep_check_info checks[] = {
 	    "use a certificate from a CA the clients trust" },
 	[EP_CHECK_CHAIN_INCOMPLETE] = { "chain-incomplete", EP_SEV_CRITICAL,
 	    "install the issuing CA's intermediate certificate on the server "
-	    "so that it sends the whole chain" },
+	    "so that it sends the whole chain",
+	    "add the issuing CA's intermediate certificate to the file (a PFX: "
+	    "export the certificate with its whole chain) so that a server "
+	    "given it sends the whole chain" },
 	[EP_CHECK_SELF_SIGNED] = { "self-signed", EP_SEV_CRITICAL,
 	    "replace the self-signed certificate with one from a trusted CA" },
 	[EP_CHECK_INTERNAL_CA_ON_EXTERNAL] = { "internal-ca-on-external",
 	    EP_SEV_CRITICAL, "external interfaces need a public CA's certificate" },
 	[EP_CHECK_EXPIRED] = { "expired", EP_SEV_CRITICAL,
-	    "renew the certificate and install it on every pool member" },
+	    "renew the certificate and install it on every pool member",
+	    "renew the certificate before installing it" },
 	[EP_CHECK_NOT_YET_VALID] = { "not-yet-valid", EP_SEV_CRITICAL,
 	    "the certificate is not valid yet: check its dates and the server clock" },
 	[EP_CHECK_EXPIRES_SOON] = { "expires-soon", EP_SEV_WARNING,
 	    "renew the certificate before it expires" },
 	[EP_CHECK_EKU_SERVER_AUTH_MISSING] = { "eku-server-auth-missing",
-	    EP_SEV_CRITICAL, "reissue with the Server Authentication EKU" },
+	    EP_SEV_CRITICAL, "reissue with the Server Authentication EKU",
+	    NULL, "ask for the Server Authentication EKU in the request or "
+	    "the CA's template" },
 	[EP_CHECK_EKU_CLIENT_AUTH_MISSING] = { "eku-client-auth-missing",
 	    EP_SEV_WARNING, "check what your CA still offers (a profile with "
 	    "Client Authentication, or another CA) and what your federation "
 	    "partners need before the next renewal" },
 	[EP_CHECK_WEAK_KEY] = { "weak-key", EP_SEV_CRITICAL,
 	    "reissue with an RSA key of 2048 bits or more (EC: 256); a weak "
-	    "intermediate is the CA's to replace" },
+	    "intermediate is the CA's to replace", NULL,
+	    "make a new key of 2048 bits or more (EC: 256) and a new request "
+	    "with it" },
 	[EP_CHECK_WEAK_SIGNATURE] = { "weak-signature", EP_SEV_CRITICAL,
 	    "reissue with a SHA-256 signature, and send the CA's SHA-256 "
 	    "intermediate" },
 	[EP_CHECK_KEY_SIZE_UNSUPPORTED] = { "key-size-unsupported", EP_SEV_WARNING,
-	    "use an RSA key of 2048 or 4096 bits" },
+	    "use an RSA key of 2048 or 4096 bits", NULL,
+	    "make a new request with an RSA key of 2048 or 4096 bits" },
 	[EP_CHECK_SIGNATURE_PSS_UNSUPPORTED] = { "signature-pss-unsupported",
 	    EP_SEV_CRITICAL, "reissue with an RSA key and a PKCS#1 v1.5 "
-	    "signature" },
+	    "signature", NULL, "make a new request with a plain RSA key, not "
+	    "an RSA-PSS one" },
 	[EP_CHECK_CRL_DP_MISSING] = { "crl-dp-missing", EP_SEV_WARNING,
 	    "use a certificate with a CRL distribution point that clients "
 	    "can reach" },
@@ -105,6 +119,23 @@ static const struct ep_check_info checks[] = {
 	    "nothing, once: the file is replaced by this run's state (a newer "
 	    "edgeprobe's is left alone: run that one); a lock held for good "
 	    "is a run that hangs" },
+	[EP_CHECK_CERT_MALFORMED] = { "cert-malformed", EP_SEV_CRITICAL,
+	    "have the CA reissue the certificate (a malformed intermediate: "
+	    "install the CA's current one); clients reject what they cannot "
+	    "parse", "have the CA reissue the certificate, or replace the "
+	    "damaged part of the file with the certificate as the CA sent it" },
+	[EP_CHECK_CHAIN_EXTRA_EXPIRED] = { "chain-extra-expired",
+	    EP_SEV_WARNING, "stop sending the expired certificate: remove it "
+	    "from the chain installed on the server", "remove the expired "
+	    "certificate from the file before installing it" },
+	[EP_CHECK_ANCHOR_EXPIRED] = { "anchor-expired", EP_SEV_CRITICAL,
+	    "get a certificate that chains to a current root (the CA's new "
+	    "root, or its cross-signed intermediate that leads to one)" },
+	[EP_CHECK_CHAIN_ORDER] = { "chain-order", EP_SEV_WARNING,
+	    "install the chain in issuing order: the certificate, then the "
+	    "CA that issued it, then that CA's issuer", "put the chain in "
+	    "issuing order in the file: the certificate first, then each "
+	    "issuer" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */
@@ -114,6 +145,16 @@ const struct ep_check_info *
 ep_check_info(enum ep_check c)
 {
 	return &checks[c];
+}
+
+const char *
+ep_check_advice(enum ep_check c, enum ep_input input)
+{
+	if (input == EP_INPUT_FILE && checks[c].advice_file != NULL)
+		return checks[c].advice_file;
+	if (input == EP_INPUT_REQUEST && checks[c].advice_request != NULL)
+		return checks[c].advice_request;
+	return checks[c].advice;
 }
 
 int

@@ -96,6 +96,7 @@ enum key_id {
 	K_SUBJECT,
 	K_REQUIRE,
 	K_WILDCARD_ORDER,
+	K_SERVER_AUTH,
 	K_RSA_SIZES,
 	K_POOL,
 	K_OFFLINE_ALSO,
@@ -137,6 +138,7 @@ static const struct key keys[] = {
 	[K_SUBJECT] = { "subject", 1, NEED_PROBED },
 	[K_REQUIRE] = { "require", 1, NEED_PROBED },
 	[K_WILDCARD_ORDER] = { "wildcard-order", 1, NEED_PROBED },
+	[K_SERVER_AUTH] = { "server-auth", 1, NEED_PROBED },
 	[K_RSA_SIZES] = { "rsa-sizes", 1, NEED_PROBED },
 	[K_POOL] = { "pool", 1, NEED_PROBED },
 	[K_OFFLINE_ALSO] = { "offline-also", 1, NEED_PROBED },
@@ -158,6 +160,11 @@ static const struct ep_ini_word name_sources[] = {
 static const struct ep_ini_word subjects[] = {
 	{ "any", EP_SUBJECT_ANY },
 	{ "self", EP_SUBJECT_SELF },
+};
+
+static const struct ep_ini_word server_auths[] = {
+	{ "if-present", 0 },
+	{ "required", 1 },
 };
 
 static const struct ep_ini_word pools[] = {
@@ -540,6 +547,8 @@ set_role_key(struct parse *ps, enum key_id k, const char *value)
 			return -1;
 		r->subject = (enum ep_subject_policy)v;
 		return 0;
+	case K_SERVER_AUTH:
+		return WORD(ps, value, server_auths, &r->server_auth_required);
 	case K_POOL:
 		if (WORD(ps, value, pools, &v) == -1)
 			return -1;

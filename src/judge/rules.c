@@ -65,6 +65,24 @@ ep_rule_add_sev(struct endpoint *ep, enum ep_check check, const char *name,
 }
 
 int
+ep_rule_add_sev_cap(struct endpoint *ep, enum ep_check check,
+    const char *name, const char *msg, enum ep_severity cap)
+{
+	enum ep_severity	 sev = ep->profile->severity[check];
+	struct ep_finding	*f;
+
+	if (sev == EP_SEV_OK)
+		return 0;
+	if ((f = ep_findings_add(ep->out, check, ep->idx, name, "%s",
+	    msg)) == NULL)
+		return -1;
+	f->severity = sev < cap ? sev : cap;
+	f->accepted = ep_plan_accepted(ep->ctx->plan, check, name,
+	    ep->target->name);
+	return 0;
+}
+
+int
 ep_rule_add(struct endpoint *ep, enum ep_check check, const char *name,
     const char *msg)
 {
@@ -97,6 +115,21 @@ ep_rule_reports(const struct endpoint *ep, enum ep_check check)
 	return ep->profile->severity[check] != EP_SEV_OK;
 }
 
+const char *
+ep_rule_holder(const struct endpoint *ep)
+{
+	switch (ep->obs->kind) {
+	case EP_OBS_CHAIN:
+		return "the chain file";
+	case EP_OBS_PFX:
+		return "the PFX file";
+	case EP_OBS_CSR:
+		return "the request";
+	default:
+		return "the server";
+	}
+}
+
 void
 ep_rule_cert_label(const struct endpoint *ep, size_t i, char *out,
     size_t outlen)
@@ -111,6 +144,8 @@ ep_rule_cert_label(const struct endpoint *ep, size_t i, char *out,
 static const struct endpoint_rule endpoint_rules[] = {
 	{ .name = "reachability", .kinds = KINDS_LIVE, .needs_chain = 0,
 	    .run = ep_rule_reach },
+	{ .name = "malformed certificates", .kinds = KINDS_ISSUED,
+	    .needs_chain = 0, .run = ep_rule_malformed },
 	{ .name = "names", .kinds = KINDS_ALL, .needs_chain = 1,
 	    .run = ep_rule_names },
 	{ .name = "subject", .kinds = KINDS_ALL, .needs_chain = 1,
@@ -121,8 +156,14 @@ static const struct endpoint_rule endpoint_rules[] = {
 	    .run = ep_rule_san_order },
 	{ .name = "trust", .kinds = KINDS_ISSUED, .needs_chain = 1,
 	    .run = ep_rule_trust },
+	{ .name = "chain order", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = ep_rule_chain_order },
 	{ .name = "validity", .kinds = KINDS_ISSUED, .needs_chain = 1,
 	    .run = ep_rule_validity },
+	{ .name = "extra certificates", .kinds = KINDS_ISSUED,
+	    .needs_chain = 1, .run = ep_rule_extra_expired },
+	{ .name = "anchor", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = ep_rule_anchor },
 	{ .name = "server EKU", .kinds = KINDS_ISSUED, .needs_chain = 1,
 	    .run = ep_rule_eku },
 	{ .name = "client EKU", .kinds = KINDS_ISSUED, .needs_chain = 1,
@@ -147,6 +188,73 @@ static const struct endpoint_rule endpoint_rules[] = {
 	    .needs_chain = 0, .run = ep_rule_changes },
 };
 
+/*
+ * The path of what the endpoint presented, built once for a run of
+ * endpoints presenting the same chain.  Returns 0, or -1.
+ */
+static int
+build_path(struct endpoint *ep)
+{
+	struct ep_trust_memo	*m = ep->memo;
+	int			 internal_ok;
+
+	internal_ok = ep->role->trust == EP_TRUST_INTERNAL_OR_PUBLIC;
+	if (m->n != ep->nsent || m->leaf != ep->leaf ||
+	    m->internal_ok != internal_ok || memcmp(m->sent, ep->sent,
+	    ep->nsent * sizeof(ep->sent[0])) != 0) {
+		m->n = 0;
+		if (ep_trust_verify(ep->ctx->trust, ep->sent, ep->nsent,
+		    ep->leaf, internal_ok, ep->ctx->now, &m->r) == -1)
+			return -1;
+		memcpy(m->sent, ep->sent, ep->nsent * sizeof(ep->sent[0]));
+		m->n = ep->nsent;
+		m->leaf = ep->leaf;
+		m->internal_ok = internal_ok;
+	}
+	ep->trust = &m->r;
+	return 0;
+}
+
+/*
+ * What the endpoint presented that parses, its leaf, and the path a
+ * client builds from it; the rules see the path's presented
+ * certificates.  A request's stand-in is judged alone.  Returns 0, or -1.
+ */
+static int
+prepare(struct endpoint *ep)
+{
+	const struct ep_obs	*obs = ep->obs;
+	size_t			 i;
+
+	if (obs->status != EP_OBS_OK)
+		return 0;
+	for (i = 0; i < obs->chain_len && i < EP_CHAIN_MAX; i++) {
+		const struct ep_cert	*c;
+
+		c = ep_certs_get(ep->o->certs, obs->chain[i]);
+		if (c->malformed[0] != '\0') {
+			/* The leaf is what the observation says it is. */
+			ep->leaf_malformed |= i == obs->leaf;
+			continue;
+		}
+		if (i == obs->leaf)
+			ep->leaf = ep->nsent;
+		ep->sent[ep->nsent++] = c;
+	}
+	if (ep->nsent == 0 || ep->leaf_malformed)
+		return 0;
+	if (obs->kind == EP_OBS_CSR) {
+		ep->chain[ep->n++] = ep->sent[0];
+		return 0;
+	}
+	if (build_path(ep) == -1)
+		return -1;
+	for (i = 0; i < ep->trust->npath && ep->n < EP_CHAIN_MAX; i++)
+		if (ep->trust->path_sent[i])
+			ep->chain[ep->n++] = ep->trust->path[i];
+	return 0;
+}
+
 int
 ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
     struct ep_findings *out, char *err, size_t errlen)
@@ -168,14 +276,8 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		ep.target = ep_plan_target(ctx->plan, ep.obs->target);
 		ep.role = &ep.profile->roles[ep.target->role];
 		ep.out = out;
-		if (ep.obs->status == EP_OBS_OK)
-			for (ep.n = 0; ep.n < ep.obs->chain_len &&
-			    ep.n < EP_CHAIN_MAX; ep.n++)
-				ep.chain[ep.n] = ep_certs_get(o->certs,
-				    ep.obs->chain[ep.n]);
-		/* A request's stand-in has no real issuer: only it is judged. */
-		if (ep.obs->kind == EP_OBS_CSR && ep.n > 1)
-			ep.n = 1;
+		if (prepare(&ep) == -1)
+			goto fail;
 		for (r = 0; r < NELEM(endpoint_rules); r++) {
 			if (!(endpoint_rules[r].kinds & KIND(ep.obs->kind)) ||
 			    (endpoint_rules[r].needs_chain && ep.n == 0))

@@ -17,12 +17,14 @@
 #define EP_RULE_WHICH_MAX	320	/* "intermediate <DN>", cut */
 
 /*
- * The last chain verified and what came of it: the endpoints of a pool
- * and its ports come one after another and mostly present one chain.
+ * The last chain whose path was built and what came of it: the endpoints
+ * of a pool and its ports come one after another and mostly present one
+ * chain.
  */
 struct ep_trust_memo {
-	const struct ep_cert	*chain[EP_CHAIN_MAX];
+	const struct ep_cert	*sent[EP_CHAIN_MAX];
 	size_t			 n;	/* 0: nothing yet */
+	size_t			 leaf;
 	int			 internal_ok;
 	struct ep_trust_result	 r;
 };
@@ -37,7 +39,20 @@ struct endpoint {
 	const struct ep_obs		*obs;
 	const struct ep_target		*target;
 	const struct ep_role_rules	*role;
-	const struct ep_cert		*chain[EP_CHAIN_MAX];	/* as sent */
+	/* What was presented, as presented: */
+	const struct ep_cert		*sent[EP_CHAIN_MAX];	/* those
+							   that parse */
+	size_t				 nsent;
+	size_t				 leaf;		/* in sent */
+	int				 leaf_malformed;	/* no leaf
+							   to judge */
+	/* The path a client builds (ep_trust.h), and what it used: */
+	const struct ep_trust_result	*trust;		/* NULL for a request */
+	const struct ep_cert		*chain[EP_CHAIN_MAX];	/* the
+							   path's presented
+							   certificates, leaf
+							   first; a request's
+							   stand-in alone */
 	size_t				 n;
 	struct ep_findings		*out;
 };
@@ -49,6 +64,12 @@ struct endpoint {
  */
 int ep_rule_add_sev(struct endpoint *ep, enum ep_check check,
     const char *name, const char *msg, enum ep_severity min);
+
+/*
+ * As ep_rule_add_sev, with the profile's severity lowered to at most cap.
+ */
+int ep_rule_add_sev_cap(struct endpoint *ep, enum ep_check check,
+    const char *name, const char *msg, enum ep_severity cap);
 
 /*
  * As ep_rule_add_sev, with the profile's severity as it is.
@@ -70,6 +91,12 @@ int ep_rule_add_deployment(const struct ep_rules_ctx *ctx,
 int ep_rule_reports(const struct endpoint *ep, enum ep_check check);
 
 /*
+ * What presented the endpoint's certificates, for a message: "the
+ * server", "the chain file", "the PFX file" or "the request".
+ */
+const char *ep_rule_holder(const struct endpoint *ep);
+
+/*
  * Names chain[i] in a message: "the certificate" for the leaf, an
  * intermediate by its DN.
  */
@@ -87,8 +114,12 @@ int ep_rule_names(struct endpoint *ep);			/* rules_names.c */
 int ep_rule_subject_self(struct endpoint *ep);
 int ep_rule_subject_wildcard(struct endpoint *ep);
 int ep_rule_san_order(struct endpoint *ep);
-int ep_rule_trust(struct endpoint *ep);			/* rules_trust.c */
+int ep_rule_malformed(struct endpoint *ep);		/* rules_trust.c */
+int ep_rule_trust(struct endpoint *ep);
+int ep_rule_chain_order(struct endpoint *ep);
 int ep_rule_validity(struct endpoint *ep);		/* rules_dates.c */
+int ep_rule_extra_expired(struct endpoint *ep);
+int ep_rule_anchor(struct endpoint *ep);
 int ep_rule_eku(struct endpoint *ep);			/* rules_usage.c */
 int ep_rule_eku_client(struct endpoint *ep);
 int ep_rule_crl_dp(struct endpoint *ep);

@@ -1,7 +1,8 @@
 /*
- * Rules of trust: whether the chain reaches an anchor the role accepts
- * (chain-untrusted, chain-incomplete, self-signed,
- * internal-ca-on-external).  x509/trust.c does the verifying.
+ * Rules of trust: what was presented and the path a client builds from
+ * it (cert-malformed, chain-untrusted, chain-incomplete, self-signed,
+ * internal-ca-on-external, chain-order).  x509/trust.c builds and
+ * verifies the path.
  */
 
 #include <stdio.h>
@@ -9,52 +10,146 @@
 
 #include "judge/rules_impl.h"
 
+#define ORDER_MAX	6	/* certificates named in a chain-order message */
+
+/* A presented certificate by its place, and its fingerprint's start. */
+static void
+presented_label(const struct ep_cert *c, size_t i, char *out, size_t outlen)
+{
+	char	hex[96];
+
+	ep_cert_hex(c->sha256, hex, sizeof(hex));
+	snprintf(out, outlen, "%s %zu (sha256 %.11s...)", i == 0 ?
+	    "the first certificate, the leaf," : "certificate", i + 1, hex);
+}
+
+int
+ep_rule_malformed(struct endpoint *ep)
+{
+	const struct ep_obs	*obs = ep->obs;
+	char			 msg[EP_FINDING_MSG_MAX], which[128];
+	size_t			 i;
+
+	if (obs->status != EP_OBS_OK)
+		return 0;
+	for (i = 0; i < obs->chain_len && i < EP_CHAIN_MAX; i++) {
+		const struct ep_cert	*c = ep_certs_get(ep->o->certs,
+					    obs->chain[i]);
+
+		if (c->malformed[0] == '\0')
+			continue;
+		presented_label(c, i, which, sizeof(which));
+		snprintf(msg, sizeof(msg), "%s, as %s presents it, cannot be "
+		    "parsed: %.200s; clients reject a chain they cannot parse%s",
+		    which, ep_rule_holder(ep), c->malformed,
+		    ep->leaf_malformed && i == 0 ? ", and nothing else of the "
+		    "certificate can be judged" : "");
+		if (ep_rule_add(ep, EP_CHECK_CERT_MALFORMED, NULL, msg) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 ep_rule_trust(struct endpoint *ep)
 {
-	struct ep_trust_result	r;
-	char			msg[EP_FINDING_MSG_MAX];
-	int			internal_ok;
+	const struct ep_trust_result	*r = ep->trust;
+	const struct ep_cert		*top;
+	char				 msg[EP_FINDING_MSG_MAX];
+	int				 server = ep->obs->kind == EP_OBS_LIVE;
 
-	internal_ok = ep->role->trust == EP_TRUST_INTERNAL_OR_PUBLIC;
-	if (ep->memo->n == ep->n && ep->memo->internal_ok == internal_ok &&
-	    memcmp(ep->memo->chain, ep->chain, ep->n * sizeof(ep->chain[0])) == 0)
-		r = ep->memo->r;
-	else {
-		if (ep_trust_verify(ep->ctx->trust, ep->chain, ep->n,
-		    internal_ok, &r) == -1)
-			return -1;
-		memcpy(ep->memo->chain, ep->chain, ep->n * sizeof(ep->chain[0]));
-		ep->memo->n = ep->n;
-		ep->memo->internal_ok = internal_ok;
-		ep->memo->r = r;
-	}
-	if (r.trusted && !r.incomplete)
+	if (r == NULL || (r->trusted && !r->incomplete))
 		return 0;
+	top = r->path[r->npath - 1];
 	/* Trusted, but by the wrong kind of CA: say so rather than "untrusted". */
-	if (r.anchor_internal && !internal_ok) {
+	if (r->anchor_internal && !r->trusted) {
 		snprintf(msg, sizeof(msg), "the chain ends at an internal CA "
 		    "(%.300s); external clients and federation partners do not "
-		    "trust it", ep->chain[ep->n - 1]->issuer);
+		    "trust it", top->issuer);
 		return ep_rule_add(ep, EP_CHECK_INTERNAL_CA_ON_EXTERNAL, NULL, msg);
 	}
-	if (r.self_signed) {
+	if (r->self_signed) {
 		snprintf(msg, sizeof(msg), "the certificate is self-signed "
 		    "(%.300s): no client trusts it", ep->chain[0]->subject);
 		return ep_rule_add(ep, EP_CHECK_SELF_SIGNED, NULL, msg);
 	}
-	if (r.incomplete) {
-		snprintf(msg, sizeof(msg), "the server does not send the "
-		    "intermediate certificate %.300s; clients that cannot fetch it "
-		    "fail%s", r.missing, r.completed ? "" : " (edgeprobe does "
-		    "not have it either, so it cannot tell whether the chain "
-		    "leads to a trusted root)");
+	if (r->incomplete) {
+		if (r->completed || !top->is_ca)
+			snprintf(msg, sizeof(msg), "%s does not %s the "
+			    "intermediate certificate %.300s; %s%s",
+			    ep_rule_holder(ep), server ? "send" : "hold",
+			    r->missing, server ? "clients that cannot fetch "
+			    "it fail" : "a server given this file does not "
+			    "send it", r->completed ? "" : " (edgeprobe does "
+			    "not have it either, so it cannot tell whether "
+			    "the chain leads to a trusted root)");
+		else
+			/*
+			 * Nothing known issued the top, a CA's certificate:
+			 * its issuer is an intermediate not presented, or a
+			 * root no client here trusts.
+			 */
+			snprintf(msg, sizeof(msg), "%s does not %s the "
+			    "certificate of %.150s, which issued %.60s, and "
+			    "it is no trust anchor: if it is an intermediate "
+			    "CA, %s; if it is a root, clients do not trust it "
+			    "(edgeprobe cannot tell which)",
+			    ep_rule_holder(ep), server ? "send" : "hold",
+			    r->missing, top->cn_len > 0 ? top->cn :
+			    "the last certificate presented", server ?
+			    "clients that cannot fetch it fail" : "a server "
+			    "given this file does not send it");
 		if (ep_rule_add(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL, msg) == -1)
 			return -1;
-		if (r.trusted || !r.completed)
+		if (r->trusted || !r->completed)
 			return 0;
 	}
 	snprintf(msg, sizeof(msg), "the chain is not trusted: %.400s",
-	    r.reason);
+	    r->reason);
 	return ep_rule_add(ep, EP_CHECK_CHAIN_UNTRUSTED, NULL, msg);
+}
+
+/* "CN=a, CN=b, ...": certificates by their subjects, at most ORDER_MAX. */
+static void
+subjects(const struct ep_cert *const *v, size_t n, char *out, size_t outlen)
+{
+	size_t	i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n && i < ORDER_MAX && o < outlen; i++)
+		o += (size_t)snprintf(out + o, outlen - o, "%s%.60s",
+		    i ? ", " : "", v[i]->subject[0] != '\0' ? v[i]->subject :
+		    "(no subject)");
+	if (n > ORDER_MAX && o < outlen)
+		snprintf(out + o, outlen - o, ", ...");
+}
+
+/*
+ * TLS 1.2 (RFC 5246 7.4.2) wants each certificate to certify the one
+ * before it; TLS 1.3 relaxes it, and clients that follow 1.2 strictly
+ * reject an out-of-order chain.  A file's order is only a note: the
+ * leaf is found wherever it is, but a server given the file may send it
+ * so.
+ */
+int
+ep_rule_chain_order(struct endpoint *ep)
+{
+	const struct ep_trust_result	*r = ep->trust;
+	char				 got[160], want[160];
+	char				 msg[EP_FINDING_MSG_MAX];
+	int				 server = ep->obs->kind == EP_OBS_LIVE;
+
+	if (r == NULL || r->in_order)
+		return 0;
+	subjects(ep->sent, ep->nsent, got, sizeof(got));
+	subjects(ep->chain, ep->n, want, sizeof(want));
+	snprintf(msg, sizeof(msg), "%s %s the chain out of order (%.150s) "
+	    "rather than leaf first, each certificate followed by its issuer "
+	    "(%.150s)%s",
+	    ep_rule_holder(ep), server ? "sends" : "holds", got, want, server ?
+	    "; TLS 1.2 requires that order and some clients reject another" :
+	    "; edgeprobe judged the leaf where it is, but a server given the "
+	    "file may send it in this order");
+	return ep_rule_add_sev_cap(ep, EP_CHECK_CHAIN_ORDER, NULL, msg,
+	    server ? EP_SEV_UNKNOWN : EP_SEV_INFO);
 }

@@ -14,12 +14,22 @@ ep_rule_eku(struct endpoint *ep)
 {
 	const struct ep_cert	*leaf = ep->chain[0];
 
+	char			 msg[EP_FINDING_MSG_MAX];
+
 	if (leaf->eku_server)
 		return 0;
-	return ep_rule_add(ep, EP_CHECK_EKU_SERVER_AUTH_MISSING, NULL, leaf->has_eku ?
-	    "the certificate's extended key usage lacks Server Authentication" :
-	    "the certificate has no extended key usage: Lync requires "
-	    "Server Authentication");
+	if (leaf->has_eku)
+		return ep_rule_add(ep, EP_CHECK_EKU_SERVER_AUTH_MISSING, NULL,
+		    "the certificate's extended key usage lacks Server "
+		    "Authentication: TLS clients refuse it for a server");
+	/* RFC 5280 reads no EKU as any purpose; a profile may ask more. */
+	if (!ep->role->server_auth_required)
+		return 0;
+	snprintf(msg, sizeof(msg), "the certificate has no extended key usage "
+	    "extension, and profile %s requires Server Authentication in it "
+	    "(RFC 5280 and Windows read a missing extension as any purpose)",
+	    ep->profile->name);
+	return ep_rule_add(ep, EP_CHECK_EKU_SERVER_AUTH_MISSING, NULL, msg);
 }
 
 /* The ports this observation stands for: one live, all of them offline. */

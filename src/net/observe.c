@@ -155,6 +155,13 @@ ep_obs_kind_name(enum ep_obs_kind k)
 	return names[k];
 }
 
+enum ep_input
+ep_obs_input(enum ep_obs_kind k)
+{
+	return k == EP_OBS_LIVE ? EP_INPUT_SERVER : k == EP_OBS_CSR ?
+	    EP_INPUT_REQUEST : EP_INPUT_FILE;
+}
+
 void
 ep_obs_where(const struct ep_obs *o, const char *file, char *out,
     size_t outlen)
@@ -176,7 +183,10 @@ ep_obs_where(const struct ep_obs *o, const char *file, char *out,
 const struct ep_cert *
 ep_obs_leaf(const struct ep_observations *o, const struct ep_obs *obs)
 {
+	const struct ep_cert	*c;
+
 	if (obs->status != EP_OBS_OK || obs->chain_len == 0)
 		return NULL;
-	return ep_certs_get(o->certs, obs->chain[0]);
+	c = ep_certs_get(o->certs, obs->chain[0]);
+	return c->malformed[0] == '\0' ? c : NULL;
 }

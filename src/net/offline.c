@@ -18,6 +18,7 @@
 
 #include "input/ep_file.h"
 #include "net/ep_offline.h"
+#include "x509/ep_trust.h"
 
 #define EP_PFX_BAGS_MAX		64	/* parts (safe contents) of one PFX */
 #define EP_PFX_CERTS_MAX	64	/* certificates kept from one PFX */
@@ -82,13 +83,31 @@ static int
 read_chain(const struct ep_offline *in, struct ep_observations *out,
     struct ep_obs *obs, char *err, size_t errlen)
 {
-	int	n;
+	const struct ep_cert	*ok[EP_CHAIN_MAX];
+	size_t			 at[EP_CHAIN_MAX], nok = 0, i, bad = EP_CHAIN_MAX;
+	int			 n;
 
-	n = ep_certs_load_file(out->certs, in->path, obs->chain, EP_CHAIN_MAX,
-	    err, errlen);
+	n = ep_certs_load_file_any(out->certs, in->path, obs->chain,
+	    EP_CHAIN_MAX, err, errlen);
 	if (n == -1)
 		return -1;
 	obs->chain_len = (size_t)n;
+	/* The leaf as a client finds it, among what parses, in any order. */
+	for (i = 0; i < obs->chain_len; i++) {
+		const struct ep_cert	*c = ep_certs_get(out->certs,
+					    obs->chain[i]);
+
+		if (c->malformed[0] == '\0') {
+			ok[nok] = c;
+			at[nok++] = i;
+		} else if (bad == EP_CHAIN_MAX)
+			bad = i;
+	}
+	obs->leaf = nok > 0 ? at[ep_trust_leaf(ok, nok)] : 0;
+	/* Only CA certificates parse: the leaf is what does not. */
+	if (bad != EP_CHAIN_MAX && (nok == 0 ||
+	    ep_certs_get(out->certs, obs->chain[obs->leaf])->is_ca))
+		obs->leaf = bad;
 	return 0;
 }
 

@@ -179,3 +179,14 @@ ep_report_close(struct ep_report *r)
 	ep_report_index_free(&r->ix);
 	memset(&r->sum, 0, sizeof(r->sum));
 }
+
+const char *
+ep_report_advice(const struct ep_observations *obs,
+    const struct ep_finding *x)
+{
+	enum ep_input	in = EP_INPUT_SERVER;
+
+	if (x->obs != EP_FINDING_NO_OBS && x->obs < obs->n)
+		in = ep_obs_input(obs->v[x->obs].kind);
+	return ep_check_advice(x->check, in);
+}

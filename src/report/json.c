@@ -66,13 +66,48 @@ put(json_t *obj, const char *key, json_t *v)
 	return json_object_set_new(obj, key, v);
 }
 
+/*
+ * A certificate that does not parse: its fingerprint and why, the fields
+ * parsing would give null, so that every chain entry has the same keys.
+ */
+static json_t *
+malformed_json(const struct ep_cert *c)
+{
+	static const char *const	 none[] = { "subject", "issuer",
+					    "serial", "san", "not_before",
+					    "not_after", "spki_sha256", "key",
+					    "self_signed" };
+	json_t				*j = json_object();
+	size_t				 i;
+	int				 bad = j == NULL;
+
+	for (i = 0; !bad && i < sizeof(none) / sizeof(none[0]); i++)
+		bad |= put(j, none[i], json_null());
+	if (!bad) {
+		bad |= put(j, "sha256", jhex(c->sha256));
+		bad |= put(j, "malformed", jstr(c->malformed,
+		    strlen(c->malformed)));
+	}
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 static json_t *
 cert_json(const struct ep_cert *c)
 {
-	json_t	*j = json_object(), *san = json_array();
+	json_t	*j, *san;
 	char	 key[48], ip[46];
 	size_t	 i;
-	int	 bad = j == NULL || san == NULL;
+	int	 bad;
+
+	if (c->malformed[0] != '\0')
+		return malformed_json(c);
+	j = json_object();
+	san = json_array();
+	bad = j == NULL || san == NULL;
 
 	for (i = 0; !bad && i < c->nsans; i++) {
 		if (c->sans[i].is_ip && (c->sans[i].len == 4 ||
@@ -100,6 +135,7 @@ cert_json(const struct ep_cert *c)
 	bad |= put(j, "spki_sha256", jhex(c->spki_sha256));
 	bad |= put(j, "key", json_string(key));
 	bad |= put(j, "self_signed", json_boolean(c->self_signed));
+	bad |= put(j, "malformed", json_null());
 	if (bad) {
 		json_decref(j);
 		return NULL;
@@ -108,7 +144,7 @@ cert_json(const struct ep_cert *c)
 }
 
 static json_t *
-finding_json(const struct ep_finding *f)
+finding_json(const struct ep_observations *obs, const struct ep_finding *f)
 {
 	json_t	*j = json_object();
 	int	 bad = j == NULL;
@@ -118,7 +154,7 @@ finding_json(const struct ep_finding *f)
 	bad |= put(j, "check", json_string(ep_check_info(f->check)->id));
 	bad |= put(j, "severity", json_string(ep_severity_name(f->severity)));
 	bad |= put(j, "message", jstr(f->message, strlen(f->message)));
-	bad |= put(j, "advice", json_string(ep_check_info(f->check)->advice));
+	bad |= put(j, "advice", json_string(ep_report_advice(obs, f)));
 	bad |= put(j, "accepted", json_boolean(f->accepted));
 	if (f->name[0] != '\0')
 		bad |= put(j, "name", jstr(f->name, strlen(f->name)));
@@ -138,8 +174,8 @@ findings_of(const struct ep_report *r, const struct ep_report_index *ix,
 	size_t	 i;
 
 	for (i = ix->fstart[k]; a != NULL && i < ix->fstart[k + 1]; i++) {
-		if (put(a, NULL, finding_json(&r->findings->v[ix->forder[i]])) ==
-		    -1) {
+		if (put(a, NULL, finding_json(r->obs,
+		    &r->findings->v[ix->forder[i]])) == -1) {
 			json_decref(a);
 			return NULL;
 		}
@@ -200,6 +236,8 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 		bad |= put(chain, NULL, cert_json(ep_certs_get(r->obs->certs,
 		    o->chain[k])));
 	bad |= put(j, "chain", chain);
+	bad |= put(j, "leaf", o->chain_len > 0 ? json_integer((json_int_t)
+	    o->leaf) : json_null());
 	bad |= put(j, "findings", findings_of(r, ix, i));
 	if (bad) {
 		json_decref(j);

@@ -67,15 +67,21 @@ days_left(const struct ep_report *r, const struct ep_obs *o)
 	time_t		first = 0;
 	long long	left;
 	size_t		k;
+	int		any = 0;
 
-	if (o->chain_len == 0)
-		return -1;
 	for (k = 0; k < o->chain_len; k++) {
-		time_t	t = ep_certs_get(r->obs->certs, o->chain[k])->not_after;
+		const struct ep_cert	*c = ep_certs_get(r->obs->certs,
+					    o->chain[k]);
 
-		if (k == 0 || t < first)
-			first = t;
+		/* What does not parse has no dates. */
+		if (c->malformed[0] != '\0')
+			continue;
+		if (!any || c->not_after < first)
+			first = c->not_after;
+		any = 1;
 	}
+	if (!any)
+		return -1;
 	left = (long long)first - r->at;
 	return left < 0 ? 0 : left / DAY;
 }
@@ -270,6 +276,8 @@ print_expiry(FILE *fp, const struct ep_report *r)
 			if (o->chain_len == 0 || o->kind == EP_OBS_CSR)
 				continue;
 			c = ep_certs_get(r->obs->certs, o->chain[0]);
+			if (c->malformed[0] != '\0')
+				continue;
 			if (first == NULL || c->not_after < first->not_after)
 				first = c;
 		}

@@ -139,14 +139,20 @@ print_certs(FILE *fp, const struct ep_report *r)
 		const struct ep_obs	*o = &obs->v[i];
 		time_t			 first = 0;
 
-		for (k = 0; k < dated_chain(o); k++) {
-			time_t	t = ep_certs_get(obs->certs,
-				    o->chain[k])->not_after;
+		int			 any = 0;
 
-			if (k == 0 || t < first)
-				first = t;
+		for (k = 0; k < dated_chain(o); k++) {
+			const struct ep_cert	*x = ep_certs_get(obs->certs,
+						    o->chain[k]);
+
+			/* What does not parse has no dates. */
+			if (x->malformed[0] != '\0')
+				continue;
+			if (!any || x->not_after < first)
+				first = x->not_after;
+			any = 1;
 		}
-		if (dated_chain(o) == 0)
+		if (!any)
 			continue;
 		endpoint_labels(r, o, l, sizeof(l));
 		fprintf(fp, "edgeprobe_earliest_cert_expiry_timestamp_seconds"
@@ -169,6 +175,8 @@ print_certs(FILE *fp, const struct ep_report *r)
 							     * 2 + 4)];
 
 				x = ep_certs_get(obs->certs, o->chain[k]);
+				if (x->malformed[0] != '\0')
+					continue;
 				ep_esc_prom_label(x->cn, x->cn_len, cn,
 				    sizeof(cn));
 				ep_esc_prom_label(x->issuer_cn,

@@ -203,6 +203,15 @@ color_of(enum ep_severity s)
 	return c[s];
 }
 
+/* A status, as a heading or the last line says it: "OK", "WARNING"... */
+static void
+o_status(struct out *o, enum ep_severity s, int sep)
+{
+	const char	*w = s == EP_SEV_OK ? "OK" : upper(s);
+
+	o_word(o, w, strlen(w), sep, color_of(s));
+}
+
 /* A severity word, coloured on a terminal; suffix (e.g. ":") after it. */
 static void
 o_severity(struct out *o, enum ep_severity s, const char *suffix, int sep)
@@ -268,6 +277,17 @@ print_cert(struct text *t, const struct ep_cert *c, size_t cert, int request)
 	snprintf(buf, sizeof(buf), "certificate %-2s ", lab);
 	o_raw(o, buf);
 	o->indent = CERT_INDENT;
+	if (c->malformed[0] != '\0') {
+		/* Nothing parsed: what it is, and why not. */
+		o_words(o, "cannot be parsed:");
+		o_esc_words(o, c->malformed);
+		o_start(o, CERT_INDENT);
+		short_hash(c->sha256, fpr, sizeof(fpr));
+		snprintf(buf, sizeof(buf), "fingerprint sha256 %s", fpr);
+		o_unit(o, buf);
+		o_newline(o);
+		return;
+	}
 	if (c->cn_len > 0) {
 		char	esc[LINE_MAX + 3];
 
@@ -356,7 +376,7 @@ target_shown(const struct ep_report *r, size_t t)
 static size_t
 leaf(const struct ep_obs *o)
 {
-	return o->chain_len > 0 ? o->chain[0] : NONE;
+	return o->chain_len > o->leaf ? o->chain[o->leaf] : NONE;
 }
 
 /* "1 critical, 2 warning, 3 ok": the counts that are not zero. */
@@ -459,7 +479,7 @@ each_group(struct text *t, visit_fn fn, int headings)
 			o->indent = 5;
 			o_esc_word(o, name, strlen(name), 1);
 			o_raw(o, ":");
-			o_severity(o, c.worst, "", 1);
+			o_status(o, c.worst, 1);
 			o_word(o, "-", 1, 1, NULL);
 			print_counts(o, c.count, 1);
 			o_newline(o);
@@ -626,7 +646,7 @@ print_finding(struct text *t, int indent, size_t k)
 	} else {
 		ep_esc_str(x->message, msg, sizeof(msg));
 		snprintf(text, sizeof(text), "%s. To fix: %s.", msg,
-		    ci->advice);
+		    ep_report_advice(t->r->obs, x));
 		o_words(o, text);
 	}
 	o_newline(o);
@@ -898,7 +918,7 @@ print_summary(struct text *t)
 	o_newline(o);
 	o_start(o, 0);
 	o->indent = 2;
-	o_severity(o, s->status, "", 0);
+	o_status(o, s->status, 0);
 	o_word(o, "-", 1, 1, NULL);
 	snprintf(buf, sizeof(buf), "%zu endpoint%s in %.2f s:", s->endpoints,
 	    s->endpoints == 1 ? "" : "s", r->obs->elapsed_ms / 1000.0);

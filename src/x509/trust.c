@@ -1,7 +1,7 @@
 /*
- * Trust anchors and chain verification.  GnuTLS's trust lists verify;
- * this module only picks the list and explains a failure: a missing
- * intermediate, a self-signed leaf, an unknown root.
+ * Trust anchors and certification paths.  The path is built here, as a
+ * client builds it; GnuTLS's trust lists verify it; this module explains
+ * a failure: a missing intermediate, a self-signed leaf, an unknown root.
  */
 
 #include <errno.h>
@@ -16,19 +16,23 @@
 #include "x509/ep_trust.h"
 
 #define EP_TRUST_FILE_MAX	4096	/* certificates in one CA file */
-#define EP_CHAIN_SENT_MAX	16	/* certificates of a chain verified */
-#define PATH_MAX_CERTS		(2 * EP_CHAIN_SENT_MAX)	/* sent, then completed */
+#define ANCHORS_MAX		(2 * EP_TRUST_FILE_MAX)
+#define SEARCH_MAX		4096	/* paths tried for one chain: a hostile
+					   chain of look-alike CAs ends here */
 
-struct inter {
-	const struct ep_cert	*cert;		/* in ep_trust.known */
+/* A CA certificate the CA files or the store hold. */
+struct known {
+	const struct ep_cert	*cert;		/* in ep_trust.certs */
 	int			 internal;	/* from the internal CA file */
 };
 
 struct ep_trust {
 	gnutls_x509_trust_list_t	 pub;		/* public anchors */
 	gnutls_x509_trust_list_t	 internal;	/* internal anchors, or NULL */
-	struct ep_certs			*known;		/* everything the CA files hold */
-	struct inter			*inter;		/* known intermediates */
+	struct ep_certs			*certs;		/* everything below */
+	struct known			*anchors;
+	size_t				 nanchors;
+	struct known			*inter;		/* known intermediates */
 	size_t				 ninter;
 };
 
@@ -40,6 +44,21 @@ static const unsigned verify_flags = GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
     GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
     GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN |
     GNUTLS_VERIFY_DISABLE_CRL_CHECKS;
+
+static void
+add_known(struct known *v, size_t *n, size_t max, const struct ep_cert *c,
+    int internal)
+{
+	size_t	i;
+
+	for (i = 0; i < *n; i++)
+		if (v[i].cert == c && v[i].internal == internal)
+			return;
+	if (*n < max) {
+		v[*n].cert = c;
+		v[(*n)++].internal = internal;
+	}
+}
 
 /*
  * Splits a CA file: self-signed certificates become anchors of list,
@@ -56,11 +75,11 @@ load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, int internal,
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
 	}
-	if ((n = ep_certs_load_file(t->known, path, idx, EP_TRUST_FILE_MAX, err,
+	if ((n = ep_certs_load_file(t->certs, path, idx, EP_TRUST_FILE_MAX, err,
 	    errlen)) == -1)
 		goto out;
 	for (i = 0; i < (size_t)n; i++) {
-		const struct ep_cert	*c = ep_certs_get(t->known, idx[i]);
+		const struct ep_cert	*c = ep_certs_get(t->certs, idx[i]);
 		gnutls_datum_t		 der;
 
 		if (c->self_signed) {
@@ -72,11 +91,12 @@ load_file(struct ep_trust *t, gnutls_x509_trust_list_t list, int internal,
 				    "be used as an anchor", path, i + 1);
 				goto out;
 			}
+			add_known(t->anchors, &t->nanchors, ANCHORS_MAX, c,
+			    internal);
 			anchors++;
-		} else if (c->is_ca && t->ninter < EP_TRUST_FILE_MAX) {
-			t->inter[t->ninter].cert = c;
-			t->inter[t->ninter++].internal = internal;
-		}
+		} else if (c->is_ca)
+			add_known(t->inter, &t->ninter, EP_TRUST_FILE_MAX, c,
+			    internal);
 	}
 	if (anchors == 0) {
 		snprintf(err, errlen, "%s: no self-signed CA certificate to use "
@@ -89,16 +109,53 @@ out:
 	return ret;
 }
 
+/*
+ * The system store's anchors, kept as certificates too, so that a path
+ * is built to them as to a CA file's.  One that does not parse here is
+ * left to GnuTLS alone.
+ */
+static int
+load_system(struct ep_trust *t, char *err, size_t errlen)
+{
+	gnutls_x509_trust_list_iter_t	 iter = NULL;
+	gnutls_x509_crt_t		 crt;
+	gnutls_datum_t			 der;
+	size_t				 idx;
+	char				 why[256];
+	int				 r;
+
+	r = gnutls_x509_trust_list_add_system_trust(t->pub, 0, 0);
+	if (r <= 0) {
+		snprintf(err, errlen, "no system trust store (%s): install "
+		    "ca-certificates or give --ca-file", r < 0 ?
+		    gnutls_strerror(r) : "empty");
+		return -1;
+	}
+	while (gnutls_x509_trust_list_iter_get_ca(t->pub, &iter, &crt) == 0) {
+		if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
+		    &der) == 0) {
+			if (ep_certs_add(t->certs, der.data, der.size, &idx, why,
+			    sizeof(why)) == 0)
+				add_known(t->anchors, &t->nanchors, ANCHORS_MAX,
+				    ep_certs_get(t->certs, idx), 0);
+			gnutls_free(der.data);
+		}
+		gnutls_x509_crt_deinit(crt);
+	}
+	gnutls_x509_trust_list_iter_deinit(iter);
+	return 0;
+}
+
 int
 ep_trust_new(struct ep_trust **out, const char *ca_file,
     const char *internal_ca, char *err, size_t errlen)
 {
 	struct ep_trust	*t;
-	int		 r;
 
 	*out = NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
-	    (t->known = ep_certs_new()) == NULL ||
+	    (t->certs = ep_certs_new()) == NULL ||
+	    (t->anchors = calloc(ANCHORS_MAX, sizeof(*t->anchors))) == NULL ||
 	    (t->inter = calloc(EP_TRUST_FILE_MAX, sizeof(*t->inter))) == NULL)
 		goto nomem;
 	if (gnutls_x509_trust_list_init(&t->pub, 0) < 0)
@@ -106,15 +163,8 @@ ep_trust_new(struct ep_trust **out, const char *ca_file,
 	if (ca_file != NULL) {
 		if (load_file(t, t->pub, 0, ca_file, err, errlen) == -1)
 			goto fail;
-	} else {
-		r = gnutls_x509_trust_list_add_system_trust(t->pub, 0, 0);
-		if (r <= 0) {
-			snprintf(err, errlen, "no system trust store (%s): "
-			    "install ca-certificates or give --ca-file",
-			    r < 0 ? gnutls_strerror(r) : "empty");
-			goto fail;
-		}
-	}
+	} else if (load_system(t, err, errlen) == -1)
+		goto fail;
 	if (internal_ca != NULL) {
 		if (gnutls_x509_trust_list_init(&t->internal, 0) < 0)
 			goto nomem;
@@ -139,42 +189,195 @@ ep_trust_free(struct ep_trust *t)
 		gnutls_x509_trust_list_deinit(t->pub, 1);
 	if (t->internal != NULL)
 		gnutls_x509_trust_list_deinit(t->internal, 1);
+	free(t->anchors);
 	free(t->inter);
-	ep_certs_free(t->known);
+	ep_certs_free(t->certs);
 	free(t);
 }
 
-/* Returns 1 and the status when list verifies the chain, 0 otherwise. */
+size_t
+ep_trust_leaf(const struct ep_cert *const *chain, size_t n)
+{
+	size_t	i, j, best = n;
+
+	for (i = 0; i < n; i++) {
+		if (chain[i]->malformed[0] != '\0')
+			continue;
+		for (j = 0; j < n; j++)
+			if (j != i && chain[j] != chain[i] &&
+			    ep_cert_issued_by(chain[j], chain[i]))
+				break;
+		if (j < n)
+			continue;
+		/* A CA's certificate is a leaf only when nothing else is. */
+		if (best == n || (chain[best]->is_ca && !chain[i]->is_ca))
+			best = i;
+	}
+	return best == n ? 0 : best;
+}
+
+/* ---- building the path ---- */
+
+/* How good a path is, compared field by field, the first deciding. */
+struct score {
+	int	anchored;	/* 2: an anchor the role accepts; 1: an internal
+				   one it does not; 0: none */
+	int	valid;		/* every certificate, the anchor's too, valid at
+				   the moment judged */
+	int	unsent;		/* known intermediates it needs: fewer wins */
+	int	len;		/* shorter wins */
+};
+
+/* One search: the chain given, and the best path found so far. */
+struct search {
+	const struct ep_trust	*t;
+	const struct ep_cert	*const *chain;
+	size_t			 n;
+	int			 allow_internal;
+	time_t			 at;
+	unsigned		 tries;
+	const struct ep_cert	*path[EP_TRUST_PATH_MAX];
+	int			 sent[EP_TRUST_PATH_MAX];
+	int			 used[EP_TRUST_SENT_MAX];
+	size_t			 np;
+	/* The best: */
+	struct score		 best;
+	int			 have_best;
+	const struct ep_cert	*bpath[EP_TRUST_PATH_MAX];
+	int			 bsent[EP_TRUST_PATH_MAX];
+	size_t			 bnp;
+	const struct known	*banchor;
+};
+
 static int
-verify(gnutls_x509_trust_list_t list, const struct ep_cert *const *chain,
+valid_at(const struct ep_cert *c, time_t at)
+{
+	return c->not_before <= at && at <= c->not_after;
+}
+
+/* 1 when a is better than b. */
+static int
+better(const struct score *a, const struct score *b)
+{
+	if (a->anchored != b->anchored)
+		return a->anchored > b->anchored;
+	if (a->valid != b->valid)
+		return a->valid > b->valid;
+	if (a->unsent != b->unsent)
+		return a->unsent < b->unsent;
+	return a->len < b->len;
+}
+
+/* Offers the path as it stands, ending at anchor a (or at none). */
+static void
+offer(struct search *s, const struct known *a)
+{
+	struct score	sc;
+	size_t		i;
+
+	sc.anchored = a == NULL ? 0 : (!a->internal || s->allow_internal) ?
+	    2 : 1;
+	sc.valid = a == NULL || valid_at(a->cert, s->at);
+	sc.unsent = 0;
+	for (i = 0; i < s->np; i++) {
+		sc.valid &= valid_at(s->path[i], s->at);
+		sc.unsent += !s->sent[i];
+	}
+	sc.len = (int)s->np;
+	if (s->have_best && !better(&sc, &s->best))
+		return;
+	s->best = sc;
+	s->have_best = 1;
+	memcpy(s->bpath, s->path, s->np * sizeof(s->path[0]));
+	memcpy(s->bsent, s->sent, s->np * sizeof(s->sent[0]));
+	s->bnp = s->np;
+	s->banchor = a;
+}
+
+static int
+on_path(const struct search *s, const struct ep_cert *c)
+{
+	size_t	i;
+
+	for (i = 0; i < s->np; i++)
+		if (s->path[i] == c)
+			return 1;
+	return 0;
+}
+
+/*
+ * Extends the path from its top, depth first: every anchor that issued
+ * the top ends a path; every presented certificate, then every known
+ * intermediate, that issued it goes on.  A top nothing issued ends one
+ * too, without an anchor.
+ */
+static void
+extend(struct search *s)
+{
+	const struct ep_trust	*t = s->t;
+	const struct ep_cert	*top = s->path[s->np - 1];
+	size_t			 i;
+	int			 ended = 0, went = 0;
+
+	if (++s->tries > SEARCH_MAX)
+		return;
+	for (i = 0; i < t->nanchors; i++)
+		if (ep_cert_issued_by(top, t->anchors[i].cert)) {
+			offer(s, &t->anchors[i]);
+			ended = 1;
+		}
+	/* A client stops at an anchor; so does this, once one is reached. */
+	if (ended || top->self_signed || s->np == EP_TRUST_PATH_MAX) {
+		if (!ended)
+			offer(s, NULL);
+		return;
+	}
+	for (i = 0; i < s->n; i++) {
+		if (s->used[i] || on_path(s, s->chain[i]) ||
+		    !ep_cert_issued_by(top, s->chain[i]))
+			continue;
+		s->used[i] = 1;
+		s->sent[s->np] = 1;
+		s->path[s->np++] = s->chain[i];
+		extend(s);
+		s->np--;
+		s->used[i] = 0;
+		went = 1;
+	}
+	for (i = 0; i < t->ninter; i++) {
+		if ((t->inter[i].internal && !s->allow_internal) ||
+		    on_path(s, t->inter[i].cert) ||
+		    !ep_cert_issued_by(top, t->inter[i].cert))
+			continue;
+		s->sent[s->np] = 0;
+		s->path[s->np++] = t->inter[i].cert;
+		extend(s);
+		s->np--;
+		went = 1;
+	}
+	if (!went)
+		offer(s, NULL);
+}
+
+/* ---- verifying and explaining it ---- */
+
+/* Returns 1 and the status when list verifies the path, 0 otherwise. */
+static int
+verify(gnutls_x509_trust_list_t list, const struct ep_cert *const *path,
     size_t n, unsigned *status)
 {
-	gnutls_x509_crt_t	crts[PATH_MAX_CERTS];
+	gnutls_x509_crt_t	crts[EP_TRUST_PATH_MAX];
 	size_t			i;
 
 	*status = GNUTLS_CERT_INVALID;
-	if (list == NULL || n == 0 || n > sizeof(crts) / sizeof(crts[0]))
+	if (list == NULL || n == 0 || n > EP_TRUST_PATH_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
-		crts[i] = ep_cert_crt(chain[i]);
+		crts[i] = ep_cert_crt(path[i]);
 	if (gnutls_x509_trust_list_verify_crt2(list, crts, (unsigned)n, NULL, 0,
 	    verify_flags, status, NULL) < 0)
 		return 0;
 	return *status == 0;
-}
-
-static int
-is_anchor_issuer(gnutls_x509_trust_list_t list, const struct ep_cert *c)
-{
-	gnutls_x509_crt_t	issuer = NULL;
-
-	if (list == NULL)
-		return 0;
-	if (gnutls_x509_trust_list_get_issuer(list, ep_cert_crt(c), &issuer,
-	    GNUTLS_TL_GET_COPY) < 0)
-		return 0;
-	gnutls_x509_crt_deinit(issuer);
-	return 1;
 }
 
 static void
@@ -191,85 +394,58 @@ status_text(unsigned status, char *out, size_t outlen)
 	gnutls_free(d.data);
 }
 
-/*
- * Step 1, follow: the path from the leaf through what the server sent,
- * whatever its order, each certificate used once.  Returns its length.
- */
-static size_t
-follow(const struct ep_cert *const *chain, size_t n,
-    const struct ep_cert **path)
+/* 1 when chain[k] was presented before. */
+static int
+repeated(const struct ep_cert *const *chain, size_t k)
 {
-	const struct ep_cert	*top;
-	size_t			 np = 1, i;
-	int			 used[EP_CHAIN_SENT_MAX] = { 0 };
+	size_t	i;
 
-	path[0] = chain[0];
-	used[0] = 1;
-	for (;;) {
-		top = path[np - 1];
-		if (top->self_signed)
-			break;
-		for (i = 0; i < n; i++)
-			if (!used[i] && ep_cert_issued_by(top, chain[i]))
-				break;
-		if (i == n)
-			break;
-		used[i] = 1;
-		path[np++] = chain[i];
-	}
-	return np;
+	for (i = 0; i < k; i++)
+		if (chain[i] == chain[k])
+			return 1;
+	return 0;
 }
 
-/*
- * Step 2, complete: adds the known intermediates (from the CA files)
- * that issued the top of the path, one after the other.  Returns how
- * many were added; the first is named in res->missing.
- */
-static size_t
-complete(const struct ep_trust *t, int allow_internal,
-    const struct ep_cert **path, size_t *np, struct ep_trust_result *res)
-{
-	const struct ep_cert	*top = path[*np - 1];
-	size_t			 i, added = 0;
-
-	while (*np < PATH_MAX_CERTS && !top->self_signed) {
-		for (i = 0; i < t->ninter; i++)
-			if ((allow_internal || !t->inter[i].internal) &&
-			    ep_cert_issued_by(top, t->inter[i].cert))
-				break;
-		if (i == t->ninter)
-			break;
-		if (added++ == 0)
-			snprintf(res->missing, sizeof(res->missing), "%s",
-			    t->inter[i].cert->subject);
-		path[(*np)++] = top = t->inter[i].cert;
-	}
-	return added;
-}
-
-/*
- * Step 3, classify: why a path that GnuTLS does not trust fails.  The
- * path is what was sent (completed when added is not 0).
- */
+/* Which presented certificates the path leaves out, and their order. */
 static void
-classify(const struct ep_trust *t, int allow_internal,
-    const struct ep_cert **path, size_t np, size_t sent, size_t added,
-    struct ep_trust_result *res)
+presented(const struct search *s, size_t leaf, struct ep_trust_result *res)
 {
-	const struct ep_cert	*top = path[np - 1];
-	unsigned		 status;
+	size_t	i, j, k = 1;
 
-	if (added > 0) {
-		res->incomplete = 1;
-		res->completed = 1;
-		if (verify(t->pub, path, np, &status) ||
-		    (allow_internal && verify(t->internal, path, np, &status)))
-			res->trusted = 1;
-		else
-			status_text(status, res->reason, sizeof(res->reason));
+	for (i = 0; i < s->n; i++) {
+		for (j = 0; j < s->bnp; j++)
+			if (s->bpath[j] == s->chain[i] && s->bsent[j])
+				break;
+		if (j == s->bnp && i != leaf && res->nextra < EP_TRUST_SENT_MAX)
+			res->extra[res->nextra++] = i;
+	}
+	/*
+	 * The leaf first, then each presented issuer right after; a
+	 * certificate presented twice counts once (clients skip repeats).
+	 */
+	res->in_order = leaf == 0;
+	for (j = 1; j < s->bnp && res->in_order; j++) {
+		if (!s->bsent[j])
+			continue;
+		while (k < s->n && repeated(s->chain, k))
+			k++;
+		res->in_order = k < s->n && s->chain[k] == s->bpath[j];
+		k++;
+	}
+}
+
+/* Why a path that reaches no accepted anchor fails. */
+static void
+explain(struct ep_trust_result *res, size_t n)
+{
+	const struct ep_cert	*top = res->path[res->npath - 1];
+
+	if (res->anchor_internal) {
+		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
+		    "an internal trust anchor");
 		return;
 	}
-	if (sent == 1 && top->self_signed) {
+	if (res->npath == 1 && n == 1 && top->self_signed) {
 		res->self_signed = 1;
 		snprintf(res->reason, sizeof(res->reason), "self-signed");
 		return;
@@ -279,62 +455,72 @@ classify(const struct ep_trust *t, int allow_internal,
 		    "%.400s, which is not a trust anchor", top->subject);
 		return;
 	}
-	/* It reaches an anchor but fails: GnuTLS's reason stands. */
-	if (is_anchor_issuer(t->pub, top) ||
-	    (allow_internal && is_anchor_issuer(t->internal, top)))
-		return;
 	/*
-	 * Nothing known issued the top certificate.  A server that sent no CA
-	 * certificate at all has left out its intermediate; one that sent a
-	 * CA certificate whose issuer nobody knows leads to an unknown root.
+	 * Nothing known issued the top: whatever it is, an intermediate not
+	 * sent or a root not trusted, the chain as presented stops short of
+	 * an anchor, wherever the anchors come from.
 	 */
-	if (!top->is_ca) {
-		res->incomplete = 1;
+	res->incomplete = 1;
+	if (res->missing[0] == '\0')
 		snprintf(res->missing, sizeof(res->missing), "%s", top->issuer);
-		snprintf(res->reason, sizeof(res->reason), "its issuer %.400s was "
-		    "not sent and is not a trust anchor", top->issuer);
-	} else
-		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
-		    "%.200s, issued by %.200s, which is neither sent nor a trust "
-		    "anchor", top->subject, top->issuer);
+	snprintf(res->reason, sizeof(res->reason), "%.200s's issuer %.200s "
+	    "was not presented and is not a trust anchor", top->subject,
+	    top->issuer);
 }
 
 int
 ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
-    size_t n, int allow_internal, struct ep_trust_result *res)
+    size_t n, size_t leaf, int allow_internal, time_t at,
+    struct ep_trust_result *res)
 {
-	const struct ep_cert	*path[PATH_MAX_CERTS];
-	size_t			 np, added = 0;
-	unsigned		 status;
+	struct search	*s;
+	unsigned	 status;
+	size_t		 i;
 
 	memset(res, 0, sizeof(*res));
-	if (n == 0 || n > EP_CHAIN_SENT_MAX) {
+	if (n == 0 || n > EP_TRUST_SENT_MAX || leaf >= n) {
 		snprintf(res->reason, sizeof(res->reason), "%zu certificates "
-		    "sent", n);
+		    "presented", n);
 		return 0;
 	}
-	/* Public first: most chains end there, and one verification is enough. */
-	if (verify(t->pub, chain, n, &status)) {
-		res->trusted = 1;
-		return 0;
-	}
-	status_text(status, res->reason, sizeof(res->reason));
-	res->anchor_internal = verify(t->internal, chain, n, &status);
-	if (allow_internal && res->anchor_internal) {
-		res->trusted = 1;
-		return 0;
-	}
-	if (res->anchor_internal) {
-		snprintf(res->reason, sizeof(res->reason), "the chain ends at "
-		    "an internal trust anchor");
-		return 0;
-	}
-	np = follow(chain, n, path);
-	/* A path that ends at a root, or at an anchor's child, needs no more. */
-	if (!path[np - 1]->self_signed && !is_anchor_issuer(t->pub,
-	    path[np - 1]) && !(allow_internal && is_anchor_issuer(t->internal,
-	    path[np - 1])))
-		added = complete(t, allow_internal, path, &np, res);
-	classify(t, allow_internal, path, np, n, added, res);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	s->t = t;
+	s->chain = chain;
+	s->n = n;
+	s->allow_internal = allow_internal;
+	s->at = at;
+	s->path[0] = chain[leaf];
+	s->sent[0] = 1;
+	s->used[leaf] = 1;
+	s->np = 1;
+	extend(s);
+	if (!s->have_best)	/* the search bound, at once: the leaf alone */
+		offer(s, NULL);
+
+	memcpy(res->path, s->bpath, s->bnp * sizeof(s->bpath[0]));
+	memcpy(res->path_sent, s->bsent, s->bnp * sizeof(s->bsent[0]));
+	res->npath = s->bnp;
+	res->anchor = s->banchor != NULL ? s->banchor->cert : NULL;
+	res->anchor_internal = s->banchor != NULL && s->banchor->internal;
+	presented(s, leaf, res);
+	for (i = 0; i < res->npath; i++)
+		if (!res->path_sent[i] && res->missing[0] == '\0')
+			snprintf(res->missing, sizeof(res->missing), "%s",
+			    res->path[i]->subject);
+	res->incomplete = res->missing[0] != '\0';
+
+	if (s->best.anchored == 2) {
+		gnutls_x509_trust_list_t	list = s->banchor->internal ?
+						    t->internal : t->pub;
+
+		res->completed = res->incomplete;
+		if (verify(list, res->path, res->npath, &status))
+			res->trusted = 1;
+		else
+			status_text(status, res->reason, sizeof(res->reason));
+	} else
+		explain(res, n);
+	free(s);
 	return 0;
 }

@@ -501,6 +501,81 @@ test_malformed(void **state)
 		    fx_path(bad[i].file), PASSWORD, NULL);
 }
 
+/* Reads fixture name whole into d (free d->data with gnutls_free()). */
+static void
+slurp(const char *name, gnutls_datum_t *d)
+{
+	assert_int_equal(gnutls_load_file(fx_path(name), d), 0);
+}
+
+/*
+ * A chain file in any order: the leaf is found where it is (the CA first,
+ * the leaf second).  A second certificate cut short is kept, malformed,
+ * after the first, which is the leaf; so is one whose DER does not parse.
+ */
+static void
+test_chain_order_and_damage(void **state)
+{
+	struct fx		*f = *state;
+	gnutls_datum_t		 a, b;
+	char			*text, path[FX_PATH_MAX];
+	const struct ep_obs	*o;
+	size_t			 n;
+
+	slurp("access.pem", &a);
+	slurp("public-int.pem", &b);
+	assert_non_null(text = malloc(a.size + b.size + 1));
+
+	memcpy(text, b.data, b.size);
+	memcpy(text + b.size, a.data, a.size);
+	fx_tmp_file("ep-test-offline", text, a.size + b.size, path,
+	    sizeof(path));
+	observe_ok(f, EP_ROLE_ACCESS, EP_OFFLINE_CHAIN, path, NULL);
+	o = &f->obs.v[0];
+	assert_int_equal(o->chain_len, 2);
+	assert_int_equal(o->leaf, 1);
+	assert_string_equal(chain_cert(f, o, 1)->cn, "access." C);
+	unlink(path);
+
+	/* The intermediate cut in the middle of its base64. */
+	n = a.size + b.size / 2;
+	memcpy(text, a.data, a.size);
+	memcpy(text + a.size, b.data, b.size / 2);
+	fx_tmp_file("ep-test-offline", text, n, path, sizeof(path));
+	ep_observations_clear(&f->obs);
+	assert_int_equal(ep_observations_init(&f->obs), 0);
+	observe_ok(f, EP_ROLE_ACCESS, EP_OFFLINE_CHAIN, path, NULL);
+	o = &f->obs.v[0];
+	assert_int_equal(o->chain_len, 2);
+	assert_int_equal(o->leaf, 0);
+	assert_string_equal(chain_cert(f, o, 0)->malformed, "");
+	assert_non_null(strstr(chain_cert(f, o, 1)->malformed, "cut short"));
+	unlink(path);
+
+	/*
+	 * The leaf's DER damaged, its PEM whole: "MIID" after the header
+	 * made "MIZD", the outer length's own length 6 octets.
+	 */
+	memcpy(text, a.data, a.size);
+	assert_int_equal(memcmp(text + 28, "MII", 3), 0);
+	text[30] = 'Z';
+	memcpy(text + a.size, b.data, b.size);
+	fx_tmp_file("ep-test-offline", text, a.size + b.size, path,
+	    sizeof(path));
+	ep_observations_clear(&f->obs);
+	assert_int_equal(ep_observations_init(&f->obs), 0);
+	observe_ok(f, EP_ROLE_ACCESS, EP_OFFLINE_CHAIN, path, NULL);
+	o = &f->obs.v[0];
+	assert_int_equal(o->chain_len, 2);
+	assert_true(chain_cert(f, o, 0)->malformed[0] != '\0');
+	/* The only certificate that parses is a CA's: the leaf is lost. */
+	assert_int_equal(o->leaf, 0);
+	unlink(path);
+	free(text);
+	gnutls_free(a.data);
+	gnutls_free(b.data);
+}
+
 /* Files past each input's size limit are refused before parsing. */
 static void
 test_huge(void **state)
@@ -578,6 +653,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_chain_webcon, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_chain_order_and_damage,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_target_of_role, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pfx_with_key, setup,

@@ -53,6 +53,7 @@ static char	dir[TEST_PATH_MAX];
 	"subject = any\n" \
 	"require = none\n" \
 	"wildcard-order = no\n" \
+	"server-auth = required\n" \
 	"rsa-sizes = any\n" \
 	"pool = none\n" \
 	"offline-also = " also "\n" \

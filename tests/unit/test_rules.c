@@ -716,7 +716,11 @@ test_chain_incomplete_completed(void **state)
 	world_free(w);
 }
 
-/* A whole chain with the root, and one sent out of order: no finding. */
+/*
+ * A whole chain with the root: no finding.  The same sent out of order
+ * (the root before the intermediate): trusted, but TLS 1.2 forbids the
+ * order, chain-order.
+ */
 static void
 test_chain_with_root_and_unordered(void **state)
 {
@@ -729,7 +733,7 @@ test_chain_with_root_and_unordered(void **state)
 	obs_ok(w, t, "192.0.2.11", 443, "access.pem", "public-root.pem",
 	    "public-int.pem", NULL);
 	run(w);
-	EXPECT_NONE(w);
+	EXPECT(w, W(CHAIN_ORDER, WARNING, 1, ""));
 }
 
 /*
@@ -776,7 +780,12 @@ test_chain_with_extra_certificate(void **state)
 	EXPECT_NONE(w);
 }
 
-/* A chain to an unknown root (impostor intermediate): chain-untrusted. */
+/*
+ * A chain that ends at an unknown root, sent with it (impostor
+ * intermediate): chain-untrusted.  Without the root, nothing tells an
+ * unknown root from an intermediate not sent: chain-incomplete, which
+ * says both.
+ */
 static void
 test_chain_untrusted_rogue(void **state)
 {
@@ -785,10 +794,199 @@ test_chain_untrusted_rogue(void **state)
 
 	(void)state;
 	t = target(w, EP_ROLE_WEBCON, "webcon." C);
-	obs_ok(w, t, "192.0.2.11", 443, "rogue-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.11", 443, "rogue-chain.pem", "rogue-root.pem",
+	    NULL);
+	obs_ok(w, t, "192.0.2.12", 443, "rogue-chain.pem", NULL);
 	run(w);
-	EXPECT(w, W(CHAIN_UNTRUSTED, CRITICAL, 0, ""));
+	EXPECT(w, W(CHAIN_UNTRUSTED, CRITICAL, 0, ""),
+	    W(CHAIN_INCOMPLETE, CRITICAL, 1, ""));
+	assert_non_null(strstr(w->f.v[1].message, "if it is a root, clients "
+	    "do not trust it"));
 	world_free(w);
+}
+
+/*
+ * The chain of pain: leaf, intermediate, and the public root's expired
+ * cross-sign by an older root, the public root itself an anchor.  The
+ * path clients build ends at the anchor: no expired, no untrusted; the
+ * extra certificate, expired, is a warning that names it.  Sent in that
+ * order the chain is in order: the cross-sign certifies the intermediate.
+ */
+static void
+test_chain_of_pain(void **state)
+{
+	struct world		*w = *state;
+	const struct ep_finding	*f;
+	size_t			 t;
+
+	t = target(w, EP_ROLE_WEBCON, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain-cross.pem", NULL);
+	run(w);
+	EXPECT(w, W(CHAIN_EXTRA_EXPIRED, WARNING, 0, ""));
+	f = finding_of(w, EP_CHECK_CHAIN_EXTRA_EXPIRED);
+	assert_non_null(strstr(f->message, "the server also sends "
+	    "CN=Fixture Public Root"));
+	assert_non_null(strstr(f->message, "expired on 2021-09-30"));
+	assert_non_null(strstr(f->message, "OpenSSL before 1.1.0"));
+}
+
+/*
+ * The same chain, the old root the only anchor: the only path goes
+ * through the expired cross-sign, which is then expired on the path.
+ */
+static void
+test_chain_of_pain_old_root_only(void **state)
+{
+	struct world		*w = world_new("old-root.pem");
+	size_t			 t;
+
+	(void)state;
+	t = target(w, EP_ROLE_WEBCON, "access." C);
+	obs_ok(w, t, "192.0.2.10", 443, "access-chain-cross.pem", NULL);
+	run(w);
+	EXPECT(w, W(EXPIRED, CRITICAL, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "intermediate "
+	    "CN=Fixture Public Root"));
+	world_free(w);
+}
+
+/* A path to an anchor that expired before the moment judged. */
+static void
+test_anchor_expired(void **state)
+{
+	struct world		*w = world_new("expired-root.pem");
+	size_t			 t;
+
+	(void)state;
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.10", 443, "by-expired-root.pem", NULL);
+	run(w);
+	EXPECT(w, W(ANCHOR_EXPIRED, CRITICAL, 0, ""));
+	assert_non_null(strstr(w->f.v[0].message, "CN=Fixture Expired Root"));
+	assert_non_null(strstr(w->f.v[0].message, "expired on 2020-01-01"));
+	world_free(w);
+}
+
+/*
+ * Three levels of CAs.  Sent whole: nothing.  Without the middle CA, the
+ * anchors (the root alone) do not know it: chain-incomplete all the same,
+ * naming it, not chain-untrusted; anchors that know it complete the
+ * path, and the chain is incomplete but trusted.
+ */
+static void
+test_chain_three_levels(void **state)
+{
+	struct world		*w = *state, *w2;
+	const struct ep_finding	*f;
+	size_t			 t;
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.10", 443, "deep-chain.pem", NULL);
+	obs_ok(w, t, "192.0.2.11", 443, "deep-nomid.pem", NULL);
+	run(w);
+	EXPECT(w, W(CHAIN_INCOMPLETE, CRITICAL, 1, ""));
+	f = finding_of(w, EP_CHECK_CHAIN_INCOMPLETE);
+	assert_non_null(strstr(f->message, "CN=Fixture Policy CA"));
+	assert_non_null(strstr(f->message, "if it is an intermediate CA"));
+
+	w2 = world_new("policy-bundle.pem");
+	t = target(w2, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w2, t, "192.0.2.11", 443, "deep-nomid.pem", NULL);
+	run(w2);
+	EXPECT(w2, W(CHAIN_INCOMPLETE, CRITICAL, 0, ""));
+	assert_non_null(strstr(w2->f.v[0].message, "the intermediate "
+	    "certificate CN=Fixture Policy CA"));
+	assert_null(strstr(w2->f.v[0].message, "cannot tell"));
+	world_free(w2);
+}
+
+/*
+ * A chain file with the CA first and the leaf second, the leaf found:
+ * it alone is judged as the leaf (no name or EKU finding on the CA), and
+ * the order is a note.  A server sending an intermediate before the
+ * leaf's issuer: chain-order, a warning.
+ */
+static void
+test_chain_order(void **state)
+{
+	struct world		*w = *state;
+	const struct ep_finding	*f;
+	size_t			 t, i;
+
+	sip_domain(w, C);
+	t = target(w, EP_ROLE_ACCESS, "access." C);
+	i = obs_file(w, t, EP_OBS_CHAIN, "public-int.pem", "access.pem", NULL);
+	w->o.v[i].leaf = 1;
+	obs_ok(w, t, "192.0.2.10", 443, "access.pem", "pubroot-cross.pem",
+	    "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(CHAIN_ORDER, INFO, 0, ""), W(CHAIN_ORDER, WARNING, 1, ""),
+	    W(CHAIN_EXTRA_EXPIRED, WARNING, 1, ""));
+	f = &w->f.v[0];
+	assert_non_null(strstr(f->message, "the chain file holds the chain "
+	    "out of order"));
+	assert_non_null(strstr(f->message, "a server given the file"));
+}
+
+/*
+ * What does not parse is a finding, not an error: an intermediate that
+ * does not parse (the chain is then short of it), and a leaf that does
+ * not, which leaves nothing else to judge.
+ */
+static void
+test_cert_malformed(void **state)
+{
+	static const unsigned char	 junk[] = { 0x30, 0x03, 0x02, 0x01,
+					    0x00 };
+	struct world			*w = *state;
+	struct ep_obs			 obs;
+	size_t				 t, bad, i;
+	char				 err[256];
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	assert_int_equal(ep_certs_add_any(w->o.certs, junk, sizeof(junk), &bad,
+	    err, sizeof(err)), 0);
+	assert_true(ep_certs_get(w->o.certs, bad)->malformed[0] != '\0');
+	i = obs_ok(w, t, "192.0.2.10", 443, "eku-none.pem", NULL);
+	memcpy(&obs, &w->o.v[i], sizeof(obs));
+	w->o.v[i].chain[1] = bad;
+	w->o.v[i].chain_len = 2;
+	obs_at(&obs, t, "192.0.2.11", 443);
+	obs.status = EP_OBS_OK;
+	obs.chain[0] = bad;
+	obs.chain_len = 1;
+	assert_true(ep_observations_add(&w->o, &obs) != (size_t)-1);
+	run(w);
+	EXPECT(w, W(CERT_MALFORMED, CRITICAL, 0, ""),
+	    W(CHAIN_INCOMPLETE, CRITICAL, 0, ""),
+	    W(EKU_SERVER_AUTH_MISSING, CRITICAL, 0, ""),
+	    W(CRL_DP_MISSING, WARNING, 0, ""),
+	    W(CERT_MALFORMED, CRITICAL, 1, ""));
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CERT_MALFORMED)->message,
+	    "certificate 2"));
+}
+
+/*
+ * RFC 5280 reads a leaf with no EKU as good for any purpose: a role whose
+ * profile says server-auth = if-present asks nothing of it; lync2013's
+ * roles require Server Authentication.
+ */
+static void
+test_eku_none_if_present(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t;
+
+	w->profile->roles[EP_ROLE_GENERIC].server_auth_required = 0;
+	w->profile->severity[EP_CHECK_CRL_DP_MISSING] = EP_SEV_OK;
+	t = target(w, EP_ROLE_GENERIC, "webcon." C);
+	obs_ok(w, t, "192.0.2.10", 443, "eku-none.pem", "public-int.pem", NULL);
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	obs_ok(w, t, "192.0.2.10", 443, "eku-none.pem", "public-int.pem", NULL);
+	run(w);
+	EXPECT(w, W(EKU_SERVER_AUTH_MISSING, CRITICAL, 1, ""));
+	assert_non_null(strstr(w->f.v[0].message, "profile lync2013 requires"));
+	assert_null(strstr(w->f.v[0].message, "Lync requires"));
 }
 
 /* The rogue chain is trusted once its own root is the anchor. */
@@ -844,35 +1042,35 @@ test_trust_verify_results(void **state)
 
 	ch[0] = ep_certs_get(w->o.certs, leaf);
 	ch[1] = ep_certs_get(w->o.certs, inter);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 2, 0, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 2, 0, 0, FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 1);
 	assert_int_equal(r.incomplete, 0);
 	assert_int_equal(r.self_signed, 0);
 	assert_int_equal(r.anchor_internal, 0);
 
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 0, FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 1);
 	assert_int_equal(r.incomplete, 1);
 	assert_int_equal(r.completed, 1);
 	assert_string_equal(r.missing, DN_PUBLIC_INT);
 
 	ch[0] = ep_certs_get(w->o.certs, intleaf);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 1, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 1, FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 1);
 	assert_int_equal(r.anchor_internal, 1);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 0, FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 0);
 	assert_int_equal(r.anchor_internal, 1);
 	assert_int_equal(r.incomplete, 0);
 	assert_true(r.reason[0] != '\0');
 
 	ch[0] = ep_certs_get(w->o.certs, self);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 1, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 1, FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 0);
 	assert_int_equal(r.self_signed, 1);
 	assert_int_equal(r.incomplete, 0);
 
-	assert_int_equal(ep_trust_verify(w->trust, ch, 0, 1, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 0, 0, 1, FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 0);
 	world_free(w);
 }
@@ -2020,6 +2218,13 @@ main(void)
 		cmocka_unit_test(test_chain_wrong_intermediate),
 		WT(test_chain_with_extra_certificate),
 		cmocka_unit_test(test_chain_untrusted_rogue),
+		WT(test_chain_of_pain),
+		cmocka_unit_test(test_chain_of_pain_old_root_only),
+		cmocka_unit_test(test_anchor_expired),
+		WT(test_chain_three_levels),
+		WT(test_chain_order),
+		WT(test_cert_malformed),
+		WT(test_eku_none_if_present),
 		cmocka_unit_test(test_chain_rogue_trusted_by_its_root),
 		WT(test_self_signed),
 		cmocka_unit_test(test_trust_verify_results),
