@@ -146,9 +146,10 @@ $(BUILD):
 	mkdir -p $(BUILD)
 
 # The whole test suite: unit tests, the lab-backed integration tests, the
-# same under AddressSanitizer/UBSan and valgrind, a clang build, man lint.
+# same under AddressSanitizer/UBSan and valgrind, a clang build, man lint,
+# and the validation corpus (also under AddressSanitizer/UBSan).
 check: unit integration check-sanitize check-valgrind check-clang lint-man \
-	check-layers
+	check-layers corpus corpus-sanitize
 
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; \
@@ -162,14 +163,25 @@ integration: edgeprobe $(LABTOOLS)
 	tests/integration/state-sequence ./edgeprobe
 	tests/integration/outputs ./edgeprobe
 
+# The build under AddressSanitizer/UBSan, in build/asan.
+ASAN_MAKE = $(MAKE) BUILD=build/asan CFLAGS="-O1 -g \
+	    -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all" LDFLAGS="-fsanitize=address,undefined"
+
 check-sanitize:
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined \
-	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    LDFLAGS="-fsanitize=address,undefined" build/asan/edgeprobe-bin \
-	    lab-tools unit
+	$(ASAN_MAKE) build/asan/edgeprobe-bin lab-tools unit
 	EP_LAB_BIN=build/asan tests/integration/run build/asan/edgeprobe-bin
 	EP_LAB_BIN=build/asan tests/integration/state-sequence \
 	    build/asan/edgeprobe-bin
+
+# The validation corpus: chains made at run time, each judged offline and
+# live against the verdict TLS clients reach (tests/corpus/cases).
+corpus: edgeprobe $(LABTOOLS)
+	tests/corpus/run ./edgeprobe
+
+corpus-sanitize:
+	$(ASAN_MAKE) build/asan/edgeprobe-bin lab-tools
+	EP_LAB_BIN=build/asan tests/corpus/run build/asan/edgeprobe-bin
 
 check-valgrind: edgeprobe $(LABTOOLS)
 	EP_VALGRIND=1 tests/integration/run ./edgeprobe
@@ -222,5 +234,5 @@ clean:
 	rm -rf build edgeprobe
 
 .PHONY: all check unit integration check-sanitize check-valgrind check-clang \
-	lint-man check-layers lab-tools lab-up lab-down demo bench deps install \
-	clean
+	lint-man check-layers corpus corpus-sanitize lab-tools lab-up lab-down \
+	demo bench deps install clean
