@@ -49,8 +49,15 @@ struct ep_probe {
 	int			 ccr;		/* client cert requested */
 	gnutls_datum_t		 chain[EP_CHAIN_MAX];	/* copies of the DER */
 	size_t			 chain_len;
+	unsigned char		*raw;		/* the Certificate message as
+						   received, until the probe
+						   ends */
+	size_t			 rawlen;
 	unsigned		 elapsed_ms;
 };
+
+/* A Certificate message kept: a chain of EP_CHAIN_MAX at most. */
+#define RAW_MAX		(EP_CHAIN_MAX * (EP_CERT_DER_MAX + 8) + 1024)
 
 static void
 finish(struct ep_probe *p, enum ep_obs_status st, int64_t now, const char *why)
@@ -61,6 +68,8 @@ finish(struct ep_probe *p, enum ep_obs_status st, int64_t now, const char *why)
 	p->phase = EP_PROBE_DONE;
 	p->events = 0;
 	p->elapsed_ms = (unsigned)(now - p->started);
+	free(p->raw);
+	p->raw = NULL;
 	if (p->s != NULL) {
 		gnutls_deinit(p->s);
 		p->s = NULL;
@@ -178,9 +187,22 @@ got_message(gnutls_session_t s, unsigned htype, unsigned when,
 {
 	struct ep_probe	*p = gnutls_session_get_ptr(s);
 
-	(void)when;
 	if (!incoming)
 		return 0;
+	/*
+	 * The server's Certificate as received, before GnuTLS parses it: a
+	 * certificate GnuTLS cannot parse ends the handshake, and is then
+	 * still what the server presented.
+	 */
+	if (when == GNUTLS_HOOK_PRE) {
+		if (htype == GNUTLS_HANDSHAKE_CERTIFICATE_PKT && p->raw == NULL &&
+		    msg->size <= RAW_MAX && msg->size > 0 &&
+		    (p->raw = malloc(msg->size)) != NULL) {
+			memcpy(p->raw, msg->data, msg->size);
+			p->rawlen = msg->size;
+		}
+		return 0;
+	}
 	if (htype == GNUTLS_HANDSHAKE_SERVER_HELLO)
 		keep_suite(p, msg);
 	if (htype != GNUTLS_HANDSHAKE_SERVER_HELLO_DONE || p->full ||
@@ -191,12 +213,97 @@ got_message(gnutls_session_t s, unsigned htype, unsigned when,
 	return EP_PROBE_STOP;
 }
 
+/* Reads a big-endian length of n octets at *q, before end; moves *q. */
+static int
+get_len(const unsigned char **q, const unsigned char *end, size_t n,
+    size_t *out)
+{
+	size_t	i;
+
+	if ((size_t)(end - *q) < n)
+		return -1;
+	for (*out = 0, i = 0; i < n; i++)
+		*out = *out << 8 | *(*q)++;
+	return (size_t)(end - *q) < *out ? -1 : 0;
+}
+
+/*
+ * The certificates of the Certificate message kept, as TLS frames them
+ * (RFC 8446 4.4.2: a request context, then entries with extensions; RFC
+ * 5246 7.4.2: the list alone), into p->chain.  Returns 0, or -1 when the
+ * message does not frame.
+ */
+static int
+split_raw(struct ep_probe *p)
+{
+	const unsigned char	*q = p->raw, *end = p->raw + p->rawlen, *lend;
+	size_t			 n, ext;
+	int			 tls13;
+
+	tls13 = gnutls_protocol_get_version(p->s) == GNUTLS_TLS1_3;
+	if (tls13 && (get_len(&q, end, 1, &n) == -1 || (q += n, q > end)))
+		return -1;
+	if (get_len(&q, end, 3, &n) == -1)
+		return -1;
+	lend = q + n;
+	while (q < lend && p->chain_len < EP_CHAIN_MAX) {
+		gnutls_datum_t	*d = &p->chain[p->chain_len];
+
+		if (get_len(&q, lend, 3, &n) == -1 || n == 0)
+			return -1;
+		if ((d->data = malloc(n)) == NULL)
+			return -1;
+		memcpy(d->data, q, n);
+		d->size = (unsigned)n;
+		p->chain_len++;
+		q += n;
+		if (tls13 && (get_len(&q, lend, 2, &ext) == -1 ||
+		    (q += ext, q > lend)))
+			return -1;
+	}
+	return p->chain_len > 0 ? 0 : -1;
+}
+
+/*
+ * 1 when the handshake ended over a certificate GnuTLS cannot parse: the
+ * chain received is then kept, for the rules to say so.
+ */
+static int
+unparseable_chain(struct ep_probe *p)
+{
+	struct ep_cert	*c;
+	size_t		 i;
+	char		 why[256];
+
+	if (p->raw == NULL || p->chain_len > 0)
+		return 0;
+	if (split_raw(p) == -1) {
+		drop_chain(p);
+		return 0;
+	}
+	for (i = 0; i < p->chain_len; i++) {
+		if (ep_cert_parse(p->chain[i].data, p->chain[i].size, &c, why,
+		    sizeof(why)) == -1)
+			return 1;
+		ep_cert_free(c);
+	}
+	drop_chain(p);
+	return 0;
+}
+
 /* Ends the probe on fatal GnuTLS error r, naming the server's alert. */
 static void
 handshake_failed(struct ep_probe *p, int r, int64_t now)
 {
 	char		 why[160];
 	const char	*alert;
+
+	if (unparseable_chain(p)) {
+		keep_version(p);
+		finish(p, EP_OBS_OK, now, "the handshake ended at a "
+		    "certificate that cannot be parsed");
+		return;
+	}
 
 	if (p->bad_chain) {
 		finish(p, EP_OBS_HANDSHAKE_FAILED, now,
@@ -317,7 +424,7 @@ start_tls(struct ep_probe *p, const char *sni, const struct ep_tls *tls,
 		goto fail;
 	gnutls_session_set_verify_function(p->s, got_certificate);
 	gnutls_handshake_set_hook_function(p->s, GNUTLS_HANDSHAKE_ANY,
-	    GNUTLS_HOOK_POST, got_message);
+	    GNUTLS_HOOK_BOTH, got_message);
 	/* The caller keeps the deadlines. */
 	gnutls_handshake_set_timeout(p->s, GNUTLS_INDEFINITE_TIMEOUT);
 	gnutls_transport_set_int(p->s, p->fd);
