@@ -28,6 +28,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/targets.o \
 	   $(BUILD)/input/time.o \
 	   $(BUILD)/x509/cert.o \
+	   $(BUILD)/x509/constraints.o \
 	   $(BUILD)/x509/names.o \
 	   $(BUILD)/x509/trust.o \
 	   $(BUILD)/net/discover.o \
