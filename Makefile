@@ -42,6 +42,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/judge/finding.o \
 	   $(BUILD)/judge/rules.o \
 	   $(BUILD)/judge/rules_changes.o \
+	   $(BUILD)/judge/rules_conformance.o \
 	   $(BUILD)/judge/rules_dates.o \
 	   $(BUILD)/judge/rules_dns.o \
 	   $(BUILD)/judge/rules_keys.o \
