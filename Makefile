@@ -64,6 +64,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_cert \
 	   $(BUILD)/test_rules \
 	   $(BUILD)/test_rules_dns \
+	   $(BUILD)/test_rules_conformance \
 	   $(BUILD)/test_escape \
 	   $(BUILD)/test_nagios \
 	   $(BUILD)/test_prometheus \
