@@ -28,6 +28,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/input/targets.o \
 	   $(BUILD)/input/time.o \
 	   $(BUILD)/x509/cert.o \
+	   $(BUILD)/x509/constraints.o \
 	   $(BUILD)/x509/names.o \
 	   $(BUILD)/x509/trust.o \
 	   $(BUILD)/net/discover.o \
@@ -41,6 +42,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/judge/finding.o \
 	   $(BUILD)/judge/rules.o \
 	   $(BUILD)/judge/rules_changes.o \
+	   $(BUILD)/judge/rules_conformance.o \
 	   $(BUILD)/judge/rules_dates.o \
 	   $(BUILD)/judge/rules_dns.o \
 	   $(BUILD)/judge/rules_keys.o \
@@ -62,6 +64,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_cert \
 	   $(BUILD)/test_rules \
 	   $(BUILD)/test_rules_dns \
+	   $(BUILD)/test_rules_conformance \
 	   $(BUILD)/test_escape \
 	   $(BUILD)/test_nagios \
 	   $(BUILD)/test_prometheus \

@@ -17,12 +17,23 @@
 #define EP_CERT_SERIAL_MAX	32		/* serial octets kept as hex */
 #define EP_CERTS_MAX		100000		/* distinct certificates in one run */
 #define EP_CERT_FILE_MAX	(16 * 1024 * 1024)	/* a chain or CA file */
+#define EP_CERT_KEYID_MAX	32		/* key ID octets shown as hex */
+#define EP_CERT_AIA_MAX		256		/* an access location as text */
 
 /* One subjectAltName entry that matters to TLS: a dNSName or iPAddress. */
 struct ep_san {
 	int		 is_ip;		/* 1: iPAddress, 0: dNSName */
 	unsigned char	*value;		/* raw bytes, NUL-terminated for convenience */
 	size_t		 len;		/* bytes in value, without the NUL */
+};
+
+/* What a certificate's authorityInfoAccess extension is like. */
+enum ep_aia {
+	EP_AIA_NONE,		/* no such extension */
+	EP_AIA_OK,		/* parses; its locations are as expected */
+	EP_AIA_MALFORMED,	/* it does not parse, or is empty */
+	EP_AIA_BAD_LOCATION,	/* an OCSP location is no http:// URI, or a
+				   caIssuers one no http:// or ldap:// URI */
 };
 
 /*
@@ -65,6 +76,34 @@ struct ep_cert {
 	unsigned		 key_bits;
 	int			 sig_algo;	/* gnutls_sign_algorithm_t, as an int */
 	int			 has_crl_dp;	/* a CRL distribution point exists */
+	/*
+	 * What the conformance rules read (RFC 5280, the CA/Browser Forum
+	 * Baseline Requirements).  Key IDs are lowercase hex with colons,
+	 * cut with "..." beyond EP_CERT_KEYID_MAX octets.
+	 */
+	int			 ku_cert_sign;	/* keyUsage keyCertSign */
+	int			 eku_any;	/* anyExtendedKeyUsage listed */
+	int			 eku_server_listed;	/* serverAuth itself */
+	int			 serial_sign;	/* -1, 0 or 1 */
+	size_t			 serial_octets;	/* of the DER INTEGER */
+	int			 has_aki;	/* authorityKeyIdentifier */
+	int			 has_ski;	/* subjectKeyIdentifier */
+	/* The AKI's keyIdentifier, "" if none. */
+	char			 aki_id[EP_CERT_KEYID_MAX * 3 + 4];
+	/* The SKI, or else the key's RFC 5280 method 1 ID. */
+	char			 own_id[EP_CERT_KEYID_MAX * 3 + 4];
+	/* Self-issued, and its own key verifies it, whatever its AKI. */
+	int			 signed_by_own_key;
+	/* signed_by_own_key, and aki_id is no ID of its own key. */
+	int			 aki_other_key;
+	enum ep_aia		 aia;
+	/* EP_AIA_BAD_LOCATION: "caIssuers location ...", "OCSP ...". */
+	char			 aia_where[EP_CERT_AIA_MAX];
+	int			 san_critical;	/* subjectAltName critical */
+	int			 subject_empty;	/* an empty sequence */
+	int			 has_name_constraints;	/* nameConstraints */
+	/* ...with neither permitted nor excluded subtrees. */
+	int			 name_constraints_empty;
 };
 
 /*

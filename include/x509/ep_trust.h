@@ -67,6 +67,9 @@ struct ep_trust_result {
 	int	incomplete;	/* the path needs a certificate not presented */
 	int	completed;	/* ...found among the known intermediates, and
 				   the path reaches an anchor with it */
+	int	constraints;	/* GnuTLS refuses the path for a certificate
+				   outside a CA's name constraints, and for
+				   nothing else */
 	char	missing[EP_CERT_DN_MAX];	/* DN of the first certificate
 						   not presented */
 	char	reason[512];	/* why the chain is not trusted, for people */

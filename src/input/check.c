@@ -136,6 +136,40 @@ static const struct ep_check_info checks[] = {
 	    "CA that issued it, then that CA's issuer", "put the chain in "
 	    "issuing order in the file: the certificate first, then each "
 	    "issuer" },
+	[EP_CHECK_LEAF_IS_CA] = { "leaf-is-ca", EP_SEV_WARNING,
+	    "get the certificate reissued as an end-entity certificate: "
+	    "basicConstraints cA=FALSE (or none) and no keyCertSign" },
+	[EP_CHECK_LEAF_ANY_EKU] = { "leaf-any-eku", EP_SEV_WARNING,
+	    "get the certificate reissued with Server Authentication (and "
+	    "Client Authentication where federation needs it) in place of "
+	    "anyExtendedKeyUsage" },
+	[EP_CHECK_KEY_TYPE_UNSUPPORTED] = { "key-type-unsupported",
+	    EP_SEV_CRITICAL, "reissue with an RSA key (2048 bits or more) or "
+	    "an ECDSA P-256 or P-384 key; an intermediate's key is the CA's to "
+	    "change" },
+	[EP_CHECK_SERIAL_INVALID] = { "serial-invalid", EP_SEV_WARNING,
+	    "get the certificate reissued with a positive serial number of at "
+	    "most 20 octets; an intermediate's serial is the CA's to fix" },
+	[EP_CHECK_KEY_ID_MISSING] = { "key-id-missing", EP_SEV_WARNING,
+	    "get the certificate reissued with its key identifiers "
+	    "(authorityKeyIdentifier, and subjectKeyIdentifier in a CA); an "
+	    "intermediate's are the CA's to add" },
+	[EP_CHECK_ROOT_AKI_MISMATCH] = { "root-aki-mismatch", EP_SEV_CRITICAL,
+	    "stop sending the root, and ask its CA for one whose "
+	    "authorityKeyIdentifier names its own key, or has none" },
+	[EP_CHECK_AIA_MALFORMED] = { "aia-malformed", EP_SEV_WARNING,
+	    "get the certificate reissued by the CA with an authorityInfoAccess "
+	    "of http:// URIs; an intermediate's is the CA's to fix" },
+	[EP_CHECK_SAN_CRITICALITY] = { "san-criticality", EP_SEV_WARNING,
+	    "get the certificate reissued with a subject and a non-critical "
+	    "subjectAltName extension" },
+	[EP_CHECK_NAME_CONSTRAINTS_VIOLATED] = { "name-constraints-violated",
+	    EP_SEV_CRITICAL, "get the certificate from a CA whose name "
+	    "constraints allow its names, or drop the names it may not hold" },
+	[EP_CHECK_NAME_CONSTRAINTS_EMPTY] = { "name-constraints-empty",
+	    EP_SEV_WARNING, "the CA must reissue its certificate without the "
+	    "empty nameConstraints extension; meanwhile use a chain through "
+	    "another intermediate" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

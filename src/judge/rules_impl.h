@@ -130,6 +130,17 @@ int ep_rule_weak_signature(struct endpoint *ep);
 int ep_rule_pss_signature(struct endpoint *ep);
 int ep_rule_pfx_key(struct endpoint *ep);
 int ep_rule_changes(struct endpoint *ep);		/* rules_changes.c */
+/* rules_conformance.c */
+int ep_rule_leaf_is_ca(struct endpoint *ep);
+int ep_rule_leaf_any_eku(struct endpoint *ep);
+int ep_rule_key_type(struct endpoint *ep);
+int ep_rule_serial(struct endpoint *ep);
+int ep_rule_key_ids(struct endpoint *ep);
+int ep_rule_root_aki(struct endpoint *ep);
+int ep_rule_aia(struct endpoint *ep);
+int ep_rule_san_criticality(struct endpoint *ep);
+int ep_rule_name_constraints(struct endpoint *ep);
+int ep_rule_name_constraints_empty(struct endpoint *ep);
 
 /*
  * The pool of target observations [first, last), adjacent once sorted

@@ -104,6 +104,10 @@ ep_rule_trust(struct endpoint *ep)
 		if (r->trusted || !r->completed)
 			return 0;
 	}
+	/* name-constraints-violated says it, naming the name. */
+	if (r->constraints && ep_rule_reports(ep,
+	    EP_CHECK_NAME_CONSTRAINTS_VIOLATED))
+		return 0;
 	snprintf(msg, sizeof(msg), "the chain is not trusted: %.400s",
 	    r->reason);
 	return ep_rule_add(ep, EP_CHECK_CHAIN_UNTRUSTED, NULL, msg);

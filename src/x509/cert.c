@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
@@ -234,6 +236,487 @@ same_dn(gnutls_x509_crt_t crt)
 	return same;
 }
 
+/*
+ * Conformance: what the rules of src/judge/rules_conformance.c read, all
+ * found by get_conformance().  A few need the DER itself (the signed part
+ * and the key's bits), which GnuTLS does not hand out: der_next() reads
+ * just enough of it, every length checked.
+ */
+#define DER_TAG_SEQUENCE	0x30
+#define DER_TAG_BIT_STRING	0x03
+#define DER_TAG_VERSION		0xa0	/* [0] EXPLICIT, in a TBSCertificate */
+#define DER_TAG_LONG		0x1f	/* a tag of more than one octet */
+#define DER_LENGTH_LONG		0x80	/* the length's octet count follows */
+#define DER_LENGTH_OCTETS_MAX	4
+#define OID_AD_OCSP		GNUTLS_OID_AD_OCSP
+#define OID_AD_CA_ISSUERS	GNUTLS_OID_AD_CAISSUERS
+#define SHA1_LEN		20
+#define SHA256_LEN		32
+
+/* One DER element. */
+struct der {
+	const unsigned char	*tlv;	/* the whole element */
+	size_t			 tlvlen;
+	unsigned		 tag;
+	const unsigned char	*v;	/* its contents */
+	size_t			 len;
+};
+
+/*
+ * Reads the element at *p, of the *left bytes there, into e and moves
+ * past it.  One-octet tags and definite lengths only, as in DER.  Returns
+ * 0, or -1 when the element does not fit.
+ */
+static int
+der_next(const unsigned char **p, size_t *left, struct der *e)
+{
+	const unsigned char	*q = *p;
+	size_t			 hdr = 2, len, n, i;
+
+	if (*left < 2 || (q[0] & DER_TAG_LONG) == DER_TAG_LONG)
+		return -1;
+	len = q[1];
+	if (len & DER_LENGTH_LONG) {
+		n = len & ~(size_t)DER_LENGTH_LONG;
+		if (n == 0 || n > DER_LENGTH_OCTETS_MAX || *left - 2 < n)
+			return -1;
+		for (len = 0, i = 0; i < n; i++)
+			len = len << 8 | q[2 + i];
+		hdr += n;
+	}
+	if (len > *left - hdr)
+		return -1;
+	e->tlv = q;
+	e->tlvlen = hdr + len;
+	e->tag = q[0];
+	e->v = q + hdr;
+	e->len = len;
+	*p += hdr + len;
+	*left -= hdr + len;
+	return 0;
+}
+
+/* The parts of a certificate that are hashed or verified here. */
+struct cert_parts {
+	struct der	tbs;	/* the signed TBSCertificate, whole */
+	struct der	spki;	/* its SubjectPublicKeyInfo, whole */
+	struct der	key;	/* the subjectPublicKey BIT STRING */
+	struct der	sig;	/* the signatureValue BIT STRING */
+};
+
+/* Finds the parts of c's DER.  Returns 0, or -1 when it is not DER. */
+static int
+cert_parts(const struct ep_cert *c, struct cert_parts *cp)
+{
+	const unsigned char	*p = c->der;
+	size_t			 left = c->der_len, i;
+	struct der		 cert, alg, e;
+
+	if (der_next(&p, &left, &cert) == -1 || cert.tag != DER_TAG_SEQUENCE)
+		return -1;
+	p = cert.v;
+	left = cert.len;
+	if (der_next(&p, &left, &cp->tbs) == -1 ||
+	    der_next(&p, &left, &alg) == -1 ||
+	    der_next(&p, &left, &cp->sig) == -1 ||
+	    cp->sig.tag != DER_TAG_BIT_STRING || cp->sig.len < 1)
+		return -1;
+	p = cp->tbs.v;
+	left = cp->tbs.len;
+	if (der_next(&p, &left, &e) == -1 ||
+	    (e.tag == DER_TAG_VERSION && der_next(&p, &left, &e) == -1))
+		return -1;
+	/* After the serial: signature, issuer, validity, subject, the key. */
+	for (i = 0; i < 5; i++)
+		if (der_next(&p, &left, &cp->spki) == -1)
+			return -1;
+	p = cp->spki.v;
+	left = cp->spki.len;
+	if (cp->spki.tag != DER_TAG_SEQUENCE ||
+	    der_next(&p, &left, &alg) == -1 ||
+	    der_next(&p, &left, &cp->key) == -1 ||
+	    cp->key.tag != DER_TAG_BIT_STRING || cp->key.len < 1)
+		return -1;
+	return 0;
+}
+
+/* Writes n octets as hex with colons, cut beyond EP_CERT_KEYID_MAX. */
+static void
+key_id_hex(const unsigned char *id, size_t n, char *out, size_t outlen)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i, o = 0;
+
+	for (i = 0; i < n && i < EP_CERT_KEYID_MAX && o + 4 < outlen; i++) {
+		if (i > 0)
+			out[o++] = ':';
+		out[o++] = hex[id[i] >> 4];
+		out[o++] = hex[id[i] & 0xf];
+	}
+	if (i < n && o + 4 <= outlen) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * The serial's sign and length.  GnuTLS gives the INTEGER's contents as
+ * they are: a first octet with its high bit set is a negative number.
+ */
+static void
+get_serial_class(struct ep_cert *c)
+{
+	unsigned char	buf[256];
+	size_t		size = sizeof(buf), i;
+	int		r;
+
+	c->serial_sign = 1;
+	r = gnutls_x509_crt_get_serial(CRT(c), buf, &size);
+	if (r == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+		c->serial_octets = size;	/* the size it would need */
+		return;
+	}
+	if (r < 0 || size == 0)
+		return;
+	c->serial_octets = size;
+	if (buf[0] & 0x80) {
+		c->serial_sign = -1;
+		return;
+	}
+	for (i = 0; i < size && buf[i] == 0; i++)
+		;
+	if (i == size)
+		c->serial_sign = 0;
+}
+
+static void
+get_usage(struct ep_cert *c)
+{
+	char		oid[128];
+	size_t		size;
+	unsigned	ku = 0, i, crit;
+
+	if (gnutls_x509_crt_get_key_usage(CRT(c), &ku, &crit) >= 0)
+		c->ku_cert_sign = (ku & GNUTLS_KEY_KEY_CERT_SIGN) != 0;
+	for (i = 0; i < EP_EKU_MAX; i++) {
+		size = sizeof(oid);
+		if (gnutls_x509_crt_get_key_purpose_oid(CRT(c), i, oid, &size,
+		    &crit) < 0)
+			break;
+		if (strcmp(oid, OID_ANY_EKU) == 0)
+			c->eku_any = 1;
+		if (strcmp(oid, GNUTLS_KP_TLS_WWW_SERVER) == 0)
+			c->eku_server_listed = 1;
+	}
+}
+
+/*
+ * Whether id is one of the identifiers of c's key that CAs use: RFC 5280
+ * 4.2.1.2's two methods, RFC 7093's first (SHA-256, cut to 160 bits) and
+ * GnuTLS's own (SHA-1 of the whole SubjectPublicKeyInfo).
+ */
+static int
+is_own_key_id(const struct cert_parts *cp, const unsigned char *id,
+    size_t n)
+{
+	unsigned char		 sha1[SHA1_LEN], sha256[SHA256_LEN], m2[8];
+	/* The key's bits follow the BIT STRING's unused-bits octet. */
+	const unsigned char	*bits = cp->key.v + 1;
+	size_t			 nbits = cp->key.len - 1;
+
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, bits, nbits, sha1) < 0 ||
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, bits, nbits, sha256) < 0)
+		return 1;	/* cannot tell: no finding */
+	/* Method 2: 0100, then the least significant 60 bits of the SHA-1. */
+	m2[0] = 0x40 | (sha1[12] & 0x0f);
+	memcpy(m2 + 1, sha1 + 13, sizeof(m2) - 1);
+	if ((n == SHA1_LEN && (memcmp(id, sha1, n) == 0 ||
+	    memcmp(id, sha256, n) == 0)) ||
+	    (n == sizeof(m2) && memcmp(id, m2, n) == 0))
+		return 1;
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA1, cp->spki.tlv, cp->spki.tlvlen,
+	    sha1) < 0)
+		return 1;
+	return n == SHA1_LEN && memcmp(id, sha1, n) == 0;
+}
+
+/*
+ * Whether c's own key verifies its signature.  Not ep_cert_issued_by():
+ * GnuTLS's issuer check also compares the AKI, and a root whose AKI names
+ * another key is still signed by its own.
+ */
+static int
+verify_own_signature(struct ep_cert *c, const struct cert_parts *cp)
+{
+	const unsigned		flags = GNUTLS_VERIFY_ALLOW_BROKEN |
+				    GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1;
+	gnutls_pubkey_t		pub = NULL;
+	gnutls_datum_t		tbs, sig;
+	int			ok;
+
+	if (gnutls_pubkey_init(&pub) < 0)
+		return -1;
+	tbs.data = (unsigned char *)(uintptr_t)cp->tbs.tlv;
+	tbs.size = (unsigned)cp->tbs.tlvlen;
+	sig.data = (unsigned char *)(uintptr_t)(cp->sig.v + 1);
+	sig.size = (unsigned)(cp->sig.len - 1);
+	ok = gnutls_pubkey_import_x509(pub, CRT(c), 0) >= 0 &&
+	    gnutls_pubkey_verify_data2(pub, c->sig_algo, flags, &tbs,
+	    &sig) >= 0;
+	gnutls_pubkey_deinit(pub);
+	return ok;
+}
+
+/*
+ * Reads c's AKI keyIdentifier and SKI into aki and ski (size 0: none;
+ * free both with gnutls_free()) and notes which extensions exist.
+ * Returns 0, or -1 when out of memory.
+ */
+static int
+read_key_ids(struct ep_cert *c, gnutls_datum_t *aki, gnutls_datum_t *ski)
+{
+	gnutls_datum_t		ext = { NULL, 0 }, id;
+	gnutls_x509_aki_t	a = NULL;
+	unsigned		crit;
+	int			ret = 0;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(CRT(c),
+	    GNUTLS_X509EXT_OID_SUBJECT_KEY_ID, 0, &ext, &crit) >= 0) {
+		c->has_ski = 1;
+		if (gnutls_x509_ext_import_subject_key_id(&ext, ski) < 0)
+			ski->size = 0;
+		gnutls_free(ext.data);
+		ext.data = NULL;
+	}
+	if (gnutls_x509_crt_get_extension_by_oid2(CRT(c),
+	    GNUTLS_X509EXT_OID_AUTHORITY_KEY_ID, 0, &ext, &crit) < 0)
+		return 0;
+	c->has_aki = 1;
+	if (gnutls_x509_aki_init(&a) < 0)
+		ret = -1;
+	else if (gnutls_x509_ext_import_authority_key_id(&ext, a, 0) >= 0 &&
+	    gnutls_x509_aki_get_id(a, &id) >= 0 && id.size > 0) {
+		/* The ID lives in a: copy it out. */
+		if ((aki->data = gnutls_malloc(id.size)) == NULL)
+			ret = -1;
+		else {
+			memcpy(aki->data, id.data, id.size);
+			aki->size = id.size;
+		}
+	}
+	gnutls_x509_aki_deinit(a);
+	gnutls_free(ext.data);
+	return ret;
+}
+
+/*
+ * Key identifiers: which exist, what the AKI names, and whether a
+ * certificate signed by its own key names another key in its AKI.
+ * Returns 0, or -1 when out of memory.
+ */
+static int
+get_key_ids(struct ep_cert *c)
+{
+	gnutls_datum_t		aki = { NULL, 0 }, ski = { NULL, 0 };
+	unsigned char		sha1[SHA1_LEN];
+	struct cert_parts	cp;
+	int			ret = -1, r;
+
+	if (read_key_ids(c, &aki, &ski) == -1)
+		goto out;
+	key_id_hex(aki.data, aki.size, c->aki_id, sizeof(c->aki_id));
+	ret = 0;
+	if (cert_parts(c, &cp) == -1)
+		goto out;	/* GnuTLS parsed it: not to happen */
+	if (ski.size > 0)
+		key_id_hex(ski.data, ski.size, c->own_id, sizeof(c->own_id));
+	else if (gnutls_hash_fast(GNUTLS_DIG_SHA1, cp.key.v + 1,
+	    cp.key.len - 1, sha1) >= 0)
+		key_id_hex(sha1, sizeof(sha1), c->own_id, sizeof(c->own_id));
+	if (c->self_signed)
+		c->signed_by_own_key = 1;
+	else if (c->self_issued) {
+		if ((r = verify_own_signature(c, &cp)) == -1) {
+			ret = -1;
+			goto out;
+		}
+		c->signed_by_own_key = r;
+	}
+	if (c->signed_by_own_key && aki.size > 0)
+		c->aki_other_key = ski.size > 0 ? aki.size != ski.size ||
+		    memcmp(aki.data, ski.data, aki.size) != 0 :
+		    !is_own_key_id(&cp, aki.data, aki.size);
+out:
+	gnutls_free(aki.data);
+	gnutls_free(ski.data);
+	return ret;
+}
+
+/*
+ * Whether a location of an OCSP responder (http only) or of the issuer's
+ * certificate (http, or ldap as Active Directory CAs publish) is a URI
+ * of the expected form: the scheme, and printable characters after it.
+ */
+static int
+aia_location_ok(int ca_issuers, unsigned type, const gnutls_datum_t *loc)
+{
+	size_t	i, skip;
+
+	if (type != GNUTLS_SAN_URI)
+		return 0;
+	if (loc->size > 7 && strncasecmp((const char *)loc->data, "http://",
+	    7) == 0 && loc->data[7] != '/')
+		skip = 7;
+	else if (ca_issuers && loc->size >= 7 &&
+	    strncasecmp((const char *)loc->data, "ldap://", 7) == 0)
+		skip = 7;
+	else
+		return 0;
+	for (i = skip; i < loc->size; i++)
+		if (loc->data[i] <= ' ' || loc->data[i] > '~')
+			return 0;
+	return 1;
+}
+
+/*
+ * Says where an access location is, for a message: "caIssuers location
+ * <URI>", cut to fit EP_CERT_AIA_MAX.
+ */
+static void
+aia_describe(int ca_issuers, unsigned type, const gnutls_datum_t *loc,
+    char *out, size_t outlen)
+{
+	char	text[EP_CERT_AIA_MAX - 32];
+	size_t	i, n = loc->size < sizeof(text) - 1 ? loc->size :
+		    sizeof(text) - 1;
+
+	/* Only printable ASCII reaches a report. */
+	for (i = 0; i < n; i++)
+		text[i] = loc->data[i] > ' ' && loc->data[i] <= '~' ?
+		    (char)loc->data[i] : '?';
+	text[n] = '\0';
+	if (type == GNUTLS_SAN_URI)
+		snprintf(out, outlen, "%s location %s", ca_issuers ?
+		    "caIssuers" : "OCSP", text);
+	else
+		snprintf(out, outlen, "%s location of name type %u, not a URI",
+		    ca_issuers ? "caIssuers" : "OCSP", type);
+}
+
+/* Whether an OID datum from GnuTLS is oid (it may count a final NUL). */
+static int
+oid_is(const gnutls_datum_t *d, const char *oid)
+{
+	size_t	n = d->size;
+
+	if (n > 0 && d->data[n - 1] == '\0')
+		n--;
+	return n == strlen(oid) && memcmp(d->data, oid, n) == 0;
+}
+
+static int
+get_aia(struct ep_cert *c)
+{
+	gnutls_datum_t		ext = { NULL, 0 }, oid, loc;
+	gnutls_x509_aia_t	aia = NULL;
+	unsigned		i, type, crit;
+	int			r, ca_issuers;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(CRT(c),
+	    GNUTLS_X509EXT_OID_AUTHORITY_INFO_ACCESS, 0, &ext, &crit) < 0)
+		return 0;
+	if (gnutls_x509_aia_init(&aia) < 0) {
+		gnutls_free(ext.data);
+		return -1;
+	}
+	c->aia = EP_AIA_MALFORMED;
+	if (gnutls_x509_ext_import_aia(&ext, aia, 0) < 0)
+		goto out;
+	for (i = 0;; i++) {
+		r = gnutls_x509_aia_get(aia, i, &oid, &type, &loc);
+		if (r == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+			break;
+		if (r < 0)
+			goto out;
+		ca_issuers = oid_is(&oid, OID_AD_CA_ISSUERS);
+		if ((ca_issuers || oid_is(&oid, OID_AD_OCSP)) &&
+		    c->aia != EP_AIA_BAD_LOCATION &&
+		    !aia_location_ok(ca_issuers, type, &loc)) {
+			c->aia = EP_AIA_BAD_LOCATION;
+			aia_describe(ca_issuers, type, &loc, c->aia_where,
+			    sizeof(c->aia_where));
+		}
+	}
+	/* AuthorityInfoAccessSyntax is a SEQUENCE SIZE (1..MAX). */
+	if (i > 0 && c->aia != EP_AIA_BAD_LOCATION)
+		c->aia = EP_AIA_OK;
+out:
+	gnutls_x509_aia_deinit(aia);
+	gnutls_free(ext.data);
+	return 0;
+}
+
+/* Name constraints: present, and empty (neither subtree list holds one). */
+static int
+get_name_constraints(struct ep_cert *c)
+{
+	gnutls_x509_name_constraints_t	nc = NULL;
+	gnutls_datum_t			ext = { NULL, 0 }, name;
+	unsigned			crit, type;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(CRT(c),
+	    GNUTLS_X509EXT_OID_NAME_CONSTRAINTS, 0, &ext, &crit) < 0)
+		return 0;
+	gnutls_free(ext.data);
+	c->has_name_constraints = 1;
+	if (gnutls_x509_name_constraints_init(&nc) < 0)
+		return -1;
+	/* One that does not parse is not judged empty. */
+	if (gnutls_x509_crt_get_name_constraints(CRT(c), nc, 0, &crit) >= 0)
+		c->name_constraints_empty =
+		    gnutls_x509_name_constraints_get_permitted(nc, 0, &type,
+		    &name) == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE &&
+		    gnutls_x509_name_constraints_get_excluded(nc, 0, &type,
+		    &name) == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
+	gnutls_x509_name_constraints_deinit(nc);
+	return 0;
+}
+
+static void
+get_san_criticality(struct ep_cert *c)
+{
+	gnutls_datum_t	ext = { NULL, 0 }, dn = { NULL, 0 };
+	unsigned	crit = 0;
+
+	if (gnutls_x509_crt_get_extension_by_oid2(CRT(c),
+	    GNUTLS_X509EXT_OID_SAN, 0, &ext, &crit) >= 0)
+		c->san_critical = crit != 0;
+	gnutls_free(ext.data);
+	/* An empty Name is the two octets of an empty SEQUENCE. */
+	if (gnutls_x509_crt_get_raw_dn(CRT(c), &dn) >= 0)
+		c->subject_empty = dn.size <= 2;
+	gnutls_free(dn.data);
+}
+
+/*
+ * Fills what the conformance rules read (see ep_cert.h).  Returns 0, or
+ * -1 with a reason in err when out of memory.
+ */
+static int
+get_conformance(struct ep_cert *c, char *err, size_t errlen)
+{
+	get_serial_class(c);
+	get_usage(c);
+	get_san_criticality(c);
+	if (get_key_ids(c) == -1 || get_aia(c) == -1 ||
+	    get_name_constraints(c) == -1) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
 int
 ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
     char *err, size_t errlen)
@@ -298,6 +781,8 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	r = gnutls_x509_crt_get_crl_dist_points(CRT(c), 0, buf, &size, NULL,
 	    &crit);
 	c->has_crl_dp = r >= 0 || r == GNUTLS_E_SHORT_MEMORY_BUFFER;
+	if (get_conformance(c, err, errlen) == -1)
+		goto fail;
 	*out = c;
 	return 0;
 fail:

@@ -13,6 +13,7 @@
 #include <gnutls/x509.h>
 
 #include "x509/cert_impl.h"
+#include "x509/ep_constraints.h"
 #include "x509/ep_trust.h"
 
 #define EP_TRUST_FILE_MAX	4096	/* certificates in one CA file */
@@ -434,6 +435,28 @@ presented(const struct search *s, size_t leaf, struct ep_trust_result *res)
 	}
 }
 
+/*
+ * 1 when a certificate of the path (the anchor's constraints counting)
+ * is outside the name constraints of a CA above it.
+ */
+static int
+outside_constraints(const struct ep_trust_result *res)
+{
+	const struct ep_cert	*above[EP_TRUST_PATH_MAX + 1];
+	char			 name[EP_CONSTRAINT_NAME_MAX];
+	size_t			 n = res->npath, i, j;
+
+	memcpy(above, res->path, n * sizeof(above[0]));
+	if (res->anchor != NULL)
+		above[n++] = res->anchor;
+	for (i = 0; i < res->npath; i++)
+		for (j = i + 1; j < n; j++)
+			if (ep_cert_within_constraints(above[j], res->path[i],
+			    i == 0, name, sizeof(name)) == 0)
+				return 1;
+	return 0;
+}
+
 /* Why a path that reaches no accepted anchor fails. */
 static void
 explain(struct ep_trust_result *res, size_t n)
@@ -517,8 +540,13 @@ ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
 		res->completed = res->incomplete;
 		if (verify(list, res->path, res->npath, &status))
 			res->trusted = 1;
-		else
+		else {
 			status_text(status, res->reason, sizeof(res->reason));
+			res->constraints = (status & ~(unsigned)(
+			    GNUTLS_CERT_INVALID |
+			    GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE)) == 0 &&
+			    outside_constraints(res);
+		}
 	} else
 		explain(res, n);
 	free(s);

@@ -7,7 +7,8 @@
  *
  * The certificate is for NAME (a dNSName SAN, so that the endpoint is
  * otherwise sound), issued by CA, valid from 30 days ago for a year,
- * serverAuth, with a CRL distribution point like the lab's other leaves.
+ * serverAuth, with a CRL distribution point and an authorityKeyIdentifier
+ * like the lab's other leaves.
  * Its subject CN is ESC [2J (clear the screen), an OSC title sequence
  * ended by BEL, a C1 CSI and a right-to-left override, all valid UTF-8;
  * a second dNSName holds ESC, BEL, NUL and a byte that is not UTF-8.
@@ -66,7 +67,8 @@ main(int argc, char *argv[])
 	gnutls_x509_privkey_t	cakey, key;
 	gnutls_datum_t		d, out;
 	unsigned char		cn[128], names[256], ext[260], serial[8];
-	size_t			cnlen, n;
+	unsigned char		keyid[64];
+	size_t			cnlen, n, keyidlen = sizeof(keyid);
 	time_t			now = time(NULL);
 	FILE			*fp;
 
@@ -110,6 +112,11 @@ main(int argc, char *argv[])
 	    GNUTLS_KP_TLS_WWW_SERVER, 0), "EKU");
 	check(gnutls_x509_crt_set_crl_dist_points(crt, GNUTLS_SAN_URI,
 	    "http://crl.lab.test/pub.crl", 0), "CRL DP");
+	/* certtool names the issuer's key; gnutls_x509_crt_sign2 does not. */
+	check(gnutls_x509_crt_get_subject_key_id(ca, keyid, &keyidlen, NULL),
+	    "CA key ID");
+	check(gnutls_x509_crt_set_authority_key_id(crt, keyid, keyidlen),
+	    "AKI");
 	check(gnutls_x509_crt_set_key(crt, key), "key");
 	check(gnutls_x509_crt_set_version(crt, 3), "version");
 	check(gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof(serial)), "serial");
