@@ -146,7 +146,8 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_KEY_TYPE_UNSUPPORTED] = { "key-type-unsupported",
 	    EP_SEV_CRITICAL, "reissue with an RSA key (2048 bits or more) or "
 	    "an ECDSA P-256 or P-384 key; an intermediate's key is the CA's to "
-	    "change" },
+	    "change", NULL, "make a new RSA key (2048 bits or more) or ECDSA "
+	    "P-256 or P-384 key, and a new request with it" },
 	[EP_CHECK_SERIAL_INVALID] = { "serial-invalid", EP_SEV_WARNING,
 	    "get the certificate reissued with a positive serial number of at "
 	    "most 20 octets; an intermediate's serial is the CA's to fix" },
