@@ -30,6 +30,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/x509/cert.o \
 	   $(BUILD)/x509/constraints.o \
 	   $(BUILD)/x509/names.o \
+	   $(BUILD)/x509/revoke.o \
 	   $(BUILD)/x509/trust.o \
 	   $(BUILD)/net/discover.o \
 	   $(BUILD)/net/engine.o \
@@ -40,6 +41,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/net/probe.o \
 	   $(BUILD)/net/resolve.o \
 	   $(BUILD)/judge/finding.o \
+	   $(BUILD)/judge/revcheck.o \
 	   $(BUILD)/judge/rules.o \
 	   $(BUILD)/judge/rules_changes.o \
 	   $(BUILD)/judge/rules_conformance.o \
@@ -49,6 +51,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/judge/rules_names.o \
 	   $(BUILD)/judge/rules_pool.o \
 	   $(BUILD)/judge/rules_reach.o \
+	   $(BUILD)/judge/rules_revocation.o \
 	   $(BUILD)/judge/rules_trust.o \
 	   $(BUILD)/judge/rules_usage.o \
 	   $(BUILD)/report/chains.o \
@@ -81,7 +84,9 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_poller \
 	   $(BUILD)/test_engine \
 	   $(BUILD)/test_report_index \
-	   $(BUILD)/test_report_text
+	   $(BUILD)/test_report_text \
+	   $(BUILD)/test_revoke \
+	   $(BUILD)/test_rules_revocation
 
 # The built-in profiles, compiled in; the first is the default.
 PROBES	 = probes/lync2013.ini \

@@ -81,6 +81,11 @@ struct ep_role_rules {
 	unsigned		 expected_with;	/* roles (1u << enum ep_role) whose
 						   presence makes this one expected */
 	int			 wildcard_order;	/* explicit SANs must precede wildcards */
+	int			 revocation_required;	/* 1: the role's clients
+						   check revocation and fail
+						   when they cannot (Windows,
+						   federation partners); 0:
+						   they go on without it */
 	int			 server_auth_required;	/* 1: the leaf must have an
 						   EKU with serverAuth; 0: only
 						   when it has an EKU at all

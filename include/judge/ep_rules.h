@@ -7,6 +7,7 @@
 #include "input/ep_config.h"
 #include "input/ep_state.h"
 #include "judge/ep_finding.h"
+#include "judge/ep_revcheck.h"
 #include "x509/ep_names.h"
 #include "net/ep_observe.h"
 #include "input/ep_plan.h"
@@ -27,6 +28,8 @@ struct ep_rules_ctx {
 	struct ep_threshold	 crit;		/* expires-soon: critical */
 	const struct ep_state	*prev;		/* the last run's, or NULL:
 						   no --state */
+	struct ep_revchecks	*revs;		/* what revocation checks came
+						   to, or NULL: not kept */
 };
 
 /*

@@ -61,6 +61,9 @@ struct ep_obs {
 						   but in a chain file, where a
 						   client finds it (ep_trust.h) */
 	unsigned		 elapsed_ms;	/* connect + handshake */
+	size_t			 staple;	/* the OCSP response the server
+						   stapled: its fetched index + 1;
+						   0: none */
 	int			 has_key;	/* EP_OBS_PFX: the file holds a private key */
 	int			 key_matches;	/* ...and it belongs to chain[0] */
 	char			 file[256];	/* offline kinds: the file judged */
@@ -111,6 +114,34 @@ struct ep_discovery {
 						   domain, or -1: nothing found */
 };
 
+/* What one HTTP fetch (or a file standing for one) brought. */
+enum ep_fetched_kind {
+	EP_FETCHED_CRL,		/* a CRL, from a CRL distribution point */
+	EP_FETCHED_OCSP,	/* an OCSP response about cert */
+	EP_FETCHED_ISSUER,	/* certificates from an AIA caIssuers URL */
+	EP_FETCHED_STAPLE,	/* an OCSP response a server stapled */
+};
+
+struct ep_fetched {
+	enum ep_fetched_kind	 kind;
+	char			*url;	/* the certificate's URL; a file's
+					   path for one given; NULL: stapled */
+	int			 given;	/* from a file (--crl,
+					   --ocsp-response), not fetched */
+	size_t			 cert;	/* OCSP: the certificate asked about
+					   and its issuer (store indexes) */
+	size_t			 issuer;
+	int			 ok;	/* what was asked for arrived */
+	int			 capped;	/* !ok: it was larger than its
+						   cap */
+	char			 why[256];	/* !ok: why not, for people */
+	unsigned char		*body;	/* CRL, OCSP response; else NULL */
+	size_t			 len;
+	size_t			*certs;	/* ISSUER: what it served */
+	size_t			 ncerts;
+	unsigned		 elapsed_ms;
+};
+
 /* Everything a run saw. */
 struct ep_observations {
 	struct ep_obs		*v;
@@ -121,6 +152,10 @@ struct ep_observations {
 					   the plan's order of them */
 	size_t			 ndisc;
 	int			 offline;	/* files were judged, no network */
+	struct ep_fetched	*fetched;	/* once each, in the order done */
+	size_t			 nfetched;
+	size_t			 fetched_cap;
+	int			 no_fetch;	/* nothing was to be fetched */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 };
@@ -155,6 +190,22 @@ int ep_observations_init(struct ep_observations *o);
  * memory.
  */
 size_t ep_observations_add(struct ep_observations *o, const struct ep_obs *obs);
+
+/*
+ * Appends a copy of f, taking what it points to (url, body, certs), which
+ * the set frees.  Returns its index, or (size_t)-1 when out of memory
+ * (f's pointers are then still the caller's).
+ */
+size_t ep_observations_add_fetched(struct ep_observations *o,
+    const struct ep_fetched *f);
+
+/*
+ * The fetch of kind of url (and for OCSP, about cert, else NULL), or NULL
+ * when there was none.
+ */
+const struct ep_fetched *ep_observations_fetched(
+    const struct ep_observations *o, enum ep_fetched_kind kind,
+    const char *url, const struct ep_cert *cert);
 
 /*
  * Sorts the observations by target, address family, address and port, so

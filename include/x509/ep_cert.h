@@ -19,6 +19,8 @@
 #define EP_CERT_FILE_MAX	(16 * 1024 * 1024)	/* a chain or CA file */
 #define EP_CERT_KEYID_MAX	32		/* key ID octets shown as hex */
 #define EP_CERT_AIA_MAX		256		/* an access location as text */
+#define EP_CERT_URLS_MAX	4		/* URLs of each kind kept */
+#define EP_CERT_URL_MAX		1024		/* longer URLs are not kept */
 
 /* One subjectAltName entry that matters to TLS: a dNSName or iPAddress. */
 struct ep_san {
@@ -104,6 +106,20 @@ struct ep_cert {
 	int			 has_name_constraints;	/* nameConstraints */
 	/* ...with neither permitted nor excluded subtrees. */
 	int			 name_constraints_empty;
+	/*
+	 * Where revocation and the issuer are published: URIs as the
+	 * certificate gives them, printable ASCII only (others are not
+	 * kept), any scheme; fetching decides what it fetches.
+	 */
+	char			*crl_urls[EP_CERT_URLS_MAX];	/* CRL DPs */
+	size_t			 ncrl_urls;
+	char			*ocsp_urls[EP_CERT_URLS_MAX];	/* AIA OCSP */
+	size_t			 nocsp_urls;
+	char			*issuer_urls[EP_CERT_URLS_MAX];	/* AIA
+							   caIssuers */
+	size_t			 nissuer_urls;
+	int			 must_staple;	/* TLS feature status_request
+						   (RFC 7633) */
 };
 
 /*

@@ -48,7 +48,10 @@ struct ep_trust_result {
 	/* The path, leaf first, each certificate issued by the next. */
 	const struct ep_cert	*path[EP_TRUST_PATH_MAX];
 	int			 path_sent[EP_TRUST_PATH_MAX];	/* presented;
-						   else a known intermediate */
+						   else a known intermediate, or
+						   one fetched: */
+	int			 path_fetched[EP_TRUST_PATH_MAX];	/* from
+						   an AIA caIssuers URL */
 	size_t			 npath;
 	const struct ep_cert	*anchor;	/* that issued the path's top, or
 						   NULL when none did */
@@ -87,12 +90,23 @@ size_t ep_trust_leaf(const struct ep_cert *const *chain, size_t n);
  * Builds and verifies the path of chain (n well-formed certificates as
  * presented, chain[leaf] the leaf) against the public anchors, and also
  * the internal ones when allow_internal is set, preferring certificates
- * valid at the moment at.  Validity dates are not otherwise judged here:
- * the rules judge them against their own clock.  Fills *res.  Returns 0,
- * or -1 on an internal error (out of memory).
+ * valid at the moment at.  fetched (nfetched, may be NULL) are issuers
+ * fetched from AIA caIssuers URLs: a path may use them as a client that
+ * fetches them would, after the CA files' intermediates.  Validity dates
+ * are not otherwise judged here: the rules judge them against their own
+ * clock.  Fills *res.  Returns 0, or -1 on an internal error (out of
+ * memory).
  */
 int ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
-    size_t n, size_t leaf, int allow_internal, time_t at,
+    size_t n, size_t leaf, const struct ep_cert *const *fetched,
+    size_t nfetched, int allow_internal, time_t at,
     struct ep_trust_result *res);
+
+/*
+ * The anchor or known intermediate (of the CA files) that issued c, an
+ * internal one only when allow_internal; NULL when none did.
+ */
+const struct ep_cert *ep_trust_issuer(const struct ep_trust *t,
+    const struct ep_cert *c, int allow_internal);
 
 #endif /* EP_TRUST_H */

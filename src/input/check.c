@@ -171,6 +171,31 @@ static const struct ep_check_info checks[] = {
 	    EP_SEV_WARNING, "the CA must reissue its certificate without the "
 	    "empty nameConstraints extension; meanwhile use a chain through "
 	    "another intermediate" },
+	[EP_CHECK_REVOKED] = { "revoked", EP_SEV_CRITICAL,
+	    "replace the certificate now: a revoked certificate (or one under "
+	    "a revoked intermediate) is refused by every client that checks",
+	    "do not install it: get a new certificate" },
+	[EP_CHECK_OCSP_UNREACHABLE] = { "ocsp-unreachable", EP_SEV_INFO,
+	    "check that the CA's OCSP responder answers from where the "
+	    "clients are (responders are often briefly unavailable; this "
+	    "host may also be kept from it)" },
+	[EP_CHECK_OCSP_RESPONSE_INVALID] = { "ocsp-response-invalid",
+	    EP_SEV_WARNING, "a stale staple: check the server's OCSP stapling "
+	    "(it must refresh the response); else tell the CA its responder "
+	    "answers wrongly" },
+	[EP_CHECK_MUST_STAPLE_MISSING] = { "must-staple-missing",
+	    EP_SEV_CRITICAL, "turn OCSP stapling on for this server (the "
+	    "certificate demands it), or use a certificate without the TLS "
+	    "feature extension" },
+	[EP_CHECK_CRL_UNREACHABLE] = { "crl-unreachable", EP_SEV_WARNING,
+	    "make the CRL distribution point reachable over HTTP from where "
+	    "the clients and federation partners are (proxies, firewalls)" },
+	[EP_CHECK_CRL_STALE] = { "crl-stale", EP_SEV_CRITICAL,
+	    "have the CA publish a current CRL: past its next update, Windows "
+	    "takes revocation as unknown and refuses the certificate" },
+	[EP_CHECK_CRL_INVALID] = { "crl-invalid", EP_SEV_CRITICAL,
+	    "have the CA publish a proper CRL at the distribution point: "
+	    "clients cannot use what is there" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

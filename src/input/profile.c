@@ -97,6 +97,7 @@ enum key_id {
 	K_REQUIRE,
 	K_WILDCARD_ORDER,
 	K_SERVER_AUTH,
+	K_REVOCATION,
 	K_RSA_SIZES,
 	K_POOL,
 	K_OFFLINE_ALSO,
@@ -139,6 +140,7 @@ static const struct key keys[] = {
 	[K_REQUIRE] = { "require", 1, NEED_PROBED },
 	[K_WILDCARD_ORDER] = { "wildcard-order", 1, NEED_PROBED },
 	[K_SERVER_AUTH] = { "server-auth", 1, NEED_PROBED },
+	[K_REVOCATION] = { "revocation", 1, NEED_PROBED },
 	[K_RSA_SIZES] = { "rsa-sizes", 1, NEED_PROBED },
 	[K_POOL] = { "pool", 1, NEED_PROBED },
 	[K_OFFLINE_ALSO] = { "offline-also", 1, NEED_PROBED },
@@ -164,6 +166,11 @@ static const struct ep_ini_word subjects[] = {
 
 static const struct ep_ini_word server_auths[] = {
 	{ "if-present", 0 },
+	{ "required", 1 },
+};
+
+static const struct ep_ini_word revocations[] = {
+	{ "soft-fail", 0 },
 	{ "required", 1 },
 };
 
@@ -549,6 +556,8 @@ set_role_key(struct parse *ps, enum key_id k, const char *value)
 		return 0;
 	case K_SERVER_AUTH:
 		return WORD(ps, value, server_auths, &r->server_auth_required);
+	case K_REVOCATION:
+		return WORD(ps, value, revocations, &r->revocation_required);
 	case K_POOL:
 		if (WORD(ps, value, pools, &v) == -1)
 			return -1;

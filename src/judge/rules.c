@@ -204,6 +204,10 @@ static const struct endpoint_rule endpoint_rules[] = {
 	    .run = ep_rule_name_constraints },
 	{ .name = "empty name constraints", .kinds = KINDS_ISSUED,
 	    .needs_chain = 1, .run = ep_rule_name_constraints_empty },
+	{ .name = "revocation", .kinds = KINDS_ISSUED, .needs_chain = 1,
+	    .run = ep_rule_revocation },
+	{ .name = "OCSP must-staple", .kinds = KINDS_LIVE, .needs_chain = 1,
+	    .run = ep_rule_must_staple },
 	{ .name = "changes since the last run", .kinds = KINDS_LIVE,
 	    .needs_chain = 0, .run = ep_rule_changes },
 };
@@ -224,7 +228,8 @@ build_path(struct endpoint *ep)
 	    ep->nsent * sizeof(ep->sent[0])) != 0) {
 		m->n = 0;
 		if (ep_trust_verify(ep->ctx->trust, ep->sent, ep->nsent,
-		    ep->leaf, internal_ok, ep->ctx->now, &m->r) == -1)
+		    ep->leaf, ep->aia, ep->naia, internal_ok, ep->ctx->now,
+		    &m->r) == -1)
 			return -1;
 		memcpy(m->sent, ep->sent, ep->nsent * sizeof(ep->sent[0]));
 		m->n = ep->nsent;
@@ -233,6 +238,58 @@ build_path(struct endpoint *ep)
 	}
 	ep->trust = &m->r;
 	return 0;
+}
+
+/* 1 when c is among the n certificates of v. */
+static int
+among(const struct ep_cert *const *v, size_t n, const struct ep_cert *c)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == c)
+			return 1;
+	return 0;
+}
+
+/*
+ * The issuers fetched from the AIA caIssuers URLs of what was presented,
+ * and of what those served in turn, as a client that fetches them has.
+ */
+static void
+aia_issuers(struct endpoint *ep)
+{
+	const struct ep_cert	*c;
+	const struct ep_fetched	*f;
+	size_t			 u, k, done = 0;
+
+	for (;;) {
+		/* The presented first, then each issuer fetched in turn. */
+		if (done < ep->nsent)
+			c = ep->sent[done];
+		else if (done - ep->nsent < ep->naia)
+			c = ep->aia[done - ep->nsent];
+		else
+			return;
+		done++;
+		for (u = 0; u < c->nissuer_urls; u++) {
+			f = ep_observations_fetched(ep->o, EP_FETCHED_ISSUER,
+			    c->issuer_urls[u], NULL);
+			if (f == NULL || !f->ok)
+				continue;
+			for (k = 0; k < f->ncerts; k++) {
+				const struct ep_cert	*x;
+
+				x = ep_certs_get(ep->o->certs, f->certs[k]);
+				if (ep->naia == EP_CHAIN_MAX ||
+				    among(ep->sent, ep->nsent, x) ||
+				    among(ep->aia, ep->naia, x))
+					continue;
+				ep->aia_url[ep->naia] = f->url;
+				ep->aia[ep->naia++] = x;
+			}
+		}
+	}
 }
 
 /*
@@ -267,6 +324,7 @@ prepare(struct endpoint *ep)
 		ep->chain[ep->n++] = ep->sent[0];
 		return 0;
 	}
+	aia_issuers(ep);
 	if (build_path(ep) == -1)
 		return -1;
 	for (i = 0; i < ep->trust->npath && ep->n < EP_CHAIN_MAX; i++)

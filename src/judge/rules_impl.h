@@ -46,6 +46,10 @@ struct endpoint {
 	size_t				 leaf;		/* in sent */
 	int				 leaf_malformed;	/* no leaf
 							   to judge */
+	/* Issuers fetched from the AIA caIssuers URLs of those: */
+	const struct ep_cert		*aia[EP_CHAIN_MAX];
+	const char			*aia_url[EP_CHAIN_MAX];
+	size_t				 naia;
 	/* The path a client builds (ep_trust.h), and what it used: */
 	const struct ep_trust_result	*trust;		/* NULL for a request */
 	const struct ep_cert		*chain[EP_CHAIN_MAX];	/* the
@@ -130,6 +134,8 @@ int ep_rule_weak_signature(struct endpoint *ep);
 int ep_rule_pss_signature(struct endpoint *ep);
 int ep_rule_pfx_key(struct endpoint *ep);
 int ep_rule_changes(struct endpoint *ep);		/* rules_changes.c */
+int ep_rule_revocation(struct endpoint *ep);		/* rules_revocation.c */
+int ep_rule_must_staple(struct endpoint *ep);
 /* rules_conformance.c */
 int ep_rule_leaf_is_ca(struct endpoint *ep);
 int ep_rule_leaf_any_eku(struct endpoint *ep);

@@ -50,13 +50,114 @@ ep_rule_malformed(struct endpoint *ep)
 	return 0;
 }
 
+/* The AIA URL a fetched certificate of the path came from, or NULL. */
+static const char *
+aia_url_of(const struct endpoint *ep, const struct ep_cert *c)
+{
+	size_t	i;
+
+	for (i = 0; i < ep->naia; i++)
+		if (ep->aia[i] == c)
+			return ep->aia_url[i];
+	return NULL;
+}
+
+/*
+ * When the path stops short, what fetching its top's AIA caIssuers URL
+ * came to: "; its AIA URL U could not be fetched: why", or "".
+ */
+static void
+aia_failure(const struct endpoint *ep, const struct ep_cert *top, char *out,
+    size_t outlen)
+{
+	const struct ep_fetched	*f;
+	size_t			 u;
+
+	out[0] = '\0';
+	for (u = 0; u < top->nissuer_urls; u++) {
+		f = ep_observations_fetched(ep->o, EP_FETCHED_ISSUER,
+		    top->issuer_urls[u], NULL);
+		if (f == NULL)
+			continue;
+		if (!f->ok)
+			snprintf(out, outlen, "; its AIA URL %.200s could not be "
+			    "fetched (%.100s), so no client completes it",
+			    f->url, f->why);
+		else
+			snprintf(out, outlen, "; what its AIA URL %.200s serves "
+			    "does not lead to a trusted root either", f->url);
+		return;
+	}
+}
+
+/*
+ * The path needs what was not presented: named, with what a client can
+ * do about it.  An intermediate at the leaf's AIA URL leaves the chain
+ * to clients that fetch it (Windows, browsers): a warning; one known only
+ * from the CA files, or nowhere, fails the others: the profile's.
+ */
+static int
+incomplete(struct endpoint *ep)
+{
+	const struct ep_trust_result	*r = ep->trust;
+	const struct ep_cert		*top = r->path[r->npath - 1];
+	const char			*url = NULL, *holder = ep_rule_holder(ep);
+	const char			*verb;
+	/* Cut to EP_FINDING_MSG_MAX when added. */
+	char				 msg[EP_FINDING_MSG_MAX * 2], aia[400];
+	size_t				 i;
+	int				 server = ep->obs->kind == EP_OBS_LIVE;
+	int				 fetched_only = 1;
+
+	verb = server ? "send" : "hold";
+	for (i = 0; i < r->npath; i++)
+		if (!r->path_sent[i]) {
+			if (r->path_fetched[i] && url == NULL)
+				url = aia_url_of(ep, r->path[i]);
+			fetched_only &= r->path_fetched[i];
+		}
+	if (r->trusted && url != NULL && fetched_only) {
+		snprintf(msg, sizeof(msg), "%s does not %s the intermediate "
+		    "certificate %.250s; clients that fetch it from the "
+		    "certificate's AIA URL %.200s (Windows, browsers) complete "
+		    "the chain, but many phones, federation partners' servers "
+		    "and non-Windows clients do not", holder, verb, r->missing,
+		    url);
+		return ep_rule_add_sev_cap(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL,
+		    msg, EP_SEV_WARNING);
+	}
+	aia_failure(ep, top, aia, sizeof(aia));
+	if (r->completed || !top->is_ca)
+		snprintf(msg, sizeof(msg), "%s does not %s the intermediate "
+		    "certificate %.300s; %s%s%s", holder, verb, r->missing,
+		    server ? "clients that cannot fetch it fail" : "a server "
+		    "given this file does not send it", aia,
+		    r->completed || aia[0] != '\0' ? "" : " (edgeprobe does "
+		    "not have it either, so it cannot tell whether the chain "
+		    "leads to a trusted root)");
+	else
+		/*
+		 * Nothing known issued the top, a CA's certificate: its
+		 * issuer is an intermediate not presented, or a root no
+		 * client here trusts.
+		 */
+		snprintf(msg, sizeof(msg), "%s does not %s the certificate of "
+		    "%.150s, which issued %.60s, and it is no trust anchor: if "
+		    "it is an intermediate CA, %s; if it is a root, clients do "
+		    "not trust it (edgeprobe cannot tell which)%s", holder,
+		    verb, r->missing, top->cn_len > 0 ? top->cn :
+		    "the last certificate presented", server ? "clients that "
+		    "cannot fetch it fail" : "a server given this file does "
+		    "not send it", aia);
+	return ep_rule_add(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL, msg);
+}
+
 int
 ep_rule_trust(struct endpoint *ep)
 {
 	const struct ep_trust_result	*r = ep->trust;
 	const struct ep_cert		*top;
 	char				 msg[EP_FINDING_MSG_MAX];
-	int				 server = ep->obs->kind == EP_OBS_LIVE;
 
 	if (r == NULL || (r->trusted && !r->incomplete))
 		return 0;
@@ -74,32 +175,7 @@ ep_rule_trust(struct endpoint *ep)
 		return ep_rule_add(ep, EP_CHECK_SELF_SIGNED, NULL, msg);
 	}
 	if (r->incomplete) {
-		if (r->completed || !top->is_ca)
-			snprintf(msg, sizeof(msg), "%s does not %s the "
-			    "intermediate certificate %.300s; %s%s",
-			    ep_rule_holder(ep), server ? "send" : "hold",
-			    r->missing, server ? "clients that cannot fetch "
-			    "it fail" : "a server given this file does not "
-			    "send it", r->completed ? "" : " (edgeprobe does "
-			    "not have it either, so it cannot tell whether "
-			    "the chain leads to a trusted root)");
-		else
-			/*
-			 * Nothing known issued the top, a CA's certificate:
-			 * its issuer is an intermediate not presented, or a
-			 * root no client here trusts.
-			 */
-			snprintf(msg, sizeof(msg), "%s does not %s the "
-			    "certificate of %.150s, which issued %.60s, and "
-			    "it is no trust anchor: if it is an intermediate "
-			    "CA, %s; if it is a root, clients do not trust it "
-			    "(edgeprobe cannot tell which)",
-			    ep_rule_holder(ep), server ? "send" : "hold",
-			    r->missing, top->cn_len > 0 ? top->cn :
-			    "the last certificate presented", server ?
-			    "clients that cannot fetch it fail" : "a server "
-			    "given this file does not send it");
-		if (ep_rule_add(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL, msg) == -1)
+		if (incomplete(ep) == -1)
 			return -1;
 		if (r->trusted || !r->completed)
 			return 0;

@@ -75,6 +75,42 @@ ep_observations_add(struct ep_observations *o, const struct ep_obs *obs)
 	return o->n++;
 }
 
+size_t
+ep_observations_add_fetched(struct ep_observations *o,
+    const struct ep_fetched *f)
+{
+	struct ep_fetched	*nv;
+
+	if (o->nfetched == o->fetched_cap) {
+		size_t	ncap = o->fetched_cap ? o->fetched_cap * 2 : 16;
+
+		if ((nv = reallocarray(o->fetched, ncap, sizeof(*nv))) == NULL)
+			return (size_t)-1;
+		o->fetched = nv;
+		o->fetched_cap = ncap;
+	}
+	o->fetched[o->nfetched] = *f;
+	return o->nfetched++;
+}
+
+const struct ep_fetched *
+ep_observations_fetched(const struct ep_observations *o,
+    enum ep_fetched_kind kind, const char *url, const struct ep_cert *cert)
+{
+	size_t	i;
+
+	for (i = 0; i < o->nfetched; i++) {
+		const struct ep_fetched	*f = &o->fetched[i];
+
+		if (f->kind == kind && !f->given && f->url != NULL &&
+		    strcmp(f->url, url) == 0 &&
+		    (kind != EP_FETCHED_OCSP ||
+		    ep_certs_get(o->certs, f->cert) == cert))
+			return f;
+	}
+	return NULL;
+}
+
 static int
 cmp_obs(const void *a, const void *b)
 {
@@ -124,6 +160,12 @@ ep_observations_clear(struct ep_observations *o)
 			}
 	free(o->disc);
 	free(o->v);
+	for (i = 0; i < o->nfetched; i++) {
+		free(o->fetched[i].url);
+		free(o->fetched[i].body);
+		free(o->fetched[i].certs);
+	}
+	free(o->fetched);
 	ep_certs_free(o->certs);
 	memset(o, 0, sizeof(*o));
 }

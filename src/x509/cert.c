@@ -615,6 +615,71 @@ oid_is(const gnutls_datum_t *d, const char *oid)
 	return n == strlen(oid) && memcmp(d->data, oid, n) == 0;
 }
 
+/*
+ * Keeps a URI of type type (printable ASCII, at most EP_CERT_URL_MAX
+ * bytes) in v.  Returns 0, or -1 when out of memory.
+ */
+static int
+keep_url(char **v, size_t *n, unsigned type, const gnutls_datum_t *loc)
+{
+	size_t	i;
+
+	if (type != GNUTLS_SAN_URI || *n == EP_CERT_URLS_MAX ||
+	    loc->size == 0 || loc->size >= EP_CERT_URL_MAX)
+		return 0;
+	for (i = 0; i < loc->size; i++)
+		if (loc->data[i] <= ' ' || loc->data[i] > '~')
+			return 0;
+	if ((v[*n] = malloc(loc->size + 1)) == NULL)
+		return -1;
+	memcpy(v[*n], loc->data, loc->size);
+	v[(*n)++][loc->size] = '\0';
+	return 0;
+}
+
+/* The CRL distribution points' URIs. */
+static int
+get_crl_urls(struct ep_cert *c)
+{
+	char		 buf[EP_CERT_URL_MAX];
+	gnutls_datum_t	 loc;
+	size_t		 size;
+	unsigned	 i, crit;
+	int		 r;
+
+	for (i = 0;; i++) {
+		size = sizeof(buf);
+		r = gnutls_x509_crt_get_crl_dist_points(CRT(c), i, buf, &size,
+		    NULL, &crit);
+		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER)
+			continue;	/* too long to keep */
+		if (r < 0)
+			return 0;
+		loc.data = (unsigned char *)buf;
+		loc.size = (unsigned)size;
+		if (keep_url(c->crl_urls, &c->ncrl_urls, (unsigned)r,
+		    &loc) == -1)
+			return -1;
+	}
+}
+
+/* RFC 7633's TLS feature extension asking for status_request. */
+static void
+get_must_staple(struct ep_cert *c)
+{
+	gnutls_x509_tlsfeatures_t	f;
+	unsigned			i, feature, crit;
+
+	if (gnutls_x509_tlsfeatures_init(&f) < 0)
+		return;
+	if (gnutls_x509_crt_get_tlsfeatures(CRT(c), f, 0, &crit) >= 0)
+		for (i = 0; gnutls_x509_tlsfeatures_get(f, i, &feature) >= 0;
+		    i++)
+			if (feature == 5)
+				c->must_staple = 1;
+	gnutls_x509_tlsfeatures_deinit(f);
+}
+
 static int
 get_aia(struct ep_cert *c)
 {
@@ -640,6 +705,13 @@ get_aia(struct ep_cert *c)
 		if (r < 0)
 			goto out;
 		ca_issuers = oid_is(&oid, OID_AD_CA_ISSUERS);
+		if ((ca_issuers && keep_url(c->issuer_urls, &c->nissuer_urls,
+		    type, &loc) == -1) || (oid_is(&oid, OID_AD_OCSP) &&
+		    keep_url(c->ocsp_urls, &c->nocsp_urls, type, &loc) == -1)) {
+			gnutls_x509_aia_deinit(aia);
+			gnutls_free(ext.data);
+			return -1;
+		}
 		if ((ca_issuers || oid_is(&oid, OID_AD_OCSP)) &&
 		    c->aia != EP_AIA_BAD_LOCATION &&
 		    !aia_location_ok(ca_issuers, type, &loc)) {
@@ -709,8 +781,9 @@ get_conformance(struct ep_cert *c, char *err, size_t errlen)
 	get_serial_class(c);
 	get_usage(c);
 	get_san_criticality(c);
+	get_must_staple(c);
 	if (get_key_ids(c) == -1 || get_aia(c) == -1 ||
-	    get_name_constraints(c) == -1) {
+	    get_name_constraints(c) == -1 || get_crl_urls(c) == -1) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return -1;
 	}
@@ -801,6 +874,12 @@ ep_cert_free(struct ep_cert *c)
 		for (i = 0; i < c->nsans; i++)
 			free(c->sans[i].value);
 	free(c->sans);
+	for (i = 0; i < c->ncrl_urls; i++)
+		free(c->crl_urls[i]);
+	for (i = 0; i < c->nocsp_urls; i++)
+		free(c->ocsp_urls[i]);
+	for (i = 0; i < c->nissuer_urls; i++)
+		free(c->issuer_urls[i]);
 	if (CRT(c) != NULL)
 		gnutls_x509_crt_deinit(CRT(c));
 	free(c->der);

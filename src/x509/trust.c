@@ -234,11 +234,14 @@ struct search {
 	const struct ep_trust	*t;
 	const struct ep_cert	*const *chain;
 	size_t			 n;
+	const struct ep_cert	*const *fetched;
+	size_t			 nfetched;
 	int			 allow_internal;
 	time_t			 at;
 	unsigned		 tries;
 	const struct ep_cert	*path[EP_TRUST_PATH_MAX];
 	int			 sent[EP_TRUST_PATH_MAX];
+	int			 from_aia[EP_TRUST_PATH_MAX];
 	int			 used[EP_TRUST_SENT_MAX];
 	size_t			 np;
 	/* The best: */
@@ -246,6 +249,7 @@ struct search {
 	int			 have_best;
 	const struct ep_cert	*bpath[EP_TRUST_PATH_MAX];
 	int			 bsent[EP_TRUST_PATH_MAX];
+	int			 bfetched[EP_TRUST_PATH_MAX];
 	size_t			 bnp;
 	const struct known	*banchor;
 };
@@ -291,6 +295,7 @@ offer(struct search *s, const struct known *a)
 	s->have_best = 1;
 	memcpy(s->bpath, s->path, s->np * sizeof(s->path[0]));
 	memcpy(s->bsent, s->sent, s->np * sizeof(s->sent[0]));
+	memcpy(s->bfetched, s->from_aia, s->np * sizeof(s->from_aia[0]));
 	s->bnp = s->np;
 	s->banchor = a;
 }
@@ -339,6 +344,7 @@ extend(struct search *s)
 			continue;
 		s->used[i] = 1;
 		s->sent[s->np] = 1;
+		s->from_aia[s->np] = 0;
 		s->path[s->np++] = s->chain[i];
 		extend(s);
 		s->np--;
@@ -351,7 +357,20 @@ extend(struct search *s)
 		    !ep_cert_issued_by(top, t->inter[i].cert))
 			continue;
 		s->sent[s->np] = 0;
+		s->from_aia[s->np] = 0;
 		s->path[s->np++] = t->inter[i].cert;
+		extend(s);
+		s->np--;
+		went = 1;
+	}
+	/* What a client that fetches AIA issuers would have. */
+	for (i = 0; i < s->nfetched; i++) {
+		if (on_path(s, s->fetched[i]) ||
+		    !ep_cert_issued_by(top, s->fetched[i]))
+			continue;
+		s->sent[s->np] = 0;
+		s->from_aia[s->np] = 1;
+		s->path[s->np++] = s->fetched[i];
 		extend(s);
 		s->np--;
 		went = 1;
@@ -491,9 +510,27 @@ explain(struct ep_trust_result *res, size_t n)
 	    top->issuer);
 }
 
+const struct ep_cert *
+ep_trust_issuer(const struct ep_trust *t, const struct ep_cert *c,
+    int allow_internal)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nanchors; i++)
+		if ((allow_internal || !t->anchors[i].internal) &&
+		    ep_cert_issued_by(c, t->anchors[i].cert))
+			return t->anchors[i].cert;
+	for (i = 0; i < t->ninter; i++)
+		if ((allow_internal || !t->inter[i].internal) &&
+		    ep_cert_issued_by(c, t->inter[i].cert))
+			return t->inter[i].cert;
+	return NULL;
+}
+
 int
 ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
-    size_t n, size_t leaf, int allow_internal, time_t at,
+    size_t n, size_t leaf, const struct ep_cert *const *fetched,
+    size_t nfetched, int allow_internal, time_t at,
     struct ep_trust_result *res)
 {
 	struct search	*s;
@@ -511,6 +548,8 @@ ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
 	s->t = t;
 	s->chain = chain;
 	s->n = n;
+	s->fetched = fetched;
+	s->nfetched = nfetched;
 	s->allow_internal = allow_internal;
 	s->at = at;
 	s->path[0] = chain[leaf];
@@ -523,6 +562,7 @@ ep_trust_verify(const struct ep_trust *t, const struct ep_cert *const *chain,
 
 	memcpy(res->path, s->bpath, s->bnp * sizeof(s->bpath[0]));
 	memcpy(res->path_sent, s->bsent, s->bnp * sizeof(s->bsent[0]));
+	memcpy(res->path_fetched, s->bfetched, s->bnp * sizeof(s->bfetched[0]));
 	res->npath = s->bnp;
 	res->anchor = s->banchor != NULL ? s->banchor->cert : NULL;
 	res->anchor_internal = s->banchor != NULL && s->banchor->internal;

@@ -54,6 +54,7 @@ static char	dir[TEST_PATH_MAX];
 	"require = none\n" \
 	"wildcard-order = no\n" \
 	"server-auth = required\n" \
+	"revocation = required\n" \
 	"rsa-sizes = any\n" \
 	"pool = none\n" \
 	"offline-also = " also "\n" \

@@ -1042,35 +1042,41 @@ test_trust_verify_results(void **state)
 
 	ch[0] = ep_certs_get(w->o.certs, leaf);
 	ch[1] = ep_certs_get(w->o.certs, inter);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 2, 0, 0, FX_NOW, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 2, 0, NULL, 0, 0,
+	    FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 1);
 	assert_int_equal(r.incomplete, 0);
 	assert_int_equal(r.self_signed, 0);
 	assert_int_equal(r.anchor_internal, 0);
 
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 0, FX_NOW, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, NULL, 0, 0,
+	    FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 1);
 	assert_int_equal(r.incomplete, 1);
 	assert_int_equal(r.completed, 1);
 	assert_string_equal(r.missing, DN_PUBLIC_INT);
 
 	ch[0] = ep_certs_get(w->o.certs, intleaf);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 1, FX_NOW, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, NULL, 0, 1,
+	    FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 1);
 	assert_int_equal(r.anchor_internal, 1);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 0, FX_NOW, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, NULL, 0, 0,
+	    FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 0);
 	assert_int_equal(r.anchor_internal, 1);
 	assert_int_equal(r.incomplete, 0);
 	assert_true(r.reason[0] != '\0');
 
 	ch[0] = ep_certs_get(w->o.certs, self);
-	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, 1, FX_NOW, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 1, 0, NULL, 0, 1,
+	    FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 0);
 	assert_int_equal(r.self_signed, 1);
 	assert_int_equal(r.incomplete, 0);
 
-	assert_int_equal(ep_trust_verify(w->trust, ch, 0, 0, 1, FX_NOW, &r), 0);
+	assert_int_equal(ep_trust_verify(w->trust, ch, 0, 0, NULL, 0, 1,
+	    FX_NOW, &r), 0);
 	assert_int_equal(r.trusted, 0);
 	world_free(w);
 }

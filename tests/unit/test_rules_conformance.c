@@ -323,7 +323,8 @@ test_profile_severities(void **state)
 	for (k = 0; k < NELEM(windows); k++) {
 		assert_int_equal(ep_profile_load(windows[k], &p, err,
 		    sizeof(err)), 0);
-		for (i = EP_CHECK_LEAF_IS_CA; i < EP_CHECK__MAX; i++) {
+		for (i = EP_CHECK_LEAF_IS_CA;
+		    i <= EP_CHECK_NAME_CONSTRAINTS_EMPTY; i++) {
 			crit = 0;
 			for (size_t j = 0; j < NELEM(windows_fails); j++)
 				crit |= windows_fails[j] == i;
@@ -333,7 +334,8 @@ test_profile_severities(void **state)
 		ep_profile_free(p);
 	}
 	assert_int_equal(ep_profile_load("generic", &p, err, sizeof(err)), 0);
-	for (i = EP_CHECK_LEAF_IS_CA; i < EP_CHECK__MAX; i++)
+	for (i = EP_CHECK_LEAF_IS_CA; i <= EP_CHECK_NAME_CONSTRAINTS_EMPTY;
+	    i++)
 		assert_int_equal(p->severity[i], EP_SEV_CRITICAL);
 	ep_profile_free(p);
 }
