@@ -5,7 +5,7 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 BUILD	?= build
 
-PKGS	 = gnutls libcares jansson libpsl inih
+PKGS	 = gnutls libcares jansson libpsl inih libcurl
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
 	   -Wcast-qual -Wwrite-strings -Wno-missing-field-initializers
