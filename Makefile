@@ -33,6 +33,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/x509/trust.o \
 	   $(BUILD)/net/discover.o \
 	   $(BUILD)/net/engine.o \
+	   $(BUILD)/net/fetch.o \
 	   $(BUILD)/net/lookups.o \
 	   $(BUILD)/net/observe.o \
 	   $(BUILD)/net/offline.o \
