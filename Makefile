@@ -5,7 +5,7 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 BUILD	?= build
 
-PKGS	 = gnutls libcares jansson libpsl inih
+PKGS	 = gnutls libcares jansson libpsl inih libcurl
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wundef -Wvla \
 	   -Wcast-qual -Wwrite-strings -Wno-missing-field-initializers
@@ -34,6 +34,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/x509/trust.o \
 	   $(BUILD)/net/discover.o \
 	   $(BUILD)/net/engine.o \
+	   $(BUILD)/net/fetch.o \
 	   $(BUILD)/net/lookups.o \
 	   $(BUILD)/net/observe.o \
 	   $(BUILD)/net/offline.o \
@@ -83,6 +84,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_ini \
 	   $(BUILD)/test_poller \
 	   $(BUILD)/test_engine \
+	   $(BUILD)/test_fetch \
 	   $(BUILD)/test_report_index \
 	   $(BUILD)/test_report_text \
 	   $(BUILD)/test_revoke \
