@@ -3,12 +3,12 @@
  * terminal acts on, for the cases that show that no output passes such
  * bytes through raw.  certtool cannot write these names.
  *
- *	oddcert NAME CA.pem CA.key LEAF.key OUT.pem
+ *	oddcert NAME CA.pem CA.key LEAF.key OUT.pem CRL-URL
  *
  * The certificate is for NAME (a dNSName SAN, so that the endpoint is
  * otherwise sound), issued by CA, valid from 30 days ago for a year,
- * serverAuth, with a CRL distribution point and an authorityKeyIdentifier
- * like the lab's other leaves.
+ * serverAuth, with CRL-URL as its CRL distribution point and an
+ * authorityKeyIdentifier like the lab's other leaves.
  * Its subject CN is ESC [2J (clear the screen), an OSC title sequence
  * ended by BEL, a C1 CSI and a right-to-left override, all valid UTF-8;
  * a second dNSName holds ESC, BEL, NUL and a byte that is not UTF-8.
@@ -72,9 +72,9 @@ main(int argc, char *argv[])
 	time_t			now = time(NULL);
 	FILE			*fp;
 
-	if (argc != 6) {
+	if (argc != 7) {
 		fprintf(stderr, "usage: oddcert NAME CA.pem CA.key LEAF.key "
-		    "OUT.pem\n");
+		    "OUT.pem CRL-URL\n");
 		return 2;
 	}
 	check(gnutls_global_init(), "init");
@@ -111,7 +111,7 @@ main(int argc, char *argv[])
 	check(gnutls_x509_crt_set_key_purpose_oid(crt,
 	    GNUTLS_KP_TLS_WWW_SERVER, 0), "EKU");
 	check(gnutls_x509_crt_set_crl_dist_points(crt, GNUTLS_SAN_URI,
-	    "http://crl.lab.test/pub.crl", 0), "CRL DP");
+	    argv[6], 0), "CRL DP");
 	/* certtool names the issuer's key; gnutls_x509_crt_sign2 does not. */
 	check(gnutls_x509_crt_get_subject_key_id(ca, keyid, &keyidlen, NULL),
 	    "CA key ID");
