@@ -202,6 +202,14 @@ int ep_fetch_tick(struct ep_fetch *f);
 void ep_fetch_cancel_all(struct ep_fetch *f, const char *why);
 
 /*
+ * Writes the host of url, an http or https URL, to host (an IPv6
+ * address without its brackets), for the caller to look up.  Returns 0,
+ * or -1 when url is not one the fetcher would fetch or the host does not
+ * fit.
+ */
+int ep_fetch_url_host(const char *url, char *host, size_t hostlen);
+
+/*
  * Returns the requests not called back yet.
  */
 size_t ep_fetch_pending(const struct ep_fetch *f);

@@ -836,6 +836,35 @@ check_url(const char *url, char **host, char **port, char *why,
 }
 
 /*
+ * The host of an http or https URL, without an IPv6 address's brackets,
+ * for the caller to resolve.
+ */
+int
+ep_fetch_url_host(const char *url, char *host, size_t hostlen)
+{
+	char	*h, *port, why[128];
+	size_t	 n;
+	int	 rc = -1;
+
+	if (!check_url(url, &h, &port, why, sizeof(why)))
+		return -1;
+	n = strlen(h);
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		if (n - 2 < hostlen) {
+			memcpy(host, h + 1, n - 2);
+			host[n - 2] = '\0';
+			rc = 0;
+		}
+	} else if (n < hostlen && n > 0) {
+		memcpy(host, h, n + 1);
+		rc = 0;
+	}
+	curl_free(h);
+	curl_free(port);
+	return rc;
+}
+
+/*
  * CURLOPT_RESOLVE's "host:port:addr,..." for the addresses req gives, or
  * NULL (*out too) when there are none to give: none passed, or the host
  * is an address already.  Returns 0, or -1 when out of memory.
