@@ -18,8 +18,10 @@ struct ep_lookups;
 
 /*
  * Makes the lookups of a run over a resolver of their own (see
- * ep_resolver_new for servers, family and timeout_ms).  window: lookups
- * out at once, 1 or more.  Returns 0, or -1 with a reason in err.
+ * ep_resolver_new for servers and timeout_ms).  Every name's addresses
+ * of both families are asked for; family (AF_UNSPEC, AF_INET or
+ * AF_INET6) is what ep_lookups_addr gives.  window: lookups out at once,
+ * 1 or more.  Returns 0, or -1 with a reason in err.
  */
 int ep_lookups_new(struct ep_lookups **out, const char *servers, int family,
     unsigned timeout_ms, size_t window, char *err, size_t errlen);
@@ -39,6 +41,20 @@ void ep_lookups_free(struct ep_lookups *lk);
  * (cb is then never called).
  */
 int ep_lookups_addr(struct ep_lookups *lk, const char *name,
+    ep_resolve_cb *cb, void *arg);
+
+/*
+ * As ep_lookups_addr, with the addresses of every family whatever the
+ * lookups' family: for a host that is reached, not probed (a fetch's).
+ */
+int ep_lookups_addr_any(struct ep_lookups *lk, const char *name,
+    ep_resolve_cb *cb, void *arg);
+
+/*
+ * As ep_lookups_addr, with the addresses of every family whatever the
+ * lookups' family: for hosts that are reached, not probed (a fetch's).
+ */
+int ep_lookups_addr_any(struct ep_lookups *lk, const char *name,
     ep_resolve_cb *cb, void *arg);
 
 /*

@@ -63,6 +63,13 @@ int ep_resolver_lookup(struct ep_resolver *r, const char *name,
     ep_resolve_cb *cb, void *arg);
 
 /*
+ * As ep_resolver_lookup, for addresses of both families whatever the
+ * resolver's.
+ */
+int ep_resolver_lookup_any(struct ep_resolver *r, const char *name,
+    ep_resolve_cb *cb, void *arg);
+
+/*
  * Starts looking up the SRV records of name (no search domains are
  * appended).  Only the first EP_SRV_MAX records of the answer are kept,
  * and records whose target is longer than EP_SRV_TARGET_MAX are dropped

@@ -16,6 +16,11 @@
 
 #define SLOTS_MIN	64	/* first table size, a power of two */
 
+/* What an entry asks: its kind is part of its key. */
+#define Q_ADDR		0	/* addresses of the run's family */
+#define Q_SRV		1	/* SRV records */
+#define Q_ANY		2	/* addresses of every family: a fetch's host */
+
 struct waiter {
 	struct waiter	*next;
 	ep_resolve_cb	*addr_cb;	/* one of the two is set */
@@ -31,7 +36,7 @@ enum state {
 
 struct entry {
 	struct ep_lookups	*lk;
-	int			 srv;		/* SRV records, else addresses */
+	int			 srv;		/* Q_SRV, Q_ADDR or Q_ANY */
 	enum state		 state;
 	enum ep_dns_status	 st;
 	char			*error;		/* why, or NULL */
@@ -114,7 +119,8 @@ ep_lookups_free(struct ep_lookups *lk)
 static size_t
 key_hash(int srv, const char *name)
 {
-	return ep_hash(name, strlen(name), srv ? ~EP_HASH_INIT : EP_HASH_INIT);
+	return ep_hash(name, strlen(name), srv == Q_SRV ? ~EP_HASH_INIT :
+	    srv == Q_ANY ? EP_HASH_INIT ^ 0x9e3779b9u : EP_HASH_INIT);
 }
 
 /* The slot of (srv, name): its entry's, or the empty one it would take. */
@@ -195,7 +201,7 @@ keep(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
 	}
 	if (n > 0)
 		memcpy(copy, v, n * size);
-	if (e->srv)
+	if (e->srv == Q_SRV)
 		e->srvs = copy;
 	else
 		e->addrs = copy;
@@ -294,14 +300,21 @@ int
 ep_lookups_addr(struct ep_lookups *lk, const char *name, ep_resolve_cb *cb,
     void *arg)
 {
-	return ask(lk, 0, name, cb, NULL, arg);
+	return ask(lk, Q_ADDR, name, cb, NULL, arg);
+}
+
+int
+ep_lookups_addr_any(struct ep_lookups *lk, const char *name,
+    ep_resolve_cb *cb, void *arg)
+{
+	return ask(lk, Q_ANY, name, cb, NULL, arg);
 }
 
 int
 ep_lookups_srv(struct ep_lookups *lk, const char *name, ep_srv_cb *cb,
     void *arg)
 {
-	return ask(lk, 1, name, NULL, cb, arg);
+	return ask(lk, Q_SRV, name, NULL, cb, arg);
 }
 
 int
@@ -316,8 +329,10 @@ ep_lookups_flush(struct ep_lookups *lk)
 		e->qnext = NULL;
 		e->state = S_ASKING;
 		lk->asking++;
-		r = e->srv ? ep_resolver_srv(lk->res, e->name, srv_done, e) :
-		    ep_resolver_lookup(lk->res, e->name, addr_done, e);
+		r = e->srv == Q_SRV ? ep_resolver_srv(lk->res, e->name,
+		    srv_done, e) : e->srv == Q_ANY ? ep_resolver_lookup_any(
+		    lk->res, e->name, addr_done, e) : ep_resolver_lookup(
+		    lk->res, e->name, addr_done, e);
 		if (r == -1) {
 			lk->asking--;
 			return -1;

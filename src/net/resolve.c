@@ -284,8 +284,8 @@ gai_done(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 	free(lk);
 }
 
-int
-ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_resolve_cb *cb,
+static int
+lookup(struct ep_resolver *r, const char *name, int family, ep_resolve_cb *cb,
     void *arg)
 {
 	struct ares_addrinfo_hints	 hints;
@@ -297,13 +297,27 @@ ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_resolve_cb *cb,
 	lk->cb = cb;
 	lk->arg = arg;
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = r->family;
+	hints.ai_family = family;
 	hints.ai_socktype = SOCK_STREAM;
 	/* Every address is probed: sorting them would only cost syscalls. */
 	hints.ai_flags = ARES_AI_NOSORT;
 	r->pending++;
 	ares_getaddrinfo(r->ch, name, NULL, &hints, gai_done, lk);
 	return 0;
+}
+
+int
+ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_resolve_cb *cb,
+    void *arg)
+{
+	return lookup(r, name, r->family, cb, arg);
+}
+
+int
+ep_resolver_lookup_any(struct ep_resolver *r, const char *name,
+    ep_resolve_cb *cb, void *arg)
+{
+	return lookup(r, name, AF_UNSPEC, cb, arg);
 }
 
 static int
