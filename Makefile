@@ -35,6 +35,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/net/discover.o \
 	   $(BUILD)/net/engine.o \
 	   $(BUILD)/net/fetch.o \
+	   $(BUILD)/net/revfetch.o \
 	   $(BUILD)/net/lookups.o \
 	   $(BUILD)/net/observe.o \
 	   $(BUILD)/net/offline.o \

@@ -37,6 +37,7 @@
 #include "report/ep_report.h"
 #include "report/ep_state_out.h"
 #include "x509/ep_names.h"
+#include "x509/ep_revoke.h"
 #include "x509/ep_trust.h"
 #include "report/ep_version.h"
 
@@ -61,6 +62,11 @@ struct options {
 	const char		*files[EP_CONFIG_FILES_MAX];	/* -f */
 	size_t			 nfiles;
 	struct deferred		*deferred;	/* argc slots */
+	const char		**crl_files;	/* --crl: argc slots */
+	size_t			 ncrl_files;
+	const char		**ocsp_files;	/* --ocsp-response: argc slots */
+	size_t			 nocsp_files;
+	int			 no_fetch;	/* --no-fetch */
 	size_t			 ndeferred;
 	struct ep_offline	 offline;	/* --chain, --pfx, --csr */
 	int			 has_offline;
@@ -97,6 +103,7 @@ struct run {
 	struct ep_prom		*prom;		/* --prometheus, being written */
 	struct ep_observations	 obs;
 	struct ep_findings	 findings;
+	struct ep_revchecks	 revs;		/* what revocation checks came to */
 };
 
 enum {
@@ -116,6 +123,7 @@ enum {
 	OPT_HANDSHAKE_TIMEOUT,
 	OPT_DNS_TIMEOUT,
 	OPT_RUN_TIMEOUT,
+	OPT_FETCH_TIMEOUT,
 	OPT_FULL_HANDSHAKE,
 	OPT_WARN_DAYS,
 	OPT_CRIT_DAYS,
@@ -135,6 +143,9 @@ enum {
 	OPT_SAVE_CHAINS,
 	OPT_NAGIOS,
 	OPT_PROMETHEUS,
+	OPT_NO_FETCH,
+	OPT_CRL,
+	OPT_OCSP_RESPONSE,
 };
 
 static const struct option longopts[] = {
@@ -154,6 +165,7 @@ static const struct option longopts[] = {
 	{ "handshake-timeout",	required_argument,	NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "dns-timeout",	required_argument,	NULL, OPT_DNS_TIMEOUT },
 	{ "run-timeout",	required_argument,	NULL, OPT_RUN_TIMEOUT },
+	{ "fetch-timeout",	required_argument,	NULL, OPT_FETCH_TIMEOUT },
 	{ "full-handshake",	no_argument,		NULL, OPT_FULL_HANDSHAKE },
 	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
@@ -174,6 +186,9 @@ static const struct option longopts[] = {
 	{ "accept",		required_argument,	NULL, OPT_ACCEPT },
 	{ "state",		required_argument,	NULL, OPT_STATE },
 	{ "save-chains",	required_argument,	NULL, OPT_SAVE_CHAINS },
+	{ "no-fetch",		no_argument,		NULL, OPT_NO_FETCH },
+	{ "crl",		required_argument,	NULL, OPT_CRL },
+	{ "ocsp-response",	required_argument,	NULL, OPT_OCSP_RESPONSE },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "jobs",		required_argument,	NULL, 'j' },
 	{ "verbose",		no_argument,		NULL, 'v' },
@@ -193,6 +208,7 @@ static const struct {
 	{ OPT_HANDSHAKE_TIMEOUT, EP_LIMIT_HANDSHAKE, "--handshake-timeout" },
 	{ OPT_DNS_TIMEOUT, EP_LIMIT_DNS, "--dns-timeout" },
 	{ OPT_RUN_TIMEOUT, EP_LIMIT_RUN, "--run-timeout" },
+	{ OPT_FETCH_TIMEOUT, EP_LIMIT_FETCH, "--fetch-timeout" },
 };
 
 static void
@@ -237,6 +253,9 @@ usage(FILE *fp)
 "  --csr FILE             judge a certificate request before it goes to the CA\n"
 "  --role ROLE            the role the file is for: access, webcon, internal,\n"
 "                         reverse-proxy, generic\n"
+"  --crl FILE             a CRL (PEM or DER) to check the chain against, as\n"
+"                         if fetched; also with live checks\n"
+"  --ocsp-response FILE   an OCSP response (DER) about the leaf, likewise\n"
 "\n"
 "How:\n"
 "  --dns ADDR[:PORT][,...]  DNS servers (IPv6: [ADDR]:PORT) instead of\n"
@@ -253,6 +272,13 @@ usage(FILE *fp)
 "                         at most 2)\n"
 "  --run-timeout SECONDS  the whole run, discovery included; what is not done\n"
 "                         by then is reported as timed out (default none)\n"
+"  --fetch-timeout SECONDS  one HTTP fetch (an OCSP response, a CRL, a\n"
+"                         missing intermediate), its wait included (default\n"
+"                         10)\n"
+"  --no-fetch             fetch nothing over HTTP, for isolated networks:\n"
+"                         revocation is checked only from staples, --crl\n"
+"                         and --ocsp-response; missing intermediates are\n"
+"                         not fetched\n"
 "  --full-handshake       finish every TLS handshake instead of stopping\n"
 "                         once the chain and the server's key proof are in\n"
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
@@ -471,6 +497,7 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_HANDSHAKE_TIMEOUT:
 		case OPT_DNS_TIMEOUT:
 		case OPT_RUN_TIMEOUT:
+		case OPT_FETCH_TIMEOUT:
 			for (i = 0; limit_flags[i].opt != ch; i++)
 				continue;
 			opt->set.limit_ms[limit_flags[i].limit] =
@@ -547,6 +574,15 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case 'q':
 			opt->quiet = 1;
 			break;
+		case OPT_NO_FETCH:
+			opt->no_fetch = 1;
+			break;
+		case OPT_CRL:
+			opt->crl_files[opt->ncrl_files++] = optarg;
+			break;
+		case OPT_OCSP_RESPONSE:
+			opt->ocsp_files[opt->nocsp_files++] = optarg;
+			break;
 		case OPT_SAVE_CHAINS:
 			opt->save_chains = optarg;
 			break;
@@ -596,7 +632,11 @@ run_init(struct run *r, int argc)
 	r->opt.jobs = 0;	/* the engine picks from RLIMIT_NOFILE */
 	r->opt.family = AF_UNSPEC;
 	r->opt.priority = EP_ENGINE_PRIORITY_DEFAULT;
-	if ((r->opt.deferred = calloc((size_t)argc,
+	if ((r->opt.crl_files = calloc((size_t)argc,
+	    sizeof(*r->opt.crl_files))) == NULL ||
+	    (r->opt.ocsp_files = calloc((size_t)argc,
+	    sizeof(*r->opt.ocsp_files))) == NULL ||
+	    (r->opt.deferred = calloc((size_t)argc,
 	    sizeof(*r->opt.deferred))) == NULL ||
 	    (r->targets = ep_targets_new()) == NULL ||
 	    ep_observations_init(&r->obs) == -1)
@@ -616,6 +656,7 @@ run_free(struct run *r)
 	fatal_to.prom = NULL;
 	ep_prom_free(r->prom);
 	ep_findings_clear(&r->findings);
+	ep_revchecks_clear(&r->revs);
 	ep_observations_clear(&r->obs);
 	ep_names_free(r->names);
 	ep_trust_free(r->trust);
@@ -625,6 +666,8 @@ run_free(struct run *r)
 	for (i = 0; i < r->opt.nfiles; i++)
 		ep_config_free(r->cfg[i]);
 	free(r->opt.deferred);
+	free(r->opt.crl_files);
+	free(r->opt.ocsp_files);
 }
 
 /* Flags that go together, and --at: refused before any file is read. */
@@ -654,6 +697,48 @@ check_options(struct run *r)
 	if (opt->has_offline && opt->save_chains != NULL)
 		fatal_usage("%s", "--save-chains is for live runs: the chain "
 		    "judged offline is a file already");
+}
+
+/*
+ * CRLs and OCSP responses given as files, to judge with as if fetched:
+ * each must be one (else exit 3, naming it).
+ */
+static void
+read_given(struct run *r, enum ep_fetched_kind kind, const char **paths,
+    size_t n)
+{
+	struct ep_fetched	 f;
+	char			*text, err[1024], msg[1100];
+	size_t			 i, len;
+	int			 ok;
+
+	for (i = 0; i < n; i++) {
+		if (ep_file_read(paths[i], kind == EP_FETCHED_CRL ? EP_CRL_MAX :
+		    EP_OCSP_RESPONSE_MAX, &text, &len, err, sizeof(err)) == -1)
+			fatal(EXIT_USAGE, err);
+		ok = kind == EP_FETCHED_CRL ?
+		    ep_crl_readable((unsigned char *)text, len) :
+		    ep_ocsp_readable((unsigned char *)text, len);
+		if (!ok) {
+			free(text);
+			snprintf(msg, sizeof(msg), "%s: not %s", paths[i],
+			    kind == EP_FETCHED_CRL ? "a CRL (DER or PEM)" :
+			    "an OCSP response (DER)");
+			fatal(EXIT_USAGE, msg);
+		}
+		memset(&f, 0, sizeof(f));
+		f.kind = kind;
+		f.given = 1;
+		f.ok = 1;
+		f.body = (unsigned char *)text;
+		f.len = len;
+		if ((f.url = strdup(paths[i])) == NULL ||
+		    ep_observations_add_fetched(&r->obs, &f) == (size_t)-1) {
+			free(f.url);
+			free(text);
+			fatal(EXIT_USAGE, strerror(ENOMEM));
+		}
+	}
 }
 
 /*
@@ -699,6 +784,8 @@ read_inputs(struct run *r, int argc, char *argv[])
 	    (r->password = strdup(env)) == NULL)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 	opt->offline.password = r->password;
+	read_given(r, EP_FETCHED_CRL, opt->crl_files, opt->ncrl_files);
+	read_given(r, EP_FETCHED_OCSP, opt->ocsp_files, opt->nocsp_files);
 	/*
 	 * The last run's state, under its lock: a run that overlaps waits,
 	 * for half of the run's budget at most, so that the other half still
@@ -834,6 +921,8 @@ observe(struct run *r)
 	int			 shown = 0;
 
 	if (opt->has_offline) {
+		/* Offline, nothing is fetched: files stand for what would be. */
+		r->obs.no_fetch = 1;
 		if (ep_offline_observe(r->plan, offline_role(opt, r->plan),
 		    &opt->offline, &r->obs, err, sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
@@ -851,6 +940,10 @@ observe(struct run *r)
 			    opt->set.limit_ms[EP_LIMIT_RUN]);
 		eo.max_inflight = opt->jobs;
 		eo.priority = opt->priority;
+		eo.trust = r->trust;
+		eo.no_fetch = opt->no_fetch;
+		eo.fetch_timeout_ms = opt->set.limit_ms[EP_LIMIT_FETCH];
+		eo.user_agent = "edgeprobe/" EP_VERSION;
 		if (isatty(STDERR_FILENO)) {
 			eo.progress = show_progress;
 			eo.progress_arg = &shown;
@@ -879,6 +972,7 @@ judge(struct run *r)
 	rc.warn = r->opt.set.warn;
 	rc.crit = r->opt.set.crit;
 	rc.prev = r->state;
+	rc.revs = &r->revs;
 	if (ep_rules_run(&rc, &r->obs, &r->findings, err, sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
 }
@@ -918,6 +1012,7 @@ report(struct run *r)
 	rep.plan = r->plan;
 	rep.obs = &r->obs;
 	rep.findings = &r->findings;
+	rep.revs = &r->revs;
 	rep.at = r->at;
 	rep.started = r->started;
 	rep.verbose = r->opt.verbose;

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "x509/ep_cert.h"
+
 /*
  * What the rules found of each certificate's revocation, method by
  * method, for the reports: the findings say what is wrong; these say
@@ -34,6 +36,9 @@ enum ep_rev_outcome {
 struct ep_revcheck {
 	size_t			 obs;		/* observation index */
 	size_t			 depth;		/* 0: the leaf; 1: its issuer... */
+	const struct ep_cert	*cert;		/* that certificate; lives as
+						   long as the observations and
+						   the trust store */
 	enum ep_rev_method	 method;
 	enum ep_rev_outcome	 outcome;
 	const char		*url;		/* the URL or file; NULL when

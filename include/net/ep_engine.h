@@ -5,6 +5,7 @@
 
 #include "input/ep_plan.h"
 #include "net/ep_observe.h"
+#include "x509/ep_trust.h"
 
 /*
  * The run: discovers the plan's SIP domains (ep_discover.h), resolves
@@ -72,6 +73,14 @@ struct ep_engine_opts {
 					   EP_ENGINE_PROGRESS_MS while the run
 					   lasts, and once with last set */
 	void		*progress_arg;
+	/*
+	 * Revocation and issuers over HTTP (ep_revfetch.h), once a chain
+	 * is in: when trust is not NULL and no_fetch is 0.
+	 */
+	const struct ep_trust	*trust;
+	int		 no_fetch;
+	unsigned	 fetch_timeout_ms;	/* per fetch; 0: the default */
+	const char	*user_agent;	/* of the fetches */
 };
 
 /*

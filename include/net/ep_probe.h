@@ -108,4 +108,10 @@ void ep_probe_expire(struct ep_probe *p, int64_t now_ms, const char *why);
 void ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
     struct ep_certs *certs);
 
+/*
+ * The OCSP response the server stapled (DER, *len bytes), valid until the
+ * probe is freed, or NULL when it stapled none.
+ */
+const unsigned char *ep_probe_staple(const struct ep_probe *p, size_t *len);
+
 #endif /* EP_PROBE_H */

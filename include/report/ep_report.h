@@ -21,6 +21,7 @@ struct ep_report {
 	const struct ep_plan		*plan;
 	const struct ep_observations	*obs;
 	const struct ep_findings	*findings;
+	const struct ep_revchecks	*revs;		/* NULL: none kept */
 	time_t				 at;		/* the moment judged */
 	time_t				 started;	/* wall clock at start */
 	int				 verbose;	/* text: show ok endpoints' details */

@@ -5,6 +5,7 @@
 
 #include "input/ep_plan.h"
 #include "judge/ep_finding.h"
+#include "judge/ep_revcheck.h"
 #include "net/ep_observe.h"
 
 /*
@@ -34,6 +35,10 @@ struct ep_report_index {
 	size_t			*torder;	/* target indexes */
 	enum ep_severity	*gworst;	/* ngroups + 1: worst deployment-
 						   level finding of group k */
+	size_t			*rstart;	/* nobs + 1: revocation checks
+						   of observation k (NULL when
+						   none were kept) */
+	size_t			*rorder;	/* ep_revcheck indexes */
 };
 
 /*
@@ -94,7 +99,15 @@ const char *ep_report_advice(const struct ep_observations *obs,
     const struct ep_finding *x);
 
 /*
- * Frees what ep_report_index_build allocated.
+ * Adds to ix the revocation checks r by observation (rstart, rorder).
+ * Returns 0, or -1 when out of memory or a check names an observation
+ * that does not exist.
+ */
+int ep_report_index_revs(struct ep_report_index *ix,
+    const struct ep_revchecks *r);
+
+/*
+ * Frees what ep_report_index_build and ep_report_index_revs allocated.
  */
 void ep_report_index_free(struct ep_report_index *ix);
 

@@ -65,6 +65,13 @@ void ep_crl_check(const unsigned char *data, size_t len,
     struct ep_rev *out);
 
 /*
+ * Whether data (len bytes) is a CRL (DER or PEM), or an OCSP response
+ * (DER), at all: for a file given to judge with, before anything else.
+ */
+int ep_crl_readable(const unsigned char *data, size_t len);
+int ep_ocsp_readable(const unsigned char *data, size_t len);
+
+/*
  * Whether the CRL data is issued under the name of cert's issuer, for a
  * CRL given as a file rather than fetched from cert's own URL.
  */

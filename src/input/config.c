@@ -89,6 +89,7 @@ static const struct key keys[] = {
 	    0 },
 	{ SECT_DEPLOYMENT, "dns-timeout", KEY_LIMIT, EP_LIMIT_DNS, 0 },
 	{ SECT_DEPLOYMENT, "run-timeout", KEY_LIMIT, EP_LIMIT_RUN, 0 },
+	{ SECT_DEPLOYMENT, "fetch-timeout", KEY_LIMIT, EP_LIMIT_FETCH, 0 },
 	{ SECT_EDGE_POOL, "access", KEY_FQDN, EP_ROLE_ACCESS, 0 },
 	{ SECT_EDGE_POOL, "access-ports", KEY_PORTS, EP_ROLE_ACCESS, 0 },
 	{ SECT_EDGE_POOL, "access-members", KEY_MEMBERS, EP_ROLE_ACCESS, 1 },

@@ -23,6 +23,8 @@ struct answer {
 	struct ep_rev		 rev;
 	enum ep_rev_outcome	 outcome;
 	const char		*why;		/* unreachable, not checked */
+	int			*told;		/* the certificate's revocation
+						   was reported already */
 };
 
 static int
@@ -43,6 +45,7 @@ keep(struct endpoint *ep, const struct answer *a)
 	memset(&c, 0, sizeof(c));
 	c.obs = ep->idx;
 	c.depth = a->depth;
+	c.cert = ep->trust->path[a->depth];
 	c.method = a->method;
 	c.outcome = a->outcome;
 	c.url = a->url;
@@ -103,6 +106,10 @@ judge_answer(struct endpoint *ep, struct answer *a, int ocsp)
 		return 0;
 	case EP_REV_REVOKED:
 		a->outcome = EP_REVO_REVOKED;
+		/* One finding a certificate: the first source says it. */
+		if (*a->told)
+			return 0;
+		*a->told = 1;
 		ep_time_iso(a->rev.revoked_at, when, sizeof(when));
 		snprintf(msg, sizeof(msg), "%s was revoked on %s%s%s%s, says "
 		    "%s", which, when, a->rev.reason[0] != '\0' ? " (" : "",
@@ -129,18 +136,19 @@ judge_answer(struct endpoint *ep, struct answer *a, int ocsp)
 /* OCSP for the leaf: the staple, else the responders, and given files. */
 static int
 ocsp(struct endpoint *ep, const struct ep_cert *leaf,
-    const struct ep_cert *issuer)
+    const struct ep_cert *issuer, int *told)
 {
 	const struct ep_observations	*o = ep->o;
 	const struct ep_fetched		*f;
 	struct answer			 a;
 	char				 msg[EP_FINDING_MSG_MAX];
 	size_t				 u, i;
-	int				 stapled = 0;
+	int				 stapled = 0, given = 0;
 
 	if (ep->obs->staple > 0) {
 		f = &o->fetched[ep->obs->staple - 1];
 		memset(&a, 0, sizeof(a));
+		a.told = told;
 		a.method = EP_REVM_OCSP_STAPLED;
 		ep_ocsp_check(f->body, f->len, leaf, issuer, ep->ctx->now,
 		    &a.rev);
@@ -153,6 +161,7 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 		if (f->kind != EP_FETCHED_OCSP || !f->given)
 			continue;
 		memset(&a, 0, sizeof(a));
+		a.told = told;
 		a.method = EP_REVM_OCSP_FILE;
 		a.url = f->url;
 		ep_ocsp_check(f->body, f->len, leaf, issuer, ep->ctx->now,
@@ -161,6 +170,7 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 		if (a.rev.status == EP_REV_INVALID &&
 		    strstr(a.rev.why, "not about this") != NULL)
 			continue;
+		given = 1;
 		if (judge_answer(ep, &a, 1) == -1 || keep(ep, &a) == -1)
 			return -1;
 	}
@@ -169,10 +179,14 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 		return 0;
 	for (u = 0; u < leaf->nocsp_urls; u++) {
 		memset(&a, 0, sizeof(a));
+		a.told = told;
 		a.method = EP_REVM_OCSP;
 		a.url = leaf->ocsp_urls[u];
 		if (!http_url(a.url) || (f = ep_observations_fetched(o,
 		    EP_FETCHED_OCSP, a.url, leaf)) == NULL) {
+			/* A file given in its place answered already. */
+			if (given)
+				continue;
 			a.outcome = EP_REVO_NOT_CHECKED;
 			a.why = !http_url(a.url) ? "not an HTTP URL" :
 			    o->no_fetch ? "fetching is off (--no-fetch)" :
@@ -202,7 +216,7 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 
 /* The CRLs of path certificate d, from its URLs and given files. */
 static int
-crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer)
+crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer, int *told)
 {
 	const struct ep_observations	*o = ep->o;
 	const struct ep_cert		*c = ep->trust->path[d];
@@ -211,6 +225,7 @@ crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer)
 	char				 msg[EP_FINDING_MSG_MAX * 2];
 	char				 which[280];
 	size_t				 u, i;
+	int				 given = 0;
 
 	for (i = 0; i < o->nfetched; i++) {
 		f = &o->fetched[i];
@@ -218,22 +233,27 @@ crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer)
 		    !ep_crl_covers(f->body, f->len, c))
 			continue;
 		memset(&a, 0, sizeof(a));
+		a.told = told;
 		a.method = EP_REVM_CRL_FILE;
 		a.url = f->url;
 		a.depth = d;
 		ep_crl_check(f->body, f->len, c, issuer, ep->ctx->now,
 		    &a.rev);
+		given = 1;
 		if (judge_answer(ep, &a, 0) == -1 || keep(ep, &a) == -1)
 			return -1;
 	}
 	for (u = 0; u < c->ncrl_urls; u++) {
 		memset(&a, 0, sizeof(a));
+		a.told = told;
 		a.method = EP_REVM_CRL;
 		a.url = c->crl_urls[u];
 		a.depth = d;
 		if (!http_url(a.url) || (f = ep_observations_fetched(o,
 		    EP_FETCHED_CRL, a.url, NULL)) == NULL) {
 			/* LDAP distribution points are common inside. */
+			if (given)
+				continue;
 			a.outcome = EP_REVO_NOT_CHECKED;
 			a.why = !http_url(a.url) ? "not an HTTP URL: not "
 			    "fetched" : o->no_fetch ? "fetching is off "
@@ -282,6 +302,7 @@ ep_rule_revocation(struct endpoint *ep)
 	const struct ep_trust_result	*r = ep->trust;
 	const struct ep_cert		*issuer;
 	size_t				 d;
+	int				 told;
 
 	if (r == NULL)
 		return 0;
@@ -290,9 +311,10 @@ ep_rule_revocation(struct endpoint *ep)
 		/* Without its issuer nothing about it can be verified. */
 		if (issuer == NULL)
 			break;
-		if (d == 0 && ocsp(ep, r->path[0], issuer) == -1)
+		told = 0;
+		if (d == 0 && ocsp(ep, r->path[0], issuer, &told) == -1)
 			return -1;
-		if (crl(ep, d, issuer) == -1)
+		if (crl(ep, d, issuer, &told) == -1)
 			return -1;
 	}
 	return 0;

@@ -30,6 +30,7 @@
 #include "net/ep_poller.h"
 #include "net/ep_probe.h"
 #include "net/ep_resolve.h"
+#include "net/ep_revfetch.h"
 
 #define EP_JOBS_MAX	(1024 * 1024)	/* probes queued in one run */
 #define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
@@ -83,6 +84,7 @@ struct engine {
 	struct ep_tls			*tls;
 	struct ep_lookups		*lk;
 	struct ep_discover		*disc;
+	struct ep_revfetch		*rf;	/* HTTP fetches, or NULL */
 	struct ep_poller		*poller;
 	struct ep_poller_event		*ev;	/* nev of them */
 	size_t				 nev;
@@ -370,6 +372,34 @@ from_poller(unsigned events)
 	    ((events & EP_POLLER_ERR) ? POLLERR : 0));
 }
 
+/* The OCSP response the server stapled, recorded for the rules. */
+static void
+keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
+{
+	struct ep_fetched	 f;
+	const unsigned char	*d;
+	size_t			 len, i;
+
+	if ((d = ep_probe_staple(p, &len)) == NULL || o->chain_len == 0)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.kind = EP_FETCHED_STAPLE;
+	f.ok = 1;
+	f.cert = o->chain[0];
+	if ((f.body = malloc(len)) == NULL) {
+		fail(e, NULL, ENOMEM);
+		return;
+	}
+	memcpy(f.body, d, len);
+	f.len = len;
+	if ((i = ep_observations_add_fetched(e->out, &f)) == (size_t)-1) {
+		free(f.body);
+		fail(e, NULL, ENOMEM);
+		return;
+	}
+	o->staple = i + 1;
+}
+
 /* Records a done probe and frees its slot at once. */
 static void
 reap(struct engine *e, struct active *a)
@@ -382,7 +412,11 @@ reap(struct engine *e, struct active *a)
 	o.port_flags = a->job.port.flags;
 	fill_addr(&o, &a->job.addr);
 	ep_probe_result(a->p, &o, e->out->certs);
+	keep_staple(e, a->p, &o);
 	record(e, &o);
+	if (e->rf != NULL && !e->failed &&
+	    ep_revfetch_obs(e->rf, e->out->n - 1) == -1)
+		fail(e, NULL, ENOMEM);
 	ep_probe_free(a->p);
 	a->p = NULL;
 	TAILQ_REMOVE(&e->byage, a, age);
@@ -553,6 +587,9 @@ run_over(struct engine *e, int64_t now)
 		    "the run deadline passed during the TCP connect" :
 		    "the run deadline passed during the TLS handshake");
 	ep_lookups_give_up(e->lk);
+	if (e->rf != NULL)
+		ep_revfetch_give_up(e->rf, "the run deadline passed before "
+		    "it was fetched");
 	for (; e->qlen > 0; e->qhead++, e->qlen--)
 		record_job(e, &e->queue[e->qhead], EP_OBS_TIMEOUT,
 		    "the run deadline passed before the probe started");
@@ -647,13 +684,16 @@ loop(struct engine *e)
 		 * then had no answer then, however long the turn took.
 		 */
 		expire(e, now);
+		if (e->rf != NULL && ep_revfetch_tick(e->rf) == -1)
+			fail(e, "fetching", errno);
 		flush_lookups(e);
 		start_jobs(e);
 		check_discovery(e);
 		if (e->failed)
 			return -1;
 		if (e->nact == 0 && e->qlen == 0 &&
-		    ep_lookups_pending(e->lk) == 0)
+		    ep_lookups_pending(e->lk) == 0 &&
+		    (e->rf == NULL || ep_revfetch_pending(e->rf) == 0))
 			return 0;
 
 		now = ep_time_mono_ms();
@@ -666,6 +706,12 @@ loop(struct engine *e)
 		timeout = next == -1 ? -1 : next <= now ? 0 :
 		    next - now > INT_MAX ? INT_MAX : (int)(next - now);
 		timeout = ep_resolver_timeout(res, timeout);
+		if (e->rf != NULL) {
+			int	ft = ep_revfetch_timeout(e->rf);
+
+			if (ft >= 0 && (timeout < 0 || ft < timeout))
+				timeout = ft;
+		}
 		if ((n = ep_poller_wait(e->poller, e->ev, e->nev,
 		    timeout)) == -1) {
 			fail(e, ep_poller_backend(e->poller), errno);
@@ -676,6 +722,13 @@ loop(struct engine *e)
 		for (i = 0; i < n; i++) {
 			struct active	*a = e->ev[i].arg;
 
+			if (e->rf != NULL && ep_revfetch_owns(e->rf,
+			    e->ev[i].arg)) {
+				if (ep_revfetch_event(e->rf, e->ev[i].fd,
+				    e->ev[i].events) == -1)
+					fail(e, "fetching", errno);
+				continue;
+			}
 			if (e->ev[i].arg == &e->lk) {
 				if (nr < EP_RESOLVE_SOCKS_MAX) {
 					rp[nr].fd = e->ev[i].fd;
@@ -810,6 +863,17 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	if (ep_lookups_new(&e.lk, opts->dns_servers, opts->family,
 	    opts->dns_timeout_ms, EP_LOOKUPS_MAX, err, errlen) == -1)
 		goto out;
+	out->no_fetch = opts->no_fetch || opts->trust == NULL;
+	if (!out->no_fetch) {
+		struct ep_revfetch_opts	ro;
+
+		memset(&ro, 0, sizeof(ro));
+		ro.user_agent = opts->user_agent;
+		ro.deadline_ms = opts->fetch_timeout_ms;
+		if (ep_revfetch_new(&e.rf, e.poller, e.lk, opts->trust, out,
+		    &ro, err, errlen) == -1)
+			goto out;
+	}
 	/* What was named before the run first, in plan order. */
 	n = ep_plan_ntargets(plan);
 	for (i = 0; i < n && !e.failed; i++)
@@ -827,6 +891,8 @@ out:
 		TAILQ_REMOVE(&e.byage, a, age);
 		ep_probe_free(a->p);
 	}
+	/* What it still waits for is recorded as not done. */
+	ep_revfetch_free(e.rf);
 	/* Pending lookups point into discovery and the targets' states. */
 	ep_lookups_free(e.lk);
 	ep_discover_free(e.disc);

@@ -49,12 +49,16 @@ struct ep_probe {
 	int			 ccr;		/* client cert requested */
 	gnutls_datum_t		 chain[EP_CHAIN_MAX];	/* copies of the DER */
 	size_t			 chain_len;
+	gnutls_datum_t		 staple;	/* a copy of the OCSP response
+						   the server stapled, or none */
 	unsigned char		*raw;		/* the Certificate message as
 						   received, until the probe
 						   ends */
 	size_t			 rawlen;
 	unsigned		 elapsed_ms;
 };
+
+#define STAPLE_MAX	(64 * 1024)	/* bytes of a stapled OCSP response */
 
 /* A Certificate message kept: a chain of EP_CHAIN_MAX at most. */
 #define RAW_MAX		(EP_CHAIN_MAX * (EP_CERT_DER_MAX + 8) + 1024)
@@ -118,6 +122,25 @@ keep_chain(struct ep_probe *p)
 	return 0;
 }
 
+/*
+ * The OCSP response the server stapled for its certificate, if any: in
+ * TLS 1.3 with the Certificate, in 1.2 in CertificateStatus, before
+ * ServerHelloDone.  GnuTLS asks for one by default.
+ */
+static void
+keep_staple(struct ep_probe *p)
+{
+	gnutls_datum_t	d = { NULL, 0 };
+
+	if (p->staple.data != NULL ||
+	    gnutls_ocsp_status_request_get2(p->s, 0, &d) < 0 ||
+	    d.size == 0 || d.size > STAPLE_MAX ||
+	    (p->staple.data = malloc(d.size)) == NULL)
+		return;
+	memcpy(p->staple.data, d.data, d.size);
+	p->staple.size = d.size;
+}
+
 /* The version is known from the ServerHello on. */
 static void
 keep_version(struct ep_probe *p)
@@ -169,6 +192,7 @@ got_certificate(gnutls_session_t s)
 		p->bad_chain = 1;
 		return -1;
 	}
+	keep_staple(p);
 	if (p->full || p->proto != GNUTLS_TLS1_3)
 		return 0;
 	p->ccr = gnutls_certificate_client_get_request_status(s) != 0;
@@ -208,6 +232,7 @@ got_message(gnutls_session_t s, unsigned htype, unsigned when,
 	if (htype != GNUTLS_HANDSHAKE_SERVER_HELLO_DONE || p->full ||
 	    p->chain_len == 0)
 		return 0;
+	keep_staple(p);
 	p->ccr = gnutls_certificate_client_get_request_status(s) != 0;
 	p->stopped = 1;
 	return EP_PROBE_STOP;
@@ -349,6 +374,7 @@ handshake(struct ep_probe *p, int64_t now)
 	}
 	/* The whole handshake: a CertificateRequest of TLS 1.2 is known now. */
 	keep_version(p);
+	keep_staple(p);
 	p->ccr = gnutls_certificate_client_get_request_status(p->s) != 0;
 	if (keep_chain(p) == -1) {
 		finish(p, EP_OBS_HANDSHAKE_FAILED, now,
@@ -504,7 +530,15 @@ ep_probe_free(struct ep_probe *p)
 	if (p->fd != -1)
 		close(p->fd);
 	drop_chain(p);
+	free(p->staple.data);
 	free(p);
+}
+
+const unsigned char *
+ep_probe_staple(const struct ep_probe *p, size_t *len)
+{
+	*len = p->staple.size;
+	return p->staple.data;
 }
 
 int

@@ -161,7 +161,29 @@ ep_report_index_free(struct ep_report_index *ix)
 	free(ix->tstart);
 	free(ix->torder);
 	free(ix->gworst);
+	free(ix->rstart);
+	free(ix->rorder);
 	memset(ix, 0, sizeof(*ix));
+}
+
+int
+ep_report_index_revs(struct ep_report_index *ix, const struct ep_revchecks *r)
+{
+	size_t	*key, i;
+	int	 ret;
+
+	if ((key = calloc(r->n ? r->n : 1, sizeof(*key))) == NULL)
+		return -1;
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].obs >= ix->nobs) {
+			free(key);
+			return -1;
+		}
+		key[i] = r->v[i].obs;
+	}
+	ret = buckets(key, r->n, ix->nobs, &ix->rstart, &ix->rorder);
+	free(key);
+	return ret;
 }
 
 int
@@ -169,6 +191,10 @@ ep_report_open(struct ep_report *r)
 {
 	if (ep_report_index_build(&r->ix, r->plan, r->obs, r->findings) == -1)
 		return -1;
+	if (r->revs != NULL && ep_report_index_revs(&r->ix, r->revs) == -1) {
+		ep_report_index_free(&r->ix);
+		return -1;
+	}
 	ep_report_index_summary(&r->ix, r->findings, &r->sum);
 	return 0;
 }

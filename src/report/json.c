@@ -76,7 +76,9 @@ malformed_json(const struct ep_cert *c)
 	static const char *const	 none[] = { "subject", "issuer",
 					    "serial", "san", "not_before",
 					    "not_after", "spki_sha256", "key",
-					    "self_signed" };
+					    "self_signed", "crl_urls",
+					    "ocsp_urls", "issuer_urls",
+					    "must_staple" };
 	json_t				*j = json_object();
 	size_t				 i;
 	int				 bad = j == NULL;
@@ -93,6 +95,64 @@ malformed_json(const struct ep_cert *c)
 		return NULL;
 	}
 	return j;
+}
+
+/* URLs from a certificate: printable ASCII, kept so by x509. */
+static json_t *
+urls_json(char *const *v, size_t n)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		if (put(a, NULL, jstr(v[i], strlen(v[i]))) == -1) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* What the revocation checks of observation i came to. */
+static json_t *
+revocation_json(const struct ep_report *r, const struct ep_report_index *ix,
+    size_t i)
+{
+	json_t	*a = json_array(), *j;
+	size_t	 k;
+	int	 bad = a == NULL;
+
+	for (k = ix->rstart[i]; !bad && k < ix->rstart[i + 1]; k++) {
+		const struct ep_revcheck *c = &r->revs->v[ix->rorder[k]];
+
+		if ((j = json_object()) == NULL) {
+			bad = 1;
+			break;
+		}
+		bad |= put(j, "depth", json_integer((json_int_t)c->depth));
+		bad |= put(j, "certificate", jhex(c->cert->sha256));
+		bad |= put(j, "method", json_string(
+		    ep_rev_method_name(c->method)));
+		bad |= put(j, "url", c->url != NULL ? jstr(c->url,
+		    strlen(c->url)) : json_null());
+		bad |= put(j, "status", json_string(
+		    ep_rev_outcome_name(c->outcome)));
+		bad |= put(j, "this_update", c->this_update != 0 ?
+		    jtime(c->this_update) : json_null());
+		bad |= put(j, "next_update", c->next_update != 0 ?
+		    jtime(c->next_update) : json_null());
+		bad |= put(j, "revoked_at", c->outcome == EP_REVO_REVOKED ?
+		    jtime(c->revoked_at) : json_null());
+		bad |= put(j, "reason", c->reason[0] != '\0' ?
+		    json_string(c->reason) : json_null());
+		bad |= put(j, "error", c->why[0] != '\0' ? jstr(c->why,
+		    strlen(c->why)) : json_null());
+		bad |= put(a, NULL, j);
+	}
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
 }
 
 static json_t *
@@ -135,6 +195,11 @@ cert_json(const struct ep_cert *c)
 	bad |= put(j, "spki_sha256", jhex(c->spki_sha256));
 	bad |= put(j, "key", json_string(key));
 	bad |= put(j, "self_signed", json_boolean(c->self_signed));
+	bad |= put(j, "crl_urls", urls_json(c->crl_urls, c->ncrl_urls));
+	bad |= put(j, "ocsp_urls", urls_json(c->ocsp_urls, c->nocsp_urls));
+	bad |= put(j, "issuer_urls", urls_json(c->issuer_urls,
+	    c->nissuer_urls));
+	bad |= put(j, "must_staple", json_boolean(c->must_staple));
 	bad |= put(j, "malformed", json_null());
 	if (bad) {
 		json_decref(j);
@@ -238,6 +303,8 @@ endpoint_json(const struct ep_report *r, const struct ep_report_index *ix,
 	bad |= put(j, "chain", chain);
 	bad |= put(j, "leaf", o->chain_len > 0 ? json_integer((json_int_t)
 	    o->leaf) : json_null());
+	bad |= put(j, "revocation", ix->rstart != NULL ?
+	    revocation_json(r, ix, i) : json_array());
 	bad |= put(j, "findings", findings_of(r, ix, i));
 	if (bad) {
 		json_decref(j);

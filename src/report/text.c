@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "input/ep_time.h"
 #include "report/ep_escape.h"
@@ -652,6 +653,70 @@ print_finding(struct text *t, int indent, size_t k)
 	o_newline(o);
 }
 
+/*
+ * One line of what the revocation checks of endpoint i came to: "OCSP
+ * (stapled) good to 2026-12-07, CRL good; issuer: CRL good".  What is
+ * wrong is in the findings; this says what was checked.
+ */
+static void
+print_revocation(struct text *t, size_t i)
+{
+	static const char *const	 how[EP_REVM__MAX] = {
+		[EP_REVM_OCSP_STAPLED] = "OCSP (stapled)",
+		[EP_REVM_OCSP] = "OCSP",
+		[EP_REVM_CRL] = "CRL",
+		[EP_REVM_OCSP_FILE] = "OCSP file",
+		[EP_REVM_CRL_FILE] = "CRL file",
+	};
+	const struct ep_report_index	*ix = &t->r->ix;
+	struct out			*o = &t->o;
+	size_t				 k, depth = 0, n = 0;
+	char				 buf[96], date[32];
+
+	if (t->r->quiet || ix->rstart == NULL ||
+	    ix->rstart[i] == ix->rstart[i + 1])
+		return;
+	o_start(o, INDENT);
+	o->indent = INDENT + 2;
+	o_raw(o, "revocation:");
+	for (k = ix->rstart[i]; k < ix->rstart[i + 1]; k++) {
+		const struct ep_revcheck *c = &t->r->revs->v[ix->rorder[k]];
+		const char		 *what;
+
+		if (c->depth != depth || n == 0) {
+			if (n > 0)
+				o_raw(o, ";");
+			if (c->depth > 0) {
+				snprintf(buf, sizeof(buf), "%s:", c->depth == 1 ?
+				    "issuer" : "its issuer");
+				o_words(o, buf);
+			}
+			depth = c->depth;
+		} else
+			o_raw(o, ",");
+		n++;
+		what = ep_rev_outcome_name(c->outcome);
+		if (c->outcome == EP_REVO_GOOD && c->next_update != 0) {
+			ep_time_iso(c->next_update, date, sizeof(date));
+			snprintf(buf, sizeof(buf), "%s good to %.10s",
+			    how[c->method], date);
+		} else if (c->outcome == EP_REVO_NOT_CHECKED &&
+		    c->url != NULL && strncasecmp(c->url, "http", 4) != 0) {
+			/* An ldap: point: which one was left unasked. */
+			o_words(o, how[c->method]);
+			o_esc_word(o, c->url, strlen(c->url), 1);
+			o_words(o, "not checked");
+			continue;
+		} else
+			snprintf(buf, sizeof(buf), "%s %s", how[c->method],
+			    c->outcome == EP_REVO_REVOKED ? "REVOKED" :
+			    c->outcome == EP_REVO_NOT_CHECKED ? "not checked" :
+			    what);
+		o_words(o, buf);
+	}
+	o_newline(o);
+}
+
 static void
 print_endpoint(struct text *t, size_t i)
 {
@@ -679,6 +744,7 @@ print_endpoint(struct text *t, size_t i)
 	o_raw(o, buf);
 	o_severity(o, ep_severity_status(ix->worst[i]), "", 1);
 	o_newline(o);
+	print_revocation(t, i);
 	for (k = ix->fstart[i]; k < ix->fstart[i + 1]; k++) {
 		size_t	f = ix->forder[k];
 

@@ -215,6 +215,35 @@ crl_names(gnutls_x509_crl_t crl, const struct ep_cert *cert)
 }
 
 int
+ep_crl_readable(const unsigned char *data, size_t len)
+{
+	gnutls_x509_crl_t	crl;
+	int			ok;
+
+	if (len == 0 || len > EP_CRL_MAX || gnutls_x509_crl_init(&crl) < 0)
+		return 0;
+	ok = crl_import(crl, data, len) == 0;
+	gnutls_x509_crl_deinit(crl);
+	return ok;
+}
+
+int
+ep_ocsp_readable(const unsigned char *data, size_t len)
+{
+	gnutls_ocsp_resp_t	resp;
+	gnutls_datum_t		d = { (unsigned char *)(uintptr_t)data,
+				    (unsigned)len };
+	int			ok;
+
+	if (len == 0 || len > EP_OCSP_RESPONSE_MAX ||
+	    gnutls_ocsp_resp_init(&resp) < 0)
+		return 0;
+	ok = gnutls_ocsp_resp_import(resp, &d) >= 0;
+	gnutls_ocsp_resp_deinit(resp);
+	return ok;
+}
+
+int
 ep_crl_covers(const unsigned char *data, size_t len,
     const struct ep_cert *cert)
 {

@@ -318,8 +318,9 @@ test_all_good(void **state)
 }
 
 /*
- * Revoked, as the responder and the CRL say: two critical findings,
- * with the date and OCSP's reason; and no staple for a leaf that
+ * Revoked, as the responder and the CRL both say: one critical finding,
+ * told by the first source asked (OCSP), with the date and its reason,
+ * both answers kept for the reports; and no staple for a leaf that
  * demands one.
  */
 static void
@@ -334,12 +335,15 @@ test_revoked(void **state)
 	    "ocsp-revoked.der", NULL, 0);
 	fetched(w, EP_FETCHED_CRL, CRL_URL, NULL, "crl-revoked.pem", NULL, 0);
 	run(w);
-	EXPECT(w, W(REVOKED, CRITICAL, 0), W(REVOKED, CRITICAL, 0),
-	    W(MUST_STAPLE_MISSING, CRITICAL, 0));
+	EXPECT(w, W(REVOKED, CRITICAL, 0), W(MUST_STAPLE_MISSING, CRITICAL, 0));
 	f = finding_of(w, EP_CHECK_REVOKED);
 	assert_non_null(strstr(f->message, "revoked on 2026-03-01"));
 	assert_non_null(strstr(f->message, "(keyCompromise), says the OCSP "
 	    "responder " OCSP_URL));
+	assert_int_equal(check_of(w, 0, 0, EP_REVM_OCSP, OCSP_URL)->outcome,
+	    EP_REVO_REVOKED);
+	assert_int_equal(check_of(w, 0, 0, EP_REVM_CRL, CRL_URL)->outcome,
+	    EP_REVO_REVOKED);
 }
 
 /*
