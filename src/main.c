@@ -76,6 +76,7 @@ struct options {
 	const char		*state_file;	/* --state */
 	const char		*save_chains;	/* --save-chains DIR */
 	int			 json;
+	int			 jsonl;		/* --jsonl: streamed */
 	int			 quiet;		/* -q: problems only, if any */
 	int			 nagios;	/* --nagios: plugin output */
 	const char		*prometheus;	/* --prometheus FILE */
@@ -104,6 +105,8 @@ struct run {
 	struct ep_observations	 obs;
 	struct ep_findings	 findings;
 	struct ep_revchecks	 revs;		/* what revocation checks came to */
+	struct ep_summary	 total;		/* --jsonl: the parts told so far */
+	size_t			 saved;		/* --save-chains: files written */
 };
 
 enum {
@@ -128,6 +131,7 @@ enum {
 	OPT_WARN_DAYS,
 	OPT_CRIT_DAYS,
 	OPT_JSON,
+	OPT_JSONL,
 	OPT_AT,
 	OPT_PRIORITY,
 	OPT_PROFILE,
@@ -170,6 +174,7 @@ static const struct option longopts[] = {
 	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
 	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "jsonl",		no_argument,		NULL, OPT_JSONL },
 	{ "nagios",		no_argument,		NULL, OPT_NAGIOS },
 	{ "prometheus",		required_argument,	NULL, OPT_PROMETHEUS },
 	{ "at",			required_argument,	NULL, OPT_AT },
@@ -300,6 +305,9 @@ usage(FILE *fp)
 "\n"
 "Output:\n"
 "  --json                 one JSON document instead of the text report\n"
+"  --jsonl                JSON Lines instead: an object per endpoint as soon\n"
+"                         as its name is judged, then a summary; memory\n"
+"                         holds what is in flight, for runs of many names\n"
 "  --nagios               Nagios/Icinga plugin output instead: a status\n"
 "                         line with perfdata, then the long output\n"
 "  --prometheus FILE      also write metrics to FILE, for node_exporter's\n"
@@ -512,6 +520,9 @@ parse_args(int argc, char *argv[], struct options *opt)
 		case OPT_CRIT_DAYS:
 			threshold("--crit-days", optarg, &opt->set.crit);
 			break;
+		case OPT_JSONL:
+			opt->jsonl = 1;
+			break;
 		case OPT_JSON:
 			opt->json = 1;
 			break;
@@ -680,8 +691,16 @@ check_options(struct run *r)
 	if (opt->at != NULL && ep_time_parse_iso(opt->at, &r->at) == -1)
 		fatal_usage("--at '%.100s': expected an ISO 8601 date "
 		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt->at);
-	if (opt->json && opt->nagios)
-		fatal_usage("%s", "--json and --nagios: give one of them");
+	if (opt->json + opt->nagios + opt->jsonl > 1)
+		fatal_usage("%s and %s: give one of them", opt->json ? "--json" :
+		    "--jsonl", opt->nagios ? "--nagios" : "--jsonl");
+	/* What streams is gone once told: these need the whole run. */
+	if (opt->jsonl && opt->state_file != NULL)
+		fatal_usage("%s", "--jsonl and --state: a run that streams "
+		    "keeps nothing to compare");
+	if (opt->jsonl && opt->prometheus != NULL)
+		fatal_usage("%s", "--jsonl and --prometheus: a run that streams "
+		    "keeps nothing to count");
 	/* A plugin must always print its status line. */
 	if (opt->quiet && opt->nagios)
 		fatal_usage("%s", "--quiet and --nagios: a plugin always says "
@@ -911,6 +930,10 @@ offline_role(const struct options *opt, const struct ep_plan *plan)
 	return ep_plan_target(plan, 0)->role;
 }
 
+static int streams(const struct run *r);
+static void stream_group(void *arg, struct ep_observations *all,
+    size_t target, const size_t *idx, size_t n);
+
 /* The observations: of the files judged offline, or of the network. */
 static void
 observe(struct run *r)
@@ -943,6 +966,10 @@ observe(struct run *r)
 		eo.trust = r->trust;
 		eo.no_fetch = opt->no_fetch;
 		eo.fetch_timeout_ms = opt->set.limit_ms[EP_LIMIT_FETCH];
+		if (streams(r)) {
+			eo.group_done = stream_group;
+			eo.group_arg = r;
+		}
 		eo.user_agent = "edgeprobe/" EP_VERSION;
 		if (isatty(STDERR_FILENO)) {
 			eo.progress = show_progress;
@@ -958,22 +985,41 @@ observe(struct run *r)
 		    r->obs.n, r->obs.elapsed_ms);
 }
 
+/* The rules' context, revocation checks kept in revs. */
+static void
+rules_ctx(const struct run *r, struct ep_rules_ctx *rc,
+    struct ep_revchecks *revs)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->plan = r->plan;
+	rc->trust = r->trust;
+	rc->names = r->names;
+	rc->now = r->at;
+	rc->warn = r->opt.set.warn;
+	rc->crit = r->opt.set.crit;
+	rc->prev = r->state;
+	rc->revs = revs;
+}
+
+/* A run that streams: every endpoint was judged as its target ended. */
+static int
+streams(const struct run *r)
+{
+	return r->opt.jsonl && !r->opt.has_offline;
+}
+
 static void
 judge(struct run *r)
 {
 	struct ep_rules_ctx	rc;
 	char			err[1024];
+	int			rv;
 
-	memset(&rc, 0, sizeof(rc));
-	rc.plan = r->plan;
-	rc.trust = r->trust;
-	rc.names = r->names;
-	rc.now = r->at;
-	rc.warn = r->opt.set.warn;
-	rc.crit = r->opt.set.crit;
-	rc.prev = r->state;
-	rc.revs = &r->revs;
-	if (ep_rules_run(&rc, &r->obs, &r->findings, err, sizeof(err)) == -1)
+	rules_ctx(r, &rc, &r->revs);
+	rv = streams(r) ? ep_rules_deployment(&rc, &r->obs, &r->findings, err,
+	    sizeof(err)) : ep_rules_run(&rc, &r->obs, &r->findings, err,
+	    sizeof(err));
+	if (rv == -1)
 		fatal(EXIT_USAGE, err);
 }
 
@@ -999,6 +1045,96 @@ report_width(void)
 	return 80;
 }
 
+/* A report of obs and their findings f and revocation checks revs. */
+static void
+report_init(const struct run *r, struct ep_report *rep,
+    const struct ep_observations *obs, const struct ep_findings *f,
+    const struct ep_revchecks *revs)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->plan = r->plan;
+	rep->obs = obs;
+	rep->findings = f;
+	rep->revs = revs;
+	rep->at = r->at;
+	rep->started = r->started;
+	rep->verbose = r->opt.verbose;
+	rep->quiet = r->opt.quiet;
+	rep->color = wants_color();
+	rep->width = report_width();
+	rep->warn = r->opt.set.warn;
+	rep->crit = r->opt.set.crit;
+}
+
+/* Writes chains of rep to --save-chains's directory, if given. */
+static void
+save_chains(struct run *r, const struct ep_report *rep)
+{
+	char	err[1024];
+	size_t	n;
+
+	if (r->opt.save_chains == NULL)
+		return;
+	if (ep_chains_save(r->opt.save_chains, rep, &n, err,
+	    sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	r->saved += n;
+}
+
+/*
+ * A run that streams (--jsonl): the observations of one target, in as
+ * the engine tells, are judged, written and let go, so that memory
+ * holds what is in flight, not what is done.
+ */
+static void
+stream_group(void *arg, struct ep_observations *all, size_t target,
+    const size_t *idx, size_t n)
+{
+	struct run		*r = arg;
+	struct ep_observations	 g;
+	struct ep_findings	 f;
+	struct ep_revchecks	 revs;
+	struct ep_rules_ctx	 rc;
+	struct ep_report	 rep;
+	char			 err[1024];
+	size_t			 k;
+
+	(void)target;
+	memset(&g, 0, sizeof(g));
+	memset(&f, 0, sizeof(f));
+	memset(&revs, 0, sizeof(revs));
+	if ((g.v = calloc(n, sizeof(*g.v))) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	for (k = 0; k < n; k++)
+		g.v[k] = all->v[idx[k]];
+	g.n = g.cap = n;
+	/* The run's, lent: the part owns none of them. */
+	g.certs = all->certs;
+	g.fetched = all->fetched;
+	g.nfetched = all->nfetched;
+	g.no_fetch = all->no_fetch;
+	ep_observations_sort(&g);
+	rules_ctx(r, &rc, &revs);
+	if (ep_rules_endpoints(&rc, &g, &f, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	report_init(r, &rep, &g, &f, &revs);
+	if (ep_report_open_part(&rep) == -1)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	save_chains(r, &rep);
+	/* Flushed: a reader may act on each line as it comes. */
+	if (ep_report_jsonl_endpoints(stdout, &rep) == -1 ||
+	    fflush(stdout) == EOF)
+		fatal(EXIT_USAGE, "cannot write the report");
+	ep_summary_add(&r->total, &rep.sum);
+	ep_report_close(&rep);
+	ep_findings_clear(&f);
+	ep_revchecks_clear(&revs);
+	free(g.v);
+	for (k = 0; k < n; k++)
+		if (ep_observations_retire(all, idx[k]) == -1)
+			fatal(EXIT_USAGE, strerror(ENOMEM));
+}
+
 /* Writes the report; returns the run's status, which every output shares. */
 static enum ep_severity
 report(struct run *r)
@@ -1008,34 +1144,38 @@ report(struct run *r)
 	char			err[1024];
 	int			rc;
 
-	memset(&rep, 0, sizeof(rep));
-	rep.plan = r->plan;
-	rep.obs = &r->obs;
-	rep.findings = &r->findings;
-	rep.revs = &r->revs;
-	rep.at = r->at;
-	rep.started = r->started;
-	rep.verbose = r->opt.verbose;
-	rep.quiet = r->opt.quiet;
-	rep.color = wants_color();
-	rep.width = report_width();
-	rep.warn = r->opt.set.warn;
-	rep.crit = r->opt.set.crit;
+	report_init(r, &rep, &r->obs, &r->findings, &r->revs);
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
+	if (r->opt.jsonl) {
+		/* Streamed, the endpoints were told (and saved) already. */
+		if (!streams(r))
+			save_chains(r, &rep);
+		ep_summary_add(&r->total, &rep.sum);
+		st = r->total.status;
+		rc = 0;
+		if (!r->opt.quiet || st != EP_SEV_OK) {
+			if (!streams(r))
+				rc = ep_report_jsonl_endpoints(stdout, &rep);
+			if (rc == 0)
+				rc = ep_report_jsonl_summary(stdout, &rep,
+				    &r->total);
+		}
+		if (rc == -1 || fflush(stdout) == EOF)
+			fatal(EXIT_USAGE, "cannot write the report");
+		if (r->opt.verbose && r->opt.save_chains != NULL)
+			fprintf(stderr, "edgeprobe: %zu chains saved\n",
+			    r->saved);
+		ep_report_close(&rep);
+		return st;
+	}
 	/* First: its failure must not follow a report that all is well. */
 	if (r->prom != NULL &&
 	    ep_prom_commit(r->prom, &rep, err, sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
-	if (r->opt.save_chains != NULL) {
-		size_t	n;
-
-		if (ep_chains_save(r->opt.save_chains, &rep, &n, err,
-		    sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-		if (r->opt.verbose)
-			fprintf(stderr, "edgeprobe: %zu chains saved\n", n);
-	}
+	save_chains(r, &rep);
+	if (r->opt.verbose && r->opt.save_chains != NULL)
+		fprintf(stderr, "edgeprobe: %zu chains saved\n", r->saved);
 	/* Quiet and all is well: no output, so that cron mails nothing. */
 	if (r->opt.quiet && rep.sum.status == EP_SEV_OK)
 		rc = 0;

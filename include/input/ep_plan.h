@@ -17,7 +17,8 @@
  * order the answers came in.  Read-only from then on.
  */
 
-#define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
+#define EP_PLAN_NAMES_MAX	(1 << 20)	/* targets, SIP domains or published names:
+					   a host's tenants, by the hundred thousand */
 #define EP_SOURCE_MAX		1024	/* how a target was found, as text */
 #define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
 #define EP_GROUP_NONE		((size_t)-1)	/* a target named by flags or files */

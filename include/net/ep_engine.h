@@ -81,6 +81,18 @@ struct ep_engine_opts {
 	int		 no_fetch;
 	unsigned	 fetch_timeout_ms;	/* per fetch; 0: the default */
 	const char	*user_agent;	/* of the fetches */
+	/*
+	 * A run that streams: NULL, or called during the run once per
+	 * target whose observations are all in (probes done, fetches
+	 * ended, no port to come from discovery), with their indexes in
+	 * out, n of them.  The callee judges and reports them, then
+	 * retires them (ep_observations_retire); on return the run goes
+	 * on.  Targets are numbered as the plan is before it is settled.
+	 * With it, out holds no observation when the run returns.
+	 */
+	void		(*group_done)(void *arg, struct ep_observations *out,
+			    size_t target, const size_t *idx, size_t n);
+	void		*group_arg;
 };
 
 /*

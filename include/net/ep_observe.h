@@ -156,6 +156,9 @@ struct ep_observations {
 	size_t			 nfetched;
 	size_t			 fetched_cap;
 	int			 no_fetch;	/* nothing was to be fetched */
+	size_t			*spare;		/* retired slots of v, reused
+						   by ep_observations_add */
+	size_t			 nspare, spare_cap;
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 };
@@ -190,6 +193,14 @@ int ep_observations_init(struct ep_observations *o);
  * memory.
  */
 size_t ep_observations_add(struct ep_observations *o, const struct ep_obs *obs);
+
+/*
+ * Retires observation i once it was judged and reported, for runs that
+ * stream: what only it holds (a stapled response's body) is freed, and
+ * its slot is taken by a later ep_observations_add.  Nothing may refer
+ * to i after this.  Returns 0, or -1 when out of memory (i then stays).
+ */
+int ep_observations_retire(struct ep_observations *o, size_t i);
 
 /*
  * Appends a copy of f, taking what it points to (url, body, certs), which

@@ -333,9 +333,43 @@ prepare(struct endpoint *ep)
 	return 0;
 }
 
+static void
+failed(const struct ep_findings *out, char *err, size_t errlen)
+{
+	if (out->n >= EP_FINDINGS_MAX)
+		snprintf(err, errlen, "judging observations: more than %d "
+		    "findings", EP_FINDINGS_MAX);
+	else
+		snprintf(err, errlen, "judging observations: %s",
+		    strerror(ENOMEM));
+}
+
 int
 ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
     struct ep_findings *out, char *err, size_t errlen)
+{
+	if (ep_rules_endpoints(ctx, o, out, err, errlen) == -1 ||
+	    ep_rules_deployment(ctx, o, out, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ep_rules_deployment(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out, char *err,
+    size_t errlen)
+{
+	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1) {
+		failed(out, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ep_rules_endpoints(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out, char *err,
+    size_t errlen)
 {
 	struct ep_trust_memo	memo;
 	size_t			i, r, first;
@@ -371,15 +405,8 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		if (ep_rule_pool(ctx, o, first, i, out) == -1)
 			goto fail;
 	}
-	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1)
-		goto fail;
 	return 0;
 fail:
-	if (out->n >= EP_FINDINGS_MAX)
-		snprintf(err, errlen, "judging observations: more than %d "
-		    "findings", EP_FINDINGS_MAX);
-	else
-		snprintf(err, errlen, "judging observations: %s",
-		    strerror(ENOMEM));
+	failed(out, err, errlen);
 	return -1;
 }

@@ -35,6 +35,7 @@ struct ep_discover {
 	size_t			 nnames;
 	ep_discover_cb		*cb;
 	void			*arg;
+	size_t			 unfinished;	/* names still asked about */
 	int			 failed;
 	char			 why[256];
 };
@@ -125,6 +126,7 @@ finish(struct name *nm)
 	size_t			 touched[EP_FOUND_TOUCHED_MAX], n = 0, k = 0;
 	int			 c, r;
 
+	d->unfinished--;
 	if ((c = dc->chosen = choose(dc)) == -1)
 		return;
 	memset(&f, 0, sizeof(f));
@@ -268,6 +270,7 @@ ep_discover_start(struct ep_discover **out, struct ep_plan *plan,
 	d->cb = cb;
 	d->arg = arg;
 	d->nnames = n;
+	d->unfinished = n;
 	/* Every name has its candidates before the first question goes out. */
 	for (i = 0; i < n; i++) {
 		struct ep_discovery	*dc = &obs->disc[i];
@@ -288,6 +291,12 @@ ep_discover_start(struct ep_discover **out, struct ep_plan *plan,
 			return -1;
 		}
 	return 0;
+}
+
+int
+ep_discover_done(const struct ep_discover *d)
+{
+	return d == NULL || d->unfinished == 0;
 }
 
 int

@@ -59,6 +59,13 @@ struct tstate {
 	size_t		 target;
 	uint16_t	 queued[EP_PORTS_MAX];
 	size_t		 nqueued;
+	/* For a run that streams (opts->group_done): */
+	int		 addressed;	/* its addresses are known */
+	size_t		 jobs;		/* probes queued or running */
+	size_t		 open;		/* observations waiting for fetches */
+	size_t		*obs;		/* its observations' indexes */
+	size_t		 nobs, capobs;
+	int		 emitted;	/* told to opts->group_done */
 };
 
 /* A slot for one probe in flight. */
@@ -111,6 +118,10 @@ struct engine {
 	int64_t				 t0;		/* the run's start */
 	int64_t				 next_progress;	/* opts->progress is
 							   due then */
+	size_t				 recorded;	/* observations made */
+	int				 disc_started;	/* found() may come */
+	int				 swept;		/* whole targets told
+							   once discovery ended */
 	int				 failed;	/* internal error */
 	char				*err;
 	size_t				 errlen;
@@ -172,10 +183,85 @@ fill_addr(struct ep_obs *o, const struct ep_addr *a)
 	inet_ntop(a->family, a->addr, o->addrstr, sizeof(o->addrstr));
 }
 
+/*
+ * Target ts is whole when its addresses are known, its probes done, and
+ * its observations wait for no fetch, once discovery can add no port to
+ * it: the caller gets it then, in a run that streams.
+ */
 static void
-record(struct engine *e, struct ep_obs *o)
+check_group(struct engine *e, struct tstate *ts)
 {
-	if (ep_observations_add(e->out, o) == (size_t)-1)
+	size_t	*v = ts->obs, n = ts->nobs;
+
+	if (e->opts->group_done == NULL || ts->emitted || !ts->addressed ||
+	    ts->jobs > 0 || ts->open > 0 || n == 0 || !e->disc_started ||
+	    !ep_discover_done(e->disc) || e->failed)
+		return;
+	ts->emitted = 1;
+	ts->obs = NULL;
+	ts->nobs = ts->capobs = 0;
+	e->opts->group_done(e->opts->group_arg, e->out, ts->target, v, n);
+	free(v);
+}
+
+/* Every target that is whole, told. */
+static void
+check_groups(struct engine *e)
+{
+	size_t	t;
+
+	for (t = 0; t < e->nts; t++)
+		if (e->ts[t] != NULL)
+			check_group(e, e->ts[t]);
+}
+
+/* Observation i waits for nothing more. */
+static void
+obs_done(void *arg, size_t i)
+{
+	struct engine	*e = arg;
+	struct tstate	*ts = e->ts[e->out->v[i].target];
+
+	if (e->opts->group_done == NULL)
+		return;
+	ts->open--;
+	check_group(e, ts);
+}
+
+/*
+ * Records observation o of target ts, from a job (a probe, or a job
+ * that got none) or not (no address), then what it needs fetched.
+ */
+static void
+record(struct engine *e, struct tstate *ts, struct ep_obs *o, int from_job)
+{
+	size_t	i, *nv;
+
+	if (from_job)
+		ts->jobs--;
+	if ((i = ep_observations_add(e->out, o)) == (size_t)-1) {
+		fail(e, NULL, ENOMEM);
+		return;
+	}
+	e->recorded++;
+	if (e->opts->group_done != NULL) {
+		if (ts->nobs == ts->capobs) {
+			size_t	ncap = ts->capobs ? ts->capobs * 2 : 4;
+
+			if ((nv = reallocarray(ts->obs, ncap,
+			    sizeof(*nv))) == NULL) {
+				fail(e, NULL, ENOMEM);
+				return;
+			}
+			ts->obs = nv;
+			ts->capobs = ncap;
+		}
+		ts->obs[ts->nobs++] = i;
+		ts->open++;
+	}
+	if (e->rf == NULL)
+		obs_done(e, i);
+	else if (!e->failed && ep_revfetch_obs(e->rf, i) == -1)
 		fail(e, NULL, ENOMEM);
 }
 
@@ -193,7 +279,7 @@ record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
 	fill_addr(&o, &j->addr);
 	o.status = st;
 	snprintf(o.error, sizeof(o.error), "%s", why);
-	record(e, &o);
+	record(e, e->ts[j->target], &o, 1);
 }
 
 /* The state of target t, made on first use; NULL when out of memory. */
@@ -250,7 +336,7 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 			o.status = EP_OBS_NO_ADDRESS;
 			o.dns = st;
 			snprintf(o.error, sizeof(o.error), "%s", error);
-			record(e, &o);
+			record(e, ts, &o, 0);
 			continue;
 		}
 		for (a = 0; a < n; a++) {
@@ -258,8 +344,12 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 
 			if (push_job(e, &j) == -1)
 				fail(e, NULL, ENOMEM);
+			else
+				ts->jobs++;
 		}
 	}
+	ts->addressed = 1;
+	check_group(e, ts);
 }
 
 static int
@@ -413,10 +503,7 @@ reap(struct engine *e, struct active *a)
 	fill_addr(&o, &a->job.addr);
 	ep_probe_result(a->p, &o, e->out->certs);
 	keep_staple(e, a->p, &o);
-	record(e, &o);
-	if (e->rf != NULL && !e->failed &&
-	    ep_revfetch_obs(e->rf, e->out->n - 1) == -1)
-		fail(e, NULL, ENOMEM);
+	record(e, e->ts[a->job.target], &o, 1);
 	ep_probe_free(a->p);
 	a->p = NULL;
 	TAILQ_REMOVE(&e->byage, a, age);
@@ -642,6 +729,12 @@ check_discovery(struct engine *e)
 
 	if (ep_discover_failed(e->disc, why, sizeof(why)))
 		fail_why(e, why);
+	/* Once no target can gain a port, those whole are told. */
+	if (e->opts->group_done != NULL && !e->swept && e->disc_started &&
+	    ep_discover_done(e->disc)) {
+		e->swept = 1;
+		check_groups(e);
+	}
 }
 
 /* Tells the caller how far the run has come, now and then. */
@@ -655,7 +748,7 @@ progress(struct engine *e, int64_t now, int last)
 		return;
 	e->next_progress = now + EP_ENGINE_PROGRESS_MS;
 	memset(&p, 0, sizeof(p));
-	p.done = e->out->n;
+	p.done = e->recorded;
 	p.running = e->nact;
 	p.queued = e->qlen;
 	p.lookups = ep_lookups_pending(e->lk);
@@ -815,6 +908,11 @@ settle(struct engine *e)
 		fail(e, NULL, ENOMEM);
 		return -1;
 	}
+	/* A run that streamed told every observation and retired it. */
+	if (e->opts->group_done != NULL) {
+		e->out->n = 0;
+		e->out->nspare = 0;
+	}
 	ep_observations_remap(e->out, remap);
 	free(remap);
 	ep_observations_sort(e->out);
@@ -870,6 +968,8 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 		memset(&ro, 0, sizeof(ro));
 		ro.user_agent = opts->user_agent;
 		ro.deadline_ms = opts->fetch_timeout_ms;
+		ro.done = obs_done;
+		ro.done_arg = &e;
 		if (ep_revfetch_new(&e.rf, e.poller, e.lk, opts->trust, out,
 		    &ro, err, errlen) == -1)
 			goto out;
@@ -881,7 +981,19 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	if (!e.failed && ep_discover_start(&e.disc, plan, e.lk, out, found,
 	    &e, err, errlen) == -1)
 		goto out;
-	if (e.failed || loop(&e) == -1 || settle(&e) == -1)
+	e.disc_started = 1;
+	if (e.failed || loop(&e) == -1)
+		goto out;
+	/* Every target is whole by now: told, the last ones. */
+	check_groups(&e);
+	for (i = 0; opts->group_done != NULL && i < e.nts; i++)
+		if (e.ts[i] != NULL && !e.ts[i]->emitted &&
+		    e.ts[i]->nobs > 0) {
+			fail_why(&e, "a target's observations were left "
+			    "untold");
+			goto out;
+		}
+	if (e.failed || settle(&e) == -1)
 		goto out;
 	ret = 0;
 out:
@@ -897,8 +1009,11 @@ out:
 	ep_lookups_free(e.lk);
 	ep_discover_free(e.disc);
 	ep_poller_free(e.poller);
-	for (i = 0; i < e.nts; i++)
+	for (i = 0; i < e.nts; i++) {
+		if (e.ts[i] != NULL)
+			free(e.ts[i]->obs);
 		free(e.ts[i]);
+	}
 	free(e.ts);
 	free(e.ev);
 	free(e.slots);

@@ -61,7 +61,13 @@ size_t
 ep_observations_add(struct ep_observations *o, const struct ep_obs *obs)
 {
 	struct ep_obs	*nv;
+	size_t		 i;
 
+	if (o->nspare > 0) {
+		i = o->spare[--o->nspare];
+		o->v[i] = *obs;
+		return i;
+	}
 	if (o->n == o->cap) {
 		size_t	ncap = o->cap ? o->cap * 2 : 64;
 
@@ -73,6 +79,31 @@ ep_observations_add(struct ep_observations *o, const struct ep_obs *obs)
 	}
 	o->v[o->n] = *obs;
 	return o->n++;
+}
+
+int
+ep_observations_retire(struct ep_observations *o, size_t i)
+{
+	struct ep_fetched	*f;
+	size_t			*nv;
+
+	if (o->nspare == o->spare_cap) {
+		size_t	ncap = o->spare_cap ? o->spare_cap * 2 : 64;
+
+		if ((nv = reallocarray(o->spare, ncap, sizeof(*nv))) == NULL)
+			return -1;
+		o->spare = nv;
+		o->spare_cap = ncap;
+	}
+	if (o->v[i].staple > 0) {
+		f = &o->fetched[o->v[i].staple - 1];
+		free(f->body);
+		f->body = NULL;
+		f->len = 0;
+	}
+	memset(&o->v[i], 0, sizeof(o->v[i]));
+	o->spare[o->nspare++] = i;
+	return 0;
 }
 
 size_t
@@ -160,6 +191,7 @@ ep_observations_clear(struct ep_observations *o)
 			}
 	free(o->disc);
 	free(o->v);
+	free(o->spare);
 	for (i = 0; i < o->nfetched; i++) {
 		free(o->fetched[i].url);
 		free(o->fetched[i].body);

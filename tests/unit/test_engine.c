@@ -609,6 +609,76 @@ test_ip_literal(void **state)
 	close(dfd);
 }
 
+/* What a run that streams told, target by target. */
+struct told {
+	size_t	calls[8];	/* by target */
+	size_t	nobs[8];
+	int	still_in;	/* an observation was retired already */
+	size_t	maxidx;		/* the highest slot told */
+};
+
+static void
+told(void *arg, struct ep_observations *out, size_t target,
+    const size_t *idx, size_t n)
+{
+	struct told	*t = arg;
+	size_t		 k;
+
+	assert_true(target < 8);
+	t->calls[target]++;
+	t->nobs[target] += n;
+	for (k = 0; k < n; k++) {
+		if (out->v[idx[k]].target != target)
+			t->still_in = 1;
+		if (idx[k] > t->maxidx)
+			t->maxidx = idx[k];
+		assert_int_equal(ep_observations_retire(out, idx[k]), 0);
+	}
+}
+
+/*
+ * Streamed, every target is told once, with all its observations (a
+ * refused probe, or a name left out by -4), during the run; their slots
+ * are retired and taken again, and nothing is left in the observations
+ * at the end.
+ */
+static void
+test_streamed_groups(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct told		 t;
+	uint16_t		 ports[2];
+	size_t			 i;
+
+	(void)state;
+	ports[0] = refused_port();
+	ports[1] = refused_port();
+	plan = plan_with_ports(ports, 2);
+	add_member(plan, "a.test");
+	add_member(plan, "b.test");
+	add_member(plan, "c.test");
+	add_target(plan, EP_ROLE_GENERIC, "::1");
+	memset(&t, 0, sizeof(t));
+	opts_init(&o);
+	o.family = AF_INET;
+	o.group_done = told;
+	o.group_arg = &t;
+	o.max_inflight = 1;	/* one at a time: slots free as targets end */
+	run(plan, &o, &obs);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(t.calls[i], 1);
+		assert_int_equal(t.nobs[i], 2);
+	}
+	assert_false(t.still_in);
+	assert_int_equal(obs.n, 0);
+	/* Eight observations, in four slots at most: retired ones reused. */
+	assert_true(t.maxidx < 4);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
 static void
 test_bad_priority(void **state)
 {
@@ -738,6 +808,7 @@ main(void)
 		cmocka_unit_test(test_lookup_once),
 		cmocka_unit_test(test_family_members),
 		cmocka_unit_test(test_ip_literal),
+		cmocka_unit_test(test_streamed_groups),
 		cmocka_unit_test(test_bad_priority),
 		cmocka_unit_test(test_limit_restored),
 		cmocka_unit_test(test_out_of_descriptors),
