@@ -1129,6 +1129,14 @@ stream_group(void *arg, struct ep_observations *all, size_t target,
 	ep_report_close(&rep);
 	ep_findings_clear(&f);
 	ep_revchecks_clear(&revs);
+	/* Parsed again if another endpoint presents them. */
+	for (k = 0; k < n; k++) {
+		size_t	c;
+
+		for (c = 0; c < g.v[k].chain_len; c++)
+			ep_cert_release(ep_certs_get(all->certs,
+			    g.v[k].chain[c]));
+	}
 	free(g.v);
 	for (k = 0; k < n; k++)
 		if (ep_observations_retire(all, idx[k]) == -1)

@@ -135,6 +135,14 @@ int ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 void ep_cert_free(struct ep_cert *c);
 
 /*
+ * Drops GnuTLS's parse of c (most of what a certificate takes, some 20
+ * KiB), for a run that streams, once the endpoints that presented it
+ * were judged; its fields stay, and the parse is made again from its
+ * DER should it be needed.
+ */
+void ep_cert_release(const struct ep_cert *c);
+
+/*
  * Returns 1 when issuer's subject is subject's issuer and issuer's key
  * verifies subject's signature, 0 otherwise (always 0 for a malformed
  * certificate).

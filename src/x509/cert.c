@@ -30,13 +30,49 @@ struct cert {
 	gnutls_x509_crt_t	crt;
 };
 
-/* The parse of c, which a struct cert holds: writable in this file. */
-#define CRT(c)	(((struct cert *)(void *)(c))->crt)
+/*
+ * The cert of c, writable in this file: the parse is a cache, made and
+ * dropped behind a const certificate (ep_cert_crt, ep_cert_release).
+ */
+static struct cert *
+cert_of(const struct ep_cert *c)
+{
+	return (struct cert *)(uintptr_t)c;
+}
 
+#define CRT(c)	(cert_of(c)->crt)
+
+/*
+ * The parse is a cache of der: a run that streams drops it once the
+ * certificate's endpoints were judged (ep_cert_release), and it is made
+ * again if the certificate is seen again.  NULL for a malformed one, or
+ * when memory ran out.
+ */
 gnutls_x509_crt_t
 ep_cert_crt(const struct ep_cert *c)
 {
-	return ((const struct cert *)(const void *)c)->crt;
+	gnutls_datum_t	d;
+
+	if (CRT(c) != NULL || c->malformed[0] != '\0' || c->der == NULL)
+		return CRT(c);
+	d.data = c->der;
+	d.size = (unsigned)c->der_len;
+	if (gnutls_x509_crt_init(&CRT(c)) < 0)
+		return CRT(c) = NULL;
+	if (gnutls_x509_crt_import(CRT(c), &d, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(CRT(c));
+		CRT(c) = NULL;
+	}
+	return CRT(c);
+}
+
+void
+ep_cert_release(const struct ep_cert *c)
+{
+	if (c == NULL || CRT(c) == NULL || c->malformed[0] != '\0')
+		return;
+	gnutls_x509_crt_deinit(CRT(c));
+	CRT(c) = NULL;
 }
 #define DER_SEQUENCE		0x30	/* a DER file starts so */
 #define OID_ANY_EKU		"2.5.29.37.0"
