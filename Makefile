@@ -227,6 +227,7 @@ demo: edgeprobe $(LABTOOLS)
 # speed is measured, never asserted.
 bench: edgeprobe $(LABTOOLS)
 	EP_LAB_BIN=$(BUILD) tests/bench/bench ./edgeprobe
+	EP_LAB_BIN=$(BUILD) tests/bench/scale ./edgeprobe
 
 deps:
 	.ci/deps
