@@ -36,7 +36,7 @@ failed(const struct ep_dns_answer *a)
 static int
 usable(const struct ep_srv *s, char *target, size_t len)
 {
-	return s->port != 0 && !ep_host_is_ip(s->target) &&
+	return s->port != 0 && ep_host_problem(s->target) == NULL &&
 	    ep_host_normalize(s->target, target, len) == 0;
 }
 
