@@ -80,6 +80,8 @@ struct options {
 	int			 nagios;	/* --nagios: plugin output */
 	const char		*prometheus;	/* --prometheus FILE */
 	int			 verbose;
+	int			 help;		/* -h: once every flag is good */
+	int			 version;	/* -V: likewise */
 	int			 family;
 	int			 full_handshake;
 	unsigned		 jobs;
@@ -283,7 +285,7 @@ usage(FILE *fp)
 "                         once the chain and the server's key proof are in\n"
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
 "                         when the open-file limit is lower)\n"
-"  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
+"  -4, -6                 probe only IPv4 or only IPv6 addresses (not both)\n"
 "  --priority STRING      GnuTLS priority string (default NORMAL, with the\n"
 "                         X25519 group first)\n"
 "\n"
@@ -292,7 +294,8 @@ usage(FILE *fp)
 "                         generic, or a profile file (edgeprobe-probes(5))\n"
 "  --warn-days N|N%%       expires-soon warning within N days, or with N%% of\n"
 "                         the certificate's lifetime left (default 30)\n"
-"  --crit-days N|N%%       expires-soon critical, likewise (default 7)\n"
+"  --crit-days N|N%%       expires-soon critical, likewise (default 7); not\n"
+"                         above --warn-days when both are days or both %%\n"
 "  --accept CHECK[@NAME]  a finding the admin accepts: still reported,\n"
 "                         marked accepted, but it sets no status\n"
 "  --at WHEN              judge validity at an ISO 8601 date or date-time\n"
@@ -460,6 +463,90 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		fatal_usage("%s", err);
 }
 
+/* The long name of option ch, for messages: "--access", "--file". */
+static const char *
+flag_name(int ch, char *buf, size_t len)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == ch) {
+			snprintf(buf, len, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, len, "-%c", ch);
+	return buf;
+}
+
+/*
+ * A value that starts with '-' is an option given where a value was
+ * wanted ("--access --json"), never a value: names cannot start so, and
+ * a file whose name does is "./-name".  '-' alone is standard input for
+ * --targets-file.  Numbers are left to their own checks, which refuse a
+ * sign with the range they take.
+ */
+static void
+check_value(int ch, const char *arg)
+{
+	char	flag[40];
+
+	switch (ch) {
+	case OPT_TIMEOUT:
+	case OPT_CONNECT_TIMEOUT:
+	case OPT_HANDSHAKE_TIMEOUT:
+	case OPT_DNS_TIMEOUT:
+	case OPT_RUN_TIMEOUT:
+	case OPT_FETCH_TIMEOUT:
+	case OPT_WARN_DAYS:
+	case OPT_CRIT_DAYS:
+	case 'j':
+		return;
+	case OPT_ACCESS:
+	case OPT_WEBCON:
+	case OPT_AV:
+	case OPT_INTERNAL:
+	case OPT_REVERSE_PROXY:
+	case OPT_PUBLISHED:
+	case OPT_SIP_DOMAIN:
+	case OPT_NAME:
+		flag_name(ch, flag, sizeof(flag));
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a name cannot start with '-', "
+			    "and %s needs one", flag, arg, flag);
+		if (arg[strspn(arg, ",")] == '\0')
+			fatal_usage("%s '%.100s': no name", flag, arg);
+		return;
+	case OPT_TARGETS_FILE:
+		if (strcmp(arg, "-") == 0)
+			return;
+		/* FALLTHROUGH */
+	case 'f':
+	case OPT_CA_FILE:
+	case OPT_INTERNAL_CA:
+	case OPT_CHAIN:
+	case OPT_PFX:
+	case OPT_PFX_PASSWORD_FILE:
+	case OPT_CSR:
+	case OPT_CRL:
+	case OPT_OCSP_RESPONSE:
+	case OPT_STATE:
+	case OPT_SAVE_CHAINS:
+	case OPT_PROMETHEUS:
+	case OPT_PROFILE:
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a value cannot start with '-', "
+			    "and %s needs one (a file so named: ./%.100s)",
+			    flag_name(ch, flag, sizeof(flag)), arg, flag, arg);
+		return;
+	default:
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a value cannot start with '-', "
+			    "and %s needs one", flag_name(ch, flag,
+			    sizeof(flag)), arg, flag);
+		return;
+	}
+}
+
 static void
 parse_args(int argc, char *argv[], struct options *opt)
 {
@@ -469,6 +556,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":46f:hj:qvV", longopts,
 	    NULL)) != -1) {
+		if (optarg != NULL && ch != ':' && ch != '?')
+			check_value(ch, optarg);
 		switch (ch) {
 		case OPT_ACCESS:
 		case OPT_WEBCON:
@@ -560,10 +649,12 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->state_file = optarg;
 			break;
 		case '4':
-			opt->family = AF_INET;
-			break;
 		case '6':
-			opt->family = AF_INET6;
+			if (opt->family == (ch == '4' ? AF_INET6 : AF_INET))
+				fatal_usage("%s", "-4 and -6: give one of them "
+				    "(without either, both families are "
+				    "probed)");
+			opt->family = ch == '4' ? AF_INET : AF_INET6;
 			break;
 		case 'j':
 			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
@@ -587,11 +678,11 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->save_chains = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(0);
+			opt->help = 1;
+			break;
 		case 'V':
-			printf("edgeprobe %s\n", EP_VERSION);
-			exit(0);
+			opt->version = 1;
+			break;
 		case ':':
 			fatal_usage("option %s needs a value", argv[optind - 1]);
 		default:
@@ -700,6 +791,63 @@ check_options(struct run *r)
 }
 
 /*
+ * The threshold that applies and where it came from, for a message: the
+ * flag, the first file that gives it, or the default.
+ */
+static const char *
+threshold_said(const struct run *r, const struct ep_threshold *t, int crit,
+    char *buf, size_t len)
+{
+	const struct ep_settings	*fs;
+	const char			*flag = crit ? "--crit-days" :
+					    "--warn-days";
+	char				 v[16];
+	size_t				 i;
+
+	ep_threshold_text(t, v, sizeof(v));
+	if ((crit ? r->opt.set.crit : r->opt.set.warn).value != -1) {
+		snprintf(buf, len, "%s %s", flag, v);
+		return buf;
+	}
+	for (i = 0; i < r->opt.nfiles; i++) {
+		fs = ep_config_settings(r->cfg[i]);
+		if ((crit ? fs->crit : fs->warn).value != -1) {
+			snprintf(buf, len, "%s %s in %.200s", flag + 2, v,
+			    r->opt.files[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%s %s (the default)", flag, v);
+	return buf;
+}
+
+/*
+ * A certificate must warn before it is critical: --crit-days may not
+ * exceed --warn-days, whichever of flags, files and defaults gives them.
+ * Given one in days and one as a share of the lifetime, they are not
+ * compared (which comes first depends on the lifetime): each applies,
+ * critical first.  Checked before the files' settings are merged in, so
+ * that a message can say where each came from.
+ */
+static void
+check_thresholds(const struct run *r)
+{
+	struct ep_settings	set = r->opt.set;
+	char			w[256], c[256];
+	size_t			i;
+
+	for (i = 0; i < r->opt.nfiles; i++)
+		ep_settings_fill(&set, r->cfg[i]);
+	ep_settings_finish(&set);
+	if (set.warn.percent != set.crit.percent ||
+	    set.crit.value <= set.warn.value)
+		return;
+	fatal_usage("%s is more than %s: a certificate would be critical "
+	    "before it warns", threshold_said(r, &set.crit, 1, c, sizeof(c)),
+	    threshold_said(r, &set.warn, 0, w, sizeof(w)));
+}
+
+/*
  * CRLs and OCSP responses given as files, to judge with as if fetched:
  * each must be one (else exit 3, naming it).
  */
@@ -759,8 +907,10 @@ read_inputs(struct run *r, int argc, char *argv[])
 		if (ep_config_load(opt->files[i], &r->cfg[i], err,
 		    sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
-		ep_settings_fill(&opt->set, r->cfg[i]);
 	}
+	check_thresholds(r);
+	for (i = 0; i < opt->nfiles; i++)
+		ep_settings_fill(&opt->set, r->cfg[i]);
 	ep_settings_finish(&opt->set);
 	if (ep_profile_load(opt->set.profile, &r->profile, err,
 	    sizeof(err)) == -1)
@@ -1073,6 +1223,15 @@ main(int argc, char *argv[])
 	run_init(&r, argc);
 	parse_args(argc, argv, &r.opt);
 	check_options(&r);
+	/* Asked for with a usage error beside, the error wins: exit 3. */
+	if (r.opt.help || r.opt.version) {
+		if (r.opt.help)
+			usage(stdout);
+		else
+			printf("edgeprobe %s\n", EP_VERSION);
+		run_free(&r);
+		return fflush(stdout) == EOF ? EXIT_USAGE : 0;
+	}
 	read_inputs(&r, argc, argv);
 	build_plan(&r);
 	load_anchors(&r);
