@@ -35,7 +35,7 @@ void ep_lookups_free(struct ep_lookups *lk);
 /*
  * Asks for the addresses of name (a host name, no search domains) and
  * calls cb(arg, ...) once with the answer, as ep_resolve_cb says, or with
- * EP_DNS_LATE after ep_lookups_give_up.  A name answered before is
+ * the status ep_lookups_give_up was given once it ran.  A name answered before is
  * answered from here, within this call; others from the resolver's
  * processing or ep_lookups_give_up.  Returns 0, or -1 when out of memory
  * (cb is then never called).
@@ -70,10 +70,11 @@ int ep_lookups_srv(struct ep_lookups *lk, const char *name, ep_srv_cb *cb,
 int ep_lookups_flush(struct ep_lookups *lk);
 
 /*
- * The run deadline passed: every lookup not answered yet is answered
- * EP_DNS_LATE now, and so is every new one.
+ * The run deadline passed (st EP_DNS_LATE) or the run was stopped (st
+ * EP_DNS_INTERRUPTED): every lookup not answered yet is answered st now,
+ * and so is every new one.
  */
-void ep_lookups_give_up(struct ep_lookups *lk);
+void ep_lookups_give_up(struct ep_lookups *lk, enum ep_dns_status st);
 
 /*
  * Returns the lookups asked for and not answered yet.
