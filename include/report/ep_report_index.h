@@ -91,6 +91,12 @@ void ep_report_index_summary(const struct ep_report_index *ix,
     const struct ep_findings *f, struct ep_summary *out);
 
 /*
+ * The name of the signal that stopped the run ("SIGINT", "SIGTERM"), or
+ * NULL when it ran to its end.
+ */
+const char *ep_report_interrupted(const struct ep_observations *obs);
+
+/*
  * The advice of finding x, worded for what it was made on (a server, a
  * file, a request: ep_check_advice); a deployment finding's is the
  * server's.

@@ -426,6 +426,7 @@ dns_status(enum ep_dns_status st)
 		[EP_DNS_NONE] = "none",
 		[EP_DNS_FAILED] = "failed",
 		[EP_DNS_LATE] = "late",
+		[EP_DNS_INTERRUPTED] = "interrupted",
 	};
 
 	return names[st];
@@ -582,6 +583,8 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 	bad |= put(doc, "status", json_string(ep_severity_name(r->sum.status)));
 	bad |= put(doc, "exit_code",
 	    json_integer(ep_severity_exit_code(r->sum.status)));
+	bad |= put(doc, "interrupted", ep_report_interrupted(r->obs) != NULL ?
+	    json_string(ep_report_interrupted(r->obs)) : json_null());
 	bad |= put(doc, "plan", plan_json(r->plan));
 	bad |= put(doc, "discovery", discovery_json(r));
 	bad |= put(doc, "endpoints", eps);
