@@ -309,7 +309,7 @@ usage(FILE *fp)
 "                         textfile collector; replaced whole\n"
 "  -q, --quiet            print nothing when all is ok, else only what is\n"
 "                         wrong: for cron, which mails only when there is\n"
-"                         output\n"
+"                         output; SIGHUP is ignored\n"
 "  --state FILE           remember what this run saw in FILE, and report\n"
 "                         what changed since the last run that did\n"
 "  --save-chains DIR      write each presented chain to DIR as PEM, one\n"
@@ -319,7 +319,8 @@ usage(FILE *fp)
 "  -V, --version          the version\n"
 "\n"
 "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (usage or internal\n"
-"error).  See edgeprobe(1).\n");
+"error, or interrupted: SIGINT or SIGTERM reports what was done, a second\n"
+"one ends at once).  See edgeprobe(1).\n");
 }
 
 /*
@@ -362,6 +363,78 @@ fatal_usage(const char *fmt, ...)
 }
 
 /*
+ * The signal that stops the run (SIGINT, SIGTERM), set by on_stop: the
+ * engine looks at it every turn of its loop, whose wait the signal ends
+ * (the handler is installed without SA_RESTART).
+ */
+static volatile sig_atomic_t	stop_signal;
+
+static const int	stop_signals[] = { SIGINT, SIGTERM };
+static int		stop_caught[2];	/* ours: not ignored when we began */
+
+/*
+ * The first signal stops the run; a second ends edgeprobe at once, as
+ * the default disposition, restored here, does.  sigaction is
+ * async-signal-safe.
+ */
+static void
+on_stop(int sig)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	stop_signal = sig;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 2; i++)
+		if (stop_caught[i])
+			sigaction(stop_signals[i], &sa, NULL);
+}
+
+/*
+ * Catches SIGINT and SIGTERM for the run, saving what they did in saved.
+ * A signal ignored when edgeprobe began (nohup, a background job of a
+ * shell without job control) stays ignored.
+ */
+static void
+catch_stop(struct sigaction saved[2])
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 2; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	sa.sa_flags = 0;	/* no SA_RESTART: the loop's wait must end */
+	for (i = 0; i < 2; i++) {
+		if (sigaction(stop_signals[i], NULL, &saved[i]) == -1 ||
+		    saved[i].sa_handler == SIG_IGN)
+			continue;
+		stop_caught[i] = 1;
+		sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+/*
+ * Once the run is over the signals do as they did: one that comes while
+ * the report is written ends edgeprobe.
+ */
+static void
+release_stop(const struct sigaction saved[2])
+{
+	size_t	i;
+
+	for (i = 0; i < 2; i++)
+		if (stop_caught[i]) {
+			stop_caught[i] = 0;
+			sigaction(stop_signals[i], &saved[i], NULL);
+		}
+}
+
+/*
  * Whether --nagios is among the arguments (getopt also takes "--nag" and
  * "--nagi" for it), read before getopt reads any.
  */
@@ -377,6 +450,23 @@ wants_nagios(int argc, char *argv[])
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Standard output could not be written (a closed pipe, a full disk): one
+ * line on standard error, even with --nagios, whose line would go where
+ * nothing can be written.
+ */
+static void __attribute__((noreturn))
+fatal_output(const char *what)
+{
+	char	msg[256];
+	int	e = errno;
+
+	snprintf(msg, sizeof(msg), "cannot write %s to standard output: %s",
+	    what, e != 0 ? strerror(e) : "write error");
+	fatal_to.nagios = 0;
+	fatal(EXIT_USAGE, msg);
 }
 
 static long
@@ -1067,8 +1157,9 @@ observe(struct run *r)
 {
 	const struct options	*opt = &r->opt;
 	struct ep_engine_opts	 eo;
+	struct sigaction	 saved[2];
 	char			 err[1024];
-	int			 shown = 0;
+	int			 shown = 0, rc;
 
 	if (opt->has_offline) {
 		/* Offline, nothing is fetched: files stand for what would be. */
@@ -1098,14 +1189,20 @@ observe(struct run *r)
 			eo.progress = show_progress;
 			eo.progress_arg = &shown;
 		}
-		if (ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err)) == -1)
+		eo.stop = &stop_signal;
+		catch_stop(saved);
+		rc = ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err));
+		release_stop(saved);
+		if (rc == -1)
 			fatal(EXIT_USAGE, err);
 	}
 	/* What the admin waited for, discovery included. */
 	r->obs.elapsed_ms = (unsigned)(ep_time_mono_ms() - r->mono_started);
 	if (opt->verbose)
-		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
-		    r->obs.n, r->obs.elapsed_ms);
+		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms%s%s\n",
+		    r->obs.n, r->obs.elapsed_ms, r->obs.interrupted ?
+		    ", interrupted by " : "", r->obs.interrupted ?
+		    ep_report_interrupted(&r->obs) : "");
 }
 
 static void
@@ -1196,10 +1293,13 @@ report(struct run *r)
 	else
 		rc = ep_report_text(stdout, &rep);
 	if (rc == -1 || fflush(stdout) == EOF)
-		fatal(EXIT_USAGE, "cannot write the report");
+		fatal_output("the report");
 	st = rep.sum.status;
-	/* What this run saw, for the next, unless the file is not ours. */
-	if (r->state != NULL) {
+	/*
+	 * What this run saw, for the next, unless the file is not ours, or
+	 * the run was interrupted: what it did not see is no change.
+	 */
+	if (r->state != NULL && !r->obs.interrupted) {
 		enum ep_state_status	ss = ep_state_status(r->state, NULL);
 
 		if (ss != EP_STATE_NEWER && ss != EP_STATE_LOCKED &&
@@ -1229,9 +1329,14 @@ main(int argc, char *argv[])
 			usage(stdout);
 		else
 			printf("edgeprobe %s\n", EP_VERSION);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			fatal_output(r.opt.help ? "the help" : "the version");
 		run_free(&r);
-		return fflush(stdout) == EOF ? EXIT_USAGE : 0;
+		return 0;
 	}
+	/* For cron, whose session may end while the run goes on. */
+	if (r.opt.quiet)
+		signal(SIGHUP, SIG_IGN);
 	read_inputs(&r, argc, argv);
 	build_plan(&r);
 	load_anchors(&r);
