@@ -369,8 +369,10 @@ fatal_usage(const char *fmt, ...)
  */
 static volatile sig_atomic_t	stop_signal;
 
-static const int	stop_signals[] = { SIGINT, SIGTERM };
-static int		stop_caught[2];	/* ours: not ignored when we began */
+#define STOP_SIGNALS	2
+static const int	stop_signals[STOP_SIGNALS] = { SIGINT, SIGTERM };
+static int		stop_caught[STOP_SIGNALS];	/* ours: not ignored
+							   when we began */
 
 /*
  * The first signal stops the run; a second ends edgeprobe at once, as
@@ -387,7 +389,7 @@ on_stop(int sig)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < STOP_SIGNALS; i++)
 		if (stop_caught[i])
 			sigaction(stop_signals[i], &sa, NULL);
 }
@@ -398,7 +400,7 @@ on_stop(int sig)
  * shell without job control) stays ignored.
  */
 static void
-catch_stop(struct sigaction saved[2])
+catch_stop(struct sigaction saved[STOP_SIGNALS])
 {
 	struct sigaction	sa;
 	size_t			i;
@@ -406,10 +408,10 @@ catch_stop(struct sigaction saved[2])
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < STOP_SIGNALS; i++)
 		sigaddset(&sa.sa_mask, stop_signals[i]);
 	sa.sa_flags = 0;	/* no SA_RESTART: the loop's wait must end */
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < STOP_SIGNALS; i++) {
 		if (sigaction(stop_signals[i], NULL, &saved[i]) == -1 ||
 		    saved[i].sa_handler == SIG_IGN)
 			continue;
@@ -423,11 +425,11 @@ catch_stop(struct sigaction saved[2])
  * the report is written ends edgeprobe.
  */
 static void
-release_stop(const struct sigaction saved[2])
+release_stop(const struct sigaction saved[STOP_SIGNALS])
 {
 	size_t	i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < STOP_SIGNALS; i++)
 		if (stop_caught[i]) {
 			stop_caught[i] = 0;
 			sigaction(stop_signals[i], &saved[i], NULL);
@@ -1157,7 +1159,7 @@ observe(struct run *r)
 {
 	const struct options	*opt = &r->opt;
 	struct ep_engine_opts	 eo;
-	struct sigaction	 saved[2];
+	struct sigaction	 saved[STOP_SIGNALS];
 	char			 err[1024];
 	int			 shown = 0, rc;
 
