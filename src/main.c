@@ -395,14 +395,16 @@ on_stop(int sig)
 }
 
 /*
- * Catches SIGINT and SIGTERM for the run, saving what they did in saved.
- * A signal ignored when edgeprobe began (nohup, a background job of a
- * shell without job control) stays ignored.
+ * Catches SIGINT and SIGTERM for the run, saving what they did in saved,
+ * and blocks them but in the engine's wait: *wait_mask is the mask as it
+ * was, for that wait.  A signal ignored when edgeprobe began (nohup, a
+ * background job of a shell without job control) stays ignored.
  */
 static void
-catch_stop(struct sigaction saved[STOP_SIGNALS])
+catch_stop(struct sigaction saved[STOP_SIGNALS], sigset_t *wait_mask)
 {
 	struct sigaction	sa;
+	sigset_t		block;
 	size_t			i;
 
 	memset(&sa, 0, sizeof(sa));
@@ -411,24 +413,30 @@ catch_stop(struct sigaction saved[STOP_SIGNALS])
 	for (i = 0; i < STOP_SIGNALS; i++)
 		sigaddset(&sa.sa_mask, stop_signals[i]);
 	sa.sa_flags = 0;	/* no SA_RESTART: the loop's wait must end */
+	sigemptyset(&block);
 	for (i = 0; i < STOP_SIGNALS; i++) {
 		if (sigaction(stop_signals[i], NULL, &saved[i]) == -1 ||
 		    saved[i].sa_handler == SIG_IGN)
 			continue;
 		stop_caught[i] = 1;
+		sigaddset(&block, stop_signals[i]);
 		sigaction(stop_signals[i], &sa, NULL);
 	}
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
 }
 
 /*
  * Once the run is over the signals do as they did: one that comes while
- * the report is written ends edgeprobe.
+ * the report is written ends edgeprobe.  One that came since the last
+ * wait is taken first, by the handler: the run is over, the report whole.
  */
 static void
-release_stop(const struct sigaction saved[STOP_SIGNALS])
+release_stop(const struct sigaction saved[STOP_SIGNALS],
+    const sigset_t *mask)
 {
 	size_t	i;
 
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	for (i = 0; i < STOP_SIGNALS; i++)
 		if (stop_caught[i]) {
 			stop_caught[i] = 0;
@@ -1160,6 +1168,7 @@ observe(struct run *r)
 	const struct options	*opt = &r->opt;
 	struct ep_engine_opts	 eo;
 	struct sigaction	 saved[STOP_SIGNALS];
+	sigset_t		 mask;
 	char			 err[1024];
 	int			 shown = 0, rc;
 
@@ -1192,9 +1201,10 @@ observe(struct run *r)
 			eo.progress_arg = &shown;
 		}
 		eo.stop = &stop_signal;
-		catch_stop(saved);
+		catch_stop(saved, &mask);
+		eo.wait_mask = &mask;
 		rc = ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err));
-		release_stop(saved);
+		release_stop(saved, &mask);
 		if (rc == -1)
 			fatal(EXIT_USAGE, err);
 	}

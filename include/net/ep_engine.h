@@ -93,9 +93,13 @@ struct ep_engine_opts {
 	/*
 	 * NULL, or a flag a signal handler sets to the signal's number:
 	 * nonzero, the run stops (see above) and out->interrupted says
-	 * which signal it was.
+	 * which signal it was.  The caller blocks the signal for the run
+	 * and gives in wait_mask the mask without it: the loop's wait alone
+	 * takes it (ep_poller_pwait), so that one that comes after the flag
+	 * was looked at ends the wait rather than waiting for it.
 	 */
 	const volatile sig_atomic_t	*stop;
+	const sigset_t	*wait_mask;	/* NULL: the mask as it is */
 };
 
 /*

@@ -694,7 +694,7 @@ loop(struct engine *e)
 	int			 timeout, n, i;
 
 	for (;;) {
-		/* A signal's wait ends early (EINTR): the turn sees it. */
+		/* A signal ends the wait (EINTR): the next turn sees it. */
 		if (e->opts->stop != NULL && *e->opts->stop != 0)
 			e->stopped = *e->opts->stop;
 		if (e->stopped ||
@@ -736,8 +736,8 @@ loop(struct engine *e)
 			if (ft >= 0 && (timeout < 0 || ft < timeout))
 				timeout = ft;
 		}
-		if ((n = ep_poller_wait(e->poller, e->ev, e->nev,
-		    timeout)) == -1) {
+		if ((n = ep_poller_pwait(e->poller, e->ev, e->nev, timeout,
+		    e->opts->wait_mask)) == -1) {
 			fail(e, ep_poller_backend(e->poller), errno);
 			return -1;
 		}

@@ -497,22 +497,24 @@ on_alarm(int sig)
  * A signal stops the run as the run deadline does: its handler (without
  * SA_RESTART) sets the flag the engine looks at, the loop's wait ends,
  * and the probe in flight, the one queued and the name not resolved all
- * end as interrupted, each saying why; the run says which signal.
+ * end as interrupted, each saying why; the run says which signal.  With
+ * masked set, the signal is blocked but in the loop's wait, as edgeprobe
+ * runs it.
  */
 static void
-test_stop_flag(void **state)
+stop_flag(int masked)
 {
 	struct ep_engine_opts	 o;
 	struct ep_observations	 obs;
 	struct ep_plan		*plan;
 	struct sigaction	 sa, old;
 	struct itimerval	 it;
+	sigset_t		 block, before;
 	uint16_t		 ports[2], dport;
 	int			 lfd[2], dfd;
 	size_t			 first;
 	char			 dns[64];
 
-	(void)state;
 	lfd[0] = silent_listener(&ports[0]);
 	lfd[1] = silent_listener(&ports[1]);
 	dfd = local_socket(SOCK_DGRAM, &dport);
@@ -529,10 +531,17 @@ test_stop_flag(void **state)
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	assert_int_equal(sigprocmask(masked ? SIG_BLOCK : SIG_UNBLOCK, &block,
+	    &before), 0);
+	if (masked)
+		o.wait_mask = &before;
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_usec = SHORT_MS * 1000;
 	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
 	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &before, NULL), 0);
 	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
 	assert_int_equal(obs.interrupted, SIGALRM);
 	assert_int_equal(obs.n, 4);
@@ -552,6 +561,20 @@ test_stop_flag(void **state)
 	close(lfd[0]);
 	close(lfd[1]);
 	close(dfd);
+}
+
+static void
+test_stop_flag(void **state)
+{
+	(void)state;
+	stop_flag(0);
+}
+
+static void
+test_stop_flag_masked(void **state)
+{
+	(void)state;
+	stop_flag(1);
 }
 
 /* A run whose flag was never set is not interrupted. */
@@ -829,6 +852,7 @@ main(void)
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_run_deadline),
 		cmocka_unit_test(test_stop_flag),
+		cmocka_unit_test(test_stop_flag_masked),
 		cmocka_unit_test(test_stop_flag_unset),
 		cmocka_unit_test(test_lookup_once),
 		cmocka_unit_test(test_family_members),
