@@ -1346,7 +1346,7 @@ main(int argc, char *argv[])
 		run_free(&r);
 		return 0;
 	}
-	/* For cron, whose session may end while the run goes on. */
+	/* For cron: a terminal that hangs up does not end the run. */
 	if (r.opt.quiet)
 		signal(SIGHUP, SIG_IGN);
 	read_inputs(&r, argc, argv);
