@@ -81,6 +81,8 @@ struct options {
 	int			 nagios;	/* --nagios: plugin output */
 	const char		*prometheus;	/* --prometheus FILE */
 	int			 verbose;
+	int			 help;		/* -h: once every flag is good */
+	int			 version;	/* -V: likewise */
 	int			 family;
 	int			 full_handshake;
 	unsigned		 jobs;
@@ -288,7 +290,7 @@ usage(FILE *fp)
 "                         once the chain and the server's key proof are in\n"
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
 "                         when the open-file limit is lower)\n"
-"  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
+"  -4, -6                 probe only IPv4 or only IPv6 addresses (not both)\n"
 "  --priority STRING      GnuTLS priority string (default NORMAL, with the\n"
 "                         X25519 group first)\n"
 "\n"
@@ -297,7 +299,8 @@ usage(FILE *fp)
 "                         generic, or a profile file (edgeprobe-probes(5))\n"
 "  --warn-days N|N%%       expires-soon warning within N days, or with N%% of\n"
 "                         the certificate's lifetime left (default 30)\n"
-"  --crit-days N|N%%       expires-soon critical, likewise (default 7)\n"
+"  --crit-days N|N%%       expires-soon critical, likewise (default 7); not\n"
+"                         above --warn-days when both are days or both %%\n"
 "  --accept CHECK[@NAME]  a finding the admin accepts: still reported,\n"
 "                         marked accepted, but it sets no status\n"
 "  --at WHEN              judge validity at an ISO 8601 date or date-time\n"
@@ -314,7 +317,7 @@ usage(FILE *fp)
 "                         textfile collector; replaced whole\n"
 "  -q, --quiet            print nothing when all is ok, else only what is\n"
 "                         wrong: for cron, which mails only when there is\n"
-"                         output\n"
+"                         output; SIGHUP is ignored\n"
 "  --state FILE           remember what this run saw in FILE, and report\n"
 "                         what changed since the last run that did\n"
 "  --save-chains DIR      write each presented chain to DIR as PEM, one\n"
@@ -324,7 +327,8 @@ usage(FILE *fp)
 "  -V, --version          the version\n"
 "\n"
 "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (usage or internal\n"
-"error).  See edgeprobe(1).\n");
+"error, or interrupted: SIGINT or SIGTERM reports what was done, a second\n"
+"one ends at once).  See edgeprobe(1).\n");
 }
 
 /*
@@ -367,6 +371,88 @@ fatal_usage(const char *fmt, ...)
 }
 
 /*
+ * The signal that stops the run (SIGINT, SIGTERM), set by on_stop: the
+ * engine looks at it every turn of its loop, whose wait the signal ends
+ * (the handler is installed without SA_RESTART).
+ */
+static volatile sig_atomic_t	stop_signal;
+
+#define STOP_SIGNALS	2
+static const int	stop_signals[STOP_SIGNALS] = { SIGINT, SIGTERM };
+static int		stop_caught[STOP_SIGNALS];	/* ours: not ignored
+							   when we began */
+
+/*
+ * The first signal stops the run; a second ends edgeprobe at once, as
+ * the default disposition, restored here, does.  sigaction is
+ * async-signal-safe.
+ */
+static void
+on_stop(int sig)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	stop_signal = sig;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < STOP_SIGNALS; i++)
+		if (stop_caught[i])
+			sigaction(stop_signals[i], &sa, NULL);
+}
+
+/*
+ * Catches SIGINT and SIGTERM for the run, saving what they did in saved,
+ * and blocks them but in the engine's wait: *wait_mask is the mask as it
+ * was, for that wait.  A signal ignored when edgeprobe began (nohup, a
+ * background job of a shell without job control) stays ignored.
+ */
+static void
+catch_stop(struct sigaction saved[STOP_SIGNALS], sigset_t *wait_mask)
+{
+	struct sigaction	sa;
+	sigset_t		block;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < STOP_SIGNALS; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	sa.sa_flags = 0;	/* no SA_RESTART: the loop's wait must end */
+	sigemptyset(&block);
+	for (i = 0; i < STOP_SIGNALS; i++) {
+		if (sigaction(stop_signals[i], NULL, &saved[i]) == -1 ||
+		    saved[i].sa_handler == SIG_IGN)
+			continue;
+		stop_caught[i] = 1;
+		sigaddset(&block, stop_signals[i]);
+		sigaction(stop_signals[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+}
+
+/*
+ * Once the run is over the signals do as they did: one that comes while
+ * the report is written ends edgeprobe.  One that came since the last
+ * wait is taken first, by the handler: the run is over, the report whole.
+ */
+static void
+release_stop(const struct sigaction saved[STOP_SIGNALS],
+    const sigset_t *mask)
+{
+	size_t	i;
+
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	for (i = 0; i < STOP_SIGNALS; i++)
+		if (stop_caught[i]) {
+			stop_caught[i] = 0;
+			sigaction(stop_signals[i], &saved[i], NULL);
+		}
+}
+
+/*
  * Whether --nagios is among the arguments (getopt also takes "--nag" and
  * "--nagi" for it), read before getopt reads any.
  */
@@ -382,6 +468,23 @@ wants_nagios(int argc, char *argv[])
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Standard output could not be written (a closed pipe, a full disk): one
+ * line on standard error, even with --nagios, whose line would go where
+ * nothing can be written.
+ */
+static void __attribute__((noreturn))
+fatal_output(const char *what)
+{
+	char	msg[256];
+	int	e = errno;
+
+	snprintf(msg, sizeof(msg), "cannot write %s to standard output: %s",
+	    what, e != 0 ? strerror(e) : "write error");
+	fatal_to.nagios = 0;
+	fatal(EXIT_USAGE, msg);
 }
 
 static long
@@ -468,6 +571,90 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		fatal_usage("%s", err);
 }
 
+/* The long name of option ch, for messages: "--access", "--file". */
+static const char *
+flag_name(int ch, char *buf, size_t len)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == ch) {
+			snprintf(buf, len, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, len, "-%c", ch);
+	return buf;
+}
+
+/*
+ * A value that starts with '-' is an option given where a value was
+ * wanted ("--access --json"), never a value: names cannot start so, and
+ * a file whose name does is "./-name".  '-' alone is standard input for
+ * --targets-file.  Numbers are left to their own checks, which refuse a
+ * sign with the range they take.
+ */
+static void
+check_value(int ch, const char *arg)
+{
+	char	flag[40];
+
+	switch (ch) {
+	case OPT_TIMEOUT:
+	case OPT_CONNECT_TIMEOUT:
+	case OPT_HANDSHAKE_TIMEOUT:
+	case OPT_DNS_TIMEOUT:
+	case OPT_RUN_TIMEOUT:
+	case OPT_FETCH_TIMEOUT:
+	case OPT_WARN_DAYS:
+	case OPT_CRIT_DAYS:
+	case 'j':
+		return;
+	case OPT_ACCESS:
+	case OPT_WEBCON:
+	case OPT_AV:
+	case OPT_INTERNAL:
+	case OPT_REVERSE_PROXY:
+	case OPT_PUBLISHED:
+	case OPT_SIP_DOMAIN:
+	case OPT_NAME:
+		flag_name(ch, flag, sizeof(flag));
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a name cannot start with '-', "
+			    "and %s needs one", flag, arg, flag);
+		if (arg[strspn(arg, ",")] == '\0')
+			fatal_usage("%s '%.100s': no name", flag, arg);
+		return;
+	case OPT_TARGETS_FILE:
+		if (strcmp(arg, "-") == 0)
+			return;
+		/* FALLTHROUGH */
+	case 'f':
+	case OPT_CA_FILE:
+	case OPT_INTERNAL_CA:
+	case OPT_CHAIN:
+	case OPT_PFX:
+	case OPT_PFX_PASSWORD_FILE:
+	case OPT_CSR:
+	case OPT_CRL:
+	case OPT_OCSP_RESPONSE:
+	case OPT_STATE:
+	case OPT_SAVE_CHAINS:
+	case OPT_PROMETHEUS:
+	case OPT_PROFILE:
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a value cannot start with '-', "
+			    "and %s needs one (a file so named: ./%.100s)",
+			    flag_name(ch, flag, sizeof(flag)), arg, flag, arg);
+		return;
+	default:
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a value cannot start with '-', "
+			    "and %s needs one", flag_name(ch, flag,
+			    sizeof(flag)), arg, flag);
+		return;
+	}
+}
+
 static void
 parse_args(int argc, char *argv[], struct options *opt)
 {
@@ -477,6 +664,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":46f:hj:qvV", longopts,
 	    NULL)) != -1) {
+		if (optarg != NULL && ch != ':' && ch != '?')
+			check_value(ch, optarg);
 		switch (ch) {
 		case OPT_ACCESS:
 		case OPT_WEBCON:
@@ -571,10 +760,12 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->state_file = optarg;
 			break;
 		case '4':
-			opt->family = AF_INET;
-			break;
 		case '6':
-			opt->family = AF_INET6;
+			if (opt->family == (ch == '4' ? AF_INET6 : AF_INET))
+				fatal_usage("%s", "-4 and -6: give one of them "
+				    "(without either, both families are "
+				    "probed)");
+			opt->family = ch == '4' ? AF_INET : AF_INET6;
 			break;
 		case 'j':
 			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
@@ -598,11 +789,11 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->save_chains = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(0);
+			opt->help = 1;
+			break;
 		case 'V':
-			printf("edgeprobe %s\n", EP_VERSION);
-			exit(0);
+			opt->version = 1;
+			break;
 		case ':':
 			fatal_usage("option %s needs a value", argv[optind - 1]);
 		default:
@@ -719,6 +910,63 @@ check_options(struct run *r)
 }
 
 /*
+ * The threshold that applies and where it came from, for a message: the
+ * flag, the first file that gives it, or the default.
+ */
+static const char *
+threshold_said(const struct run *r, const struct ep_threshold *t, int crit,
+    char *buf, size_t len)
+{
+	const struct ep_settings	*fs;
+	const char			*flag = crit ? "--crit-days" :
+					    "--warn-days";
+	char				 v[16];
+	size_t				 i;
+
+	ep_threshold_text(t, v, sizeof(v));
+	if ((crit ? r->opt.set.crit : r->opt.set.warn).value != -1) {
+		snprintf(buf, len, "%s %s", flag, v);
+		return buf;
+	}
+	for (i = 0; i < r->opt.nfiles; i++) {
+		fs = ep_config_settings(r->cfg[i]);
+		if ((crit ? fs->crit : fs->warn).value != -1) {
+			snprintf(buf, len, "%s %s in %.200s", flag + 2, v,
+			    r->opt.files[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%s %s (the default)", flag, v);
+	return buf;
+}
+
+/*
+ * A certificate must warn before it is critical: --crit-days may not
+ * exceed --warn-days, whichever of flags, files and defaults gives them.
+ * Given one in days and one as a share of the lifetime, they are not
+ * compared (which comes first depends on the lifetime): each applies,
+ * critical first.  Checked before the files' settings are merged in, so
+ * that a message can say where each came from.
+ */
+static void
+check_thresholds(const struct run *r)
+{
+	struct ep_settings	set = r->opt.set;
+	char			w[256], c[256];
+	size_t			i;
+
+	for (i = 0; i < r->opt.nfiles; i++)
+		ep_settings_fill(&set, r->cfg[i]);
+	ep_settings_finish(&set);
+	if (set.warn.percent != set.crit.percent ||
+	    set.crit.value <= set.warn.value)
+		return;
+	fatal_usage("%s is more than %s: a certificate would be critical "
+	    "before it warns", threshold_said(r, &set.crit, 1, c, sizeof(c)),
+	    threshold_said(r, &set.warn, 0, w, sizeof(w)));
+}
+
+/*
  * CRLs and OCSP responses given as files, to judge with as if fetched:
  * each must be one (else exit 3, naming it).
  */
@@ -778,8 +1026,10 @@ read_inputs(struct run *r, int argc, char *argv[])
 		if (ep_config_load(opt->files[i], &r->cfg[i], err,
 		    sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
-		ep_settings_fill(&opt->set, r->cfg[i]);
 	}
+	check_thresholds(r);
+	for (i = 0; i < opt->nfiles; i++)
+		ep_settings_fill(&opt->set, r->cfg[i]);
 	ep_settings_finish(&opt->set);
 	if (ep_profile_load(opt->set.profile, &r->profile, err,
 	    sizeof(err)) == -1)
@@ -940,8 +1190,10 @@ observe(struct run *r)
 {
 	const struct options	*opt = &r->opt;
 	struct ep_engine_opts	 eo;
+	struct sigaction	 saved[STOP_SIGNALS];
+	sigset_t		 mask;
 	char			 err[1024];
-	int			 shown = 0;
+	int			 shown = 0, rc;
 
 	if (opt->has_offline) {
 		/* Offline, nothing is fetched: files stand for what would be. */
@@ -975,14 +1227,22 @@ observe(struct run *r)
 			eo.progress = show_progress;
 			eo.progress_arg = &shown;
 		}
-		if (ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err)) == -1)
+		eo.stop = &stop_signal;
+		catch_stop(saved, &mask);
+		eo.wait_mask = &mask;
+		rc = ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err));
+		release_stop(saved, &mask);
+		if (rc == -1)
 			fatal(EXIT_USAGE, err);
 	}
 	/* What the admin waited for, discovery included. */
 	r->obs.elapsed_ms = (unsigned)(ep_time_mono_ms() - r->mono_started);
 	if (opt->verbose)
-		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
-		    r->obs.n, r->obs.elapsed_ms);
+		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms%s%s\n",
+		    streams(r) ? r->total.endpoints : r->obs.n,
+		    r->obs.elapsed_ms, r->obs.interrupted ?
+		    ", interrupted by " : "", r->obs.interrupted ?
+		    ep_report_interrupted(&r->obs) : "");
 }
 
 /* The rules' context, revocation checks kept in revs. */
@@ -1194,10 +1454,13 @@ report(struct run *r)
 	else
 		rc = ep_report_text(stdout, &rep);
 	if (rc == -1 || fflush(stdout) == EOF)
-		fatal(EXIT_USAGE, "cannot write the report");
+		fatal_output("the report");
 	st = rep.sum.status;
-	/* What this run saw, for the next, unless the file is not ours. */
-	if (r->state != NULL) {
+	/*
+	 * What this run saw, for the next, unless the file is not ours, or
+	 * the run was interrupted: what it did not see is no change.
+	 */
+	if (r->state != NULL && !r->obs.interrupted) {
 		enum ep_state_status	ss = ep_state_status(r->state, NULL);
 
 		if (ss != EP_STATE_NEWER && ss != EP_STATE_LOCKED &&
@@ -1221,6 +1484,20 @@ main(int argc, char *argv[])
 	run_init(&r, argc);
 	parse_args(argc, argv, &r.opt);
 	check_options(&r);
+	/* Asked for with a usage error beside, the error wins: exit 3. */
+	if (r.opt.help || r.opt.version) {
+		if (r.opt.help)
+			usage(stdout);
+		else
+			printf("edgeprobe %s\n", EP_VERSION);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			fatal_output(r.opt.help ? "the help" : "the version");
+		run_free(&r);
+		return 0;
+	}
+	/* For cron: a terminal that hangs up does not end the run. */
+	if (r.opt.quiet)
+		signal(SIGHUP, SIG_IGN);
 	read_inputs(&r, argc, argv);
 	build_plan(&r);
 	load_anchors(&r);

@@ -33,6 +33,8 @@ enum ep_dns_status {
 	EP_DNS_FAILED,		/* no answer that says either: timed out,
 				   refused, server failure, malformed... */
 	EP_DNS_LATE,		/* the run deadline passed before the answer */
+	EP_DNS_INTERRUPTED,	/* the run was stopped (a signal) before the
+				   answer */
 };
 
 #endif /* EP_DNS_H */

@@ -97,8 +97,8 @@ size_t ep_plan_ngroups(const struct ep_plan *plan);
 const char *ep_plan_group(const struct ep_plan *plan, size_t g);
 
 /*
- * Adds name in role.  The name is checked to be a host name (see
- * ep_host_normalize) and stored normalized; adding the same name in the
+ * Adds name in role.  The name is checked to be a host name to look up
+ * (see ep_host_problem) and stored normalized; adding the same name in the
  * same role twice keeps one.  source says where it came from.  Returns 0,
  * or -1 with a one-line reason in err.
  */

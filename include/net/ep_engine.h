@@ -1,6 +1,7 @@
 #ifndef EP_ENGINE_H
 #define EP_ENGINE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "input/ep_plan.h"
@@ -24,6 +25,14 @@
  * comes first.  When run_timeout_ms passes, every probe not finished ends
  * as EP_OBS_TIMEOUT (queued ones too) and every name not resolved as
  * EP_OBS_NO_ADDRESS, each saying so ("the run deadline passed ...").
+ *
+ * When *stop is set (by a signal handler: its wait then ends with EINTR,
+ * and the loop looks at *stop every turn), the run gives up the same
+ * way: no probe, lookup or fetch starts any more, every probe not
+ * finished (queued ones too) and every name not resolved ends as
+ * EP_OBS_INTERRUPTED, discovery's lookups as EP_DNS_INTERRUPTED, fetches
+ * not done with interrupted set, their sockets closed; what was observed
+ * is kept.
  */
 
 #define EP_ENGINE_INFLIGHT_DEFAULT	1024	/* max_inflight 0: at most this */
@@ -93,6 +102,16 @@ struct ep_engine_opts {
 	void		(*group_done)(void *arg, struct ep_observations *out,
 			    size_t target, const size_t *idx, size_t n);
 	void		*group_arg;
+	/*
+	 * NULL, or a flag a signal handler sets to the signal's number:
+	 * nonzero, the run stops (see above) and out->interrupted says
+	 * which signal it was.  The caller blocks the signal for the run
+	 * and gives in wait_mask the mask without it: the loop's wait alone
+	 * takes it (ep_poller_pwait), so that one that comes after the flag
+	 * was looked at ends the wait rather than waiting for it.
+	 */
+	const volatile sig_atomic_t	*stop;
+	const sigset_t	*wait_mask;	/* NULL: the mask as it is */
 };
 
 /*

@@ -18,10 +18,8 @@ struct ep_lookups;
 
 /*
  * Makes the lookups of a run over a resolver of their own (see
- * ep_resolver_new for servers and timeout_ms).  Every name's addresses
- * of both families are asked for; family (AF_UNSPEC, AF_INET or
- * AF_INET6) is what ep_lookups_addr gives.  window: lookups out at once,
- * 1 or more.  Returns 0, or -1 with a reason in err.
+ * ep_resolver_new for servers, family and timeout_ms).  window: lookups
+ * out at once, 1 or more.  Returns 0, or -1 with a reason in err.
  */
 int ep_lookups_new(struct ep_lookups **out, const char *servers, int family,
     unsigned timeout_ms, size_t window, char *err, size_t errlen);
@@ -35,7 +33,7 @@ void ep_lookups_free(struct ep_lookups *lk);
 /*
  * Asks for the addresses of name (a host name, no search domains) and
  * calls cb(arg, ...) once with the answer, as ep_resolve_cb says, or with
- * EP_DNS_LATE after ep_lookups_give_up.  A name answered before is
+ * the status ep_lookups_give_up was given once it ran.  A name answered before is
  * answered from here, within this call; others from the resolver's
  * processing or ep_lookups_give_up.  Returns 0, or -1 when out of memory
  * (cb is then never called).
@@ -46,13 +44,6 @@ int ep_lookups_addr(struct ep_lookups *lk, const char *name,
 /*
  * As ep_lookups_addr, with the addresses of every family whatever the
  * lookups' family: for a host that is reached, not probed (a fetch's).
- */
-int ep_lookups_addr_any(struct ep_lookups *lk, const char *name,
-    ep_resolve_cb *cb, void *arg);
-
-/*
- * As ep_lookups_addr, with the addresses of every family whatever the
- * lookups' family: for hosts that are reached, not probed (a fetch's).
  */
 int ep_lookups_addr_any(struct ep_lookups *lk, const char *name,
     ep_resolve_cb *cb, void *arg);
@@ -70,10 +61,11 @@ int ep_lookups_srv(struct ep_lookups *lk, const char *name, ep_srv_cb *cb,
 int ep_lookups_flush(struct ep_lookups *lk);
 
 /*
- * The run deadline passed: every lookup not answered yet is answered
- * EP_DNS_LATE now, and so is every new one.
+ * The run deadline passed (st EP_DNS_LATE) or the run was stopped (st
+ * EP_DNS_INTERRUPTED): every lookup not answered yet is answered st now,
+ * and so is every new one.
  */
-void ep_lookups_give_up(struct ep_lookups *lk);
+void ep_lookups_give_up(struct ep_lookups *lk, enum ep_dns_status st);
 
 /*
  * Returns the lookups asked for and not answered yet.

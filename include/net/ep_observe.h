@@ -34,6 +34,8 @@ enum ep_obs_status {
 	EP_OBS_CONNECT_FAILED,	/* TCP refused, unreachable... */
 	EP_OBS_TIMEOUT,		/* the deadline passed */
 	EP_OBS_HANDSHAKE_FAILED,	/* TLS failed */
+	EP_OBS_INTERRUPTED,	/* the run was stopped (a signal) before the
+				   probe, or its lookup, ended */
 };
 
 struct ep_obs {
@@ -134,6 +136,8 @@ struct ep_fetched {
 	int			 ok;	/* what was asked for arrived */
 	int			 capped;	/* !ok: it was larger than its
 						   cap */
+	int			 interrupted;	/* !ok: the run was stopped
+						   before it came */
 	char			 why[256];	/* !ok: why not, for people */
 	unsigned char		*body;	/* CRL, OCSP response; else NULL */
 	size_t			 len;
@@ -159,6 +163,8 @@ struct ep_observations {
 	size_t			*spare;		/* retired slots of v, reused
 						   by ep_observations_add */
 	size_t			 nspare, spare_cap;
+	int			 interrupted;	/* the signal that stopped the
+						   run (SIGINT, SIGTERM), or 0 */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 };

@@ -1,6 +1,7 @@
 #ifndef EP_POLLER_H
 #define EP_POLLER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /*
@@ -69,6 +70,16 @@ void ep_poller_forget(struct ep_poller *p, int fd);
  */
 int ep_poller_wait(struct ep_poller *p, struct ep_poller_event *ev,
     size_t max, int timeout_ms);
+
+/*
+ * As ep_poller_wait, with the signal mask mask in place for the wait
+ * alone, set and put back with it at once (epoll_pwait, ppoll): a signal
+ * the caller blocks elsewhere is taken during the wait only, which it
+ * ends.  So a flag its handler sets, looked at before the wait, is never
+ * missed for a whole wait.  mask NULL: as ep_poller_wait.
+ */
+int ep_poller_pwait(struct ep_poller *p, struct ep_poller_event *ev,
+    size_t max, int timeout_ms, const sigset_t *mask);
 
 /*
  * Returns how many descriptors are watched.

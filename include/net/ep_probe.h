@@ -99,6 +99,12 @@ void ep_probe_step(struct ep_probe *p, short revents, int64_t now_ms);
 void ep_probe_expire(struct ep_probe *p, int64_t now_ms, const char *why);
 
 /*
+ * Ends a probe that is not done as EP_OBS_INTERRUPTED: the run was
+ * stopped, why saying in which phase.  Its socket is closed.
+ */
+void ep_probe_interrupt(struct ep_probe *p, int64_t now_ms, const char *why);
+
+/*
  * Fills obs's status, error, TLS fields and chain (added to certs) from a
  * done probe; the caller fills target, port and address.  A certificate
  * the store refuses (unparseable, too large) makes the observation

@@ -80,8 +80,11 @@ int ep_revfetch_tick(struct ep_revfetch *rf);
 size_t ep_revfetch_pending(const struct ep_revfetch *rf);
 
 /*
- * The run deadline passed: every fetch not done ends now, why saying so.
+ * The run deadline passed, or the run was stopped (interrupted 1): every
+ * fetch not done ends now, why saying so.  Stopped, what is recorded
+ * failed from here on has interrupted set.
  */
-void ep_revfetch_give_up(struct ep_revfetch *rf, const char *why);
+void ep_revfetch_give_up(struct ep_revfetch *rf, const char *why,
+    int interrupted);
 
 #endif /* EP_REVFETCH_H */

@@ -196,6 +196,8 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_CRL_INVALID] = { "crl-invalid", EP_SEV_CRITICAL,
 	    "have the CA publish a proper CRL at the distribution point: "
 	    "clients cannot use what is there" },
+	[EP_CHECK_INTERRUPTED] = { "interrupted", EP_SEV_UNKNOWN,
+	    "run edgeprobe again and let it finish" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

@@ -407,10 +407,32 @@ set_days(struct parse *p, const struct key *k, const char *value,
 {
 	char	reason[REASON_MAX];
 
+	const struct ep_threshold	*warn = &p->c->settings.warn;
+	const struct ep_threshold	*crit = &p->c->settings.crit;
+	char				 w[16], c[16];
+	size_t				 i;
+	unsigned			 first = 0;
+
 	if (ep_threshold_parse(k->name, value, out, reason,
 	    sizeof(reason)) == -1)
 		return ep_ini_fail(p->ini, "%s", reason);
-	return 0;
+	/*
+	 * A certificate must warn before it is critical; in different
+	 * units the two are not compared (edgeprobe(1), --crit-days).
+	 */
+	if (warn->value == -1 || crit->value == -1 ||
+	    warn->percent != crit->percent || crit->value <= warn->value)
+		return 0;
+	for (i = 0; i < NELEM(keys); i++)
+		if (keys[i].section == p->sect->type && &keys[i] != k &&
+		    (keys[i].kind == KEY_WARN_DAYS ||
+		    keys[i].kind == KEY_CRIT_DAYS))
+			first = p->sect->seen[i];
+	ep_threshold_text(warn, w, sizeof(w));
+	ep_threshold_text(crit, c, sizeof(c));
+	return ep_ini_fail(p->ini, "crit-days %s is more than warn-days %s "
+	    "(line %u and this one): a certificate would be critical before "
+	    "it warns", c, w, first);
 }
 
 /* Takes one "key = value" line of the current section. */

@@ -184,6 +184,9 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 	if (st == EP_DNS_LATE)
 		snprintf(a->error, sizeof(a->error), "the run deadline passed "
 		    "before the answer");
+	else if (st == EP_DNS_INTERRUPTED)
+		snprintf(a->error, sizeof(a->error), "the run was interrupted "
+		    "before the answer");
 	else if (error != NULL)
 		snprintf(a->error, sizeof(a->error), "%s", error);
 	if (--nm->pending == 0)

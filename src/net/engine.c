@@ -41,6 +41,7 @@
 				   server's socket buffer, or its limits */
 
 #define LATE_NAME	"the run deadline passed before the name resolved"
+#define STOPPED_NAME	"the run was interrupted before the name resolved"
 
 /* A probe waiting for a slot. */
 struct job {
@@ -122,6 +123,8 @@ struct engine {
 	int				 disc_started;	/* found() may come */
 	int				 swept;		/* whole targets told
 							   once discovery ended */
+	int				 stopped;	/* the signal that
+							   stopped the run, or 0 */
 	int				 failed;	/* internal error */
 	char				*err;
 	size_t				 errlen;
@@ -333,7 +336,8 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 			o.target = ts->target;
 			o.port = ports[p].port;
 			o.port_flags = ports[p].flags;
-			o.status = EP_OBS_NO_ADDRESS;
+			o.status = st == EP_DNS_INTERRUPTED ?
+			    EP_OBS_INTERRUPTED : EP_OBS_NO_ADDRESS;
 			o.dns = st;
 			snprintf(o.error, sizeof(o.error), "%s", error);
 			record(e, ts, &o, 0);
@@ -406,7 +410,7 @@ resolved(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
 	struct tstate	*ts = arg;
 
 	queue_target(ts->e, ts, addrs, n, st, st == EP_DNS_LATE ? LATE_NAME :
-	    error);
+	    st == EP_DNS_INTERRUPTED ? STOPPED_NAME : error);
 }
 
 /*
@@ -661,24 +665,40 @@ next_deadline(const struct engine *e)
 }
 
 /*
- * The run deadline passed: whatever is not done ends now.  Lookups go
- * first, since their answers (late ones, all) may queue more jobs.
+ * The run deadline passed, or the run was stopped (e->stopped): whatever
+ * is not done ends now, as EP_OBS_TIMEOUT or EP_OBS_INTERRUPTED.  Lookups
+ * go first, since their answers (late ones, all) may queue more jobs;
+ * those are recorded with the queue.  Every probe's socket is closed
+ * here, and the fetches' connections once the fetcher is freed.
  */
 static void
-run_over(struct engine *e, int64_t now)
+give_up(struct engine *e, int64_t now)
 {
 	struct active	*a;
+	const char	*why;
 
-	while ((a = TAILQ_FIRST(&e->byage)) != NULL)
-		expire_one(e, a, now, a->phase == EP_PROBE_CONNECTING ?
-		    "the run deadline passed during the TCP connect" :
-		    "the run deadline passed during the TLS handshake");
-	ep_lookups_give_up(e->lk);
+	while ((a = TAILQ_FIRST(&e->byage)) != NULL) {
+		if (e->stopped) {
+			why = a->phase == EP_PROBE_CONNECTING ?
+			    "the run was interrupted during the TCP connect" :
+			    "the run was interrupted during the TLS handshake";
+			ep_probe_interrupt(a->p, now, why);
+			track(e, a, now);
+		} else
+			expire_one(e, a, now, a->phase == EP_PROBE_CONNECTING ?
+			    "the run deadline passed during the TCP connect" :
+			    "the run deadline passed during the TLS handshake");
+	}
+	ep_lookups_give_up(e->lk, e->stopped ? EP_DNS_INTERRUPTED :
+	    EP_DNS_LATE);
 	if (e->rf != NULL)
-		ep_revfetch_give_up(e->rf, "the run deadline passed before "
-		    "it was fetched");
+		ep_revfetch_give_up(e->rf, e->stopped ? "the run was "
+		    "interrupted before it was fetched" : "the run deadline "
+		    "passed before it was fetched", e->stopped);
 	for (; e->qlen > 0; e->qhead++, e->qlen--)
-		record_job(e, &e->queue[e->qhead], EP_OBS_TIMEOUT,
+		record_job(e, &e->queue[e->qhead], e->stopped ?
+		    EP_OBS_INTERRUPTED : EP_OBS_TIMEOUT, e->stopped ?
+		    "the run was interrupted before the probe started" :
 		    "the run deadline passed before the probe started");
 }
 
@@ -767,8 +787,12 @@ loop(struct engine *e)
 	int			 timeout, n, i;
 
 	for (;;) {
-		if (e->run_deadline != -1 && now >= e->run_deadline) {
-			run_over(e, now);
+		/* A signal ends the wait (EINTR): the next turn sees it. */
+		if (e->opts->stop != NULL && *e->opts->stop != 0)
+			e->stopped = *e->opts->stop;
+		if (e->stopped ||
+		    (e->run_deadline != -1 && now >= e->run_deadline)) {
+			give_up(e, now);
 			check_discovery(e);
 			return e->failed ? -1 : 0;
 		}
@@ -805,8 +829,8 @@ loop(struct engine *e)
 			if (ft >= 0 && (timeout < 0 || ft < timeout))
 				timeout = ft;
 		}
-		if ((n = ep_poller_wait(e->poller, e->ev, e->nev,
-		    timeout)) == -1) {
+		if ((n = ep_poller_pwait(e->poller, e->ev, e->nev, timeout,
+		    e->opts->wait_mask)) == -1) {
 			fail(e, ep_poller_backend(e->poller), errno);
 			return -1;
 		}
@@ -995,6 +1019,7 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 		}
 	if (e.failed || settle(&e) == -1)
 		goto out;
+	out->interrupted = e.stopped;
 	ret = 0;
 out:
 	if (e.lk != NULL)

@@ -60,6 +60,7 @@ struct ep_lookups {
 	size_t			 asking;	/* entries out at the resolver */
 	size_t			 window;
 	int			 late;		/* ep_lookups_give_up ran */
+	enum ep_dns_status	 late_st;	/* ...and answers all so */
 	int			 closing;	/* callbacks go nowhere now */
 };
 
@@ -271,7 +272,7 @@ ask(struct ep_lookups *lk, int srv, const char *name, ep_resolve_cb *acb,
 		lk->n++;
 		lk->pending++;
 		if (lk->late) {
-			e->st = EP_DNS_LATE;
+			e->st = lk->late_st;
 			e->state = S_DONE;
 			lk->pending--;
 		} else {
@@ -342,13 +343,14 @@ ep_lookups_flush(struct ep_lookups *lk)
 }
 
 void
-ep_lookups_give_up(struct ep_lookups *lk)
+ep_lookups_give_up(struct ep_lookups *lk, enum ep_dns_status st)
 {
 	struct entry	*list = NULL, *e;
 	size_t		 i;
 
 	/* From here, a new name is answered late at once: no list grows. */
 	lk->late = 1;
+	lk->late_st = st;
 	lk->qhead = lk->qtail = NULL;
 	for (i = 0; i < lk->nslots; i++) {
 		e = lk->slots[i];
@@ -360,7 +362,7 @@ ep_lookups_give_up(struct ep_lookups *lk)
 	while ((e = list) != NULL) {
 		list = e->qnext;
 		e->qnext = NULL;
-		e->st = EP_DNS_LATE;
+		e->st = st;
 		answer(e);
 	}
 }

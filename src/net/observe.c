@@ -211,6 +211,7 @@ ep_obs_status_name(enum ep_obs_status s)
 		[EP_OBS_CONNECT_FAILED] = "connect-failed",
 		[EP_OBS_TIMEOUT] = "timeout",
 		[EP_OBS_HANDSHAKE_FAILED] = "handshake-failed",
+		[EP_OBS_INTERRUPTED] = "interrupted",
 	};
 
 	return names[s];

@@ -593,6 +593,13 @@ ep_probe_expire(struct ep_probe *p, int64_t now_ms, const char *why)
 }
 
 void
+ep_probe_interrupt(struct ep_probe *p, int64_t now_ms, const char *why)
+{
+	if (p->phase != EP_PROBE_DONE)
+		finish(p, EP_OBS_INTERRUPTED, now_ms, why);
+}
+
+void
 ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
     struct ep_certs *certs)
 {

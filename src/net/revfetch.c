@@ -58,6 +58,9 @@ struct ep_revfetch {
 	size_t			 nslots;
 	size_t			 pending;
 	int			 failed;	/* out of memory once */
+	int			 interrupted;	/* given up as the run was
+						   stopped: what fails from
+						   now on was cut short */
 	size_t			 last[EP_CHAIN_MAX];	/* the last chain asked */
 	size_t			 nlast;
 	struct req		**lastreqs;	/* what it waits for */
@@ -153,6 +156,7 @@ finish(struct req *r, int ok, const char *why, int capped,
 	f.issuer = NONE;
 	f.ok = ok;
 	f.capped = capped;
+	f.interrupted = !ok && rf->interrupted;
 	f.elapsed_ms = ms;
 	snprintf(f.why, sizeof(f.why), "%s", ok ? "" : why);
 	if ((f.url = strdup(r->url)) == NULL)
@@ -274,8 +278,13 @@ looked_up(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
 		start_fetch(r, addrs, n);
 		return;
 	}
-	snprintf(why, sizeof(why), "its host name does not resolve: %s",
-	    error != NULL ? error : "no address");
+	if (st == EP_DNS_LATE || st == EP_DNS_INTERRUPTED)
+		snprintf(why, sizeof(why), "the run %s before its host name "
+		    "resolved", st == EP_DNS_LATE ? "deadline passed" :
+		    "was interrupted");
+	else
+		snprintf(why, sizeof(why), "its host name does not resolve: "
+		    "%s", error != NULL ? error : "no address");
 	fetched_failed(r, why);
 }
 
@@ -664,10 +673,11 @@ ep_revfetch_pending(const struct ep_revfetch *rf)
 }
 
 void
-ep_revfetch_give_up(struct ep_revfetch *rf, const char *why)
+ep_revfetch_give_up(struct ep_revfetch *rf, const char *why, int interrupted)
 {
 	size_t	i;
 
+	rf->interrupted = interrupted;
 	ep_fetch_cancel_all(rf->f, why);
 	/* Lookups are the run's: what still waits on one ends here. */
 	for (i = 0; i < rf->nreqs; i++)

@@ -3,6 +3,7 @@
  * observations by target and targets by group.
  */
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,6 +135,21 @@ ep_report_index_tally(const struct ep_report_index *ix, size_t g,
 			if (w > out->worst)
 				out->worst = w;
 		}
+	}
+}
+
+const char *
+ep_report_interrupted(const struct ep_observations *obs)
+{
+	switch (obs->interrupted) {
+	case 0:
+		return NULL;
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	default:
+		return "a signal";
 	}
 }
 

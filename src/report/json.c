@@ -426,6 +426,7 @@ dns_status(enum ep_dns_status st)
 		[EP_DNS_NONE] = "none",
 		[EP_DNS_FAILED] = "failed",
 		[EP_DNS_LATE] = "late",
+		[EP_DNS_INTERRUPTED] = "interrupted",
 	};
 
 	return names[st];
@@ -581,6 +582,8 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 	bad |= put(doc, "status", json_string(ep_severity_name(r->sum.status)));
 	bad |= put(doc, "exit_code",
 	    json_integer(ep_severity_exit_code(r->sum.status)));
+	bad |= put(doc, "interrupted", ep_report_interrupted(r->obs) != NULL ?
+	    json_string(ep_report_interrupted(r->obs)) : json_null());
 	bad |= put(doc, "plan", plan_json(r->plan));
 	bad |= put(doc, "discovery", discovery_json(r));
 	bad |= put(doc, "endpoints", eps);
@@ -659,6 +662,8 @@ ep_report_jsonl_summary(FILE *fp, const struct ep_report *r,
 	bad |= put(doc, "status", json_string(ep_severity_name(total->status)));
 	bad |= put(doc, "exit_code",
 	    json_integer(ep_severity_exit_code(total->status)));
+	bad |= put(doc, "interrupted", ep_report_interrupted(r->obs) != NULL ?
+	    json_string(ep_report_interrupted(r->obs)) : json_null());
 	bad |= put(doc, "discovery", discovery_json(r));
 	bad |= put(doc, "findings", findings_of(r, &r->ix, r->ix.nobs));
 	bad |= put(doc, "summary", summary_json(r, total));

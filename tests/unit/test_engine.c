@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -484,6 +485,121 @@ test_run_deadline(void **state)
 	close(dfd);
 }
 
+static volatile sig_atomic_t	stopped_by;
+
+static void
+on_alarm(int sig)
+{
+	stopped_by = sig;
+}
+
+/*
+ * A signal stops the run as the run deadline does: its handler (without
+ * SA_RESTART) sets the flag the engine looks at, the loop's wait ends,
+ * and the probe in flight, the one queued and the name not resolved all
+ * end as interrupted, each saying why; the run says which signal.  With
+ * masked set, the signal is blocked but in the loop's wait, as edgeprobe
+ * runs it.
+ */
+static void
+stop_flag(int masked)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct sigaction	 sa, old;
+	struct itimerval	 it;
+	sigset_t		 block, before;
+	uint16_t		 ports[2], dport;
+	int			 lfd[2], dfd;
+	size_t			 first;
+	char			 dns[64];
+
+	lfd[0] = silent_listener(&ports[0]);
+	lfd[1] = silent_listener(&ports[1]);
+	dfd = local_socket(SOCK_DGRAM, &dport);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dport);
+	plan = plan_with_ports(ports, 2);
+	add_member(plan, "silent.test");
+	add_target(plan, EP_ROLE_GENERIC, "unanswered.test");
+	opts_init(&o);
+	o.dns_servers = dns;
+	o.max_inflight = 1;
+	o.stop = &stopped_by;
+	stopped_by = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	assert_int_equal(sigprocmask(masked ? SIG_BLOCK : SIG_UNBLOCK, &block,
+	    &before), 0);
+	if (masked)
+		o.wait_mask = &before;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = SHORT_MS * 1000;
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &before, NULL), 0);
+	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
+	assert_int_equal(obs.interrupted, SIGALRM);
+	assert_int_equal(obs.n, 4);
+	first = obs.v[0].port == ports[0] ? 0 : 1;
+	expect_obs(&obs.v[first], EP_OBS_INTERRUPTED,
+	    "the run was interrupted during the TLS handshake");
+	expect_obs(&obs.v[1 - first], EP_OBS_INTERRUPTED,
+	    "the run was interrupted before the probe started");
+	expect_obs(&obs.v[2], EP_OBS_INTERRUPTED,
+	    "the run was interrupted before the name resolved");
+	assert_int_equal(obs.v[2].has_addr, 0);
+	assert_int_equal(obs.v[2].dns, EP_DNS_INTERRUPTED);
+	expect_obs(&obs.v[3], EP_OBS_INTERRUPTED,
+	    "the run was interrupted before the name resolved");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd[0]);
+	close(lfd[1]);
+	close(dfd);
+}
+
+static void
+test_stop_flag(void **state)
+{
+	(void)state;
+	stop_flag(0);
+}
+
+static void
+test_stop_flag_masked(void **state)
+{
+	(void)state;
+	stop_flag(1);
+}
+
+/* A run whose flag was never set is not interrupted. */
+static void
+test_stop_flag_unset(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port = refused_port();
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "refused.test");
+	opts_init(&o);
+	stopped_by = 0;
+	o.stop = &stopped_by;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.interrupted, 0);
+	assert_int_equal(obs.n, 1);
+	assert_int_equal(obs.v[0].status, EP_OBS_CONNECT_FAILED);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
 /* Reads the query name of a DNS message into out ("a.test"). */
 static void
 qname(const unsigned char *m, size_t len, char *out, size_t outlen)
@@ -805,6 +921,9 @@ main(void)
 		cmocka_unit_test(test_hello_retry),
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_run_deadline),
+		cmocka_unit_test(test_stop_flag),
+		cmocka_unit_test(test_stop_flag_masked),
+		cmocka_unit_test(test_stop_flag_unset),
 		cmocka_unit_test(test_lookup_once),
 		cmocka_unit_test(test_family_members),
 		cmocka_unit_test(test_ip_literal),

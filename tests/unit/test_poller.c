@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -267,6 +268,49 @@ test_invalid(void **state)
 	assert_int_equal(ep_poller_count(f->p), 0);
 }
 
+static volatile sig_atomic_t	got_usr1;
+
+static void
+on_usr1(int sig)
+{
+	got_usr1 = sig;
+}
+
+/*
+ * A signal blocked outside the wait and pending before it is taken by
+ * the wait, which it ends: the mask is the wait's alone, and put back.
+ */
+static void
+test_pwait_signal(void **state)
+{
+	struct fixture		*f = *state;
+	struct ep_poller_event	 ev[EV_MAX];
+	struct sigaction	 sa, old;
+	sigset_t		 block, before, after;
+	int			 fd[2];
+
+	make_pipe(fd);
+	assert_int_equal(ep_poller_set(f->p, fd[0], EP_POLLER_IN, NULL), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &block, &before), 0);
+	got_usr1 = 0;
+	assert_int_equal(raise(SIGUSR1), 0);
+	assert_int_equal(got_usr1, 0);
+	/* Nothing to read: only the signal can end this wait early. */
+	assert_int_equal(ep_poller_pwait(f->p, ev, EV_MAX, 10000, &before), 0);
+	assert_int_equal(got_usr1, SIGUSR1);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &before, &after), 0);
+	assert_true(sigismember(&after, SIGUSR1));
+	assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 /* Each test with the default backend, then with poll(). */
 #define BOTH(t)	\
 	{ #t, t, setup, teardown, &fx_default }, \
@@ -284,6 +328,7 @@ main(void)
 		BOTH(test_reuse),
 		BOTH(test_fairness),
 		BOTH(test_invalid),
+		BOTH(test_pwait_signal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

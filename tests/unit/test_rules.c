@@ -1439,6 +1439,32 @@ test_failed_observations(void **state)
 	    "test failure"));
 }
 
+/*
+ * An endpoint the run was stopped before it finished is interrupted,
+ * unknown, and no other rule judges it, whatever it had received.
+ */
+static void
+test_interrupted_observation(void **state)
+{
+	struct world	*w = *state;
+	size_t		 wc, rp;
+
+	sip_domain(w, C);
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	rp = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_failed(w, wc, "192.0.2.11", 443, EP_OBS_INTERRUPTED, NULL);
+	obs_failed(w, rp, "192.0.2.20", 443, EP_OBS_INTERRUPTED,
+	    "self-signed.pem");
+	run(w);
+	EXPECT(w,
+	    W(INTERRUPTED, UNKNOWN, 0, ""),
+	    W(INTERRUPTED, UNKNOWN, 1, ""));
+	assert_non_null(strstr(w->f.v[0].message, "webcon." C
+	    " was not checked to the end: test failure"));
+	assert_string_equal(ep_check_info(EP_CHECK_INTERRUPTED)->id,
+	    "interrupted");
+}
+
 /* ---- subject ------------------------------------------------------------- */
 
 /* The access edge's subject CN is another name: subject-not-access-fqdn. */
@@ -2252,6 +2278,7 @@ main(void)
 		WT(test_reverse_proxy_no_pool_rule),
 		WT(test_pool_ignores_failed_member),
 		WT(test_failed_observations),
+		WT(test_interrupted_observation),
 		WT(test_subject_not_access_fqdn),
 		WT(test_subject_any_access_target),
 		WT(test_subject_wildcard_named_once),

@@ -226,6 +226,33 @@ test_srv_failed_and_late(void **state)
 }
 
 /*
+ * A lookup the run was stopped before it was answered says nothing
+ * either: interrupted, unknown; and so for a name where nothing was
+ * found before the stop.
+ */
+static void
+test_interrupted(void **state)
+{
+	static const char	*const names[] = { D, "lone.example" };
+	static const char	*const recs[] = { "sip." D ":443" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 2);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, recs, 1);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_INTERRUPTED, NULL, NULL, 0);
+	w->o.disc[0].chosen = 0;
+	answer(w, 1, 0, EP_DISC_SIP_SRV, EP_DNS_INTERRUPTED, NULL, NULL, 0);
+	judge(w);
+	assert_int_equal(w->f.n, 2);
+	expect(w, 0, EP_CHECK_INTERRUPTED, EP_SEV_UNKNOWN,
+	    "_sipfederationtls._tcp." D, "could not be made (the run was "
+	    "interrupted before the answer), so whether it exists is unknown");
+	expect(w, 1, EP_CHECK_INTERRUPTED, EP_SEV_UNKNOWN, "lone.example",
+	    "nothing was found for lone.example before the run was "
+	    "interrupted: whether it publishes an edge is unknown");
+}
+
+/*
  * Records that name no host a probe can reach: an IP address, a name
  * that is no host name, port 0.  Each is named; the usable one is not.
  */
@@ -408,6 +435,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_srv_failed_and_late,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_srv_unusable_targets,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srv_dot, setup, teardown),

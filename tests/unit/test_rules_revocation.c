@@ -491,6 +491,45 @@ test_aia_completion(void **state)
 	EXPECT(w, W(CHAIN_INCOMPLETE, CRITICAL, 0));
 	assert_non_null(strstr(w->f.v[0].message, "its AIA URL " ISSUER_URL
 	    " could not be fetched (HTTP 404)"));
+
+	/* Stopped before it came: a warning at least, and unknown. */
+	ep_findings_clear(&w->f);
+	w->o.fetched[0].interrupted = 1;
+	run(w);
+	EXPECT(w, W(INTERRUPTED, UNKNOWN, 0), W(CHAIN_INCOMPLETE, WARNING, 0));
+	assert_non_null(strstr(w->f.v[0].message, "the run was interrupted "
+	    "before its AIA URL " ISSUER_URL " was fetched"));
+}
+
+/*
+ * Fetches the run was stopped before they ended tell nothing: neither
+ * unreachable nor revoked, but interrupted, unknown, and not checked.
+ */
+static void
+test_interrupted_fetches(void **state)
+{
+	struct world		*w = *state;
+	size_t			 o, c;
+
+	endpoint(w, target(w, EP_ROLE_WEBCON), 1,
+	    "revocation/leaf-no-staple.pem", "public-int.pem");
+	o = fetched(w, EP_FETCHED_OCSP, OCSP_URL,
+	    "revocation/leaf-no-staple.pem", NULL, "the run was interrupted "
+	    "before it was fetched", 0);
+	c = fetched(w, EP_FETCHED_CRL, CRL_URL, NULL, NULL, "the run was "
+	    "interrupted before it was fetched", 0);
+	w->o.fetched[o].interrupted = 1;
+	w->o.fetched[c].interrupted = 1;
+	run(w);
+	EXPECT(w, W(INTERRUPTED, UNKNOWN, 0), W(INTERRUPTED, UNKNOWN, 0));
+	assert_non_null(strstr(w->f.v[0].message, "the run was interrupted "
+	    "before the OCSP responder " OCSP_URL " answered"));
+	assert_non_null(strstr(w->f.v[1].message, "the run was interrupted "
+	    "before the CRL of the certificate at " CRL_URL " was fetched"));
+	assert_int_equal(check_of(w, 0, 0, EP_REVM_OCSP, OCSP_URL)->outcome,
+	    EP_REVO_NOT_CHECKED);
+	assert_int_equal(check_of(w, 0, 0, EP_REVM_CRL, CRL_URL)->outcome,
+	    EP_REVO_NOT_CHECKED);
 }
 
 int
@@ -499,6 +538,8 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test_setup_teardown(test_all_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted_fetches, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unusable, setup, teardown),
