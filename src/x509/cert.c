@@ -122,6 +122,12 @@ get_serial(struct ep_cert *c)
 	c->serial[o] = '\0';
 }
 
+/*
+ * The dNSName and iPAddress entries, the first EP_CERT_SAN_MAX of them
+ * kept; sans_total counts them all, so that the rules can say when some
+ * were not read.  Other kinds (URIs, e-mail addresses) are passed over
+ * and count for nothing.
+ */
 static int
 get_sans(struct ep_cert *c, char *err, size_t errlen)
 {
@@ -144,13 +150,16 @@ get_sans(struct ep_cert *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto out;
 	}
-	for (i = 0; i < EP_CERT_SAN_MAX; i++) {
+	/* The certificate's size (EP_CERT_DER_MAX) bounds the entries. */
+	for (i = 0; ; i++) {
 		gnutls_datum_t	 san, other;
 		struct ep_san	*s;
 
 		if (gnutls_subject_alt_names_get(sans, i, &type, &san, &other) < 0)
 			break;
 		if (type != GNUTLS_SAN_DNSNAME && type != GNUTLS_SAN_IPADDRESS)
+			continue;
+		if (c->sans_total++ >= EP_CERT_SAN_MAX)
 			continue;
 		s = &c->sans[c->nsans];
 		s->is_ip = type == GNUTLS_SAN_IPADDRESS;
@@ -802,9 +811,13 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	size_t		 size;
 
 	*out = NULL;
-	if (len == 0 || len > EP_CERT_DER_MAX) {
-		snprintf(err, errlen, "certificate of %zu bytes (limit %d)", len,
-		    EP_CERT_DER_MAX);
+	if (len == 0) {
+		snprintf(err, errlen, "an empty certificate");
+		return -1;
+	}
+	if (len > EP_CERT_DER_MAX) {
+		snprintf(err, errlen, "a certificate of %zu bytes, over the "
+		    "limit of %d", len, EP_CERT_DER_MAX);
 		return -1;
 	}
 	if ((c = calloc(1, sizeof(struct cert))) == NULL ||
@@ -1151,6 +1164,7 @@ malformed(const unsigned char *der, size_t len, const char *why,
 	}
 	memcpy(c->der, der, len);
 	c->der_len = len;
+	c->over_limit = len > EP_CERT_DER_MAX;
 	snprintf(c->malformed, sizeof(c->malformed), "%s", why);
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, c->sha256) < 0) {
 		ep_cert_free(c);
@@ -1380,6 +1394,19 @@ truncate_store(struct ep_certs *s, size_t n)
 		s->slots[find_slot(s, s->v[i]->sha256)] = i + 1;
 }
 
+/*
+ * A file's certificate kept unparsed for its size: the file is refused,
+ * as any file past a limit is, rather than judged in part.
+ */
+static int
+over_limit(const struct ep_certs *s, size_t i, char *why, size_t whylen)
+{
+	if (!s->v[i]->over_limit)
+		return 0;
+	snprintf(why, whylen, "%s", s->v[i]->malformed);
+	return 1;
+}
+
 static int
 load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
     int any, char *err, size_t errlen)
@@ -1400,7 +1427,8 @@ load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
 			goto out;
 		}
 		if (add_pem(s, label, text + begin, end - begin, cut, any,
-		    &idx[n], why, sizeof(why)) == -1) {
+		    &idx[n], why, sizeof(why)) == -1 ||
+		    over_limit(s, idx[n], why, sizeof(why))) {
 			snprintf(err, errlen, "%s: certificate %zu: %s", path,
 			    n + 1, why);
 			goto out;
@@ -1411,7 +1439,8 @@ load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
 	if (n == 0 && len > 0 && (unsigned char)text[0] == DER_SEQUENCE &&
 	    find(text, len, "-----BEGIN ") == NULL) {
 		if (add(s, (unsigned char *)text, len, any, &idx[0], why,
-		    sizeof(why)) == -1) {
+		    sizeof(why)) == -1 ||
+		    over_limit(s, idx[0], why, sizeof(why))) {
 			snprintf(err, errlen, "%s: %s", path, why);
 			goto out;
 		}
