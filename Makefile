@@ -50,6 +50,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/judge/rules_dates.o \
 	   $(BUILD)/judge/rules_dns.o \
 	   $(BUILD)/judge/rules_keys.o \
+	   $(BUILD)/judge/rules_limits.o \
 	   $(BUILD)/judge/rules_names.o \
 	   $(BUILD)/judge/rules_pool.o \
 	   $(BUILD)/judge/rules_reach.o \

@@ -15,7 +15,8 @@
  * nobody yet.  The chain is kept as indexes into a certificate store.
  */
 
-#define EP_CHAIN_MAX	16	/* certificates kept from one server */
+#define EP_CHAIN_MAX	16	/* certificates kept from one server or
+				   file; a file of more is refused */
 #define EP_ADDRSTR_MAX	46	/* INET6_ADDRSTRLEN */
 
 /* Where an observation comes from; rules pick what applies to each. */
@@ -57,6 +58,10 @@ struct ep_obs {
 	size_t			 chain[EP_CHAIN_MAX];	/* indexes into certs,
 						   as presented */
 	size_t			 chain_len;
+	size_t			 chain_sent;	/* certificates the server
+						   sent: more than chain_len
+						   past EP_CHAIN_MAX; 0 for
+						   a file */
 	size_t			 leaf;		/* the leaf's place in chain: 0
 						   but in a chain file, where a
 						   client finds it (ep_trust.h) */

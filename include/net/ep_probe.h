@@ -26,6 +26,17 @@
  * with full set completes the handshake instead, as a TLS client would.
  */
 
+/*
+ * What a server may send: a handshake message (its Certificate, or a
+ * CertificateRequest listing the CAs it takes) of at most
+ * EP_PROBE_MESSAGE_MAX bytes -- a larger one fails the handshake, saying
+ * so -- and of its chain the first EP_CHAIN_MAX certificates are kept,
+ * the others counted (chain_sent).  Every probe in flight may hold a
+ * message that large: with EP_ENGINE_INFLIGHT_DEFAULT of them, a quarter
+ * of a GiB at most.
+ */
+#define EP_PROBE_MESSAGE_MAX	(256 * 1024)
+
 struct ep_probe;
 
 /* What every probe of a run shares: TLS credentials and priorities. */

@@ -196,6 +196,16 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_CRL_INVALID] = { "crl-invalid", EP_SEV_CRITICAL,
 	    "have the CA publish a proper CRL at the distribution point: "
 	    "clients cannot use what is there" },
+	/* Past edgeprobe's own limits (edgeprobe(1), LIMITS). */
+	[EP_CHECK_CHAIN_OVER_LIMIT] = { "chain-over-limit", EP_SEV_WARNING,
+	    "send the leaf and the intermediates that lead to the root, no "
+	    "more: a chain that long or that large is a mistake, and clients "
+	    "that bound what they take refuse it" },
+	[EP_CHECK_SAN_OVER_LIMIT] = { "san-over-limit", EP_SEV_WARNING,
+	    "check the names past the limit by hand (certtool -i), and split "
+	    "the names over fewer-named certificates at the next renewal",
+	    NULL, "put fewer names in the request: CAs take a few hundred at "
+	    "most" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */
