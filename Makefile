@@ -79,6 +79,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_state \
 	   $(BUILD)/test_time \
 	   $(BUILD)/test_discover \
+	   $(BUILD)/test_resolve \
 	   $(BUILD)/test_offline \
 	   $(BUILD)/test_profile \
 	   $(BUILD)/test_config \

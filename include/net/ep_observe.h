@@ -50,6 +50,11 @@ struct ep_obs {
 	enum ep_dns_status	 dns;		/* EP_OBS_NO_ADDRESS: how the
 						   lookup ended (EP_DNS_NONE
 						   for an address left out) */
+	size_t			 dns_total;	/* addresses the target's
+						   name had in DNS: more
+						   than were probed past
+						   EP_RESOLVE_ADDRS_MAX; 0
+						   when not looked up */
 	char			 error[256];	/* why it failed, for people */
 	char			 tls_version[16];	/* "TLS1.3" or "" */
 	int			 tls_proto;	/* gnutls_protocol_t, 0 when none */
@@ -106,6 +111,8 @@ struct ep_dns_answer {
 	struct ep_srv		*srv;	/* SRV: the records, in client order */
 	struct ep_addr		*addrs;	/* A/AAAA: the addresses */
 	size_t			 n;	/* records or addresses */
+	size_t			 total;	/* ...in the answer: more than n past
+					   EP_SRV_MAX or EP_RESOLVE_ADDRS_MAX */
 };
 
 /* What discovery saw for one argument. */

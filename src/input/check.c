@@ -206,6 +206,9 @@ static const struct ep_check_info checks[] = {
 	    "the names over fewer-named certificates at the next renewal",
 	    NULL, "put fewer names in the request: CAs take a few hundred at "
 	    "most" },
+	[EP_CHECK_DNS_OVER_LIMIT] = { "dns-over-limit", EP_SEV_WARNING,
+	    "check the records past the limit by hand (dig), or give the pool "
+	    "members in a deployment file; so many records are rarely meant" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

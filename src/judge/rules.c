@@ -372,7 +372,8 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		for (i = first; i < o->n && o->v[i].target == o->v[first].target;
 		    i++)
 			;
-		if (ep_rule_pool(ctx, o, first, i, out) == -1)
+		if (ep_rule_pool(ctx, o, first, i, out) == -1 ||
+		    ep_rule_addr_limit(ctx, o, first, i, out) == -1)
 			goto fail;
 	}
 	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1)

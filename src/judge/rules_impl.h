@@ -159,6 +159,15 @@ int ep_rule_pool(const struct ep_rules_ctx *ctx,
     struct ep_findings *out);
 
 /*
+ * The addresses of target observations [first, last), as ep_rule_pool
+ * takes them: dns-over-limit when DNS had more than were probed
+ * (rules_limits.c).  Returns 0, or -1 when out of memory.
+ */
+int ep_rule_addr_limit(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, size_t first, size_t last,
+    struct ep_findings *out);
+
+/*
  * The deployment's rules (rules_dns.c): what discovery found in DNS, and
  * roles expected but not checked.  Returns 0, or -1 when out of memory.
  */

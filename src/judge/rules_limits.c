@@ -2,13 +2,15 @@
  * What edgeprobe left unjudged for its own limits (edgeprobe(1), LIMITS):
  * never silently.  A server's chain longer than EP_CHAIN_MAX, or with a
  * certificate larger than EP_CERT_DER_MAX (chain-over-limit), and a
- * certificate with more SANs than EP_CERT_SAN_MAX (san-over-limit).
- * What DNS answered past its limits is in rules_dns.c.
+ * certificate with more SANs than EP_CERT_SAN_MAX (san-over-limit).  A
+ * name with more addresses than EP_RESOLVE_ADDRS_MAX (dns-over-limit);
+ * discovery's SRV records past EP_SRV_MAX are rules_dns.c's.
  */
 
 #include <stdio.h>
 
 #include "judge/rules_impl.h"
+#include "net/ep_resolve.h"
 
 int
 ep_rule_chain_limit(struct endpoint *ep)
@@ -58,4 +60,26 @@ ep_rule_san_limit(struct endpoint *ep)
 	    "the first %d, so a name it reports missing may be among the "
 	    "others", leaf->sans_total, EP_CERT_SAN_MAX);
 	return ep_rule_add(ep, EP_CHECK_SAN_OVER_LIMIT, NULL, msg);
+}
+
+int
+ep_rule_addr_limit(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, size_t first, size_t last,
+    struct ep_findings *out)
+{
+	const struct ep_target	*t;
+	char			 msg[EP_FINDING_MSG_MAX];
+	size_t			 i, total = 0;
+
+	for (i = first; i < last; i++)
+		if (o->v[i].dns_total > total)
+			total = o->v[i].dns_total;
+	if (total <= EP_RESOLVE_ADDRS_MAX)
+		return 0;
+	t = ep_plan_target(ctx->plan, o->v[first].target);
+	snprintf(msg, sizeof(msg), "%.253s has %zu addresses in DNS; edgeprobe "
+	    "probes the lowest %d (IPv4 first) and judged those alone",
+	    t->name, total, EP_RESOLVE_ADDRS_MAX);
+	return ep_rule_add_deployment(ctx, out, EP_CHECK_DNS_OVER_LIMIT,
+	    t->group, t->name, msg, EP_SEV_OK);
 }

@@ -59,6 +59,7 @@ struct tstate {
 	size_t		 target;
 	uint16_t	 queued[EP_PORTS_MAX];
 	size_t		 nqueued;
+	size_t		 dns_total;	/* addresses of its name in DNS */
 };
 
 /* A slot for one probe in flight. */
@@ -179,6 +180,18 @@ record(struct engine *e, struct ep_obs *o)
 		fail(e, NULL, ENOMEM);
 }
 
+/* The observation of job j, before its outcome. */
+static void
+job_obs(const struct engine *e, const struct job *j, struct ep_obs *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->target = j->target;
+	o->port = j->port.port;
+	o->port_flags = j->port.flags;
+	fill_addr(o, &j->addr);
+	o->dns_total = e->ts[j->target]->dns_total;
+}
+
 /* Records a job that never got a probe: no time left. */
 static void
 record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
@@ -186,11 +199,7 @@ record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
 {
 	struct ep_obs	o;
 
-	memset(&o, 0, sizeof(o));
-	o.target = j->target;
-	o.port = j->port.port;
-	o.port_flags = j->port.flags;
-	fill_addr(&o, &j->addr);
+	job_obs(e, j, &o);
 	o.status = st;
 	snprintf(o.error, sizeof(o.error), "%s", why);
 	record(e, &o);
@@ -311,10 +320,11 @@ queue_literal(struct engine *e, struct tstate *ts)
 
 static void
 resolved(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct tstate	*ts = arg;
 
+	ts->dns_total = total;
 	queue_target(ts->e, ts, addrs, n, st, st == EP_DNS_LATE ? LATE_NAME :
 	    error);
 }
@@ -406,11 +416,7 @@ reap(struct engine *e, struct active *a)
 {
 	struct ep_obs	o;
 
-	memset(&o, 0, sizeof(o));
-	o.target = a->job.target;
-	o.port = a->job.port.port;
-	o.port_flags = a->job.port.flags;
-	fill_addr(&o, &a->job.addr);
+	job_obs(e, &a->job, &o);
 	ep_probe_result(a->p, &o, e->out->certs);
 	keep_staple(e, a->p, &o);
 	record(e, &o);
