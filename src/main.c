@@ -566,7 +566,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->family = AF_INET6;
 			break;
 		case 'j':
-			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
+			opt->jobs = (unsigned)number("--jobs", optarg, 1,
+			    EP_ENGINE_INFLIGHT_MAX);
 			break;
 		case 'v':
 			opt->verbose = 1;

@@ -168,6 +168,9 @@ struct ep_observations {
 	size_t			 nfetched;
 	size_t			 fetched_cap;
 	int			 no_fetch;	/* nothing was to be fetched */
+	size_t			 endpoints_left_out;	/* past the run's
+							   limit: not probed,
+							   not observed */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 };

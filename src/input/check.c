@@ -209,6 +209,9 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_DNS_OVER_LIMIT] = { "dns-over-limit", EP_SEV_WARNING,
 	    "check the records past the limit by hand (dig), or give the pool "
 	    "members in a deployment file; so many records are rarely meant" },
+	[EP_CHECK_ENDPOINTS_OVER_LIMIT] = { "endpoints-over-limit",
+	    EP_SEV_WARNING, "split the names over several runs, each under "
+	    "the limit" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

@@ -376,7 +376,8 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		    ep_rule_addr_limit(ctx, o, first, i, out) == -1)
 			goto fail;
 	}
-	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1)
+	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1 ||
+	    ep_rule_run_limit(ctx, o, out) == -1)
 		goto fail;
 	return 0;
 fail:

@@ -168,6 +168,13 @@ int ep_rule_addr_limit(const struct ep_rules_ctx *ctx,
     struct ep_findings *out);
 
 /*
+ * The endpoints a run left out past its limit: endpoints-over-limit
+ * (rules_limits.c).  Returns 0, or -1 when out of memory.
+ */
+int ep_rule_run_limit(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out);
+
+/*
  * The deployment's rules (rules_dns.c): what discovery found in DNS, and
  * roles expected but not checked.  Returns 0, or -1 when out of memory.
  */

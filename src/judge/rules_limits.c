@@ -4,7 +4,9 @@
  * certificate larger than EP_CERT_DER_MAX (chain-over-limit), and a
  * certificate with more SANs than EP_CERT_SAN_MAX (san-over-limit).  A
  * name with more addresses than EP_RESOLVE_ADDRS_MAX (dns-over-limit);
- * discovery's SRV records past EP_SRV_MAX are rules_dns.c's.
+ * discovery's SRV records past EP_SRV_MAX are rules_dns.c's.  A run
+ * whose names and answers make more endpoints than EP_ENDPOINTS_MAX
+ * (endpoints-over-limit).
  */
 
 #include <stdio.h>
@@ -82,4 +84,19 @@ ep_rule_addr_limit(const struct ep_rules_ctx *ctx,
 	    t->name, total, EP_RESOLVE_ADDRS_MAX);
 	return ep_rule_add_deployment(ctx, out, EP_CHECK_DNS_OVER_LIMIT,
 	    t->group, t->name, msg, EP_SEV_OK);
+}
+
+int
+ep_rule_run_limit(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out)
+{
+	char	msg[EP_FINDING_MSG_MAX];
+
+	if (o->endpoints_left_out == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "what DNS answered for the names given "
+	    "makes %zu endpoints more than a run probes (%zu): those were not "
+	    "probed", o->endpoints_left_out, o->n);
+	return ep_rule_add_deployment(ctx, out, EP_CHECK_ENDPOINTS_OVER_LIMIT,
+	    EP_FINDING_NO_GROUP, NULL, msg, EP_SEV_OK);
 }

@@ -32,10 +32,6 @@
 #include "net/ep_resolve.h"
 #include "net/ep_revfetch.h"
 
-#define EP_JOBS_MAX	(1024 * 1024)	/* probes queued in one run */
-#define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
-						   c-ares, stdio, the poller and
-						   files the libraries open */
 #define EP_LOOKUPS_MAX	128	/* lookups out at once: a burst of
 				   thousands of queries overflows a DNS
 				   server's socket buffer, or its limits */
@@ -101,6 +97,8 @@ struct engine {
 	size_t				 limit;	/* slots usable: fewer once
 						   descriptors ran out */
 	size_t				 nact;
+	size_t				 nendpoints;	/* recorded or queued */
+	size_t				 max_endpoints;
 	struct actq			 idle;	/* free slots */
 	struct actq			 byage;	/* by start: total */
 	struct actq			 connecting;	/* by start: connect */
@@ -153,7 +151,8 @@ push_job(struct engine *e, const struct job *j)
 		}
 		if (e->qlen == e->qcap) {
 			ncap = e->qcap ? e->qcap * 2 : 64;
-			if (ncap > EP_JOBS_MAX || (nq = reallocarray(e->queue,
+			/* Never reached: endpoints are fewer. */
+			if (ncap > EP_ENDPOINTS_MAX || (nq = reallocarray(e->queue,
 			    ncap, sizeof(*nq))) == NULL)
 				return -1;
 			e->queue = nq;
@@ -234,6 +233,21 @@ tstate(struct engine *e, size_t t)
  * yet; with no address, each such port is observed as unresolved, the
  * lookup having ended as st.
  */
+/*
+ * Takes one endpoint more, unless the run has as many as it takes: that
+ * one is then counted as left out.  Returns 1 when it was taken.
+ */
+static int
+take_endpoint(struct engine *e)
+{
+	if (e->nendpoints == e->max_endpoints) {
+		e->out->endpoints_left_out++;
+		return 0;
+	}
+	e->nendpoints++;
+	return 1;
+}
+
 static void
 queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
     size_t n, enum ep_dns_status st, const char *error)
@@ -250,6 +264,8 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 			continue;
 		ts->queued[ts->nqueued++] = ports[p].port;
 		if (n == 0) {
+			if (!take_endpoint(e))
+				continue;
 			struct ep_obs	o;
 
 			memset(&o, 0, sizeof(o));
@@ -265,7 +281,7 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 		for (a = 0; a < n; a++) {
 			struct job	j = { ts->target, ports[p], addrs[a] };
 
-			if (push_job(e, &j) == -1)
+			if (take_endpoint(e) && push_job(e, &j) == -1)
 				fail(e, NULL, ENOMEM);
 		}
 	}
@@ -754,10 +770,22 @@ loop(struct engine *e)
 	}
 }
 
+/* Probes the hard open-file limit leaves room for. */
+static size_t
+nofile_room(const struct rlimit *rl)
+{
+	if (rl->rlim_max == RLIM_INFINITY ||
+	    rl->rlim_max >= EP_ENGINE_INFLIGHT_MAX + EP_ENGINE_FD_RESERVE)
+		return EP_ENGINE_INFLIGHT_MAX;
+	return rl->rlim_max > EP_ENGINE_FD_RESERVE ?
+	    (size_t)(rl->rlim_max - EP_ENGINE_FD_RESERVE) : 0;
+}
+
 /*
  * Picks how many probes run at once and makes room for their descriptors:
  * raises the soft RLIMIT_NOFILE (saved in *saved, *raised set) up to the
- * hard limit, and takes fewer probes when even that is too low.
+ * hard limit, and takes fewer probes when even that is too low.  An
+ * asked number ep_engine_check let through fits.
  */
 static size_t
 fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
@@ -770,10 +798,10 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 		return (size_t)want_n;
 	rl = *saved;
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want_n + EP_FD_RESERVE) {
+	    rl.rlim_cur < want_n + EP_ENGINE_FD_RESERVE) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
-		    rl.rlim_max > want_n + EP_FD_RESERVE ?
-		    want_n + EP_FD_RESERVE : rl.rlim_max;
+		    rl.rlim_max > want_n + EP_ENGINE_FD_RESERVE ?
+		    want_n + EP_ENGINE_FD_RESERVE : rl.rlim_max;
 		if (rl.rlim_cur > saved->rlim_cur &&
 		    setrlimit(RLIMIT_NOFILE, &rl) == 0)
 			*raised = 1;
@@ -781,10 +809,63 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 			rl = *saved;
 	}
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want_n + EP_FD_RESERVE)
-		want_n = rl.rlim_cur > EP_FD_RESERVE ?
-		    rl.rlim_cur - EP_FD_RESERVE : 1;
+	    rl.rlim_cur < want_n + EP_ENGINE_FD_RESERVE)
+		want_n = rl.rlim_cur > EP_ENGINE_FD_RESERVE ?
+		    rl.rlim_cur - EP_ENGINE_FD_RESERVE : 1;
 	return (size_t)want_n;
+}
+
+/*
+ * The endpoints the plan makes before DNS adds any: one per port of each
+ * probed target, or of each of its members of the family asked for.
+ */
+static size_t
+planned_endpoints(const struct ep_plan *plan, int family)
+{
+	const struct ep_port	*ports;
+	size_t			 t, m, k, n = 0;
+
+	for (t = 0; t < ep_plan_ntargets(plan); t++) {
+		const struct ep_target	*tg = ep_plan_target(plan, t);
+
+		if (!ep_plan_profile(plan)->roles[tg->role].probed)
+			continue;
+		for (m = 0, k = 0; k < tg->nmembers; k++)
+			m += family == AF_UNSPEC ||
+			    tg->members[k].family == family;
+		n += ep_plan_ports(plan, t, &ports) * (m > 0 ? m : 1);
+	}
+	return n;
+}
+
+int
+ep_engine_check(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+    char *err, size_t errlen)
+{
+	struct rlimit	rl;
+	size_t		max = opts->max_endpoints ? opts->max_endpoints :
+			    EP_ENDPOINTS_MAX, n, room;
+
+	if ((n = planned_endpoints(plan, opts->family)) > max) {
+		snprintf(err, errlen, "the names given make %zu endpoints (each "
+		    "name or member on each port), over the limit of %zu a "
+		    "run: split them over several runs", n, max);
+		return -1;
+	}
+	if (opts->max_inflight > EP_ENGINE_INFLIGHT_MAX) {
+		snprintf(err, errlen, "-j %u: at most %d handshakes run at "
+		    "once", opts->max_inflight, EP_ENGINE_INFLIGHT_MAX);
+		return -1;
+	}
+	if (opts->max_inflight > 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    opts->max_inflight > (room = nofile_room(&rl))) {
+		snprintf(err, errlen, "-j %u: the open-file limit (%llu) "
+		    "leaves room for %zu handshakes at once; raise it "
+		    "(ulimit -Hn) or ask for fewer", opts->max_inflight,
+		    (unsigned long long)rl.rlim_max, room);
+		return -1;
+	}
+	return 0;
 }
 
 /* Per-phase limits from the options: none longer than the total. */
@@ -849,8 +930,11 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	TAILQ_INIT(&e.byage);
 	TAILQ_INIT(&e.connecting);
 	TAILQ_INIT(&e.handshaking);
-	if (set_limits(&e, opts, t0) == -1)
+	if (set_limits(&e, opts, t0) == -1 ||
+	    ep_engine_check(plan, opts, err, errlen) == -1)
 		return -1;
+	e.max_endpoints = opts->max_endpoints ? opts->max_endpoints :
+	    EP_ENDPOINTS_MAX;
 	if (ep_tls_new(&e.tls, opts->priority, err, errlen) == -1)
 		goto out;
 	e.nslots = e.limit = fit_inflight(opts->max_inflight, &saved, &raised);

@@ -35,6 +35,8 @@
 #include "input/ep_time.h"
 #include "fixture.h"
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define QUERY_MAX	512	/* a question */
 #define ANSWER_MAX	4096	/* the answers made here fit */
 #define RECORDS_MAX	250	/* what a query name may ask for */
@@ -44,6 +46,7 @@
 #define TYPE_AAAA	28
 #define TYPE_SRV	33
 #define SRV_PORT	5061
+#define PORT_TRIES	16	/* ports tried for the server's UDP and TCP */
 
 struct server {
 	pid_t		pid;
@@ -180,8 +183,9 @@ serve_tcp(int fd)
 }
 
 /*
- * The server's loop, in the child: answers until it is killed.  An
- * answer over 512 bytes sends c-ares to TCP, as a truncated one would.
+ * The server's loop, in the child: answers until it is killed, each TCP
+ * connection in a child of its own.  An answer over 512 bytes sends
+ * c-ares to TCP, as a truncated one would.
  */
 static void
 serve(int udp, int tcp)
@@ -194,6 +198,7 @@ serve(int udp, int tcp)
 	size_t			 n;
 	int			 c;
 
+	signal(SIGCHLD, SIG_IGN);	/* no zombies of the TCP servers */
 	pfd[0].fd = udp;
 	pfd[1].fd = tcp;
 	pfd[0].events = pfd[1].events = POLLIN;
@@ -203,9 +208,14 @@ serve(int udp, int tcp)
 				continue;
 			_exit(1);
 		}
-		if (pfd[1].revents & POLLIN) {
-			if ((c = accept(tcp, NULL, NULL)) != -1)
+		/* c-ares may hold several connections open at once. */
+		if ((pfd[1].revents & POLLIN) &&
+		    (c = accept(tcp, NULL, NULL)) != -1) {
+			if (fork() == 0) {
 				serve_tcp(c);
+				_exit(0);
+			}
+			close(c);
 		}
 		if (!(pfd[0].revents & POLLIN))
 			continue;
@@ -217,34 +227,59 @@ serve(int udp, int tcp)
 	}
 }
 
+/*
+ * A UDP and a TCP socket on one port of 127.0.0.1: the first port the
+ * kernel gives UDP that TCP has free too.  Returns 0, or -1.
+ */
+static int
+bind_pair(int *udp, int *tcp, uint16_t *port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len;
+	int			try, one = 1;
+
+	for (try = 0; try < PORT_TRIES; try++) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(sin);
+		if ((*udp = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+			return -1;
+		if ((*tcp = socket(AF_INET, SOCK_STREAM, 0)) == -1) {
+			close(*udp);
+			return -1;
+		}
+		if (bind(*udp, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		    getsockname(*udp, (struct sockaddr *)&sin, &len) == 0 &&
+		    setsockopt(*tcp, SOL_SOCKET, SO_REUSEADDR, &one,
+		    sizeof(one)) == 0 && bind(*tcp, (struct sockaddr *)&sin,
+		    sizeof(sin)) == 0 && listen(*tcp, 8) == 0) {
+			*port = ntohs(sin.sin_port);
+			return 0;
+		}
+		close(*udp);
+		close(*tcp);
+	}
+	return -1;
+}
+
 static int
 server_setup(void **state)
 {
-	struct server		*s;
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	int			 udp, tcp, one = 1;
+	struct server	*s;
+	uint16_t	 port;
+	int		 udp, tcp;
 
 	if (fx_lync_setup(state) != 0 ||
-	    (s = calloc(1, sizeof(*s))) == NULL ||
-	    (udp = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
-	    (tcp = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+	    (s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(udp, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    getsockname(udp, (struct sockaddr *)&sin, &len) == -1 ||
-	    setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ==
-	    -1 || bind(tcp, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
-	    listen(tcp, 8) == -1)
+	if (bind_pair(&udp, &tcp, &port) == -1 || (s->pid = fork()) == -1) {
+		free(s);
 		return -1;
-	snprintf(s->addr, sizeof(s->addr), "127.0.0.1:%u",
-	    ntohs(sin.sin_port));
-	if ((s->pid = fork()) == -1)
-		return -1;
+	}
 	if (s->pid == 0)
 		serve(udp, tcp);
+	snprintf(s->addr, sizeof(s->addr), "127.0.0.1:%u", port);
 	close(udp);
 	close(tcp);
 	*state = s;
@@ -256,9 +291,12 @@ server_teardown(void **state)
 {
 	struct server	*s = *state;
 
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
-	free(s);
+	/* A failed setup leaves no server. */
+	if (s != NULL) {
+		kill(s->pid, SIGTERM);
+		waitpid(s->pid, NULL, 0);
+		free(s);
+	}
 	return fx_lync_teardown(state);
 }
 
@@ -407,6 +445,37 @@ test_srv_limit(void **state)
 	}
 }
 
+/* A port nothing listens on: each probe there ends at once, refused. */
+static uint16_t
+refused_port(void)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof(sin);
+	int			fd;
+
+	assert_int_not_equal(fd = socket(AF_INET, SOCK_STREAM, 0), -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+/* The options of a run that asks s, IPv4 only, fetching nothing. */
+static void
+run_opts(const struct server *s, struct ep_engine_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_INET;
+	o->timeout_ms = RUN_MS;
+	o->dns_timeout_ms = TRY_MS;
+	o->dns_servers = s->addr;
+	o->priority = "NORMAL";
+	o->no_fetch = 1;
+}
+
 /*
  * A run probes each kept address and tells every observation how many
  * the name had: a name at the limit, and one past it.
@@ -418,22 +487,10 @@ test_run_addrs(void **state)
 	struct ep_engine_opts	 o;
 	struct ep_observations	 obs;
 	struct ep_plan		*plan;
-	uint16_t		 port;
+	uint16_t		 port = refused_port();
 	char			 err[512] = "", name[2][64];
 	size_t			 i, k, seen[2] = { 0, 0 };
-	int			 fd;
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
 
-	/* A port nothing listens on: each probe ends at once, refused. */
-	assert_int_not_equal(fd = socket(AF_INET, SOCK_STREAM, 0), -1);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
 	assert_non_null(plan = ep_plan_new(fx_lync()));
 	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_GENERIC, &port, 1,
 	    err, sizeof(err)), 0);
@@ -444,13 +501,7 @@ test_run_addrs(void **state)
 		    err, sizeof(err)) != 0)
 			fail_msg("%s", err);
 	}
-	memset(&o, 0, sizeof(o));
-	o.family = AF_INET;
-	o.timeout_ms = RUN_MS;
-	o.dns_timeout_ms = TRY_MS;
-	o.dns_servers = s->addr;
-	o.priority = "NORMAL";
-	o.no_fetch = 1;
+	run_opts(s, &o);
 	assert_int_equal(ep_observations_init(&obs), 0);
 	if (ep_engine_run(plan, &o, &obs, err, sizeof(err)) != 0)
 		fail_msg("run: %s", err);
@@ -459,12 +510,56 @@ test_run_addrs(void **state)
 
 		k = strcmp(t, name[1]) == 0;
 		seen[k]++;
+
 		assert_int_equal(obs.v[i].dns_total, EP_RESOLVE_ADDRS_MAX + k);
 		assert_int_equal(obs.v[i].status, EP_OBS_CONNECT_FAILED);
 	}
 	assert_int_equal(seen[0], EP_RESOLVE_ADDRS_MAX);
 	assert_int_equal(seen[1], EP_RESOLVE_ADDRS_MAX);
 	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/*
+ * A run takes as many endpoints as it may and counts the rest: with room
+ * for exactly what two names make, none is left out; with less, the
+ * rest are, whichever name they belong to.
+ */
+static void
+test_run_endpoints(void **state)
+{
+	const struct server	*s = *state;
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	static const size_t	 room[] = { 2 * EP_RESOLVE_ADDRS_MAX,
+				    2 * EP_RESOLVE_ADDRS_MAX - 1, 100 };
+	uint16_t		 port = refused_port();
+	char			 err[512] = "", name[64];
+	size_t			 k;
+
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	assert_int_equal(ep_plan_set_ports(plan, EP_ROLE_GENERIC, &port, 1,
+	    err, sizeof(err)), 0);
+	/* 64 addresses each, the second name's answer with a repeat. */
+	for (k = 0; k < 2; k++) {
+		snprintf(name, sizeof(name), "%c%d.limits.test", k == 0 ? 'a' :
+		    'r', EP_RESOLVE_ADDRS_MAX + (int)k);
+		if (ep_plan_add_target(plan, EP_ROLE_GENERIC, name, "--test",
+		    err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+	}
+	for (k = 0; k < NELEM(room); k++) {
+		run_opts(s, &o);
+		o.max_endpoints = room[k];
+		assert_int_equal(ep_observations_init(&obs), 0);
+		if (ep_engine_run(plan, &o, &obs, err, sizeof(err)) != 0)
+			fail_msg("run: %s", err);
+		assert_int_equal(obs.n, room[k]);
+		assert_int_equal(obs.endpoints_left_out,
+		    2 * EP_RESOLVE_ADDRS_MAX - room[k]);
+		ep_observations_clear(&obs);
+	}
 	ep_plan_free(plan);
 }
 
@@ -476,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_addrs_repeated),
 		cmocka_unit_test(test_srv_limit),
 		cmocka_unit_test(test_run_addrs),
+		cmocka_unit_test(test_run_endpoints),
 	};
 
 	return cmocka_run_group_tests(tests, server_setup, server_teardown);

@@ -499,6 +499,26 @@ test_addrs_over_limit(void **state)
 	assert_int_equal(w->f.v[i].group, EP_FINDING_NO_GROUP);
 }
 
+/*
+ * A run that left no endpoint out: nothing about the limit.  One that
+ * left some out: endpoints-over-limit, on the run, saying how many.
+ */
+static void
+test_endpoints_over_limit(void **state)
+{
+	struct world	*w = *state;
+
+	judge(w);
+	assert_int_equal(count_of(w, EP_CHECK_ENDPOINTS_OVER_LIMIT), 0);
+	w->o.endpoints_left_out = 1;
+	ep_findings_clear(&w->f);
+	judge(w);
+	assert_int_equal(w->f.n, 1);
+	expect(w, 0, EP_CHECK_ENDPOINTS_OVER_LIMIT, EP_SEV_WARNING, "",
+	    "makes 1 endpoints more than a run probes");
+	assert_int_equal(w->f.v[0].group, EP_FINDING_NO_GROUP);
+}
+
 int
 main(void)
 {
@@ -523,6 +543,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_addrs_over_limit, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_endpoints_over_limit,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_role_not_expected, setup,
 		    teardown),
 	};
