@@ -43,8 +43,6 @@
 
 #define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */
 
-#define EP_CONFIG_FILES_MAX	16	/* -f given this often at most */
-
 #define STATE_WAIT_MS	60000	/* for another run's lock, with no
 				   --run-timeout to bound it */
 

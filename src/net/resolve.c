@@ -85,7 +85,7 @@ valid_servers(const char *servers)
 	for (;;) {
 		end = strchr(p, ',');
 		len = end ? (size_t)(end - p) : strlen(p);
-		if (len == 0 || len >= sizeof(buf) || ++n > 16)
+		if (len == 0 || len >= sizeof(buf) || ++n > EP_DNS_SERVERS_MAX)
 			return 0;
 		memcpy(buf, p, len);
 		buf[len] = '\0';
@@ -144,7 +144,8 @@ ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
 	}
 	if (servers != NULL && !valid_servers(servers)) {
 		snprintf(err, errlen, "--dns %.200s: expected ADDR[:PORT] or "
-		    "[ADDR6]:PORT, comma-separated, at most 16", servers);
+		    "[ADDR6]:PORT, comma-separated, at most %d", servers,
+		    EP_DNS_SERVERS_MAX);
 		return -1;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {

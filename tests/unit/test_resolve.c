@@ -563,6 +563,31 @@ test_run_endpoints(void **state)
 	ep_plan_free(plan);
 }
 
+/* EP_DNS_SERVERS_MAX servers are taken; one more is refused, saying so. */
+static void
+test_servers_limit(void **state)
+{
+	struct ep_resolver	*r;
+	char			 csv[512], err[512] = "", want[64];
+	size_t			 i, len = 0;
+
+	(void)state;
+	for (i = 0; i <= EP_DNS_SERVERS_MAX; i++) {
+		len += (size_t)snprintf(csv + len, sizeof(csv) - len,
+		    "%s127.0.80.%zu", i > 0 ? "," : "", i + 1);
+		if (i == EP_DNS_SERVERS_MAX - 1) {
+			if (ep_resolver_new(&r, csv, AF_INET, TRY_MS, err,
+			    sizeof(err)) != 0)
+				fail_msg("%zu servers: %s", i + 1, err);
+			ep_resolver_free(r);
+		}
+	}
+	assert_int_equal(ep_resolver_new(&r, csv, AF_INET, TRY_MS, err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want), "at most %d", EP_DNS_SERVERS_MAX);
+	assert_non_null(strstr(err, want));
+}
+
 int
 main(void)
 {
@@ -572,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_srv_limit),
 		cmocka_unit_test(test_run_addrs),
 		cmocka_unit_test(test_run_endpoints),
+		cmocka_unit_test(test_servers_limit),
 	};
 
 	return cmocka_run_group_tests(tests, server_setup, server_teardown);
