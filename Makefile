@@ -175,6 +175,7 @@ integration: edgeprobe $(LABTOOLS)
 	tests/integration/lookup-once ./edgeprobe
 	tests/integration/state-sequence ./edgeprobe
 	tests/integration/outputs ./edgeprobe
+	tests/integration/limits ./edgeprobe
 
 # The build under AddressSanitizer/UBSan, in build/asan.
 ASAN_MAKE = $(MAKE) BUILD=build/asan CFLAGS="-O1 -g \
