@@ -36,6 +36,8 @@
  * of a GiB at most.
  */
 #define EP_PROBE_MESSAGE_MAX	(256 * 1024)
+#define EP_PROBE_STAPLE_MAX	(64 * 1024)	/* bytes of a stapled OCSP
+						   response kept */
 
 struct ep_probe;
 
@@ -121,7 +123,8 @@ void ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
 
 /*
  * The OCSP response the server stapled (DER, *len bytes), valid until the
- * probe is freed, or NULL when it stapled none.
+ * probe is freed, or NULL when it stapled none (*len 0) or one over
+ * EP_PROBE_STAPLE_MAX bytes, not kept (*len its size).
  */
 const unsigned char *ep_probe_staple(const struct ep_probe *p, size_t *len);
 

@@ -398,7 +398,10 @@ from_poller(unsigned events)
 	    ((events & EP_POLLER_ERR) ? POLLERR : 0));
 }
 
-/* The OCSP response the server stapled, recorded for the rules. */
+/*
+ * The OCSP response the server stapled, recorded for the rules; one too
+ * large to keep is recorded as such, for them to say so.
+ */
 static void
 keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
 {
@@ -406,18 +409,24 @@ keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
 	const unsigned char	*d;
 	size_t			 len, i;
 
-	if ((d = ep_probe_staple(p, &len)) == NULL || o->chain_len == 0)
+	d = ep_probe_staple(p, &len);
+	if (len == 0 || o->chain_len == 0)
 		return;
 	memset(&f, 0, sizeof(f));
 	f.kind = EP_FETCHED_STAPLE;
-	f.ok = 1;
 	f.cert = o->chain[0];
-	if ((f.body = malloc(len)) == NULL) {
+	if (d == NULL) {
+		f.capped = 1;
+		snprintf(f.why, sizeof(f.why), "it is %zu bytes, over "
+		    "edgeprobe's limit of %d", len, EP_PROBE_STAPLE_MAX);
+	} else if ((f.body = malloc(len)) == NULL) {
 		fail(e, NULL, ENOMEM);
 		return;
+	} else {
+		memcpy(f.body, d, len);
+		f.len = len;
+		f.ok = 1;
 	}
-	memcpy(f.body, d, len);
-	f.len = len;
 	if ((i = ep_observations_add_fetched(e->out, &f)) == (size_t)-1) {
 		free(f.body);
 		fail(e, NULL, ENOMEM);

@@ -53,14 +53,13 @@ struct ep_probe {
 	size_t			 chain_sent;	/* in the Certificate message */
 	gnutls_datum_t		 staple;	/* a copy of the OCSP response
 						   the server stapled, or none */
+	size_t			 staple_over;	/* the size of one not kept */
 	unsigned char		*raw;		/* the Certificate message as
 						   received, until the probe
 						   ends */
 	size_t			 rawlen;
 	unsigned		 elapsed_ms;
 };
-
-#define STAPLE_MAX	(64 * 1024)	/* bytes of a stapled OCSP response */
 
 /* The trust module judges every certificate a probe keeps. */
 _Static_assert(EP_CHAIN_MAX <= EP_TRUST_SENT_MAX, "chains kept but not judged");
@@ -139,9 +138,13 @@ keep_staple(struct ep_probe *p)
 	gnutls_datum_t	d = { NULL, 0 };
 
 	if (p->staple.data != NULL ||
-	    gnutls_ocsp_status_request_get2(p->s, 0, &d) < 0 ||
-	    d.size == 0 || d.size > STAPLE_MAX ||
-	    (p->staple.data = malloc(d.size)) == NULL)
+	    gnutls_ocsp_status_request_get2(p->s, 0, &d) < 0 || d.size == 0)
+		return;
+	if (d.size > EP_PROBE_STAPLE_MAX) {
+		p->staple_over = d.size;
+		return;
+	}
+	if ((p->staple.data = malloc(d.size)) == NULL)
 		return;
 	memcpy(p->staple.data, d.data, d.size);
 	p->staple.size = d.size;
@@ -555,7 +558,7 @@ ep_probe_free(struct ep_probe *p)
 const unsigned char *
 ep_probe_staple(const struct ep_probe *p, size_t *len)
 {
-	*len = p->staple.size;
+	*len = p->staple.data != NULL ? p->staple.size : p->staple_over;
 	return p->staple.data;
 }
 
