@@ -22,8 +22,10 @@
 #define EP_CERT_FILE_MAX	(16 * 1024 * 1024)	/* a chain or CA file */
 #define EP_CERT_KEYID_MAX	32		/* key ID octets shown as hex */
 #define EP_CERT_AIA_MAX		256		/* an access location as text */
-#define EP_CERT_URLS_MAX	4		/* URLs of each kind kept */
-#define EP_CERT_URL_MAX		1024		/* longer URLs are not kept */
+#define EP_CERT_URLS_MAX	4		/* URLs of each kind kept;
+						   the rest are counted */
+#define EP_CERT_URL_MAX		1024		/* URLs this long or longer
+						   are counted, not kept */
 
 /* One subjectAltName entry that matters to TLS: a dNSName or iPAddress. */
 struct ep_san {
@@ -127,6 +129,9 @@ struct ep_cert {
 	char			*issuer_urls[EP_CERT_URLS_MAX];	/* AIA
 							   caIssuers */
 	size_t			 nissuer_urls;
+	size_t			 urls_left_out;	/* URLs of those kinds not
+						   kept for EP_CERT_URLS_MAX
+						   or EP_CERT_URL_MAX */
 	int			 must_staple;	/* TLS feature status_request
 						   (RFC 7633) */
 };

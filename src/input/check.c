@@ -201,11 +201,10 @@ static const struct ep_check_info checks[] = {
 	    "send the leaf and the intermediates that lead to the root, no "
 	    "more: a chain that long or that large is a mistake, and clients "
 	    "that bound what they take refuse it" },
-	[EP_CHECK_SAN_OVER_LIMIT] = { "san-over-limit", EP_SEV_WARNING,
-	    "check the names past the limit by hand (certtool -i), and split "
-	    "the names over fewer-named certificates at the next renewal",
-	    NULL, "put fewer names in the request: CAs take a few hundred at "
-	    "most" },
+	[EP_CHECK_CERT_OVER_LIMIT] = { "cert-over-limit", EP_SEV_WARNING,
+	    "check what is past the limit by hand (certtool -i), and ask for "
+	    "fewer names or URLs at the next renewal", NULL,
+	    "put fewer names in the request: CAs take a few hundred at most" },
 	[EP_CHECK_DNS_OVER_LIMIT] = { "dns-over-limit", EP_SEV_WARNING,
 	    "check the records past the limit by hand (dig), or give the pool "
 	    "members in a deployment file; so many records are rarely meant" },

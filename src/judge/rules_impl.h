@@ -148,7 +148,7 @@ int ep_rule_san_criticality(struct endpoint *ep);
 int ep_rule_name_constraints(struct endpoint *ep);
 int ep_rule_name_constraints_empty(struct endpoint *ep);
 int ep_rule_chain_limit(struct endpoint *ep);		/* rules_limits.c */
-int ep_rule_san_limit(struct endpoint *ep);
+int ep_rule_cert_limit(struct endpoint *ep);
 
 /*
  * The pool of target observations [first, last), adjacent once sorted

@@ -2,7 +2,8 @@
  * What edgeprobe left unjudged for its own limits (edgeprobe(1), LIMITS):
  * never silently.  A server's chain longer than EP_CHAIN_MAX, or with a
  * certificate larger than EP_CERT_DER_MAX (chain-over-limit), and a
- * certificate with more SANs than EP_CERT_SAN_MAX (san-over-limit).  A
+ * certificate with more SANs than EP_CERT_SAN_MAX, or URLs past
+ * EP_CERT_URLS_MAX or EP_CERT_URL_MAX (cert-over-limit).  A
  * name with more addresses than EP_RESOLVE_ADDRS_MAX (dns-over-limit);
  * discovery's SRV records past EP_SRV_MAX are rules_dns.c's.  A run
  * whose names and answers make more endpoints than EP_ENDPOINTS_MAX
@@ -50,18 +51,38 @@ ep_rule_chain_limit(struct endpoint *ep)
 }
 
 int
-ep_rule_san_limit(struct endpoint *ep)
+ep_rule_cert_limit(struct endpoint *ep)
 {
-	const struct ep_cert	*leaf = ep->chain[0];
-	char			 msg[EP_FINDING_MSG_MAX];
+	char	msg[EP_FINDING_MSG_MAX], which[EP_RULE_WHICH_MAX];
+	size_t	i;
 
-	if (leaf->sans_total <= leaf->nsans)
-		return 0;
-	snprintf(msg, sizeof(msg), "the certificate lists %zu DNS names and "
-	    "IP addresses in its subject alternative names; edgeprobe reads "
-	    "the first %d, so a name it reports missing may be among the "
-	    "others", leaf->sans_total, EP_CERT_SAN_MAX);
-	return ep_rule_add(ep, EP_CHECK_SAN_OVER_LIMIT, NULL, msg);
+	for (i = 0; i < ep->n; i++) {
+		const struct ep_cert	*c = ep->chain[i];
+
+		ep_rule_cert_label(ep, i, which, sizeof(which));
+		if (c->sans_total > c->nsans) {
+			snprintf(msg, sizeof(msg), "%.300s lists %zu DNS names and "
+			    "IP addresses in its subject alternative names; "
+			    "edgeprobe reads the first %d, so a name it reports "
+			    "missing may be among the others", which,
+			    c->sans_total, EP_CERT_SAN_MAX);
+			if (ep_rule_add(ep, EP_CHECK_CERT_OVER_LIMIT, NULL,
+			    msg) == -1)
+				return -1;
+		}
+		if (c->urls_left_out > 0) {
+			snprintf(msg, sizeof(msg), "%.200s lists %zu CRL, OCSP or "
+			    "issuer URLs past the first %d of a kind, or of %d "
+			    "bytes or more, which edgeprobe does not fetch: "
+			    "revocation and a missing issuer were judged "
+			    "without them", which, c->urls_left_out,
+			    EP_CERT_URLS_MAX, EP_CERT_URL_MAX);
+			if (ep_rule_add(ep, EP_CHECK_CERT_OVER_LIMIT, NULL,
+			    msg) == -1)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 int

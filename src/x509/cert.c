@@ -625,20 +625,26 @@ oid_is(const gnutls_datum_t *d, const char *oid)
 }
 
 /*
- * Keeps a URI of type type (printable ASCII, at most EP_CERT_URL_MAX
- * bytes) in v.  Returns 0, or -1 when out of memory.
+ * Keeps a URI of type type (printable ASCII, shorter than
+ * EP_CERT_URL_MAX bytes) of c in v, unless v holds EP_CERT_URLS_MAX
+ * already; one past either limit is counted in urls_left_out.  Returns 0,
+ * or -1 when out of memory.
  */
 static int
-keep_url(char **v, size_t *n, unsigned type, const gnutls_datum_t *loc)
+keep_url(struct ep_cert *c, char **v, size_t *n, unsigned type,
+    const gnutls_datum_t *loc)
 {
 	size_t	i;
 
-	if (type != GNUTLS_SAN_URI || *n == EP_CERT_URLS_MAX ||
-	    loc->size == 0 || loc->size >= EP_CERT_URL_MAX)
+	if (type != GNUTLS_SAN_URI || loc->size == 0)
 		return 0;
 	for (i = 0; i < loc->size; i++)
 		if (loc->data[i] <= ' ' || loc->data[i] > '~')
 			return 0;
+	if (*n == EP_CERT_URLS_MAX || loc->size >= EP_CERT_URL_MAX) {
+		c->urls_left_out++;
+		return 0;
+	}
 	if ((v[*n] = malloc(loc->size + 1)) == NULL)
 		return -1;
 	memcpy(v[*n], loc->data, loc->size);
@@ -660,13 +666,15 @@ get_crl_urls(struct ep_cert *c)
 		size = sizeof(buf);
 		r = gnutls_x509_crt_get_crl_dist_points(CRT(c), i, buf, &size,
 		    NULL, &crit);
-		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER)
-			continue;	/* too long to keep */
+		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+			c->urls_left_out++;	/* too long to keep */
+			continue;
+		}
 		if (r < 0)
 			return 0;
 		loc.data = (unsigned char *)buf;
 		loc.size = (unsigned)size;
-		if (keep_url(c->crl_urls, &c->ncrl_urls, (unsigned)r,
+		if (keep_url(c, c->crl_urls, &c->ncrl_urls, (unsigned)r,
 		    &loc) == -1)
 			return -1;
 	}
@@ -714,9 +722,10 @@ get_aia(struct ep_cert *c)
 		if (r < 0)
 			goto out;
 		ca_issuers = oid_is(&oid, OID_AD_CA_ISSUERS);
-		if ((ca_issuers && keep_url(c->issuer_urls, &c->nissuer_urls,
+		if ((ca_issuers && keep_url(c, c->issuer_urls, &c->nissuer_urls,
 		    type, &loc) == -1) || (oid_is(&oid, OID_AD_OCSP) &&
-		    keep_url(c->ocsp_urls, &c->nocsp_urls, type, &loc) == -1)) {
+		    keep_url(c, c->ocsp_urls, &c->nocsp_urls, type, &loc) ==
+		    -1)) {
 			gnutls_x509_aia_deinit(aia);
 			gnutls_free(ext.data);
 			return -1;

@@ -675,6 +675,47 @@ test_sans_at_limit(void **state)
 }
 
 /*
+ * EP_CERT_URLS_MAX URLs of a kind are kept, one more is counted; a URL
+ * shorter than EP_CERT_URL_MAX bytes is kept, one that long is counted.
+ */
+static void
+test_urls_at_limit(void **state)
+{
+	static const struct {
+		size_t	n, len;		/* of each kind */
+		size_t	kept, out;
+	} v[] = {
+		{ EP_CERT_URLS_MAX, 100, EP_CERT_URLS_MAX, 0 },
+		{ EP_CERT_URLS_MAX + 1, 100, EP_CERT_URLS_MAX, 2 },
+		{ 1, EP_CERT_URL_MAX - 1, 1, 0 },
+		{ 1, EP_CERT_URL_MAX, 0, 2 },
+	};
+	gnutls_datum_t	 der;
+	struct ep_cert	*c;
+	char		 err[256] = "", *url;
+	size_t		 i;
+
+	(void)state;
+	assert_non_null(url = malloc(EP_CERT_URL_MAX + 1));
+	for (i = 0; i < NELEM(v); i++) {
+		mk_cert_urls(v[i].n, v[i].len, &der);
+		if (ep_cert_parse(der.data, der.size, &c, err,
+		    sizeof(err)) != 0)
+			fail_msg("case %zu: %s", i, err);
+		assert_int_equal(c->ncrl_urls, v[i].kept);
+		assert_int_equal(c->nocsp_urls, v[i].kept);
+		assert_int_equal(c->urls_left_out, v[i].out);
+		if (v[i].kept > 0) {
+			mk_url("http://crl.limits.test/", 0, v[i].len, url);
+			assert_string_equal(c->crl_urls[0], url);
+		}
+		ep_cert_free(c);
+		gnutls_free(der.data);
+	}
+	free(url);
+}
+
+/*
  * A certificate of EP_CERT_DER_MAX bytes is parsed; one byte more is
  * refused, and a store keeps it unparsed, marked over the limit rather
  * than merely malformed.
@@ -1115,6 +1156,7 @@ main(void)
 		cmocka_unit_test(test_parse_rejects_oversize),
 		cmocka_unit_test(test_sans_at_limit),
 		cmocka_unit_test(test_size_at_limit),
+		cmocka_unit_test(test_urls_at_limit),
 		cmocka_unit_test(test_issued_by),
 		cmocka_unit_test(test_hex_format),
 		cmocka_unit_test(test_hex_of_fingerprint),

@@ -1039,7 +1039,7 @@ test_chain_over_limit(void **state)
  * other; one of a byte more is chain-over-limit, and not cert-malformed.
  */
 static void
-test_cert_over_limit(void **state)
+test_cert_too_large(void **state)
 {
 	struct world	*w = *state;
 	gnutls_datum_t	 der[2];
@@ -1068,41 +1068,79 @@ test_cert_over_limit(void **state)
 }
 
 /*
+ * Runs the rules on one observation of target t presenting der alone;
+ * returns how many findings they made.
+ */
+static size_t
+judge_alone(struct world *w, size_t t, gnutls_datum_t *der)
+{
+	struct ep_obs	obs;
+	char		err[256] = "";
+
+	ep_observations_clear(&w->o);
+	assert_int_equal(ep_observations_init(&w->o), 0);
+	obs_at(&obs, t, "192.0.2.10", 443);
+	obs.status = EP_OBS_OK;
+	if (ep_certs_add(w->o.certs, der->data, der->size, &obs.chain[0], err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	obs.chain_len = obs.chain_sent = 1;
+	assert_true(ep_observations_add(&w->o, &obs) != (size_t)-1);
+	gnutls_free(der->data);
+	run(w);
+	return w->f.n;
+}
+
+/*
  * A leaf with EP_CERT_SAN_MAX names is read whole; one with a name more
- * is san-over-limit, and nothing else changes.
+ * is cert-over-limit, and nothing else changes.
  */
 static void
 test_san_over_limit(void **state)
 {
 	struct world	*w = *state;
-	struct ep_obs	 obs;
 	gnutls_datum_t	 der;
-	size_t		 t, k, before = 0;
-	char		 err[256] = "", want[128];
+	size_t		 t, before;
+	char		 want[128];
 
 	t = target(w, EP_ROLE_GENERIC, "n0.limits.test");
-	for (k = 0; k < 2; k++) {
-		ep_observations_clear(&w->o);
-		assert_int_equal(ep_observations_init(&w->o), 0);
-		mk_cert(EP_CERT_SAN_MAX + k, 0, &der);
-		obs_at(&obs, t, "192.0.2.10", 443);
-		obs.status = EP_OBS_OK;
-		if (ep_certs_add(w->o.certs, der.data, der.size, &obs.chain[0],
-		    err, sizeof(err)) != 0)
-			fail_msg("%s", err);
-		obs.chain_len = obs.chain_sent = 1;
-		assert_true(ep_observations_add(&w->o, &obs) != (size_t)-1);
-		gnutls_free(der.data);
-		run(w);
-		assert_int_equal(count_of(w, EP_CHECK_SAN_OVER_LIMIT), k);
-		if (k == 0)
-			before = w->f.n;
-	}
-	assert_int_equal(w->f.n, before + 1);
-	snprintf(want, sizeof(want), "lists %d DNS names and IP addresses in "
-	    "its subject alternative names; edgeprobe reads the first %d",
-	    EP_CERT_SAN_MAX + 1, EP_CERT_SAN_MAX);
-	assert_non_null(strstr(finding_of(w, EP_CHECK_SAN_OVER_LIMIT)->message,
+	mk_cert(EP_CERT_SAN_MAX, 0, &der);
+	before = judge_alone(w, t, &der);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 0);
+	mk_cert(EP_CERT_SAN_MAX + 1, 0, &der);
+	assert_int_equal(judge_alone(w, t, &der), before + 1);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 1);
+	snprintf(want, sizeof(want), "the certificate lists %d DNS names and "
+	    "IP addresses in its subject alternative names; edgeprobe reads "
+	    "the first %d", EP_CERT_SAN_MAX + 1, EP_CERT_SAN_MAX);
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CERT_OVER_LIMIT)->message,
+	    want));
+}
+
+/*
+ * A leaf with EP_CERT_URLS_MAX CRL and OCSP URLs is read whole; one with
+ * a URL more of each is cert-over-limit, once, counting both, and
+ * nothing else changes.
+ */
+static void
+test_urls_over_limit(void **state)
+{
+	struct world	*w = *state;
+	gnutls_datum_t	 der;
+	size_t		 t, before;
+	char		 want[128];
+
+	t = target(w, EP_ROLE_GENERIC, "urls.limits.test");
+	mk_cert_urls(EP_CERT_URLS_MAX, 100, &der);
+	before = judge_alone(w, t, &der);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 0);
+	mk_cert_urls(EP_CERT_URLS_MAX + 1, 100, &der);
+	assert_int_equal(judge_alone(w, t, &der), before + 1);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 1);
+	snprintf(want, sizeof(want), "the certificate lists 2 CRL, OCSP or "
+	    "issuer URLs past the first %d of a kind, or of %d bytes or more",
+	    EP_CERT_URLS_MAX, EP_CERT_URL_MAX);
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CERT_OVER_LIMIT)->message,
 	    want));
 }
 
@@ -2371,8 +2409,9 @@ main(void)
 		WT(test_chain_order),
 		WT(test_cert_malformed),
 		WT(test_chain_over_limit),
-		WT(test_cert_over_limit),
+		WT(test_cert_too_large),
 		WT(test_san_over_limit),
+		WT(test_urls_over_limit),
 		WT(test_eku_none_if_present),
 		cmocka_unit_test(test_chain_rogue_trusted_by_its_root),
 		WT(test_self_signed),
