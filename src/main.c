@@ -43,9 +43,6 @@
 
 #define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */
 
-#define EP_CONFIG_FILES_MAX	16	/* -f given this often at most */
-
-#define EP_PASSWORD_MAX	1024	/* bytes of a PFX password line */
 #define STATE_WAIT_MS	60000	/* for another run's lock, with no
 				   --run-timeout to bound it */
 
@@ -768,7 +765,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->family = ch == '4' ? AF_INET : AF_INET6;
 			break;
 		case 'j':
-			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
+			opt->jobs = (unsigned)number("--jobs", optarg, 1,
+			    EP_ENGINE_INFLIGHT_MAX);
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -1045,13 +1043,20 @@ read_inputs(struct run *r, int argc, char *argv[])
 	if (opt->has_offline && ep_targets_count(r->targets) > 0)
 		fatal_usage("%s", "an offline check takes no target to probe");
 	if (opt->pfx_password_file != NULL) {
-		if (ep_file_first_line(opt->pfx_password_file, EP_PASSWORD_MAX,
-		    &r->password, err, sizeof(err)) == -1)
+		if (ep_file_first_line(opt->pfx_password_file,
+		    EP_OFFLINE_PASSWORD_MAX, &r->password, err,
+		    sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
 	} else if (opt->has_offline && opt->offline.input == EP_OFFLINE_PFX &&
-	    (env = getenv("EDGEPROBE_PFX_PASSWORD")) != NULL &&
-	    (r->password = strdup(env)) == NULL)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
+	    (env = getenv("EDGEPROBE_PFX_PASSWORD")) != NULL) {
+		if (strlen(env) > EP_OFFLINE_PASSWORD_MAX) {
+			snprintf(err, sizeof(err), "EDGEPROBE_PFX_PASSWORD is "
+			    "longer than %d bytes", EP_OFFLINE_PASSWORD_MAX);
+			fatal(EXIT_USAGE, err);
+		}
+		if ((r->password = strdup(env)) == NULL)
+			fatal(EXIT_USAGE, strerror(ENOMEM));
+	}
 	opt->offline.password = r->password;
 	read_given(r, EP_FETCHED_CRL, opt->crl_files, opt->ncrl_files);
 	read_given(r, EP_FETCHED_OCSP, opt->ocsp_files, opt->nocsp_files);

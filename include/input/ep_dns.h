@@ -9,6 +9,7 @@
  */
 
 #define EP_SRV_TARGET_MAX	253	/* octets of an SRV target, no trailing dot */
+#define EP_DNS_SERVERS_MAX	16	/* servers given (--dns, "dns =") */
 
 /* One address of a name. */
 struct ep_addr {

@@ -13,7 +13,8 @@
  * to probe as they are.
  */
 
-#define EP_TARGET_LINE_MAX	1024	/* bytes of one targets-file line */
+#define EP_TARGET_LINE_MAX	1024	/* bytes of one targets-file line,
+					   its end (LF, CR LF) not counted */
 #define EP_TARGETS_FILE_MAX	(64 * 1024 * 1024)	/* bytes of the file */
 
 struct ep_targets;

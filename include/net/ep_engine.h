@@ -6,6 +6,7 @@
 
 #include "input/ep_plan.h"
 #include "net/ep_observe.h"
+#include "net/ep_resolve.h"
 #include "x509/ep_trust.h"
 
 /*
@@ -36,6 +37,19 @@
  */
 
 #define EP_ENGINE_INFLIGHT_DEFAULT	1024	/* max_inflight 0: at most this */
+#define EP_ENGINE_INFLIGHT_MAX		65536	/* max_inflight at most (-j) */
+/*
+ * Descriptors kept from the open-file limit for c-ares, stdio, the poller
+ * and the files libraries open: probes get the rest.
+ */
+#define EP_ENGINE_FD_RESERVE		(EP_RESOLVE_SOCKS_MAX + 32)
+/*
+ * Endpoints (observations) of one run.  What the plan names makes at
+ * least one per port of each target, or of each of its members: a plan
+ * that makes more is refused.  What DNS adds past it (addresses,
+ * discovered names) is left out and counted.
+ */
+#define EP_ENDPOINTS_MAX		(256 * 1024)
 
 /*
  * GnuTLS's NORMAL with X25519 the first group: a probe sends one key
@@ -71,7 +85,11 @@ struct ep_engine_opts {
 	unsigned	 handshake_timeout_ms;	/* from the connect; 0: timeout_ms */
 	unsigned	 run_timeout_ms;	/* the whole run; 0: none */
 	unsigned	 dns_timeout_ms;	/* per DNS query try */
-	unsigned	 max_inflight;	/* probes at once; 0: chosen, see below */
+	unsigned	 max_inflight;	/* probes at once, at most
+					   EP_ENGINE_INFLIGHT_MAX; 0: chosen,
+					   see below */
+	size_t		 max_endpoints;	/* 0: EP_ENDPOINTS_MAX; tests set
+					   less */
 	const char	*priority;	/* GnuTLS priority string; NULL: GnuTLS's
 					   default.  A probe sends one TLS 1.3
 					   key share, for its first group */
@@ -115,22 +133,35 @@ struct ep_engine_opts {
 };
 
 /*
+ * What a run refuses before it starts, past the limits: a plan that makes
+ * more than max_endpoints (EP_ENDPOINTS_MAX) endpoints before any DNS
+ * answer adds to it, and a max_inflight above EP_ENGINE_INFLIGHT_MAX or
+ * above what the hard open-file limit holds besides
+ * EP_ENGINE_FD_RESERVE.  Returns 0, or -1 with a one-line reason in err.
+ */
+int ep_engine_check(const struct ep_plan *plan,
+    const struct ep_engine_opts *opts, char *err, size_t errlen);
+
+/*
  * Runs the plan and fills out (initialized by the caller) with one
  * observation per (target, address, port), or one per (target, port)
  * with EP_OBS_NO_ADDRESS, sorted, and with what discovery saw.  Network
  * failures are observations, not errors.  Discovery adds to the plan
  * through its door; the plan is settled (ep_plan_settle) before this
- * returns.
+ * returns.  Endpoints past max_endpoints are not probed: out counts them
+ * (endpoints_left_out).
  *
  * Each probe holds a descriptor.  The soft RLIMIT_NOFILE is raised for
  * the run (up to the hard limit) to fit max_inflight probes, or
- * EP_ENGINE_INFLIGHT_DEFAULT when max_inflight is 0, plus a reserve for
- * c-ares, stdio and the poller; fewer run at once when the limit does not
- * stretch that far.  It is put back on return.
+ * EP_ENGINE_INFLIGHT_DEFAULT when max_inflight is 0, plus
+ * EP_ENGINE_FD_RESERVE for c-ares, stdio and the poller; with
+ * max_inflight 0, fewer run at once when the limit does not stretch that
+ * far.  It is put back on return.
  *
- * Returns 0, or -1 with a reason in err on a failure of this host (out
- * of memory, out of descriptors with no probe running, a TLS session
- * that cannot be set up), a plan limit, or a bad priority string.
+ * Returns 0, or -1 with a reason in err on what ep_engine_check refuses,
+ * a failure of this host (out of memory, out of descriptors with no
+ * probe running, a TLS session that cannot be set up), or a bad priority
+ * string.
  */
 int ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
     struct ep_observations *out, char *err, size_t errlen);

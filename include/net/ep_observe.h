@@ -15,7 +15,8 @@
  * nobody yet.  The chain is kept as indexes into a certificate store.
  */
 
-#define EP_CHAIN_MAX	16	/* certificates kept from one server */
+#define EP_CHAIN_MAX	16	/* certificates kept from one server or
+				   file; a file of more is refused */
 #define EP_ADDRSTR_MAX	46	/* INET6_ADDRSTRLEN */
 
 /* Where an observation comes from; rules pick what applies to each. */
@@ -51,6 +52,11 @@ struct ep_obs {
 	enum ep_dns_status	 dns;		/* EP_OBS_NO_ADDRESS: how the
 						   lookup ended (EP_DNS_NONE
 						   for an address left out) */
+	size_t			 dns_total;	/* addresses the target's
+						   name had in DNS: more
+						   than were probed past
+						   EP_RESOLVE_ADDRS_MAX; 0
+						   when not looked up */
 	char			 error[256];	/* why it failed, for people */
 	char			 tls_version[16];	/* "TLS1.3" or "" */
 	int			 tls_proto;	/* gnutls_protocol_t, 0 when none */
@@ -59,6 +65,10 @@ struct ep_obs {
 	size_t			 chain[EP_CHAIN_MAX];	/* indexes into certs,
 						   as presented */
 	size_t			 chain_len;
+	size_t			 chain_sent;	/* certificates the server
+						   sent: more than chain_len
+						   past EP_CHAIN_MAX; 0 for
+						   a file */
 	size_t			 leaf;		/* the leaf's place in chain: 0
 						   but in a chain file, where a
 						   client finds it (ep_trust.h) */
@@ -103,6 +113,8 @@ struct ep_dns_answer {
 	struct ep_srv		*srv;	/* SRV: the records, in client order */
 	struct ep_addr		*addrs;	/* A/AAAA: the addresses */
 	size_t			 n;	/* records or addresses */
+	size_t			 total;	/* ...in the answer: more than n past
+					   EP_SRV_MAX or EP_RESOLVE_ADDRS_MAX */
 };
 
 /* What discovery saw for one argument. */
@@ -165,6 +177,9 @@ struct ep_observations {
 	size_t			 nspare, spare_cap;
 	int			 interrupted;	/* the signal that stopped the
 						   run (SIGINT, SIGTERM), or 0 */
+	size_t			 endpoints_left_out;	/* past the run's
+							   limit: not probed,
+							   not observed */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 };

@@ -12,6 +12,14 @@
  * poll loop: the resolver never blocks and never polls by itself.
  */
 
+/*
+ * What one answer may bring: the addresses of a name (A and AAAA
+ * together) and the SRV records of a name, each the first in order
+ * (ep_addr_order, ep_srv_order); the callbacks are told how many there
+ * were in all, so that what was left out is reported, never dropped
+ * unsaid.  The DNS message itself, 64 KiB at most, bounds what c-ares
+ * reads.
+ */
 #define EP_RESOLVE_ADDRS_MAX	64	/* addresses kept per name */
 #define EP_RESOLVE_SOCKS_MAX	64	/* sockets tracked; c-ares opens one or two a server */
 #define EP_SRV_MAX		16	/* SRV records kept per name */
@@ -20,24 +28,25 @@ struct ep_resolver;
 
 /*
  * Called once per lookup, from ep_resolver_process() or ep_resolver_free().
- * st EP_DNS_ANSWERED: n >= 1 addresses and error NULL.  Otherwise n == 0
- * and error says why: EP_DNS_NONE "no such name", "no A or AAAA record";
- * EP_DNS_FAILED "DNS query timed out", "DNS server failure", ...  addrs
- * is valid only during the call.
+ * st EP_DNS_ANSWERED: n >= 1 addresses, at most EP_RESOLVE_ADDRS_MAX, in
+ * ep_addr_order()'s order, of total distinct ones in the answer, and
+ * error NULL.  Otherwise n == total == 0 and error says why: EP_DNS_NONE
+ * "no such name", "no A or AAAA record"; EP_DNS_FAILED "DNS query timed
+ * out", "DNS server failure", ...  addrs is valid only during the call.
  */
 typedef void ep_resolve_cb(void *arg, enum ep_dns_status st,
-    const struct ep_addr *addrs, size_t n, const char *error);
+    const struct ep_addr *addrs, size_t n, size_t total, const char *error);
 
 /*
  * Called once per SRV lookup, from ep_resolver_process() or
  * ep_resolver_free().  st EP_DNS_ANSWERED: n >= 1 records, at most
- * EP_SRV_MAX, in ep_srv_order()'s order, error NULL.  EP_DNS_NONE: the
- * name has no SRV record (no such name, or no record of that type).
- * EP_DNS_FAILED: error says why, and whether the record exists is
- * unknown.  srv is valid only during the call.
+ * EP_SRV_MAX, the first in ep_srv_order()'s order of total usable ones,
+ * error NULL.  EP_DNS_NONE: the name has no SRV record (no such name, or
+ * no record of that type).  EP_DNS_FAILED: error says why, and whether
+ * the record exists is unknown.  srv is valid only during the call.
  */
 typedef void ep_srv_cb(void *arg, enum ep_dns_status st,
-    const struct ep_srv *srv, size_t n, const char *error);
+    const struct ep_srv *srv, size_t n, size_t total, const char *error);
 
 /*
  * Makes a resolver.  servers is NULL for the system's resolv.conf, or
@@ -71,9 +80,9 @@ int ep_resolver_lookup_any(struct ep_resolver *r, const char *name,
 
 /*
  * Starts looking up the SRV records of name (no search domains are
- * appended).  Only the first EP_SRV_MAX records of the answer are kept,
- * and records whose target is longer than EP_SRV_TARGET_MAX are dropped
- * (an answer left with none is a failed lookup).  cb is called later
+ * appended).  Records whose target is longer than EP_SRV_TARGET_MAX are
+ * dropped (an answer left with none is a failed lookup); of the others,
+ * the first EP_SRV_MAX in client order are kept.  cb is called later
  * with arg.  Returns 0, or -1 when out of memory.
  */
 int ep_resolver_srv(struct ep_resolver *r, const char *name, ep_srv_cb *cb,
@@ -87,6 +96,13 @@ int ep_resolver_srv(struct ep_resolver *r, const char *name, ep_srv_cb *cb,
  * port of an earlier one is dropped.  Returns how many are left.
  */
 size_t ep_srv_order(struct ep_srv *v, size_t n);
+
+/*
+ * Puts the n addresses of v in the order they are kept: IPv4 before
+ * IPv6, then by value.  A repeated address is dropped.  Returns how many
+ * are left.
+ */
+size_t ep_addr_order(struct ep_addr *v, size_t n);
 
 /*
  * Writes at most max pollfd entries for the resolver's sockets into pfd.

@@ -89,14 +89,18 @@ ep_targets_count(const struct ep_targets *t)
 	return t->n;
 }
 
-/* Takes one line of a targets file (len bytes, its end cut off). */
+/* Takes one line of a targets file (len bytes, its LF cut off). */
 static int
 take_line(struct ep_targets *t, const char *label, size_t lineno,
     char *line, size_t len, char *err, size_t errlen)
 {
 	char	 source[SOURCE_MAX], what[SOURCE_MAX + 1], why[128];
-	char	*p = line, *e = line + len;
+	char	*p = line, *e;
 
+	/* A CR LF end is an end, as a LF is: neither counts. */
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	e = line + len;
 	if (len > EP_TARGET_LINE_MAX) {
 		snprintf(err, errlen, "%.300s:%zu: line longer than %d bytes",
 		    label, lineno, EP_TARGET_LINE_MAX);

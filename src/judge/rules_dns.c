@@ -1,7 +1,8 @@
 /*
  * Rules of the deployment as DNS publishes it, from what discovery saw:
  * SIP SRV records missing or unusable (dns-srv-missing), SRV targets
- * outside their SIP domain (srv-target-outside-domain), a name where
+ * outside their SIP domain (srv-target-outside-domain), more SRV records
+ * than are kept (dns-over-limit), a name where
  * nothing at all was found (dns-srv-missing, critical), and lookups the
  * resolver could not make, which say nothing of the deployment
  * (dns-lookup-failed, unknown; interrupted when the run was stopped
@@ -18,6 +19,7 @@
 #include "input/ep_hostname.h"
 #include "judge/rules_impl.h"
 #include "net/ep_discover.h"
+#include "net/ep_resolve.h"
 
 #define LATE_ANSWER	"the run deadline passed before the answer"
 #define STOPPED_ANSWER	"the run was interrupted before the answer"
@@ -82,6 +84,14 @@ srv_record(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 		    "DNS SRV");
 		return ep_rule_add_deployment(ctx, out,
 		    EP_CHECK_DNS_SRV_MISSING, dc->group, q, msg, EP_SEV_OK);
+	}
+	if (a->total > a->n) {
+		snprintf(msg, sizeof(msg), "%.200s has %zu SRV records; "
+		    "edgeprobe keeps the %d that clients try first and checked "
+		    "those alone", q, a->total, EP_SRV_MAX);
+		if (ep_rule_add_deployment(ctx, out, EP_CHECK_DNS_OVER_LIMIT,
+		    dc->group, q, msg, EP_SEV_OK) == -1)
+			return -1;
 	}
 	for (i = 0; i < a->n; i++) {
 		const struct ep_srv	*s = &a->srv[i];

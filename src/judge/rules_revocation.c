@@ -151,8 +151,14 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 		memset(&a, 0, sizeof(a));
 		a.told = told;
 		a.method = EP_REVM_OCSP_STAPLED;
-		ep_ocsp_check(f->body, f->len, leaf, issuer, ep->ctx->now,
-		    &a.rev);
+		if (f->ok)
+			ep_ocsp_check(f->body, f->len, leaf, issuer,
+			    ep->ctx->now, &a.rev);
+		else {
+			/* Not kept: too large (EP_PROBE_STAPLE_MAX). */
+			a.rev.status = EP_REV_INVALID;
+			snprintf(a.rev.why, sizeof(a.rev.why), "%s", f->why);
+		}
 		if (judge_answer(ep, &a, 1) == -1 || keep(ep, &a) == -1)
 			return -1;
 		stapled = a.outcome == EP_REVO_GOOD;

@@ -37,7 +37,8 @@ ep_rule_malformed(struct endpoint *ep)
 		const struct ep_cert	*c = ep_certs_get(ep->o->certs,
 					    obs->chain[i]);
 
-		if (c->malformed[0] == '\0')
+		/* Too large to parse is not malformed: see chain-over-limit. */
+		if (c->malformed[0] == '\0' || c->over_limit)
 			continue;
 		presented_label(c, i, which, sizeof(which));
 		snprintf(msg, sizeof(msg), "%s, as %s presents it, cannot be "

@@ -162,7 +162,7 @@ finish(struct name *nm)
 /* Files one answer; the last one of a name finishes it. */
 static void
 answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
-    size_t size, const char *error)
+    size_t total, size_t size, const char *error)
 {
 	struct name		*nm = q->nm;
 	struct ep_dns_answer	*a;
@@ -171,7 +171,7 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 	a = &nm->d->obs->disc[nm->index].answer[q->cand][q->rec];
 	if (n > 0 && (copy = calloc(n, size)) == NULL) {
 		fail(nm->d, strerror(ENOMEM));
-		n = 0;
+		n = total = 0;
 	}
 	if (n > 0)
 		memcpy(copy, v, n * size);
@@ -180,6 +180,7 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 	else
 		a->addrs = copy;
 	a->n = n;
+	a->total = total;
 	a->st = st;
 	if (st == EP_DNS_LATE)
 		snprintf(a->error, sizeof(a->error), "the run deadline passed "
@@ -195,16 +196,16 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 
 static void
 addr_answer(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
-	answered(arg, st, addrs, n, sizeof(*addrs), error);
+	answered(arg, st, addrs, n, total, sizeof(*addrs), error);
 }
 
 static void
 srv_answer(void *arg, enum ep_dns_status st, const struct ep_srv *srv,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
-	answered(arg, st, srv, n, sizeof(*srv), error);
+	answered(arg, st, srv, n, total, sizeof(*srv), error);
 }
 
 /*

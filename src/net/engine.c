@@ -32,10 +32,6 @@
 #include "net/ep_resolve.h"
 #include "net/ep_revfetch.h"
 
-#define EP_JOBS_MAX	(1024 * 1024)	/* probes queued in one run */
-#define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
-						   c-ares, stdio, the poller and
-						   files the libraries open */
 #define EP_LOOKUPS_MAX	128	/* lookups out at once: a burst of
 				   thousands of queries overflows a DNS
 				   server's socket buffer, or its limits */
@@ -67,6 +63,7 @@ struct tstate {
 	size_t		*obs;		/* its observations' indexes */
 	size_t		 nobs, capobs;
 	int		 emitted;	/* told to opts->group_done */
+	size_t		 dns_total;	/* addresses of its name in DNS */
 };
 
 /* A slot for one probe in flight. */
@@ -108,6 +105,8 @@ struct engine {
 	size_t				 limit;	/* slots usable: fewer once
 						   descriptors ran out */
 	size_t				 nact;
+	size_t				 nendpoints;	/* recorded or queued */
+	size_t				 max_endpoints;
 	struct actq			 idle;	/* free slots */
 	struct actq			 byage;	/* by start: total */
 	struct actq			 connecting;	/* by start: connect */
@@ -166,7 +165,8 @@ push_job(struct engine *e, const struct job *j)
 		}
 		if (e->qlen == e->qcap) {
 			ncap = e->qcap ? e->qcap * 2 : 64;
-			if (ncap > EP_JOBS_MAX || (nq = reallocarray(e->queue,
+			/* Never reached: endpoints are fewer. */
+			if (ncap > EP_ENDPOINTS_MAX || (nq = reallocarray(e->queue,
 			    ncap, sizeof(*nq))) == NULL)
 				return -1;
 			e->queue = nq;
@@ -268,6 +268,18 @@ record(struct engine *e, struct tstate *ts, struct ep_obs *o, int from_job)
 		fail(e, NULL, ENOMEM);
 }
 
+/* The observation of job j, before its outcome. */
+static void
+job_obs(const struct engine *e, const struct job *j, struct ep_obs *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->target = j->target;
+	o->port = j->port.port;
+	o->port_flags = j->port.flags;
+	fill_addr(o, &j->addr);
+	o->dns_total = e->ts[j->target]->dns_total;
+}
+
 /* Records a job that never got a probe: no time left. */
 static void
 record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
@@ -275,11 +287,7 @@ record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
 {
 	struct ep_obs	o;
 
-	memset(&o, 0, sizeof(o));
-	o.target = j->target;
-	o.port = j->port.port;
-	o.port_flags = j->port.flags;
-	fill_addr(&o, &j->addr);
+	job_obs(e, j, &o);
 	o.status = st;
 	snprintf(o.error, sizeof(o.error), "%s", why);
 	record(e, e->ts[j->target], &o, 1);
@@ -310,10 +318,26 @@ tstate(struct engine *e, size_t t)
 }
 
 /*
+ * Takes one endpoint more, unless the run has as many as it takes: that
+ * one is then counted as left out.  Returns 1 when it was taken.
+ */
+static int
+take_endpoint(struct engine *e)
+{
+	if (e->nendpoints == e->max_endpoints) {
+		e->out->endpoints_left_out++;
+		return 0;
+	}
+	e->nendpoints++;
+	return 1;
+}
+
+/*
  * Queues a probe of every address on every port of target ts not queued
  * yet; with no address, each such port is observed as unresolved, the
  * lookup having ended as st.
  */
+
 static void
 queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
     size_t n, enum ep_dns_status st, const char *error)
@@ -332,6 +356,8 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 		if (n == 0) {
 			struct ep_obs	o;
 
+			if (!take_endpoint(e))
+				continue;
 			memset(&o, 0, sizeof(o));
 			o.target = ts->target;
 			o.port = ports[p].port;
@@ -346,6 +372,8 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 		for (a = 0; a < n; a++) {
 			struct job	j = { ts->target, ports[p], addrs[a] };
 
+			if (!take_endpoint(e))
+				continue;
 			if (push_job(e, &j) == -1)
 				fail(e, NULL, ENOMEM);
 			else
@@ -405,10 +433,11 @@ queue_literal(struct engine *e, struct tstate *ts)
 
 static void
 resolved(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct tstate	*ts = arg;
 
+	ts->dns_total = total;
 	queue_target(ts->e, ts, addrs, n, st, st == EP_DNS_LATE ? LATE_NAME :
 	    st == EP_DNS_INTERRUPTED ? STOPPED_NAME : error);
 }
@@ -466,7 +495,10 @@ from_poller(unsigned events)
 	    ((events & EP_POLLER_ERR) ? POLLERR : 0));
 }
 
-/* The OCSP response the server stapled, recorded for the rules. */
+/*
+ * The OCSP response the server stapled, recorded for the rules; one too
+ * large to keep is recorded as such, for them to say so.
+ */
 static void
 keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
 {
@@ -474,18 +506,24 @@ keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
 	const unsigned char	*d;
 	size_t			 len, i;
 
-	if ((d = ep_probe_staple(p, &len)) == NULL || o->chain_len == 0)
+	d = ep_probe_staple(p, &len);
+	if (len == 0 || o->chain_len == 0)
 		return;
 	memset(&f, 0, sizeof(f));
 	f.kind = EP_FETCHED_STAPLE;
-	f.ok = 1;
 	f.cert = o->chain[0];
-	if ((f.body = malloc(len)) == NULL) {
+	if (d == NULL) {
+		f.capped = 1;
+		snprintf(f.why, sizeof(f.why), "it is %zu bytes, over "
+		    "edgeprobe's limit of %d", len, EP_PROBE_STAPLE_MAX);
+	} else if ((f.body = malloc(len)) == NULL) {
 		fail(e, NULL, ENOMEM);
 		return;
+	} else {
+		memcpy(f.body, d, len);
+		f.len = len;
+		f.ok = 1;
 	}
-	memcpy(f.body, d, len);
-	f.len = len;
 	if ((i = ep_observations_add_fetched(e->out, &f)) == (size_t)-1) {
 		free(f.body);
 		fail(e, NULL, ENOMEM);
@@ -500,11 +538,7 @@ reap(struct engine *e, struct active *a)
 {
 	struct ep_obs	o;
 
-	memset(&o, 0, sizeof(o));
-	o.target = a->job.target;
-	o.port = a->job.port.port;
-	o.port_flags = a->job.port.flags;
-	fill_addr(&o, &a->job.addr);
+	job_obs(e, &a->job, &o);
 	ep_probe_result(a->p, &o, e->out->certs);
 	keep_staple(e, a->p, &o);
 	record(e, e->ts[a->job.target], &o, 1);
@@ -865,10 +899,22 @@ loop(struct engine *e)
 	}
 }
 
+/* Probes the hard open-file limit leaves room for. */
+static size_t
+nofile_room(const struct rlimit *rl)
+{
+	if (rl->rlim_max == RLIM_INFINITY ||
+	    rl->rlim_max >= EP_ENGINE_INFLIGHT_MAX + EP_ENGINE_FD_RESERVE)
+		return EP_ENGINE_INFLIGHT_MAX;
+	return rl->rlim_max > EP_ENGINE_FD_RESERVE ?
+	    (size_t)(rl->rlim_max - EP_ENGINE_FD_RESERVE) : 0;
+}
+
 /*
  * Picks how many probes run at once and makes room for their descriptors:
  * raises the soft RLIMIT_NOFILE (saved in *saved, *raised set) up to the
- * hard limit, and takes fewer probes when even that is too low.
+ * hard limit, and takes fewer probes when even that is too low.  An
+ * asked number ep_engine_check let through fits.
  */
 static size_t
 fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
@@ -881,10 +927,10 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 		return (size_t)want_n;
 	rl = *saved;
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want_n + EP_FD_RESERVE) {
+	    rl.rlim_cur < want_n + EP_ENGINE_FD_RESERVE) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
-		    rl.rlim_max > want_n + EP_FD_RESERVE ?
-		    want_n + EP_FD_RESERVE : rl.rlim_max;
+		    rl.rlim_max > want_n + EP_ENGINE_FD_RESERVE ?
+		    want_n + EP_ENGINE_FD_RESERVE : rl.rlim_max;
 		if (rl.rlim_cur > saved->rlim_cur &&
 		    setrlimit(RLIMIT_NOFILE, &rl) == 0)
 			*raised = 1;
@@ -892,10 +938,63 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 			rl = *saved;
 	}
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want_n + EP_FD_RESERVE)
-		want_n = rl.rlim_cur > EP_FD_RESERVE ?
-		    rl.rlim_cur - EP_FD_RESERVE : 1;
+	    rl.rlim_cur < want_n + EP_ENGINE_FD_RESERVE)
+		want_n = rl.rlim_cur > EP_ENGINE_FD_RESERVE ?
+		    rl.rlim_cur - EP_ENGINE_FD_RESERVE : 1;
 	return (size_t)want_n;
+}
+
+/*
+ * The endpoints the plan makes before DNS adds any: one per port of each
+ * probed target, or of each of its members of the family asked for.
+ */
+static size_t
+planned_endpoints(const struct ep_plan *plan, int family)
+{
+	const struct ep_port	*ports;
+	size_t			 t, m, k, n = 0;
+
+	for (t = 0; t < ep_plan_ntargets(plan); t++) {
+		const struct ep_target	*tg = ep_plan_target(plan, t);
+
+		if (!ep_plan_profile(plan)->roles[tg->role].probed)
+			continue;
+		for (m = 0, k = 0; k < tg->nmembers; k++)
+			m += family == AF_UNSPEC ||
+			    tg->members[k].family == family;
+		n += ep_plan_ports(plan, t, &ports) * (m > 0 ? m : 1);
+	}
+	return n;
+}
+
+int
+ep_engine_check(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+    char *err, size_t errlen)
+{
+	struct rlimit	rl;
+	size_t		max = opts->max_endpoints ? opts->max_endpoints :
+			    EP_ENDPOINTS_MAX, n, room;
+
+	if ((n = planned_endpoints(plan, opts->family)) > max) {
+		snprintf(err, errlen, "the names given make %zu endpoints (each "
+		    "name or member on each port), over the limit of %zu a "
+		    "run: split them over several runs", n, max);
+		return -1;
+	}
+	if (opts->max_inflight > EP_ENGINE_INFLIGHT_MAX) {
+		snprintf(err, errlen, "-j %u: at most %d handshakes run at "
+		    "once", opts->max_inflight, EP_ENGINE_INFLIGHT_MAX);
+		return -1;
+	}
+	if (opts->max_inflight > 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    opts->max_inflight > (room = nofile_room(&rl))) {
+		snprintf(err, errlen, "-j %u: the open-file limit (%llu) "
+		    "leaves room for %zu handshakes at once; raise it "
+		    "(ulimit -Hn) or ask for fewer", opts->max_inflight,
+		    (unsigned long long)rl.rlim_max, room);
+		return -1;
+	}
+	return 0;
 }
 
 /* Per-phase limits from the options: none longer than the total. */
@@ -965,8 +1064,11 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	TAILQ_INIT(&e.byage);
 	TAILQ_INIT(&e.connecting);
 	TAILQ_INIT(&e.handshaking);
-	if (set_limits(&e, opts, t0) == -1)
+	if (set_limits(&e, opts, t0) == -1 ||
+	    ep_engine_check(plan, opts, err, errlen) == -1)
 		return -1;
+	e.max_endpoints = opts->max_endpoints ? opts->max_endpoints :
+	    EP_ENDPOINTS_MAX;
 	if (ep_tls_new(&e.tls, opts->priority, err, errlen) == -1)
 		goto out;
 	e.nslots = e.limit = fit_inflight(opts->max_inflight, &saved, &raised);

@@ -43,6 +43,7 @@ struct entry {
 	struct ep_addr		*addrs;
 	struct ep_srv		*srvs;
 	size_t			 n;		/* addresses or records */
+	size_t			 total;		/* ...in the answer, kept or not */
 	struct waiter		*whead, *wtail;	/* in the order they asked */
 	struct entry		*qnext;		/* the send FIFO, or the
 						   give-up list */
@@ -163,9 +164,9 @@ static void
 call(const struct entry *e, const struct waiter *w)
 {
 	if (w->addr_cb != NULL)
-		w->addr_cb(w->arg, e->st, e->addrs, e->n, e->error);
+		w->addr_cb(w->arg, e->st, e->addrs, e->n, e->total, e->error);
 	else
-		w->srv_cb(w->arg, e->st, e->srvs, e->n, e->error);
+		w->srv_cb(w->arg, e->st, e->srvs, e->n, e->total, e->error);
 }
 
 /*
@@ -191,14 +192,14 @@ answer(struct entry *e)
 /* Keeps what the resolver said; on no memory, the answer is a failure. */
 static void
 keep(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
-    size_t size, const char *error)
+    size_t total, size_t size, const char *error)
 {
 	void	*copy = NULL;
 
 	if (n > 0 && (copy = calloc(n, size)) == NULL) {
 		st = EP_DNS_FAILED;
 		error = strerror(ENOMEM);
-		n = 0;
+		n = total = 0;
 	}
 	if (n > 0)
 		memcpy(copy, v, n * size);
@@ -207,6 +208,7 @@ keep(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
 	else
 		e->addrs = copy;
 	e->n = n;
+	e->total = total;
 	e->st = st;
 	if (error != NULL)
 		e->error = strdup(error);
@@ -215,27 +217,27 @@ keep(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
 /* The resolver's answer to an entry; ignored once given up or closing. */
 static void
 addr_done(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct entry	*e = arg;
 
 	e->lk->asking--;
 	if (e->lk->closing || e->state == S_DONE)
 		return;
-	keep(e, st, addrs, n, sizeof(*addrs), error);
+	keep(e, st, addrs, n, total, sizeof(*addrs), error);
 	answer(e);
 }
 
 static void
 srv_done(void *arg, enum ep_dns_status st, const struct ep_srv *srv,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct entry	*e = arg;
 
 	e->lk->asking--;
 	if (e->lk->closing || e->state == S_DONE)
 		return;
-	keep(e, st, srv, n, sizeof(*srv), error);
+	keep(e, st, srv, n, total, sizeof(*srv), error);
 	answer(e);
 }
 

@@ -85,7 +85,7 @@ valid_servers(const char *servers)
 	for (;;) {
 		end = strchr(p, ',');
 		len = end ? (size_t)(end - p) : strlen(p);
-		if (len == 0 || len >= sizeof(buf) || ++n > 16)
+		if (len == 0 || len >= sizeof(buf) || ++n > EP_DNS_SERVERS_MAX)
 			return 0;
 		memcpy(buf, p, len);
 		buf[len] = '\0';
@@ -144,7 +144,8 @@ ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
 	}
 	if (servers != NULL && !valid_servers(servers)) {
 		snprintf(err, errlen, "--dns %.200s: expected ADDR[:PORT] or "
-		    "[ADDR6]:PORT, comma-separated, at most 16", servers);
+		    "[ADDR6]:PORT, comma-separated, at most %d", servers,
+		    EP_DNS_SERVERS_MAX);
 		return -1;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -240,47 +241,101 @@ dns_status(int status)
 	}
 }
 
+/* IPv4 before IPv6, then by the address's bytes. */
+static int
+addr_cmp(const void *a, const void *b)
+{
+	const struct ep_addr	*x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family == AF_INET ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+size_t
+ep_addr_order(struct ep_addr *v, size_t n)
+{
+	size_t	i, kept = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), addr_cmp);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || addr_cmp(&v[kept - 1], &v[i]) != 0)
+			v[kept++] = v[i];
+	return kept;
+}
+
+/*
+ * The addresses of an answer, every one: the DNS message bounds them.
+ * Returns how many were put in *out (NULL when none), or -1 when out of
+ * memory.
+ */
+static long
+answer_addrs(const struct ares_addrinfo *res, struct ep_addr **out)
+{
+	const struct ares_addrinfo_node	*node;
+	struct ep_addr			*v;
+	size_t				 n = 0;
+
+	*out = NULL;
+	for (node = res->nodes; node != NULL; node = node->ai_next)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((v = calloc(n, sizeof(*v))) == NULL)
+		return -1;
+	n = 0;
+	for (node = res->nodes; node != NULL; node = node->ai_next) {
+		struct ep_addr	*a = &v[n];
+
+		a->family = node->ai_family;
+		if (node->ai_family == AF_INET)
+			memcpy(a->addr, &((struct sockaddr_in *)(void *)
+			    node->ai_addr)->sin_addr, 4);
+		else if (node->ai_family == AF_INET6)
+			memcpy(a->addr, &((struct sockaddr_in6 *)(void *)
+			    node->ai_addr)->sin6_addr, 16);
+		else
+			continue;
+		n++;
+	}
+	*out = v;
+	return (long)n;
+}
+
+/*
+ * Past EP_RESOLVE_ADDRS_MAX, the lowest addresses are kept rather than
+ * the first: a server that rotates its answer would otherwise make every
+ * run probe other ones, and --state report them come and go.
+ */
 static void
 gai_done(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 {
-	struct lookup			*lk = arg;
-	struct ep_addr			 addrs[EP_RESOLVE_ADDRS_MAX];
-	struct ares_addrinfo_node	*node;
-	size_t				 n = 0, i;
+	struct lookup	*lk = arg;
+	struct ep_addr	*addrs = NULL;
+	size_t		 total = 0;
+	long		 got = 0;
 
 	(void)timeouts;
 	lk->r->pending--;
-	if (status == ARES_SUCCESS && res != NULL) {
-		for (node = res->nodes; node != NULL && n < EP_RESOLVE_ADDRS_MAX;
-		    node = node->ai_next) {
-			struct ep_addr	a;
-
-			memset(&a, 0, sizeof(a));
-			a.family = node->ai_family;
-			if (node->ai_family == AF_INET)
-				memcpy(a.addr, &((struct sockaddr_in *)(void *)
-				    node->ai_addr)->sin_addr, 4);
-			else if (node->ai_family == AF_INET6)
-				memcpy(a.addr, &((struct sockaddr_in6 *)(void *)
-				    node->ai_addr)->sin6_addr, 16);
-			else
-				continue;
-			/* c-ares may list an address once per socket type. */
-			for (i = 0; i < n; i++)
-				if (memcmp(&addrs[i], &a, sizeof(a)) == 0)
-					break;
-			if (i == n)
-				addrs[n++] = a;
-		}
-	}
+	if (status == ARES_SUCCESS && res != NULL &&
+	    (got = answer_addrs(res, &addrs)) == -1)
+		status = ARES_ENOMEM;
+	/* c-ares may list an address once per socket type. */
+	if (got > 0)
+		total = ep_addr_order(addrs, (size_t)got);
 	if (res != NULL)
 		ares_freeaddrinfo(res);
-	if (n > 0)
-		lk->cb(lk->arg, EP_DNS_ANSWERED, addrs, n, NULL);
+	if (total > 0)
+		lk->cb(lk->arg, EP_DNS_ANSWERED, addrs, total <
+		    EP_RESOLVE_ADDRS_MAX ? total : EP_RESOLVE_ADDRS_MAX, total,
+		    NULL);
 	else if (status == ARES_SUCCESS)
-		lk->cb(lk->arg, EP_DNS_NONE, NULL, 0, "no A or AAAA record");
+		lk->cb(lk->arg, EP_DNS_NONE, NULL, 0, 0, "no A or AAAA record");
 	else
-		lk->cb(lk->arg, dns_status(status), NULL, 0, why(status));
+		lk->cb(lk->arg, dns_status(status), NULL, 0, 0, why(status));
+	free(addrs);
 	free(lk);
 }
 
@@ -358,24 +413,32 @@ ep_srv_order(struct ep_srv *v, size_t n)
 	return kept;
 }
 
+/*
+ * Every record of the answer is ordered first and the first EP_SRV_MAX
+ * in client order are kept: the ones clients try, whatever order the
+ * server listed them in.
+ */
 static void
 srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct srv_lookup	*lk = arg;
-	struct ep_srv		 v[EP_SRV_MAX];
+	struct ep_srv		*v = NULL;
 	struct ares_srv_reply	*reply = NULL, *rr;
 	const char		*error = NULL;
 	enum ep_dns_status	 st;
-	size_t			 n = 0, len, seen = 0;
+	size_t			 n = 0, len, all = 0, total;
 
 	(void)timeouts;
 	lk->r->pending--;
 	if (status == ARES_SUCCESS)
 		status = ares_parse_srv_reply(abuf, alen, &reply);
+	for (rr = reply; status == ARES_SUCCESS && rr != NULL; rr = rr->next)
+		all++;
+	if (all > 0 && (v = calloc(all, sizeof(*v))) == NULL)
+		status = ARES_ENOMEM;
 	switch (status) {
 	case ARES_SUCCESS:
-		for (rr = reply; rr != NULL && seen < EP_SRV_MAX;
-		    rr = rr->next, seen++) {
+		for (rr = reply; rr != NULL; rr = rr->next) {
 			len = strlen(rr->host);
 			/* The root, ".", says the service is not offered. */
 			if (len == 1 && rr->host[0] == '.')
@@ -405,7 +468,10 @@ srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		ares_free_data(reply);
 	st = error != NULL ? EP_DNS_FAILED : n > 0 ? EP_DNS_ANSWERED :
 	    EP_DNS_NONE;
-	lk->cb(lk->arg, st, v, ep_srv_order(v, n), error);
+	total = ep_srv_order(v, n);
+	lk->cb(lk->arg, st, v, total < EP_SRV_MAX ? total : EP_SRV_MAX, total,
+	    error);
+	free(v);
 	free(lk);
 }
 

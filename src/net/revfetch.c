@@ -266,10 +266,13 @@ start_fetch(struct req *r, const struct ep_addr *addrs, size_t naddrs)
 /* The URL's host looked up: fetched there, or the lookup's failure. */
 static void
 looked_up(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct req	*r = arg;
 	char		 why[256];
+
+	/* A fetch tries a few addresses, never all: the rest are no loss. */
+	(void)total;
 
 	/* Ended already, when the run deadline passed. */
 	if (r->state != R_LOOKUP)

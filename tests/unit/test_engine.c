@@ -910,6 +910,111 @@ test_out_of_descriptors(void **state)
 		fail_msg("child failed at step %d", WEXITSTATUS(status));
 }
 
+/*
+ * A plan that makes EP_ENDPOINTS_MAX endpoints before any DNS answer is
+ * let through; one endpoint more is refused before anything starts,
+ * saying how many it makes.  Members of the family left out do not count.
+ */
+static void
+test_endpoints_planned(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_plan		*plan;
+	struct ep_addr		 a;
+	uint16_t		 port = refused_port();
+	char			 name[32], err[512] = "", want[128];
+	size_t			 t, m;
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	a.addr[0] = 127;
+	a.addr[2] = 80;
+	for (t = 0; t < EP_ENDPOINTS_MAX / EP_MEMBERS_MAX; t++) {
+		snprintf(name, sizeof(name), "t%zu.test", t);
+		for (m = 0; m < EP_MEMBERS_MAX; m++) {
+			a.addr[3] = (unsigned char)m;
+			if (ep_plan_add_member(plan, EP_ROLE_GENERIC, name, &a,
+			    "--test", err, sizeof(err)) == -1)
+				fail_msg("member: %s", err);
+		}
+	}
+	opts_init(&o);
+	if (ep_engine_check(plan, &o, err, sizeof(err)) != 0)
+		fail_msg("at the limit: %s", err);
+	/* An IPv6 member is no endpoint of a run of IPv4 (-4). */
+	a.family = AF_INET6;
+	if (ep_plan_add_member(plan, EP_ROLE_GENERIC, "six.test", &a, "--test",
+	    err, sizeof(err)) == -1)
+		fail_msg("member: %s", err);
+	add_member(plan, "six.test");
+	o.family = AF_INET;
+	if (ep_engine_check(plan, &o, err, sizeof(err)) != -1)
+		fail_msg("one past the limit was let through");
+	snprintf(want, sizeof(want), "make %d endpoints", EP_ENDPOINTS_MAX + 1);
+	assert_non_null(strstr(err, want));
+	ep_plan_free(plan);
+}
+
+/* In a child with a hard open-file limit of LOW_NOFILE: what -j fits. */
+static int
+jobs_child(void)
+{
+	struct ep_engine_opts	 o;
+	struct ep_plan		*plan;
+	struct rlimit		 rl;
+	char			 err[512], want[64];
+	int			 ret = 0;
+
+	snprintf(want, sizeof(want), "leaves room for %d handshakes",
+	    LOW_NOFILE - EP_ENGINE_FD_RESERVE);
+	rl.rlim_cur = rl.rlim_max = LOW_NOFILE;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return CHILD_SKIP;
+	if ((plan = ep_plan_new(fx_lync())) == NULL)
+		return 2;
+	opts_init(&o);
+	o.max_inflight = LOW_NOFILE - EP_ENGINE_FD_RESERVE;
+	if (ep_engine_check(plan, &o, err, sizeof(err)) != 0)
+		ret = 3;
+	o.max_inflight++;
+	if (ret == 0 && (ep_engine_check(plan, &o, err, sizeof(err)) != -1 ||
+	    strstr(err, want) == NULL))
+		ret = 4;
+	/* Chosen, not asked: fewer run, and nothing is refused. */
+	o.max_inflight = 0;
+	if (ret == 0 && ep_engine_check(plan, &o, err, sizeof(err)) != 0)
+		ret = 5;
+	o.max_inflight = EP_ENGINE_INFLIGHT_MAX + 1;
+	if (ret == 0 && ep_engine_check(plan, &o, err, sizeof(err)) != -1)
+		ret = 6;
+	ep_plan_free(plan);
+	return ret;
+}
+
+/*
+ * -j at most what the hard open-file limit holds beside
+ * EP_ENGINE_FD_RESERVE: one more is refused, saying how many fit.
+ */
+static void
+test_jobs_limit(void **state)
+{
+	pid_t	pid;
+	int	status;
+
+	(void)state;
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0)
+		_exit(jobs_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == CHILD_SKIP)
+		skip();
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("child failed at step %d", WEXITSTATUS(status));
+}
+
 int
 main(void)
 {
@@ -931,6 +1036,8 @@ main(void)
 		cmocka_unit_test(test_bad_priority),
 		cmocka_unit_test(test_limit_restored),
 		cmocka_unit_test(test_out_of_descriptors),
+		cmocka_unit_test(test_endpoints_planned),
+		cmocka_unit_test(test_jobs_limit),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);

@@ -26,6 +26,7 @@
 #include "input/ep_profile.h"
 #include "judge/ep_rules.h"
 #include "net/ep_observe.h"
+#include "net/ep_probe.h"
 #include "x509/ep_names.h"
 #include "x509/ep_trust.h"
 #include "fixture.h"
@@ -347,6 +348,33 @@ test_revoked(void **state)
 }
 
 /*
+ * A staple too large to keep (EP_PROBE_STAPLE_MAX) is an unusable
+ * response, saying why, and no missing staple; the responder is not
+ * asked in its place, as for any staple.
+ */
+static void
+test_staple_over_limit(void **state)
+{
+	struct world	*w = *state;
+	size_t		 i;
+	char		 why[128];
+
+	i = endpoint(w, target(w, EP_ROLE_WEBCON), 1, "revocation/leaf.pem",
+	    "public-int.pem");
+	snprintf(why, sizeof(why), "it is %d bytes, over edgeprobe's limit "
+	    "of %d", EP_PROBE_STAPLE_MAX + 1, EP_PROBE_STAPLE_MAX);
+	w->o.v[i].staple = fetched(w, EP_FETCHED_STAPLE, "-", NULL, NULL, why,
+	    1) + 1;
+	fetched(w, EP_FETCHED_CRL, CRL_URL, NULL, "crl-good.pem", NULL, 0);
+	run(w);
+	EXPECT(w, W(OCSP_RESPONSE_INVALID, WARNING, 0));
+	assert_non_null(strstr(finding_of(w,
+	    EP_CHECK_OCSP_RESPONSE_INVALID)->message, why));
+	assert_int_equal(check_of(w, i, 0, EP_REVM_OCSP_STAPLED,
+	    NULL)->outcome, EP_REVO_INVALID);
+}
+
+/*
  * Fetches that failed: the responder (info: responders are flaky), the
  * CRL (a warning where the role's clients must check, info where they
  * go on without), a CRL over its cap (invalid).
@@ -539,6 +567,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_all_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_fetches, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_staple_over_limit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup,
 		    teardown),

@@ -170,6 +170,14 @@ test_long_line(void **state)
 	assert_string_equal(err, want);
 	assert_int_equal(ep_targets_count(t), 1);
 	ep_targets_free(t);
+	/* A CR LF end is no part of the line either. */
+	memcpy(text + n, "\r\n", 2);
+	path = write_targets(text, n + 2);
+	assert_non_null(t = ep_targets_new());
+	if (ep_targets_read(t, path, err, sizeof(err)) != 0)
+		fail_msg("CR LF: %s", err);
+	assert_int_equal(ep_targets_count(t), 1);
+	ep_targets_free(t);
 	free(text);
 }
 
