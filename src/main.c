@@ -1377,6 +1377,9 @@ stream_group(void *arg, struct ep_observations *all, size_t target,
 	g.certs = all->certs;
 	g.fetched = all->fetched;
 	g.nfetched = all->nfetched;
+	g.fslots = all->fslots;
+	g.nfslots = all->nfslots;
+	g.nfkeyed = all->nfkeyed;
 	g.no_fetch = all->no_fetch;
 	ep_observations_sort(&g);
 	rules_ctx(r, &rc, &revs);

@@ -171,6 +171,12 @@ struct ep_observations {
 	struct ep_fetched	*fetched;	/* once each, in the order done */
 	size_t			 nfetched;
 	size_t			 fetched_cap;
+	size_t			*fslots;	/* the fetched by kind, URL and
+						   certificate: index + 1, 0
+						   empty (staples and files
+						   given are not in it) */
+	size_t			 nfslots;	/* a power of two, or 0 */
+	size_t			 nfkeyed;	/* entries in it */
 	int			 no_fetch;	/* nothing was to be fetched */
 	size_t			*spare;		/* retired slots of v, reused
 						   by ep_observations_add */
