@@ -63,6 +63,12 @@ int ep_poller_renew(struct ep_poller *p, int fd, unsigned events, void *arg);
 void ep_poller_forget(struct ep_poller *p, int fd);
 
 /*
+ * Returns what fd is watched with (the arg of the call that watches it),
+ * or NULL when it is not watched.
+ */
+void *ep_poller_arg(const struct ep_poller *p, int fd);
+
+/*
  * Waits at most timeout_ms (-1: no limit) for watched descriptors to be
  * ready and writes at most max of them to ev; descriptors left out are
  * reported by the next wait.  Returns how many were written, 0 when the

@@ -739,7 +739,10 @@ give_up(struct engine *e, int64_t now)
 /*
  * Tells the poller about c-ares's sockets after c-ares ran: ones it
  * closed leave, the others are renewed, since one closed and opened again
- * under the same number looks unchanged from here.
+ * under the same number looks unchanged from here.  A number c-ares closed
+ * may be someone else's already: the callbacks of the answers run before
+ * this, and may have opened a socket (libcurl's, a probe's) that got it
+ * and is watched for that one; that stays.
  */
 static void
 sync_resolver(struct engine *e)
@@ -753,8 +756,8 @@ sync_resolver(struct engine *e)
 		for (j = 0; j < n; j++)
 			if (cur[j].fd == e->rfd[i])
 				break;
-		if (j == n && ep_poller_set(e->poller, e->rfd[i], 0,
-		    NULL) == -1)
+		if (j == n && ep_poller_arg(e->poller, e->rfd[i]) == &e->lk &&
+		    ep_poller_set(e->poller, e->rfd[i], 0, NULL) == -1)
 			fail(e, ep_poller_backend(e->poller), errno);
 	}
 	for (j = 0; j < n; j++) {

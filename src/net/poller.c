@@ -259,6 +259,14 @@ ep_poller_renew(struct ep_poller *p, int fd, unsigned events, void *arg)
 	return set(p, fd, events, arg, 1);
 }
 
+void *
+ep_poller_arg(const struct ep_poller *p, int fd)
+{
+	if (fd < 0 || (size_t)fd >= p->nslots || p->slots[fd].events == 0)
+		return NULL;
+	return p->slots[fd].arg;
+}
+
 void
 ep_poller_forget(struct ep_poller *p, int fd)
 {

@@ -217,6 +217,36 @@ test_reuse(void **state)
 	assert_int_equal(ep_poller_count(f->p), 0);
 }
 
+/*
+ * What a descriptor is watched with, so that one who stops watching a
+ * number it closed can tell whether someone else watches it now.
+ */
+static void
+test_arg(void **state)
+{
+	struct fixture	*f = *state;
+	int		 fd[2], fd2[2], old, a, b;
+
+	make_pipe(fd);
+	old = fd[0];
+	assert_null(ep_poller_arg(f->p, fd[0]));
+	assert_int_equal(ep_poller_set(f->p, fd[0], EP_POLLER_IN, &a), 0);
+	assert_ptr_equal(ep_poller_arg(f->p, fd[0]), &a);
+	/* Closed by its owner, opened again and watched by another. */
+	close(fd[0]);
+	close(fd[1]);
+	make_pipe(fd2);
+	assert_int_equal(fd2[0], old);
+	assert_int_equal(ep_poller_renew(f->p, fd2[0], EP_POLLER_OUT, &b), 0);
+	assert_ptr_equal(ep_poller_arg(f->p, old), &b);
+	assert_int_equal(ep_poller_set(f->p, fd2[0], 0, NULL), 0);
+	assert_null(ep_poller_arg(f->p, old));
+	assert_null(ep_poller_arg(f->p, -1));
+	assert_null(ep_poller_arg(f->p, 1000));
+	close(fd2[0]);
+	close(fd2[1]);
+}
+
 /* More ready than room: the next waits report the others. */
 static void
 test_fairness(void **state)
@@ -326,6 +356,7 @@ main(void)
 		BOTH(test_change_interest),
 		BOTH(test_hangup),
 		BOTH(test_reuse),
+		BOTH(test_arg),
 		BOTH(test_fairness),
 		BOTH(test_invalid),
 		BOTH(test_pwait_signal),
