@@ -105,6 +105,7 @@ struct run {
 	struct ep_findings	 findings;
 	struct ep_revchecks	 revs;		/* what revocation checks came to */
 	struct ep_summary	 total;		/* --jsonl: the parts told so far */
+	struct ep_revmemo	*revmemo;	/* revocation answers judged */
 	size_t			 saved;		/* --save-chains: files written */
 };
 
@@ -839,6 +840,7 @@ run_init(struct run *r, int argc)
 	    (r->opt.deferred = calloc((size_t)argc,
 	    sizeof(*r->opt.deferred))) == NULL ||
 	    (r->targets = ep_targets_new()) == NULL ||
+	    (r->revmemo = ep_revmemo_new()) == NULL ||
 	    ep_observations_init(&r->obs) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
 }
@@ -857,6 +859,7 @@ run_free(struct run *r)
 	ep_prom_free(r->prom);
 	ep_findings_clear(&r->findings);
 	ep_revchecks_clear(&r->revs);
+	ep_revmemo_free(r->revmemo);
 	ep_observations_clear(&r->obs);
 	ep_names_free(r->names);
 	ep_trust_free(r->trust);
@@ -1264,6 +1267,7 @@ rules_ctx(const struct run *r, struct ep_rules_ctx *rc,
 	rc->crit = r->opt.set.crit;
 	rc->prev = r->state;
 	rc->revs = revs;
+	rc->revmemo = r->revmemo;
 }
 
 /* A run that streams: every endpoint was judged as its target ended. */

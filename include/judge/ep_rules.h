@@ -11,6 +11,7 @@
 #include "x509/ep_names.h"
 #include "net/ep_observe.h"
 #include "input/ep_plan.h"
+#include "x509/ep_revoke.h"
 #include "x509/ep_trust.h"
 
 /*
@@ -30,6 +31,8 @@ struct ep_rules_ctx {
 						   no --state */
 	struct ep_revchecks	*revs;		/* what revocation checks came
 						   to, or NULL: not kept */
+	struct ep_revmemo	*revmemo;	/* answers judged already (the
+						   run's), or NULL */
 };
 
 /*

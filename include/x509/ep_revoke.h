@@ -87,4 +87,34 @@ int ep_crl_covers(const unsigned char *data, size_t len,
 int ep_certs_add_issuers(struct ep_certs *s, const unsigned char *data,
     size_t len, size_t *idx, size_t max, char *err, size_t errlen);
 
+/*
+ * A run's memory of answers already judged: the same response or CRL
+ * (by its bytes' place, which must not be freed while the memo lives),
+ * about the same certificate by the same issuer at the same moment, has
+ * the same answer, so that a pool or a wildcard certificate on thousands
+ * of endpoints is verified once, not once an endpoint.  Bounded: it
+ * forgets everything when it is full.
+ */
+struct ep_revmemo;
+
+/*
+ * Makes a memo; NULL when out of memory (the checks then go without).
+ */
+struct ep_revmemo *ep_revmemo_new(void);
+
+/*
+ * Frees it; m may be NULL.
+ */
+void ep_revmemo_free(struct ep_revmemo *m);
+
+/*
+ * ep_ocsp_check and ep_crl_check through memo m (NULL: straight).
+ */
+void ep_ocsp_check_memo(struct ep_revmemo *m, const unsigned char *der,
+    size_t len, const struct ep_cert *cert, const struct ep_cert *issuer,
+    time_t at, struct ep_rev *out);
+void ep_crl_check_memo(struct ep_revmemo *m, const unsigned char *data,
+    size_t len, const struct ep_cert *cert, const struct ep_cert *issuer,
+    time_t at, struct ep_rev *out);
+
 #endif /* EP_REVOKE_H */

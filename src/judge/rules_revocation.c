@@ -171,8 +171,8 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 		a.told = told;
 		a.method = EP_REVM_OCSP_FILE;
 		a.url = f->url;
-		ep_ocsp_check(f->body, f->len, leaf, issuer, ep->ctx->now,
-		    &a.rev);
+		ep_ocsp_check_memo(ep->ctx->revmemo, f->body, f->len, leaf,
+		    issuer, ep->ctx->now, &a.rev);
 		/* A file about another certificate is not this one's. */
 		if (a.rev.status == EP_REV_INVALID &&
 		    strstr(a.rev.why, "not about this") != NULL)
@@ -225,8 +225,8 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 				return -1;
 			continue;
 		}
-		ep_ocsp_check(f->body, f->len, leaf, issuer, ep->ctx->now,
-		    &a.rev);
+		ep_ocsp_check_memo(ep->ctx->revmemo, f->body, f->len, leaf,
+		    issuer, ep->ctx->now, &a.rev);
 		if (judge_answer(ep, &a, 1) == -1 || keep(ep, &a) == -1)
 			return -1;
 	}
@@ -256,8 +256,8 @@ crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer, int *told)
 		a.method = EP_REVM_CRL_FILE;
 		a.url = f->url;
 		a.depth = d;
-		ep_crl_check(f->body, f->len, c, issuer, ep->ctx->now,
-		    &a.rev);
+		ep_crl_check_memo(ep->ctx->revmemo, f->body, f->len, c,
+		    issuer, ep->ctx->now, &a.rev);
 		given = 1;
 		if (judge_answer(ep, &a, 0) == -1 || keep(ep, &a) == -1)
 			return -1;
@@ -318,8 +318,8 @@ crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer, int *told)
 				return -1;
 			continue;
 		}
-		ep_crl_check(f->body, f->len, c, issuer, ep->ctx->now,
-		    &a.rev);
+		ep_crl_check_memo(ep->ctx->revmemo, f->body, f->len, c,
+		    issuer, ep->ctx->now, &a.rev);
 		if (judge_answer(ep, &a, 0) == -1 || keep(ep, &a) == -1)
 			return -1;
 	}

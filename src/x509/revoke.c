@@ -384,3 +384,129 @@ ep_certs_add_issuers(struct ep_certs *s, const unsigned char *data,
 	}
 	return n;
 }
+
+/* ---- the memo ---- */
+
+#define MEMO_SLOTS	1024	/* a power of two */
+#define MEMO_FULL	(MEMO_SLOTS / 4 * 3)	/* then it starts afresh */
+
+struct memo_entry {
+	int			 used;
+	int			 crl;		/* a CRL's answer, else OCSP's */
+	const unsigned char	*data;
+	size_t			 len;
+	const struct ep_cert	*cert;
+	const struct ep_cert	*issuer;
+	time_t			 at;
+	struct ep_rev		 rev;
+};
+
+struct ep_revmemo {
+	struct memo_entry	*v;
+	size_t			 n;
+};
+
+struct ep_revmemo *
+ep_revmemo_new(void)
+{
+	struct ep_revmemo	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	if ((m->v = calloc(MEMO_SLOTS, sizeof(*m->v))) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+ep_revmemo_free(struct ep_revmemo *m)
+{
+	if (m == NULL)
+		return;
+	free(m->v);
+	free(m);
+}
+
+static size_t
+memo_hash(int crl, const unsigned char *data, size_t len,
+    const struct ep_cert *cert, const struct ep_cert *issuer, time_t at)
+{
+	uintptr_t	k[6] = { (uintptr_t)crl, (uintptr_t)data, len,
+			    (uintptr_t)cert, (uintptr_t)issuer, (uintptr_t)at };
+	size_t		h = 14695981039346656037ULL, i;
+
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		h = (h ^ k[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+/* The entry of the key, found (used set) or the empty one it would take. */
+static struct memo_entry *
+memo_slot(struct ep_revmemo *m, int crl, const unsigned char *data,
+    size_t len, const struct ep_cert *cert, const struct ep_cert *issuer,
+    time_t at)
+{
+	size_t			 i;
+	struct memo_entry	*e;
+
+	i = memo_hash(crl, data, len, cert, issuer, at) & (MEMO_SLOTS - 1);
+	for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
+		e = &m->v[i];
+		if (!e->used || (e->crl == crl && e->data == data &&
+		    e->len == len && e->cert == cert && e->issuer == issuer &&
+		    e->at == at))
+			return e;
+	}
+}
+
+static void
+memo_check(struct ep_revmemo *m, int crl, const unsigned char *data,
+    size_t len, const struct ep_cert *cert, const struct ep_cert *issuer,
+    time_t at, struct ep_rev *out)
+{
+	struct memo_entry	*e;
+
+	if (m == NULL) {
+		(crl ? ep_crl_check : ep_ocsp_check)(data, len, cert, issuer,
+		    at, out);
+		return;
+	}
+	e = memo_slot(m, crl, data, len, cert, issuer, at);
+	if (e->used) {
+		*out = e->rev;
+		return;
+	}
+	(crl ? ep_crl_check : ep_ocsp_check)(data, len, cert, issuer, at, out);
+	if (m->n >= MEMO_FULL) {
+		memset(m->v, 0, MEMO_SLOTS * sizeof(*m->v));
+		m->n = 0;
+		e = memo_slot(m, crl, data, len, cert, issuer, at);
+	}
+	e->used = 1;
+	e->crl = crl;
+	e->data = data;
+	e->len = len;
+	e->cert = cert;
+	e->issuer = issuer;
+	e->at = at;
+	e->rev = *out;
+	m->n++;
+}
+
+void
+ep_ocsp_check_memo(struct ep_revmemo *m, const unsigned char *der,
+    size_t len, const struct ep_cert *cert, const struct ep_cert *issuer,
+    time_t at, struct ep_rev *out)
+{
+	memo_check(m, 0, der, len, cert, issuer, at, out);
+}
+
+void
+ep_crl_check_memo(struct ep_revmemo *m, const unsigned char *data,
+    size_t len, const struct ep_cert *cert, const struct ep_cert *issuer,
+    time_t at, struct ep_rev *out)
+{
+	memo_check(m, 1, data, len, cert, issuer, at, out);
+}

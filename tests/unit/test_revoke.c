@@ -333,6 +333,47 @@ test_cert_urls(void **state)
 	    g->root->nissuer_urls, 0);
 }
 
+/*
+ * The memo: a second look at the same bytes (by their place), the same
+ * certificates and moment, gets the first answer without judging again,
+ * as a response damaged in place shows; another certificate or moment is
+ * judged afresh; and once full it forgets, so the damage then shows.
+ */
+static void
+test_memo(void **state)
+{
+	struct rig		*g = *state;
+	struct ep_revmemo	*m;
+	struct ep_rev		 r;
+	gnutls_datum_t		 d;
+	time_t			 t;
+
+	assert_non_null(m = ep_revmemo_new());
+	slurp("ocsp-good.der", &d);
+	ep_ocsp_check_memo(m, d.data, d.size, g->oleaf, g->inter, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_GOOD);
+	d.data[d.size - 10] ^= 0xff;	/* in the signature */
+	ep_ocsp_check(d.data, d.size, g->oleaf, g->inter, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_INVALID);
+	ep_ocsp_check_memo(m, d.data, d.size, g->oleaf, g->inter, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_GOOD);
+	ep_ocsp_check_memo(m, d.data, d.size, g->oleaf, g->inter, FX_NOW + 1,
+	    &r);
+	assert_int_equal(r.status, EP_REV_INVALID);
+	/* Enough other moments to fill it: it starts afresh. */
+	for (t = 2; t < 2000; t++)
+		ep_ocsp_check_memo(m, d.data, d.size, g->oleaf, g->inter,
+		    FX_NOW + t, &r);
+	ep_ocsp_check_memo(m, d.data, d.size, g->oleaf, g->inter, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_INVALID);
+	/* Without a memo, straight. */
+	ep_crl_check_memo(NULL, d.data, d.size, g->leaf, g->inter, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_INVALID);
+	gnutls_free(d.data);
+	ep_revmemo_free(m);
+	ep_revmemo_free(NULL);
+}
+
 int
 main(void)
 {
@@ -345,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_ocsp_request),
 		cmocka_unit_test(test_aia_bodies),
 		cmocka_unit_test(test_cert_urls),
+		cmocka_unit_test(test_memo),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
