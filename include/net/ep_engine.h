@@ -13,7 +13,7 @@
  * one event loop on one thread (epoll on Linux, poll() elsewhere).  A
  * target with explicit members is probed at those, and one named by an
  * IP address at that address, without DNS.  Each name is looked up once
- * (ep_lookups.h), a bounded number at a time.  A handshake starts as
+ * (ep_lookups.h), as many at a time as the DNS servers answer.  A handshake starts as
  * soon as its address is known and fewer than max_inflight are running:
  * a discovered name's probes do not wait for another name's discovery.
  * An address that does not answer costs one deadline: nothing is retried.
@@ -61,7 +61,8 @@ struct ep_engine_opts {
 	unsigned	 connect_timeout_ms;	/* 0: half of timeout_ms */
 	unsigned	 handshake_timeout_ms;	/* from the connect; 0: timeout_ms */
 	unsigned	 run_timeout_ms;	/* the whole run; 0: none */
-	unsigned	 dns_timeout_ms;	/* per DNS query try */
+	unsigned	 dns_timeout_ms;	/* per DNS question, its tries
+					   together (ep_lookups.h) */
 	unsigned	 max_inflight;	/* probes at once; 0: chosen, see below */
 	const char	*priority;	/* GnuTLS priority string; NULL: GnuTLS's
 					   default.  A probe sends one TLS 1.3

@@ -36,9 +36,6 @@
 #define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
 						   c-ares, stdio, the poller and
 						   files the libraries open */
-#define EP_LOOKUPS_MAX	128	/* lookups out at once: a burst of
-				   thousands of queries overflows a DNS
-				   server's socket buffer, or its limits */
 
 #define LATE_NAME	"the run deadline passed before the name resolved"
 
@@ -625,10 +622,14 @@ sync_resolver(struct engine *e)
 	e->nrfd = n;
 }
 
-/* Sends what lookups wait to send, and follows their sockets. */
+/*
+ * Counts lost DNS queries, sends what lookups wait to send, and follows
+ * their sockets.
+ */
 static void
 flush_lookups(struct engine *e)
 {
+	ep_lookups_expire(e->lk);
 	if (ep_lookups_flush(e->lk) == -1)
 		fail(e, NULL, ENOMEM);
 	sync_resolver(e);
@@ -705,7 +706,7 @@ loop(struct engine *e)
 			next = e->next_progress;
 		timeout = next == -1 ? -1 : next <= now ? 0 :
 		    next - now > INT_MAX ? INT_MAX : (int)(next - now);
-		timeout = ep_resolver_timeout(res, timeout);
+		timeout = ep_lookups_timeout(e->lk, timeout);
 		if (e->rf != NULL) {
 			int	ft = ep_revfetch_timeout(e->rf);
 
@@ -861,7 +862,7 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	for (i = 0; i < e.nslots; i++)
 		TAILQ_INSERT_TAIL(&e.idle, &e.slots[i], age);
 	if (ep_lookups_new(&e.lk, opts->dns_servers, opts->family,
-	    opts->dns_timeout_ms, EP_LOOKUPS_MAX, err, errlen) == -1)
+	    opts->dns_timeout_ms, err, errlen) == -1)
 		goto out;
 	out->no_fetch = opts->no_fetch || opts->trust == NULL;
 	if (!out->no_fetch) {
@@ -883,6 +884,7 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 		goto out;
 	if (e.failed || loop(&e) == -1 || settle(&e) == -1)
 		goto out;
+	ep_lookups_stats(e.lk, &out->dns);
 	ret = 0;
 out:
 	if (e.lk != NULL)
