@@ -267,9 +267,10 @@ usage(FILE *fp)
 "                         --timeout)\n"
 "  --handshake-timeout SECONDS  the TLS handshake alone, counted from the\n"
 "                         connect (default --timeout)\n"
-"  --dns-timeout SECONDS  wait for a DNS answer; every server is asked twice,\n"
-"                         the second time twice as long (default --timeout,\n"
-"                         at most 2)\n"
+"  --dns-timeout SECONDS  the longest a DNS question waits for an answer,\n"
+"                         its tries together: a lost query is sent again\n"
+"                         sooner, after a time measured from the server's\n"
+"                         answers (default --timeout, at most 2)\n"
 "  --run-timeout SECONDS  the whole run, discovery included; what is not done\n"
 "                         by then is reported as timed out (default none)\n"
 "  --fetch-timeout SECONDS  one HTTP fetch (an OCSP response, a CRL, a\n"
@@ -956,6 +957,15 @@ observe(struct run *r)
 	if (opt->verbose)
 		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
 		    r->obs.n, r->obs.elapsed_ms);
+	if (opt->verbose && !opt->has_offline) {
+		const struct ep_dns_stats	*d = &r->obs.dns;
+
+		fprintf(stderr, "edgeprobe: DNS: %zu questions, %zu queries "
+		    "(%zu sent again), %zu never answered; window up to %u, "
+		    "halved %zu times; round trip %u ms\n", d->questions,
+		    d->queries, d->resent, d->unanswered, d->window_max,
+		    d->decreases, d->srtt_ms);
+	}
 }
 
 static void
