@@ -12,16 +12,19 @@
  *
  * The questions (A, AAAA, SRV: a name's addresses are two) go out in the
  * order they were asked for, paced by a window of queries out at once
- * that adapts as TCP's congestion window does: it starts small, doubles
- * every round trip while every query is answered (slow start), then
- * grows by one a round trip, and halves when a query is lost, once a
- * round trip at most.  A DNS server that drops a burst (a socket buffer
- * overflowed, a forwarder's limit of queries in flight) thus gets fewer
- * at once; one that answers everything gets them as fast as it answers.
+ * that adapts as TCP's congestion window does: it starts at 64, doubles
+ * every round trip while every query is answered (slow start) up to 256,
+ * then grows by one a round trip, and halves when a query is lost, once
+ * a round trip at most.  The window's queries are spread over the round
+ * trip rather than sent in bursts.  A DNS server that drops a burst (a
+ * socket buffer overflowed, a forwarder's limit of queries waiting) thus
+ * gets fewer at once; one that answers everything gets them as fast as
+ * it answers.
  *
  * A query not answered within a timeout measured from the server's
  * round trips (RFC 6298: the smoothed round trip plus four times its
- * variation, clamped) counts as lost, and the question is asked again,
+ * variation, that margin 50 ms at least; 400 ms before any answer, at
+ * most timeout_ms) counts as lost, and the question is asked again,
  * each time waiting twice as long, of the next server.  An answer to
  * any of its tries is taken.  A question none of whose tries is answered
  * within timeout_ms of its first fails ("DNS query timed out",

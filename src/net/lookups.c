@@ -25,28 +25,47 @@
 #define SLOTS_MIN	64	/* first table size, a power of two */
 
 /*
- * The window, in queries out at once.  32 at first is what one client
- * sends a resolver in a few milliseconds anyway; slow start doubles it
- * each round trip, so 1,000 names (2,000 questions) go out in six round
- * trips when nothing is lost.  It never goes below WINDOW_MIN, so that
- * names whose server never answers (each a loss) cannot stall the
- * others; WINDOW_MAX bounds a burst even from a server that answers
- * everything.
+ * The window, in queries out at once.  It starts at 64, a burst no
+ * resolver minds, and doubles each round trip (slow start) up to
+ * SSTHRESH_INIT, 256: what the fixed pace this replaced had out (128
+ * names, an A and an AAAA query each), which a resolver on the same host
+ * took.  Past it, and past half the window at a loss, it grows by one a
+ * round trip: a resolver that takes more gets more, but slowly, since a
+ * forwarder's limit on queries waiting at once is not known in advance
+ * and slow start past it loses most of a round trip's queries.  A loss
+ * halves it.  It never goes below WINDOW_MIN, so that names whose server
+ * never answers (each a loss) cannot stall the others; WINDOW_MAX bounds
+ * a burst even to a server that answers everything.
  */
-#define WINDOW_INIT	32
+#define WINDOW_INIT	64
 #define WINDOW_MIN	4
 #define WINDOW_MAX	2048
-#define SSTHRESH_INIT	WINDOW_MAX	/* slow start until the first loss */
+#define SSTHRESH_INIT	256
+
+/*
+ * Pacing: the window's queries go out spread over a round trip, not in
+ * one burst.  Answers come back as bunched as their queries went out
+ * (nothing on the way spaces them, as a bottleneck link spaces TCP's
+ * acknowledgements), and a small resolver's limit is on queries waiting
+ * at once: a burst it would drop, the same queries spread it takes.  At
+ * most a sixteenth of the window, or two milliseconds' worth, go at
+ * once: the loop wakes up once a millisecond at best.
+ */
+#define PACE_BURST_DIV	16
 
 /*
  * A try's timeout, as recursive resolvers time their servers (Unbound:
- * RFC 6298's formula, a floor of 50 ms): before any answer, 400 ms,
- * longer than a resolver takes to ask the authorities on a cache miss,
- * and far below the 2 s of a default --dns-timeout.  Each try of a
- * question waits twice as long as the one before, up to TRIES_MAX tries.
+ * RFC 6298's formula): the smoothed round trip plus four times its
+ * variation, that margin at least RTO_MARGIN_MS, since a steady server's
+ * variation shrinks to nothing and the loop's own delays (a burst of
+ * handshakes to do) would then make answers late that are not lost.
+ * Before any answer, 400 ms: longer than a resolver takes to ask the
+ * authorities on a cache miss, and far below the 2 s of a default
+ * --dns-timeout.  Each try of a question waits twice as long as the one
+ * before, up to TRIES_MAX tries.
  */
 #define RTO_INIT_MS	400
-#define RTO_MIN_MS	50
+#define RTO_MARGIN_MS	50
 #define TRIES_MAX	5
 
 #define NO_HEAP		((size_t)-1)
@@ -143,6 +162,8 @@ struct ep_lookups {
 	int64_t			 recovered;	/* the last halving: tries sent
 						   before it do not halve again */
 	int64_t			 srtt, rttvar;	/* ms; srtt -1: no sample */
+	double			 tokens;	/* queries pacing lets go now */
+	int64_t			 paced;		/* tokens counted up to then */
 	int64_t			 last_reply;	/* a server last answered */
 	struct ep_dns_stats	 stats;
 	int			 late;		/* ep_lookups_give_up ran */
@@ -362,6 +383,35 @@ rtt_sample(struct ep_lookups *lk, int64_t rtt)
 	lk->srtt = (7 * lk->srtt + rtt) / 8;
 }
 
+/* Queries a millisecond pacing lets go; 0: no round trip known yet. */
+static double
+pace_rate(const struct ep_lookups *lk)
+{
+	if (lk->srtt < 0)
+		return 0;
+	return lk->window / (double)(lk->srtt > 0 ? lk->srtt : 1);
+}
+
+/* Adds the tokens of the time since they were last counted. */
+static void
+pace_refill(struct ep_lookups *lk, int64_t now)
+{
+	double	cap = lk->window / PACE_BURST_DIV, rate = pace_rate(lk);
+
+	if (cap < 2 * rate)
+		cap = 2 * rate;
+	if (cap < WINDOW_MIN)
+		cap = WINDOW_MIN;
+	/* Before any answer, the first window goes out at once. */
+	if (rate == 0)
+		lk->tokens = lk->window;
+	else if (now > lk->paced)
+		lk->tokens += (double)(now - lk->paced) * rate;
+	if (lk->tokens > cap && rate > 0)
+		lk->tokens = cap;
+	lk->paced = now;
+}
+
 /* A first try's timeout, before the doubling of later tries. */
 static int64_t
 rto(const struct ep_lookups *lk)
@@ -371,9 +421,8 @@ rto(const struct ep_lookups *lk)
 	if (lk->srtt < 0)
 		t = RTO_INIT_MS;
 	else
-		t = lk->srtt + (4 * lk->rttvar > 1 ? 4 * lk->rttvar : 1);
-	if (t < RTO_MIN_MS)
-		t = RTO_MIN_MS;
+		t = lk->srtt + (4 * lk->rttvar > RTO_MARGIN_MS ?
+		    4 * lk->rttvar : RTO_MARGIN_MS);
 	return t < lk->bound ? t : lk->bound;
 }
 
@@ -766,7 +815,8 @@ ep_lookups_flush(struct ep_lookups *lk)
 	struct question	*q;
 	int64_t		 now = ep_time_mono_ms();
 
-	while (lk->inflight < lk->window &&
+	pace_refill(lk, now);
+	while (lk->inflight < lk->window && lk->tokens >= 1 &&
 	    (q = TAILQ_FIRST(&lk->queue)) != NULL) {
 		/* The system's resolver reads the hosts file first. */
 		if (q->tries == 0 && q->e->srv != Q_SRV &&
@@ -777,6 +827,7 @@ ep_lookups_flush(struct ep_lookups *lk)
 			enqueue(lk, q, 1);
 			return -1;
 		}
+		lk->tokens -= 1;
 	}
 	return 0;
 }
@@ -848,12 +899,21 @@ ep_lookups_timeout(const struct ep_lookups *lk, int max_ms)
 	int64_t	wait;
 	int	t = max_ms;
 
+	double	rate = pace_rate(lk);
+
 	if (lk->nheap > 0) {
 		wait = lk->heap[0]->due - ep_time_mono_ms();
 		if (wait < 0)
 			wait = 0;
 		if (t < 0 || wait < t)
 			t = wait > 0x7fffffff ? 0x7fffffff : (int)wait;
+	}
+	/* Pacing holds back what the window would let go. */
+	if (!TAILQ_EMPTY(&lk->queue) && lk->inflight < lk->window &&
+	    lk->tokens < 1 && rate > 0) {
+		wait = (int64_t)((1 - lk->tokens) / rate) + 1;
+		if (t < 0 || wait < t)
+			t = (int)wait;
 	}
 	return ep_resolver_timeout(lk->res, t);
 }

@@ -28,6 +28,7 @@
 #include "net/ep_resolve.h"
 
 #define SERVERS_MAX	16	/* what --dns and resolv.conf may name */
+#define RCVBUF		(1024 * 1024)	/* bytes, each UDP socket's */
 
 struct ep_resolver;
 
@@ -163,8 +164,15 @@ chan_init(struct ep_resolver *r, struct chan *c, unsigned timeout_ms,
 	o.flags = ARES_FLAG_NOSEARCH;
 	o.timeout = (int)(timeout_ms ? timeout_ms : 1);
 	o.tries = 1;
+	/*
+	 * A window of answers may come in while the loop is busy with
+	 * handshakes: the default buffer holds about 200 small datagrams
+	 * (each costs a kernel buffer's size, not its own).  The kernel caps
+	 * this at its net.core.rmem_max.
+	 */
+	o.socket_receive_buffer_size = RCVBUF;
 	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
-	    ARES_OPT_TRIES;
+	    ARES_OPT_TRIES | ARES_OPT_SOCK_RCVBUF;
 	if (!with_hosts) {
 		/* Asked to use these servers, /etc/hosts must not answer. */
 		o.lookups = lookups;
