@@ -83,6 +83,8 @@ struct options {
 	int			 family;
 	int			 full_handshake;
 	unsigned		 jobs;
+	unsigned		 per_address;	/* --per-address; 0: default */
+	unsigned		 rate;		/* --rate; 0: none */
 };
 
 /* Everything one run holds, freed by run_free(). */
@@ -144,6 +146,8 @@ enum {
 	OPT_NAGIOS,
 	OPT_PROMETHEUS,
 	OPT_NO_FETCH,
+	OPT_PER_ADDRESS,
+	OPT_RATE,
 	OPT_CRL,
 	OPT_OCSP_RESPONSE,
 };
@@ -191,6 +195,8 @@ static const struct option longopts[] = {
 	{ "ocsp-response",	required_argument,	NULL, OPT_OCSP_RESPONSE },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "per-address",	required_argument,	NULL, OPT_PER_ADDRESS },
+	{ "rate",		required_argument,	NULL, OPT_RATE },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -284,6 +290,11 @@ usage(FILE *fp)
 "                         once the chain and the server's key proof are in\n"
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
 "                         when the open-file limit is lower)\n"
+"  --per-address N        handshakes in flight at once with one address\n"
+"                         (default 32): many names on one server do not\n"
+"                         flood it\n"
+"  --rate N               new handshakes a second with one address, at most\n"
+"                         (default no limit)\n"
 "  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
 "  --priority STRING      GnuTLS priority string (default NORMAL, with the\n"
 "                         X25519 group first)\n"
@@ -568,6 +579,14 @@ parse_args(int argc, char *argv[], struct options *opt)
 			break;
 		case 'j':
 			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
+			break;
+		case OPT_PER_ADDRESS:
+			opt->per_address = (unsigned)number("--per-address",
+			    optarg, 1, 65536);
+			break;
+		case OPT_RATE:
+			opt->rate = (unsigned)number("--rate", optarg, 1,
+			    1000000);
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -940,6 +959,8 @@ observe(struct run *r)
 			eo.run_timeout_ms = budget_left(r->mono_started +
 			    opt->set.limit_ms[EP_LIMIT_RUN]);
 		eo.max_inflight = opt->jobs;
+		eo.per_address = opt->per_address;
+		eo.rate = opt->rate;
 		eo.priority = opt->priority;
 		eo.trust = r->trust;
 		eo.no_fetch = opt->no_fetch;

@@ -14,8 +14,10 @@
  * target with explicit members is probed at those, and one named by an
  * IP address at that address, without DNS.  Each name is looked up once
  * (ep_lookups.h), as many at a time as the DNS servers answer.  A handshake starts as
- * soon as its address is known and fewer than max_inflight are running:
- * a discovered name's probes do not wait for another name's discovery.
+ * soon as its address is known, fewer than max_inflight are running, and
+ * fewer than per_address at that address (and, with rate, that address
+ * has a token): a discovered name's probes do not wait for another
+ * name's discovery, nor an address's for another address at its limit.
  * An address that does not answer costs one deadline: nothing is retried.
  *
  * Deadlines, on the monotonic clock: a probe gets connect_timeout_ms for
@@ -27,6 +29,16 @@
  */
 
 #define EP_ENGINE_INFLIGHT_DEFAULT	1024	/* max_inflight 0: at most this */
+
+/*
+ * per_address 0: at most this many probes in flight to one address.  A
+ * thousand names on one reverse proxy would otherwise be a thousand
+ * handshakes at once from one client, which looks like a flood to the
+ * server's and its firewall's defences (per-source connection limits,
+ * SYN flood protection) and queues on its cores, while 32 still keep a
+ * server 50 ms away busy with a few hundred handshakes a second.
+ */
+#define EP_ENGINE_PER_ADDRESS_DEFAULT	32
 
 /*
  * GnuTLS's NORMAL with X25519 the first group: a probe sends one key
@@ -64,6 +76,13 @@ struct ep_engine_opts {
 	unsigned	 dns_timeout_ms;	/* per DNS question, its tries
 					   together (ep_lookups.h) */
 	unsigned	 max_inflight;	/* probes at once; 0: chosen, see below */
+	unsigned	 per_address;	/* probes at once to one address (IP,
+					   whatever the port); 0:
+					   EP_ENGINE_PER_ADDRESS_DEFAULT */
+	unsigned	 rate;		/* new probes a second to one address,
+					   a token bucket holding a tenth of a
+					   second's worth (at least one); 0:
+					   no limit */
 	const char	*priority;	/* GnuTLS priority string; NULL: GnuTLS's
 					   default.  A probe sends one TLS 1.3
 					   key share, for its first group */
