@@ -370,8 +370,11 @@ enqueue(struct dir *d, const unsigned char *buf, size_t len, int eof)
 	return 0;
 }
 
-/* Reads one chunk from side j into direction j. */
-static void
+/*
+ * Reads one chunk from side j into direction j.  Returns 1 when there may
+ * be more to read, 0 when there is not (or the pair closed).
+ */
+static int
 read_side(struct pair *p, int j)
 {
 	unsigned char	 buf[CHUNK_MAX];
@@ -379,13 +382,13 @@ read_side(struct pair *p, int j)
 	ssize_t		 r;
 
 	if (d->src_eof || d->queued >= MAX_QUEUED)
-		return;
+		return 0;
 	r = recv(p->s[j].fd, buf, sizeof(buf), 0);
 	if (r == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
+			return 0;
 		close_pair(p);
-		return;
+		return 0;
 	}
 	if (r == 0) {
 		d->src_eof = 1;
@@ -395,9 +398,10 @@ read_side(struct pair *p, int j)
 	if (enqueue(d, buf, (size_t)r, r == 0) == -1) {
 		fprintf(stderr, "latency: out of memory\n");
 		close_pair(p);
-		return;
+		return 0;
 	}
 	update_events(p);
+	return r > 0;
 }
 
 static void
@@ -430,8 +434,13 @@ side_event(struct side *s, uint32_t ev)
 	}
 	if (ev & EPOLLOUT)
 		flush(p, 1 - j);
-	if (!p->closed && (ev & (EPOLLIN | EPOLLHUP)))
-		read_side(p, j);
+	/*
+	 * A client's side is read until nothing is left: its end must be
+	 * seen before a connection it opens next is accepted.
+	 */
+	while (!p->closed && (ev & (EPOLLIN | EPOLLHUP)) &&
+	    read_side(p, j) && j == 0)
+		;
 }
 
 /* ---- listeners --------------------------------------------------------- */
