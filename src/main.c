@@ -983,9 +983,10 @@ observe(struct run *r)
 
 		fprintf(stderr, "edgeprobe: DNS: %zu questions, %zu queries "
 		    "(%zu sent again), %zu never answered; window up to %u, "
-		    "halved %zu times; round trip %u ms\n", d->questions,
-		    d->queries, d->resent, d->unanswered, d->window_max,
-		    d->decreases, d->srtt_ms);
+		    "halved %zu times; round trip %u ms, a first try's "
+		    "timeout %u ms\n", d->questions, d->queries, d->resent,
+		    d->unanswered, d->window_max, d->decreases, d->srtt_ms,
+		    d->rto_ms);
 	}
 }
 

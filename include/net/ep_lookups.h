@@ -28,10 +28,11 @@
  * each time waiting twice as long, of the next server.  An answer to
  * any of its tries is taken.  A question none of whose tries is answered
  * within timeout_ms of its first fails ("DNS query timed out",
- * EP_DNS_FAILED).  When that happens and no server has answered anything
- * since that question was first sent, the servers are down: every
- * question still waiting fails with it, rather than each waiting its
- * own timeout_ms behind a window that losses shrank.
+ * EP_DNS_FAILED).  When that happens twice in a row with no server
+ * answering anything meanwhile (the second question first sent after the
+ * first failed), the servers are down: every question still waiting
+ * fails with it, rather than each waiting its own timeout_ms behind a
+ * window that losses shrank.
  *
  * The caller's event loop drives the resolver (ep_lookups_resolver) and
  * calls ep_lookups_expire and ep_lookups_flush on every turn, waking up

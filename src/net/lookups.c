@@ -165,6 +165,10 @@ struct ep_lookups {
 	double			 tokens;	/* queries pacing lets go now */
 	int64_t			 paced;		/* tokens counted up to then */
 	int64_t			 last_reply;	/* a server last answered */
+	int64_t			 silent;	/* a question failed then with
+						   nothing answered since it
+						   went out; -1: none since
+						   the last answer */
 	struct ep_dns_stats	 stats;
 	int			 late;		/* ep_lookups_give_up ran */
 	int			 closing;	/* callbacks go nowhere now */
@@ -193,6 +197,7 @@ ep_lookups_new(struct ep_lookups **out, const char *servers, int family,
 	lk->recovered = -1;
 	lk->srtt = -1;
 	lk->last_reply = -1;
+	lk->silent = -1;
 	/*
 	 * A try c-ares keeps out may still be answered until the question
 	 * itself gives up: nothing waits longer than that.
@@ -833,9 +838,13 @@ ep_lookups_flush(struct ep_lookups *lk)
 }
 
 /*
- * No server answered anything since a question that has now failed was
- * first asked: they are down, and every question still waiting fails
- * now, and so does every one its callbacks ask for meanwhile.
+ * Nothing was answered since a question that has now failed went out,
+ * nor since another failed so before it was first sent: the servers are
+ * down, and every question still waiting fails now, and so does every
+ * one its callbacks ask for meanwhile.  One such failure alone is not
+ * enough: the questions out may all be of a zone whose servers are down
+ * while the resolver is fine, and those queued behind them would then
+ * fail unasked.
  */
 static void
 servers_down(struct ep_lookups *lk)
@@ -872,8 +881,13 @@ ep_lookups_expire(struct ep_lookups *lk)
 				window_loss(lk, q->sent, now);
 			lk->stats.unanswered++;
 			finish(lk, q, EP_DNS_FAILED, NULL, 0, why);
-			if (lk->last_reply < q->first)
+			if (lk->last_reply >= q->first)
+				continue;
+			if (lk->silent >= 0 && lk->last_reply < lk->silent &&
+			    q->first >= lk->silent)
 				servers_down(lk);
+			else if (lk->silent < 0 || lk->last_reply >= lk->silent)
+				lk->silent = now;
 			continue;
 		}
 		/* Its latest try is lost; tries still out may answer yet. */
@@ -897,9 +911,8 @@ int
 ep_lookups_timeout(const struct ep_lookups *lk, int max_ms)
 {
 	int64_t	wait;
-	int	t = max_ms;
-
 	double	rate = pace_rate(lk);
+	int	t = max_ms;
 
 	if (lk->nheap > 0) {
 		wait = lk->heap[0]->due - ep_time_mono_ms();

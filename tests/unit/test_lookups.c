@@ -3,8 +3,8 @@
  * src/net/resolve.c) against DNS servers of this test on 127.0.0.1: a
  * child process answers UDP queries (each name has the address
  * 127.0.0.1, no AAAA record, no SRV record), or drops a burst of them,
- * or never answers A queries, or never answers at all, and counts what it
- * was asked.  The names are probed on a port nothing listens on, so a
+ * or never answers A queries, or some names, or never answers at all,
+ * and counts what it was asked.  The names are probed on a port nothing listens on, so a
  * name that resolved ends as a refused connect and one that did not as
  * no address, with how its lookup ended.  No lab needed.
  *
@@ -51,6 +51,8 @@ enum mode {
 	M_ANSWER,		/* answers everything */
 	M_DROP_BURST,		/* drops its first burst, but BURST_KEPT */
 	M_NO_A,			/* answers AAAA (no record), never A */
+	M_DEAD_NAMES,		/* never answers a name that starts with
+				   "dead", the others always */
 	M_SILENT,		/* answers nothing */
 };
 
@@ -172,7 +174,9 @@ serve(int fd, int stop, int report, enum mode mode)
 				    "%s", key);
 			if (i < QUESTIONS_MAX)
 				asked[i]++;
-			if (mode == M_SILENT || (mode == M_NO_A && type == 1))
+			if (mode == M_SILENT || (mode == M_NO_A && type == 1) ||
+			    (mode == M_DEAD_NAMES &&
+			    strncmp(name, "dead", 4) == 0))
 				continue;
 			if (inburst && k >= BURST_KEPT) {
 				s.dropped++;
@@ -444,9 +448,9 @@ test_one_family_lost(void **state)
 }
 
 /*
- * Servers that are down cost one --dns-timeout for all the names, not one
- * for each window of them that losses made narrow: 300 names fail at
- * 1 s, before the 2.5 s run deadline.
+ * Servers that are down cost about two --dns-timeout for all the names,
+ * not one for each window of them that losses made narrow: 300 names
+ * fail by 2 s or so, before the 4 s run deadline.
  */
 static void
 test_servers_down(void **state)
@@ -459,12 +463,66 @@ test_servers_down(void **state)
 	(void)state;
 	server_start(&sv, M_SILENT);
 	plan = plan_of(MANY);
-	run(plan, sv.addr, AF_INET, 1000, 2500, &obs);
+	run(plan, sv.addr, AF_INET, 1000, 4000, &obs);
 	server_stop(&sv, &s);
 	expect_failed(&obs, MANY, "DNS query timed out");
 	/* Most names were never sent: the window held them back. */
 	assert_true(s.questions < MANY);
 	assert_int_equal(obs.dns.unanswered, MANY);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/*
+ * A resolver that never answers the names of one zone, the first 70
+ * asked (more than the first window), answers the others: they resolve,
+ * and only the silent ones fail.  The servers are not taken as down when
+ * the first of these fail with nothing answered since.
+ */
+static void
+test_silent_names(void **state)
+{
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct server		 sv;
+	struct seen		 s;
+	uint16_t		 port = refused_port();
+	char			 name[32], err[512];
+	size_t			 i, failed = 0, resolved = 0;
+
+	(void)state;
+	server_start(&sv, M_DEAD_NAMES);
+	assert_non_null(plan = ep_plan_new(fx_lync()));
+	if (ep_plan_set_ports(plan, EP_ROLE_GENERIC, &port, 1, err,
+	    sizeof(err)) == -1)
+		fail_msg("ports: %s", err);
+	for (i = 0; i < 90; i++) {
+		snprintf(name, sizeof(name), "%s%zu.test", i < 70 ? "dead" :
+		    "live", i);
+		if (ep_plan_add_target(plan, EP_ROLE_GENERIC, name, "--test",
+		    err, sizeof(err)) == -1)
+			fail_msg("target: %s", err);
+	}
+	run(plan, sv.addr, AF_INET, 1000, RUN_MS, &obs);
+	server_stop(&sv, &s);
+	assert_int_equal(obs.n, 90);
+	for (i = 0; i < obs.n; i++) {
+		const char	*host = ep_plan_target(plan,
+				    obs.v[i].target)->name;
+
+		if (strncmp(host, "dead", 4) == 0) {
+			if (obs.v[i].dns != EP_DNS_FAILED)
+				fail_msg("%s: dns %d", host, obs.v[i].dns);
+			failed++;
+		} else {
+			if (obs.v[i].status != EP_OBS_CONNECT_FAILED)
+				fail_msg("%s: status %d (%s)", host,
+				    obs.v[i].status, obs.v[i].error);
+			resolved++;
+		}
+	}
+	assert_int_equal(failed, 70);
+	assert_int_equal(resolved, 20);
 	ep_observations_clear(&obs);
 	ep_plan_free(plan);
 }
@@ -509,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_never_answers),
 		cmocka_unit_test(test_one_family_lost),
 		cmocka_unit_test(test_servers_down),
+		cmocka_unit_test(test_silent_names),
 		cmocka_unit_test(test_next_server),
 	};
 
