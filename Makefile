@@ -50,6 +50,7 @@ OBJS	 = $(BUILD)/input/check.o \
 	   $(BUILD)/judge/rules_dates.o \
 	   $(BUILD)/judge/rules_dns.o \
 	   $(BUILD)/judge/rules_keys.o \
+	   $(BUILD)/judge/rules_limits.o \
 	   $(BUILD)/judge/rules_names.o \
 	   $(BUILD)/judge/rules_pool.o \
 	   $(BUILD)/judge/rules_reach.o \
@@ -78,6 +79,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_state \
 	   $(BUILD)/test_time \
 	   $(BUILD)/test_discover \
+	   $(BUILD)/test_resolve \
 	   $(BUILD)/test_offline \
 	   $(BUILD)/test_profile \
 	   $(BUILD)/test_config \
@@ -174,6 +176,8 @@ integration: edgeprobe $(LABTOOLS)
 	tests/integration/lookup-once ./edgeprobe
 	tests/integration/state-sequence ./edgeprobe
 	tests/integration/outputs ./edgeprobe
+	tests/integration/signals ./edgeprobe
+	tests/integration/limits ./edgeprobe
 
 # The build under AddressSanitizer/UBSan, in build/asan.
 ASAN_MAKE = $(MAKE) BUILD=build/asan CFLAGS="-O1 -g \
@@ -228,6 +232,7 @@ demo: edgeprobe $(LABTOOLS)
 # speed is measured, never asserted.
 bench: edgeprobe $(LABTOOLS)
 	EP_LAB_BIN=$(BUILD) tests/bench/bench ./edgeprobe
+	EP_LAB_BIN=$(BUILD) tests/bench/scale ./edgeprobe
 
 deps:
 	.ci/deps

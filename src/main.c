@@ -43,9 +43,6 @@
 
 #define EXIT_USAGE	3	/* Nagios UNKNOWN: nothing was judged */
 
-#define EP_CONFIG_FILES_MAX	16	/* -f given this often at most */
-
-#define EP_PASSWORD_MAX	1024	/* bytes of a PFX password line */
 #define STATE_WAIT_MS	60000	/* for another run's lock, with no
 				   --run-timeout to bound it */
 
@@ -76,10 +73,13 @@ struct options {
 	const char		*state_file;	/* --state */
 	const char		*save_chains;	/* --save-chains DIR */
 	int			 json;
+	int			 jsonl;		/* --jsonl: streamed */
 	int			 quiet;		/* -q: problems only, if any */
 	int			 nagios;	/* --nagios: plugin output */
 	const char		*prometheus;	/* --prometheus FILE */
 	int			 verbose;
+	int			 help;		/* -h: once every flag is good */
+	int			 version;	/* -V: likewise */
 	int			 family;
 	int			 full_handshake;
 	unsigned		 jobs;
@@ -106,6 +106,8 @@ struct run {
 	struct ep_observations	 obs;
 	struct ep_findings	 findings;
 	struct ep_revchecks	 revs;		/* what revocation checks came to */
+	struct ep_summary	 total;		/* --jsonl: the parts told so far */
+	size_t			 saved;		/* --save-chains: files written */
 };
 
 enum {
@@ -130,6 +132,7 @@ enum {
 	OPT_WARN_DAYS,
 	OPT_CRIT_DAYS,
 	OPT_JSON,
+	OPT_JSONL,
 	OPT_AT,
 	OPT_PRIORITY,
 	OPT_PROFILE,
@@ -174,6 +177,7 @@ static const struct option longopts[] = {
 	{ "warn-days",		required_argument,	NULL, OPT_WARN_DAYS },
 	{ "crit-days",		required_argument,	NULL, OPT_CRIT_DAYS },
 	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "jsonl",		no_argument,		NULL, OPT_JSONL },
 	{ "nagios",		no_argument,		NULL, OPT_NAGIOS },
 	{ "prometheus",		required_argument,	NULL, OPT_PROMETHEUS },
 	{ "at",			required_argument,	NULL, OPT_AT },
@@ -295,7 +299,7 @@ usage(FILE *fp)
 "                         flood it\n"
 "  --rate N               new handshakes a second with one address, at most\n"
 "                         (default no limit)\n"
-"  -4, -6                 probe only IPv4 or only IPv6 addresses\n"
+"  -4, -6                 probe only IPv4 or only IPv6 addresses (not both)\n"
 "  --priority STRING      GnuTLS priority string (default NORMAL, with the\n"
 "                         X25519 group first)\n"
 "\n"
@@ -304,7 +308,8 @@ usage(FILE *fp)
 "                         generic, or a profile file (edgeprobe-probes(5))\n"
 "  --warn-days N|N%%       expires-soon warning within N days, or with N%% of\n"
 "                         the certificate's lifetime left (default 30)\n"
-"  --crit-days N|N%%       expires-soon critical, likewise (default 7)\n"
+"  --crit-days N|N%%       expires-soon critical, likewise (default 7); not\n"
+"                         above --warn-days when both are days or both %%\n"
 "  --accept CHECK[@NAME]  a finding the admin accepts: still reported,\n"
 "                         marked accepted, but it sets no status\n"
 "  --at WHEN              judge validity at an ISO 8601 date or date-time\n"
@@ -312,13 +317,16 @@ usage(FILE *fp)
 "\n"
 "Output:\n"
 "  --json                 one JSON document instead of the text report\n"
+"  --jsonl                JSON Lines instead: an object per endpoint as soon\n"
+"                         as its name is judged, then a summary; memory\n"
+"                         holds what is in flight, for runs of many names\n"
 "  --nagios               Nagios/Icinga plugin output instead: a status\n"
 "                         line with perfdata, then the long output\n"
 "  --prometheus FILE      also write metrics to FILE, for node_exporter's\n"
 "                         textfile collector; replaced whole\n"
 "  -q, --quiet            print nothing when all is ok, else only what is\n"
 "                         wrong: for cron, which mails only when there is\n"
-"                         output\n"
+"                         output; SIGHUP is ignored\n"
 "  --state FILE           remember what this run saw in FILE, and report\n"
 "                         what changed since the last run that did\n"
 "  --save-chains DIR      write each presented chain to DIR as PEM, one\n"
@@ -328,7 +336,8 @@ usage(FILE *fp)
 "  -V, --version          the version\n"
 "\n"
 "Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (usage or internal\n"
-"error).  See edgeprobe(1).\n");
+"error, or interrupted: SIGINT or SIGTERM reports what was done, a second\n"
+"one ends at once).  See edgeprobe(1).\n");
 }
 
 /*
@@ -371,6 +380,88 @@ fatal_usage(const char *fmt, ...)
 }
 
 /*
+ * The signal that stops the run (SIGINT, SIGTERM), set by on_stop: the
+ * engine looks at it every turn of its loop, whose wait the signal ends
+ * (the handler is installed without SA_RESTART).
+ */
+static volatile sig_atomic_t	stop_signal;
+
+#define STOP_SIGNALS	2
+static const int	stop_signals[STOP_SIGNALS] = { SIGINT, SIGTERM };
+static int		stop_caught[STOP_SIGNALS];	/* ours: not ignored
+							   when we began */
+
+/*
+ * The first signal stops the run; a second ends edgeprobe at once, as
+ * the default disposition, restored here, does.  sigaction is
+ * async-signal-safe.
+ */
+static void
+on_stop(int sig)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	stop_signal = sig;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < STOP_SIGNALS; i++)
+		if (stop_caught[i])
+			sigaction(stop_signals[i], &sa, NULL);
+}
+
+/*
+ * Catches SIGINT and SIGTERM for the run, saving what they did in saved,
+ * and blocks them but in the engine's wait: *wait_mask is the mask as it
+ * was, for that wait.  A signal ignored when edgeprobe began (nohup, a
+ * background job of a shell without job control) stays ignored.
+ */
+static void
+catch_stop(struct sigaction saved[STOP_SIGNALS], sigset_t *wait_mask)
+{
+	struct sigaction	sa;
+	sigset_t		block;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < STOP_SIGNALS; i++)
+		sigaddset(&sa.sa_mask, stop_signals[i]);
+	sa.sa_flags = 0;	/* no SA_RESTART: the loop's wait must end */
+	sigemptyset(&block);
+	for (i = 0; i < STOP_SIGNALS; i++) {
+		if (sigaction(stop_signals[i], NULL, &saved[i]) == -1 ||
+		    saved[i].sa_handler == SIG_IGN)
+			continue;
+		stop_caught[i] = 1;
+		sigaddset(&block, stop_signals[i]);
+		sigaction(stop_signals[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+}
+
+/*
+ * Once the run is over the signals do as they did: one that comes while
+ * the report is written ends edgeprobe.  One that came since the last
+ * wait is taken first, by the handler: the run is over, the report whole.
+ */
+static void
+release_stop(const struct sigaction saved[STOP_SIGNALS],
+    const sigset_t *mask)
+{
+	size_t	i;
+
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	for (i = 0; i < STOP_SIGNALS; i++)
+		if (stop_caught[i]) {
+			stop_caught[i] = 0;
+			sigaction(stop_signals[i], &saved[i], NULL);
+		}
+}
+
+/*
  * Whether --nagios is among the arguments (getopt also takes "--nag" and
  * "--nagi" for it), read before getopt reads any.
  */
@@ -386,6 +477,23 @@ wants_nagios(int argc, char *argv[])
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Standard output could not be written (a closed pipe, a full disk): one
+ * line on standard error, even with --nagios, whose line would go where
+ * nothing can be written.
+ */
+static void __attribute__((noreturn))
+fatal_output(const char *what)
+{
+	char	msg[256];
+	int	e = errno;
+
+	snprintf(msg, sizeof(msg), "cannot write %s to standard output: %s",
+	    what, e != 0 ? strerror(e) : "write error");
+	fatal_to.nagios = 0;
+	fatal(EXIT_USAGE, msg);
 }
 
 static long
@@ -472,6 +580,90 @@ add_names(struct ep_plan *plan, int opt, const char *list)
 		fatal_usage("%s", err);
 }
 
+/* The long name of option ch, for messages: "--access", "--file". */
+static const char *
+flag_name(int ch, char *buf, size_t len)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == ch) {
+			snprintf(buf, len, "--%s", o->name);
+			return buf;
+		}
+	snprintf(buf, len, "-%c", ch);
+	return buf;
+}
+
+/*
+ * A value that starts with '-' is an option given where a value was
+ * wanted ("--access --json"), never a value: names cannot start so, and
+ * a file whose name does is "./-name".  '-' alone is standard input for
+ * --targets-file.  Numbers are left to their own checks, which refuse a
+ * sign with the range they take.
+ */
+static void
+check_value(int ch, const char *arg)
+{
+	char	flag[40];
+
+	switch (ch) {
+	case OPT_TIMEOUT:
+	case OPT_CONNECT_TIMEOUT:
+	case OPT_HANDSHAKE_TIMEOUT:
+	case OPT_DNS_TIMEOUT:
+	case OPT_RUN_TIMEOUT:
+	case OPT_FETCH_TIMEOUT:
+	case OPT_WARN_DAYS:
+	case OPT_CRIT_DAYS:
+	case 'j':
+		return;
+	case OPT_ACCESS:
+	case OPT_WEBCON:
+	case OPT_AV:
+	case OPT_INTERNAL:
+	case OPT_REVERSE_PROXY:
+	case OPT_PUBLISHED:
+	case OPT_SIP_DOMAIN:
+	case OPT_NAME:
+		flag_name(ch, flag, sizeof(flag));
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a name cannot start with '-', "
+			    "and %s needs one", flag, arg, flag);
+		if (arg[strspn(arg, ",")] == '\0')
+			fatal_usage("%s '%.100s': no name", flag, arg);
+		return;
+	case OPT_TARGETS_FILE:
+		if (strcmp(arg, "-") == 0)
+			return;
+		/* FALLTHROUGH */
+	case 'f':
+	case OPT_CA_FILE:
+	case OPT_INTERNAL_CA:
+	case OPT_CHAIN:
+	case OPT_PFX:
+	case OPT_PFX_PASSWORD_FILE:
+	case OPT_CSR:
+	case OPT_CRL:
+	case OPT_OCSP_RESPONSE:
+	case OPT_STATE:
+	case OPT_SAVE_CHAINS:
+	case OPT_PROMETHEUS:
+	case OPT_PROFILE:
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a value cannot start with '-', "
+			    "and %s needs one (a file so named: ./%.100s)",
+			    flag_name(ch, flag, sizeof(flag)), arg, flag, arg);
+		return;
+	default:
+		if (arg[0] == '-')
+			fatal_usage("%s '%.100s': a value cannot start with '-', "
+			    "and %s needs one", flag_name(ch, flag,
+			    sizeof(flag)), arg, flag);
+		return;
+	}
+}
+
 static void
 parse_args(int argc, char *argv[], struct options *opt)
 {
@@ -481,6 +673,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":46f:hj:qvV", longopts,
 	    NULL)) != -1) {
+		if (optarg != NULL && ch != ':' && ch != '?')
+			check_value(ch, optarg);
 		switch (ch) {
 		case OPT_ACCESS:
 		case OPT_WEBCON:
@@ -523,6 +717,9 @@ parse_args(int argc, char *argv[], struct options *opt)
 			break;
 		case OPT_CRIT_DAYS:
 			threshold("--crit-days", optarg, &opt->set.crit);
+			break;
+		case OPT_JSONL:
+			opt->jsonl = 1;
 			break;
 		case OPT_JSON:
 			opt->json = 1;
@@ -572,21 +769,24 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->state_file = optarg;
 			break;
 		case '4':
-			opt->family = AF_INET;
-			break;
 		case '6':
-			opt->family = AF_INET6;
+			if (opt->family == (ch == '4' ? AF_INET6 : AF_INET))
+				fatal_usage("%s", "-4 and -6: give one of them "
+				    "(without either, both families are "
+				    "probed)");
+			opt->family = ch == '4' ? AF_INET : AF_INET6;
 			break;
 		case 'j':
-			opt->jobs = (unsigned)number("--jobs", optarg, 1, 65536);
+			opt->jobs = (unsigned)number("--jobs", optarg, 1,
+			    EP_ENGINE_INFLIGHT_MAX);
 			break;
 		case OPT_PER_ADDRESS:
 			opt->per_address = (unsigned)number("--per-address",
-			    optarg, 1, 65536);
+			    optarg, 1, EP_ENGINE_PER_ADDRESS_MAX);
 			break;
 		case OPT_RATE:
 			opt->rate = (unsigned)number("--rate", optarg, 1,
-			    1000000);
+			    EP_ENGINE_RATE_MAX);
 			break;
 		case 'v':
 			opt->verbose = 1;
@@ -607,11 +807,11 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->save_chains = optarg;
 			break;
 		case 'h':
-			usage(stdout);
-			exit(0);
+			opt->help = 1;
+			break;
 		case 'V':
-			printf("edgeprobe %s\n", EP_VERSION);
-			exit(0);
+			opt->version = 1;
+			break;
 		case ':':
 			fatal_usage("option %s needs a value", argv[optind - 1]);
 		default:
@@ -700,8 +900,16 @@ check_options(struct run *r)
 	if (opt->at != NULL && ep_time_parse_iso(opt->at, &r->at) == -1)
 		fatal_usage("--at '%.100s': expected an ISO 8601 date "
 		    "(2026-12-01) or date-time (2026-12-01T08:00:00Z)", opt->at);
-	if (opt->json && opt->nagios)
-		fatal_usage("%s", "--json and --nagios: give one of them");
+	if (opt->json + opt->nagios + opt->jsonl > 1)
+		fatal_usage("%s and %s: give one of them", opt->json ? "--json" :
+		    "--jsonl", opt->nagios ? "--nagios" : "--jsonl");
+	/* What streams is gone once told: these need the whole run. */
+	if (opt->jsonl && opt->state_file != NULL)
+		fatal_usage("%s", "--jsonl and --state: a run that streams "
+		    "keeps nothing to compare");
+	if (opt->jsonl && opt->prometheus != NULL)
+		fatal_usage("%s", "--jsonl and --prometheus: a run that streams "
+		    "keeps nothing to count");
 	/* A plugin must always print its status line. */
 	if (opt->quiet && opt->nagios)
 		fatal_usage("%s", "--quiet and --nagios: a plugin always says "
@@ -717,6 +925,63 @@ check_options(struct run *r)
 	if (opt->has_offline && opt->save_chains != NULL)
 		fatal_usage("%s", "--save-chains is for live runs: the chain "
 		    "judged offline is a file already");
+}
+
+/*
+ * The threshold that applies and where it came from, for a message: the
+ * flag, the first file that gives it, or the default.
+ */
+static const char *
+threshold_said(const struct run *r, const struct ep_threshold *t, int crit,
+    char *buf, size_t len)
+{
+	const struct ep_settings	*fs;
+	const char			*flag = crit ? "--crit-days" :
+					    "--warn-days";
+	char				 v[16];
+	size_t				 i;
+
+	ep_threshold_text(t, v, sizeof(v));
+	if ((crit ? r->opt.set.crit : r->opt.set.warn).value != -1) {
+		snprintf(buf, len, "%s %s", flag, v);
+		return buf;
+	}
+	for (i = 0; i < r->opt.nfiles; i++) {
+		fs = ep_config_settings(r->cfg[i]);
+		if ((crit ? fs->crit : fs->warn).value != -1) {
+			snprintf(buf, len, "%s %s in %.200s", flag + 2, v,
+			    r->opt.files[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%s %s (the default)", flag, v);
+	return buf;
+}
+
+/*
+ * A certificate must warn before it is critical: --crit-days may not
+ * exceed --warn-days, whichever of flags, files and defaults gives them.
+ * Given one in days and one as a share of the lifetime, they are not
+ * compared (which comes first depends on the lifetime): each applies,
+ * critical first.  Checked before the files' settings are merged in, so
+ * that a message can say where each came from.
+ */
+static void
+check_thresholds(const struct run *r)
+{
+	struct ep_settings	set = r->opt.set;
+	char			w[256], c[256];
+	size_t			i;
+
+	for (i = 0; i < r->opt.nfiles; i++)
+		ep_settings_fill(&set, r->cfg[i]);
+	ep_settings_finish(&set);
+	if (set.warn.percent != set.crit.percent ||
+	    set.crit.value <= set.warn.value)
+		return;
+	fatal_usage("%s is more than %s: a certificate would be critical "
+	    "before it warns", threshold_said(r, &set.crit, 1, c, sizeof(c)),
+	    threshold_said(r, &set.warn, 0, w, sizeof(w)));
 }
 
 /*
@@ -779,8 +1044,10 @@ read_inputs(struct run *r, int argc, char *argv[])
 		if (ep_config_load(opt->files[i], &r->cfg[i], err,
 		    sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
-		ep_settings_fill(&opt->set, r->cfg[i]);
 	}
+	check_thresholds(r);
+	for (i = 0; i < opt->nfiles; i++)
+		ep_settings_fill(&opt->set, r->cfg[i]);
 	ep_settings_finish(&opt->set);
 	if (ep_profile_load(opt->set.profile, &r->profile, err,
 	    sizeof(err)) == -1)
@@ -796,13 +1063,20 @@ read_inputs(struct run *r, int argc, char *argv[])
 	if (opt->has_offline && ep_targets_count(r->targets) > 0)
 		fatal_usage("%s", "an offline check takes no target to probe");
 	if (opt->pfx_password_file != NULL) {
-		if (ep_file_first_line(opt->pfx_password_file, EP_PASSWORD_MAX,
-		    &r->password, err, sizeof(err)) == -1)
+		if (ep_file_first_line(opt->pfx_password_file,
+		    EP_OFFLINE_PASSWORD_MAX, &r->password, err,
+		    sizeof(err)) == -1)
 			fatal(EXIT_USAGE, err);
 	} else if (opt->has_offline && opt->offline.input == EP_OFFLINE_PFX &&
-	    (env = getenv("EDGEPROBE_PFX_PASSWORD")) != NULL &&
-	    (r->password = strdup(env)) == NULL)
-		fatal(EXIT_USAGE, strerror(ENOMEM));
+	    (env = getenv("EDGEPROBE_PFX_PASSWORD")) != NULL) {
+		if (strlen(env) > EP_OFFLINE_PASSWORD_MAX) {
+			snprintf(err, sizeof(err), "EDGEPROBE_PFX_PASSWORD is "
+			    "longer than %d bytes", EP_OFFLINE_PASSWORD_MAX);
+			fatal(EXIT_USAGE, err);
+		}
+		if ((r->password = strdup(env)) == NULL)
+			fatal(EXIT_USAGE, strerror(ENOMEM));
+	}
 	opt->offline.password = r->password;
 	read_given(r, EP_FETCHED_CRL, opt->crl_files, opt->ncrl_files);
 	read_given(r, EP_FETCHED_OCSP, opt->ocsp_files, opt->nocsp_files);
@@ -931,14 +1205,20 @@ offline_role(const struct options *opt, const struct ep_plan *plan)
 	return ep_plan_target(plan, 0)->role;
 }
 
+static int streams(const struct run *r);
+static void stream_group(void *arg, struct ep_observations *all,
+    size_t target, const size_t *idx, size_t n);
+
 /* The observations: of the files judged offline, or of the network. */
 static void
 observe(struct run *r)
 {
 	const struct options	*opt = &r->opt;
 	struct ep_engine_opts	 eo;
+	struct sigaction	 saved[STOP_SIGNALS];
+	sigset_t		 mask;
 	char			 err[1024];
-	int			 shown = 0;
+	int			 shown = 0, rc;
 
 	if (opt->has_offline) {
 		/* Offline, nothing is fetched: files stand for what would be. */
@@ -965,19 +1245,31 @@ observe(struct run *r)
 		eo.trust = r->trust;
 		eo.no_fetch = opt->no_fetch;
 		eo.fetch_timeout_ms = opt->set.limit_ms[EP_LIMIT_FETCH];
+		if (streams(r)) {
+			eo.group_done = stream_group;
+			eo.group_arg = r;
+		}
 		eo.user_agent = "edgeprobe/" EP_VERSION;
 		if (isatty(STDERR_FILENO)) {
 			eo.progress = show_progress;
 			eo.progress_arg = &shown;
 		}
-		if (ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err)) == -1)
+		eo.stop = &stop_signal;
+		catch_stop(saved, &mask);
+		eo.wait_mask = &mask;
+		rc = ep_engine_run(r->plan, &eo, &r->obs, err, sizeof(err));
+		release_stop(saved, &mask);
+		if (rc == -1)
 			fatal(EXIT_USAGE, err);
 	}
 	/* What the admin waited for, discovery included. */
 	r->obs.elapsed_ms = (unsigned)(ep_time_mono_ms() - r->mono_started);
 	if (opt->verbose)
-		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms\n",
-		    r->obs.n, r->obs.elapsed_ms);
+		fprintf(stderr, "edgeprobe: %zu endpoints observed in %u ms%s%s\n",
+		    streams(r) ? r->total.endpoints : r->obs.n,
+		    r->obs.elapsed_ms, r->obs.interrupted ?
+		    ", interrupted by " : "", r->obs.interrupted ?
+		    ep_report_interrupted(&r->obs) : "");
 	if (opt->verbose && !opt->has_offline) {
 		const struct ep_dns_stats	*d = &r->obs.dns;
 
@@ -990,22 +1282,41 @@ observe(struct run *r)
 	}
 }
 
+/* The rules' context, revocation checks kept in revs. */
+static void
+rules_ctx(const struct run *r, struct ep_rules_ctx *rc,
+    struct ep_revchecks *revs)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->plan = r->plan;
+	rc->trust = r->trust;
+	rc->names = r->names;
+	rc->now = r->at;
+	rc->warn = r->opt.set.warn;
+	rc->crit = r->opt.set.crit;
+	rc->prev = r->state;
+	rc->revs = revs;
+}
+
+/* A run that streams: every endpoint was judged as its target ended. */
+static int
+streams(const struct run *r)
+{
+	return r->opt.jsonl && !r->opt.has_offline;
+}
+
 static void
 judge(struct run *r)
 {
 	struct ep_rules_ctx	rc;
 	char			err[1024];
+	int			rv;
 
-	memset(&rc, 0, sizeof(rc));
-	rc.plan = r->plan;
-	rc.trust = r->trust;
-	rc.names = r->names;
-	rc.now = r->at;
-	rc.warn = r->opt.set.warn;
-	rc.crit = r->opt.set.crit;
-	rc.prev = r->state;
-	rc.revs = &r->revs;
-	if (ep_rules_run(&rc, &r->obs, &r->findings, err, sizeof(err)) == -1)
+	rules_ctx(r, &rc, &r->revs);
+	rv = streams(r) ? ep_rules_deployment(&rc, &r->obs, &r->findings, err,
+	    sizeof(err)) : ep_rules_run(&rc, &r->obs, &r->findings, err,
+	    sizeof(err));
+	if (rv == -1)
 		fatal(EXIT_USAGE, err);
 }
 
@@ -1031,6 +1342,107 @@ report_width(void)
 	return 80;
 }
 
+/* A report of obs and their findings f and revocation checks revs. */
+static void
+report_init(const struct run *r, struct ep_report *rep,
+    const struct ep_observations *obs, const struct ep_findings *f,
+    const struct ep_revchecks *revs)
+{
+	memset(rep, 0, sizeof(*rep));
+	rep->plan = r->plan;
+	rep->obs = obs;
+	rep->findings = f;
+	rep->revs = revs;
+	rep->at = r->at;
+	rep->started = r->started;
+	rep->verbose = r->opt.verbose;
+	rep->quiet = r->opt.quiet;
+	rep->color = wants_color();
+	rep->width = report_width();
+	rep->warn = r->opt.set.warn;
+	rep->crit = r->opt.set.crit;
+}
+
+/* Writes chains of rep to --save-chains's directory, if given. */
+static void
+save_chains(struct run *r, const struct ep_report *rep)
+{
+	char	err[1024];
+	size_t	n;
+
+	if (r->opt.save_chains == NULL)
+		return;
+	if (ep_chains_save(r->opt.save_chains, rep, &n, err,
+	    sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	r->saved += n;
+}
+
+/*
+ * A run that streams (--jsonl): the observations of one target, in as
+ * the engine tells, are judged, written and let go, so that memory
+ * holds what is in flight, not what is done.
+ */
+static void
+stream_group(void *arg, struct ep_observations *all, size_t target,
+    const size_t *idx, size_t n)
+{
+	struct run		*r = arg;
+	struct ep_observations	 g;
+	struct ep_findings	 f;
+	struct ep_revchecks	 revs;
+	struct ep_rules_ctx	 rc;
+	struct ep_report	 rep;
+	char			 err[1024];
+	size_t			 k;
+
+	(void)target;
+	memset(&g, 0, sizeof(g));
+	memset(&f, 0, sizeof(f));
+	memset(&revs, 0, sizeof(revs));
+	if ((g.v = calloc(n, sizeof(*g.v))) == NULL)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	for (k = 0; k < n; k++)
+		g.v[k] = all->v[idx[k]];
+	g.n = g.cap = n;
+	/* The run's, lent: the part owns none of them. */
+	g.certs = all->certs;
+	g.fetched = all->fetched;
+	g.nfetched = all->nfetched;
+	g.fslots = all->fslots;
+	g.nfslots = all->nfslots;
+	g.nfkeyed = all->nfkeyed;
+	g.no_fetch = all->no_fetch;
+	ep_observations_sort(&g);
+	rules_ctx(r, &rc, &revs);
+	if (ep_rules_endpoints(&rc, &g, &f, err, sizeof(err)) == -1)
+		fatal(EXIT_USAGE, err);
+	report_init(r, &rep, &g, &f, &revs);
+	if (ep_report_open_part(&rep) == -1)
+		fatal(EXIT_USAGE, strerror(ENOMEM));
+	save_chains(r, &rep);
+	/* Flushed: a reader may act on each line as it comes. */
+	if (ep_report_jsonl_endpoints(stdout, &rep) == -1 ||
+	    fflush(stdout) == EOF)
+		fatal(EXIT_USAGE, "cannot write the report");
+	ep_summary_add(&r->total, &rep.sum);
+	ep_report_close(&rep);
+	ep_findings_clear(&f);
+	ep_revchecks_clear(&revs);
+	/* Parsed again if another endpoint presents them. */
+	for (k = 0; k < n; k++) {
+		size_t	c;
+
+		for (c = 0; c < g.v[k].chain_len; c++)
+			ep_cert_release(ep_certs_get(all->certs,
+			    g.v[k].chain[c]));
+	}
+	free(g.v);
+	for (k = 0; k < n; k++)
+		if (ep_observations_retire(all, idx[k]) == -1)
+			fatal(EXIT_USAGE, strerror(ENOMEM));
+}
+
 /* Writes the report; returns the run's status, which every output shares. */
 static enum ep_severity
 report(struct run *r)
@@ -1040,34 +1452,38 @@ report(struct run *r)
 	char			err[1024];
 	int			rc;
 
-	memset(&rep, 0, sizeof(rep));
-	rep.plan = r->plan;
-	rep.obs = &r->obs;
-	rep.findings = &r->findings;
-	rep.revs = &r->revs;
-	rep.at = r->at;
-	rep.started = r->started;
-	rep.verbose = r->opt.verbose;
-	rep.quiet = r->opt.quiet;
-	rep.color = wants_color();
-	rep.width = report_width();
-	rep.warn = r->opt.set.warn;
-	rep.crit = r->opt.set.crit;
+	report_init(r, &rep, &r->obs, &r->findings, &r->revs);
 	if (ep_report_open(&rep) == -1)
 		fatal(EXIT_USAGE, strerror(ENOMEM));
+	if (r->opt.jsonl) {
+		/* Streamed, the endpoints were told (and saved) already. */
+		if (!streams(r))
+			save_chains(r, &rep);
+		ep_summary_add(&r->total, &rep.sum);
+		st = r->total.status;
+		rc = 0;
+		if (!r->opt.quiet || st != EP_SEV_OK) {
+			if (!streams(r))
+				rc = ep_report_jsonl_endpoints(stdout, &rep);
+			if (rc == 0)
+				rc = ep_report_jsonl_summary(stdout, &rep,
+				    &r->total);
+		}
+		if (rc == -1 || fflush(stdout) == EOF)
+			fatal(EXIT_USAGE, "cannot write the report");
+		if (r->opt.verbose && r->opt.save_chains != NULL)
+			fprintf(stderr, "edgeprobe: %zu chains saved\n",
+			    r->saved);
+		ep_report_close(&rep);
+		return st;
+	}
 	/* First: its failure must not follow a report that all is well. */
 	if (r->prom != NULL &&
 	    ep_prom_commit(r->prom, &rep, err, sizeof(err)) == -1)
 		fatal(EXIT_USAGE, err);
-	if (r->opt.save_chains != NULL) {
-		size_t	n;
-
-		if (ep_chains_save(r->opt.save_chains, &rep, &n, err,
-		    sizeof(err)) == -1)
-			fatal(EXIT_USAGE, err);
-		if (r->opt.verbose)
-			fprintf(stderr, "edgeprobe: %zu chains saved\n", n);
-	}
+	save_chains(r, &rep);
+	if (r->opt.verbose && r->opt.save_chains != NULL)
+		fprintf(stderr, "edgeprobe: %zu chains saved\n", r->saved);
 	/* Quiet and all is well: no output, so that cron mails nothing. */
 	if (r->opt.quiet && rep.sum.status == EP_SEV_OK)
 		rc = 0;
@@ -1078,10 +1494,13 @@ report(struct run *r)
 	else
 		rc = ep_report_text(stdout, &rep);
 	if (rc == -1 || fflush(stdout) == EOF)
-		fatal(EXIT_USAGE, "cannot write the report");
+		fatal_output("the report");
 	st = rep.sum.status;
-	/* What this run saw, for the next, unless the file is not ours. */
-	if (r->state != NULL) {
+	/*
+	 * What this run saw, for the next, unless the file is not ours, or
+	 * the run was interrupted: what it did not see is no change.
+	 */
+	if (r->state != NULL && !r->obs.interrupted) {
 		enum ep_state_status	ss = ep_state_status(r->state, NULL);
 
 		if (ss != EP_STATE_NEWER && ss != EP_STATE_LOCKED &&
@@ -1105,6 +1524,20 @@ main(int argc, char *argv[])
 	run_init(&r, argc);
 	parse_args(argc, argv, &r.opt);
 	check_options(&r);
+	/* Asked for with a usage error beside, the error wins: exit 3. */
+	if (r.opt.help || r.opt.version) {
+		if (r.opt.help)
+			usage(stdout);
+		else
+			printf("edgeprobe %s\n", EP_VERSION);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			fatal_output(r.opt.help ? "the help" : "the version");
+		run_free(&r);
+		return 0;
+	}
+	/* For cron: a terminal that hangs up does not end the run. */
+	if (r.opt.quiet)
+		signal(SIGHUP, SIG_IGN);
 	read_inputs(&r, argc, argv);
 	build_plan(&r);
 	load_anchors(&r);

@@ -14,6 +14,10 @@
  * is an error with file:line.
  */
 
+#define EP_CONFIG_FILES_MAX	16		/* -f given this often */
+#define EP_CONFIG_FILE_MAX	(1024 * 1024)	/* bytes of one file */
+#define EP_CONFIG_SECTIONS_MAX	1024		/* sections of one file */
+
 struct ep_config;
 
 /*

@@ -9,6 +9,7 @@
  */
 
 #define EP_SRV_TARGET_MAX	253	/* octets of an SRV target, no trailing dot */
+#define EP_DNS_SERVERS_MAX	16	/* servers given (--dns, "dns =") */
 
 /* One address of a name. */
 struct ep_addr {
@@ -33,6 +34,8 @@ enum ep_dns_status {
 	EP_DNS_FAILED,		/* no answer that says either: timed out,
 				   refused, server failure, malformed... */
 	EP_DNS_LATE,		/* the run deadline passed before the answer */
+	EP_DNS_INTERRUPTED,	/* the run was stopped (a signal) before the
+				   answer */
 };
 
 #endif /* EP_DNS_H */

@@ -15,9 +15,20 @@
 
 /*
  * Returns 1 when ref is a reference host name (see above), 0 otherwise
- * (NULL too).
+ * (NULL too).  This is what name matching takes: a certificate may be
+ * asked about "-.example.com" as TLS clients are.
  */
 int ep_host_valid(const char *ref);
+
+/*
+ * Why name cannot be a name to look up, as the admin or a file gives
+ * one: NULL when it can, else a short reason for a message ("an empty
+ * label", "a label starts with '-'", ...).  It must be a reference host
+ * name, and no label may start with '-': RFC 1123 allows none, and an
+ * argument that does is an option given where a value was wanted.  An
+ * IP literal has the reason "an IP address, not a host name".
+ */
+const char *ep_host_problem(const char *name);
 
 /*
  * Returns 1 when s is an IPv4 or IPv6 literal, 0 otherwise (NULL too).

@@ -120,9 +120,9 @@ int ep_ini_yesno(struct ep_ini *ini, const char *key, const char *value,
     int *out);
 
 /*
- * A host name (input/ep_hostname.h), copied normalized into out (outlen
- * bytes, EP_NAME_MAX + 1 suffice): "KEY 'V': not a valid host name", or
- * "KEY V: an IP address, not a host name".
+ * A host name to look up (ep_host_problem), copied normalized into out
+ * (outlen bytes, EP_NAME_MAX + 1 suffice): "KEY 'V': not a valid host
+ * name: why", or "KEY V: an IP address, not a host name".
  */
 int ep_ini_host(struct ep_ini *ini, const char *key, const char *value,
     char *out, size_t outlen);

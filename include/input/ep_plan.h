@@ -17,7 +17,8 @@
  * order the answers came in.  Read-only from then on.
  */
 
-#define EP_PLAN_NAMES_MAX	65536	/* targets, SIP domains or published names */
+#define EP_PLAN_NAMES_MAX	(1 << 20)	/* targets, SIP domains or published names:
+					   a host's tenants, by the hundred thousand */
 #define EP_SOURCE_MAX		1024	/* how a target was found, as text */
 #define EP_MEMBERS_MAX		64	/* explicit addresses of one target */
 #define EP_GROUP_NONE		((size_t)-1)	/* a target named by flags or files */
@@ -96,8 +97,8 @@ size_t ep_plan_ngroups(const struct ep_plan *plan);
 const char *ep_plan_group(const struct ep_plan *plan, size_t g);
 
 /*
- * Adds name in role.  The name is checked to be a host name (see
- * ep_host_normalize) and stored normalized; adding the same name in the
+ * Adds name in role.  The name is checked to be a host name to look up
+ * (see ep_host_problem) and stored normalized; adding the same name in the
  * same role twice keeps one.  source says where it came from.  Returns 0,
  * or -1 with a one-line reason in err.
  */

@@ -25,6 +25,7 @@ enum ep_role {
 #define EP_RSA_SIZES_MAX	8	/* supported RSA sizes listed per role */
 #define EP_HASHES_MAX	8	/* weak signature hashes listed */
 #define EP_PROFILE_NAME_MAX	64
+#define EP_PROFILE_FILE_MAX	(1024 * 1024)	/* bytes of a profile file */
 
 #define EP_PORT_FEDERATION	0x01	/* the edge is a TLS client here too: clientAuth */
 

@@ -40,4 +40,17 @@ struct ep_rules_ctx {
 int ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
     struct ep_findings *out, char *err, size_t errlen);
 
+/*
+ * The two halves of ep_rules_run, for a run that judges as it goes:
+ * every observation of o and every pool (o sorted, each target's
+ * observations together), then what concerns the deployment (discovery,
+ * the last run's state) once.  Return as ep_rules_run.
+ */
+int ep_rules_endpoints(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out, char *err,
+    size_t errlen);
+int ep_rules_deployment(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out, char *err,
+    size_t errlen);
+
 #endif /* EP_RULES_H */

@@ -43,6 +43,12 @@ int ep_discover_start(struct ep_discover **out, struct ep_plan *plan,
     void *arg, char *err, size_t errlen);
 
 /*
+ * Returns 1 once every name was answered (and its targets told), so that
+ * no target gains ports any more; also for d NULL.
+ */
+int ep_discover_done(const struct ep_discover *d);
+
+/*
  * Returns 1 and the reason in err when something went wrong while
  * answers came in (out of memory, a plan limit), 0 otherwise.
  */

@@ -1,10 +1,12 @@
 #ifndef EP_ENGINE_H
 #define EP_ENGINE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "input/ep_plan.h"
 #include "net/ep_observe.h"
+#include "net/ep_resolve.h"
 #include "x509/ep_trust.h"
 
 /*
@@ -26,9 +28,30 @@
  * comes first.  When run_timeout_ms passes, every probe not finished ends
  * as EP_OBS_TIMEOUT (queued ones too) and every name not resolved as
  * EP_OBS_NO_ADDRESS, each saying so ("the run deadline passed ...").
+ *
+ * When *stop is set (by a signal handler: its wait then ends with EINTR,
+ * and the loop looks at *stop every turn), the run gives up the same
+ * way: no probe, lookup or fetch starts any more, every probe not
+ * finished (queued ones too) and every name not resolved ends as
+ * EP_OBS_INTERRUPTED, discovery's lookups as EP_DNS_INTERRUPTED, fetches
+ * not done with interrupted set, their sockets closed; what was observed
+ * is kept.
  */
 
 #define EP_ENGINE_INFLIGHT_DEFAULT	1024	/* max_inflight 0: at most this */
+#define EP_ENGINE_INFLIGHT_MAX		65536	/* max_inflight at most (-j) */
+/*
+ * Descriptors kept from the open-file limit for c-ares, stdio, the poller
+ * and the files libraries open: probes get the rest.
+ */
+#define EP_ENGINE_FD_RESERVE		(EP_RESOLVE_SOCKS_MAX + 32)
+/*
+ * Endpoints (observations) of one run.  What the plan names makes at
+ * least one per port of each target, or of each of its members: a plan
+ * that makes more is refused.  What DNS adds past it (addresses,
+ * discovered names) is left out and counted.
+ */
+#define EP_ENDPOINTS_MAX		(256 * 1024)
 
 /*
  * per_address 0: at most this many probes in flight to one address.  A
@@ -39,6 +62,9 @@
  * server 50 ms away busy with a few hundred handshakes a second.
  */
 #define EP_ENGINE_PER_ADDRESS_DEFAULT	32
+#define EP_ENGINE_PER_ADDRESS_MAX	EP_ENGINE_INFLIGHT_MAX	/* --per-address */
+#define EP_ENGINE_RATE_MAX		1000000	/* --rate: a handshake a
+						   microsecond is no limit */
 
 /*
  * GnuTLS's NORMAL with X25519 the first group: a probe sends one key
@@ -75,12 +101,18 @@ struct ep_engine_opts {
 	unsigned	 run_timeout_ms;	/* the whole run; 0: none */
 	unsigned	 dns_timeout_ms;	/* per DNS question, its tries
 					   together (ep_lookups.h) */
-	unsigned	 max_inflight;	/* probes at once; 0: chosen, see below */
+	unsigned	 max_inflight;	/* probes at once, at most
+					   EP_ENGINE_INFLIGHT_MAX; 0: chosen,
+					   see below */
+	size_t		 max_endpoints;	/* 0: EP_ENDPOINTS_MAX; tests set
+					   less */
 	unsigned	 per_address;	/* probes at once to one address (IP,
-					   whatever the port); 0:
+					   whatever the port), at most
+					   EP_ENGINE_PER_ADDRESS_MAX; 0:
 					   EP_ENGINE_PER_ADDRESS_DEFAULT */
 	unsigned	 rate;		/* new probes a second to one address,
-					   a token bucket holding a tenth of a
+					   at most EP_ENGINE_RATE_MAX, a token
+					   bucket holding a tenth of a
 					   second's worth (at least one); 0:
 					   no limit */
 	const char	*priority;	/* GnuTLS priority string; NULL: GnuTLS's
@@ -101,7 +133,39 @@ struct ep_engine_opts {
 	int		 no_fetch;
 	unsigned	 fetch_timeout_ms;	/* per fetch; 0: the default */
 	const char	*user_agent;	/* of the fetches */
+	/*
+	 * A run that streams: NULL, or called during the run once per
+	 * target whose observations are all in (probes done, fetches
+	 * ended, no port to come from discovery), with their indexes in
+	 * out, n of them.  The callee judges and reports them, then
+	 * retires them (ep_observations_retire); on return the run goes
+	 * on.  Targets are numbered as the plan is before it is settled.
+	 * With it, out holds no observation when the run returns.
+	 */
+	void		(*group_done)(void *arg, struct ep_observations *out,
+			    size_t target, const size_t *idx, size_t n);
+	void		*group_arg;
+	/*
+	 * NULL, or a flag a signal handler sets to the signal's number:
+	 * nonzero, the run stops (see above) and out->interrupted says
+	 * which signal it was.  The caller blocks the signal for the run
+	 * and gives in wait_mask the mask without it: the loop's wait alone
+	 * takes it (ep_poller_pwait), so that one that comes after the flag
+	 * was looked at ends the wait rather than waiting for it.
+	 */
+	const volatile sig_atomic_t	*stop;
+	const sigset_t	*wait_mask;	/* NULL: the mask as it is */
 };
+
+/*
+ * What a run refuses before it starts, past the limits: a plan that makes
+ * more than max_endpoints (EP_ENDPOINTS_MAX) endpoints before any DNS
+ * answer adds to it, and a max_inflight above EP_ENGINE_INFLIGHT_MAX or
+ * above what the hard open-file limit holds besides
+ * EP_ENGINE_FD_RESERVE.  Returns 0, or -1 with a one-line reason in err.
+ */
+int ep_engine_check(const struct ep_plan *plan,
+    const struct ep_engine_opts *opts, char *err, size_t errlen);
 
 /*
  * Runs the plan and fills out (initialized by the caller) with one
@@ -109,17 +173,20 @@ struct ep_engine_opts {
  * with EP_OBS_NO_ADDRESS, sorted, and with what discovery saw.  Network
  * failures are observations, not errors.  Discovery adds to the plan
  * through its door; the plan is settled (ep_plan_settle) before this
- * returns.
+ * returns.  Endpoints past max_endpoints are not probed: out counts them
+ * (endpoints_left_out).
  *
  * Each probe holds a descriptor.  The soft RLIMIT_NOFILE is raised for
  * the run (up to the hard limit) to fit max_inflight probes, or
- * EP_ENGINE_INFLIGHT_DEFAULT when max_inflight is 0, plus a reserve for
- * c-ares, stdio and the poller; fewer run at once when the limit does not
- * stretch that far.  It is put back on return.
+ * EP_ENGINE_INFLIGHT_DEFAULT when max_inflight is 0, plus
+ * EP_ENGINE_FD_RESERVE for c-ares, stdio and the poller; with
+ * max_inflight 0, fewer run at once when the limit does not stretch that
+ * far.  It is put back on return.
  *
- * Returns 0, or -1 with a reason in err on a failure of this host (out
- * of memory, out of descriptors with no probe running, a TLS session
- * that cannot be set up), a plan limit, or a bad priority string.
+ * Returns 0, or -1 with a reason in err on what ep_engine_check refuses,
+ * a failure of this host (out of memory, out of descriptors with no
+ * probe running, a TLS session that cannot be set up), or a bad priority
+ * string.
  */
 int ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
     struct ep_observations *out, char *err, size_t errlen);

@@ -41,20 +41,6 @@
 
 struct ep_lookups;
 
-/* The answer to ep_lookups_addr: see there. */
-typedef void ep_resolve_cb(void *arg, enum ep_dns_status st,
-    const struct ep_addr *addrs, size_t n, const char *error);
-
-/*
- * The answer to ep_lookups_srv.  st EP_DNS_ANSWERED: n >= 1 records, at
- * most EP_SRV_MAX, in ep_srv_order()'s order, error NULL.  EP_DNS_NONE:
- * the name has no SRV record (no such name, or no record of that type).
- * EP_DNS_FAILED: error says why, and whether the record exists is
- * unknown.  srv is valid only during the call.
- */
-typedef void ep_srv_cb(void *arg, enum ep_dns_status st,
-    const struct ep_srv *srv, size_t n, const char *error);
-
 /*
  * Makes the lookups of a run over a resolver of their own (see
  * ep_resolver_new for servers).  family (AF_UNSPEC, AF_INET or AF_INET6)
@@ -72,16 +58,13 @@ void ep_lookups_free(struct ep_lookups *lk);
 
 /*
  * Asks for the addresses of name (a host name, no search domains) and
- * calls cb(arg, ...) once with the answer, or with EP_DNS_LATE after
- * ep_lookups_give_up.  st EP_DNS_ANSWERED: n >= 1 addresses, error NULL
- * (when one family's question failed and the other's was answered, its
- * addresses).  Otherwise n == 0 and error says why: EP_DNS_NONE "no such
- * name", "no A or AAAA record"; EP_DNS_FAILED "DNS query timed out",
- * "DNS server failure", ... (one family's failure makes the whole
- * lookup a failure when the other has no address: whether the name has
- * one is unknown).  addrs is valid only during the call.  A name
- * answered before is answered from here, within this call; others from
- * the resolver's processing, ep_lookups_flush, ep_lookups_expire or
+ * calls cb(arg, ...) once with the answer, as ep_resolve_cb says, or
+ * with the status ep_lookups_give_up was given once it ran.  The
+ * addresses are those of both families' questions together; when one
+ * failed and the other has none, the lookup failed (EP_DNS_FAILED, its
+ * error): whether the name has an address is unknown.  A name answered
+ * before is answered from here, within this call; others from the
+ * resolver's processing, ep_lookups_flush, ep_lookups_expire or
  * ep_lookups_give_up.  Returns 0, or -1 when out of memory (cb is then
  * never called).
  */
@@ -120,10 +103,11 @@ void ep_lookups_expire(struct ep_lookups *lk);
 int ep_lookups_timeout(const struct ep_lookups *lk, int max_ms);
 
 /*
- * The run deadline passed: every lookup not answered yet is answered
- * EP_DNS_LATE now, and so is every new one.
+ * The run deadline passed (st EP_DNS_LATE) or the run was stopped (st
+ * EP_DNS_INTERRUPTED): every lookup not answered yet is answered st now,
+ * and so is every new one.
  */
-void ep_lookups_give_up(struct ep_lookups *lk);
+void ep_lookups_give_up(struct ep_lookups *lk, enum ep_dns_status st);
 
 /*
  * Returns the lookups asked for and not answered yet.

@@ -15,7 +15,8 @@
  * nobody yet.  The chain is kept as indexes into a certificate store.
  */
 
-#define EP_CHAIN_MAX	16	/* certificates kept from one server */
+#define EP_CHAIN_MAX	16	/* certificates kept from one server or
+				   file; a file of more is refused */
 #define EP_ADDRSTR_MAX	46	/* INET6_ADDRSTRLEN */
 
 /* Where an observation comes from; rules pick what applies to each. */
@@ -34,6 +35,8 @@ enum ep_obs_status {
 	EP_OBS_CONNECT_FAILED,	/* TCP refused, unreachable... */
 	EP_OBS_TIMEOUT,		/* the deadline passed */
 	EP_OBS_HANDSHAKE_FAILED,	/* TLS failed */
+	EP_OBS_INTERRUPTED,	/* the run was stopped (a signal) before the
+				   probe, or its lookup, ended */
 };
 
 struct ep_obs {
@@ -49,6 +52,11 @@ struct ep_obs {
 	enum ep_dns_status	 dns;		/* EP_OBS_NO_ADDRESS: how the
 						   lookup ended (EP_DNS_NONE
 						   for an address left out) */
+	size_t			 dns_total;	/* addresses the target's
+						   name had in DNS: more
+						   than were probed past
+						   EP_RESOLVE_ADDRS_MAX; 0
+						   when not looked up */
 	char			 error[256];	/* why it failed, for people */
 	char			 tls_version[16];	/* "TLS1.3" or "" */
 	int			 tls_proto;	/* gnutls_protocol_t, 0 when none */
@@ -57,6 +65,10 @@ struct ep_obs {
 	size_t			 chain[EP_CHAIN_MAX];	/* indexes into certs,
 						   as presented */
 	size_t			 chain_len;
+	size_t			 chain_sent;	/* certificates the server
+						   sent: more than chain_len
+						   past EP_CHAIN_MAX; 0 for
+						   a file */
 	size_t			 leaf;		/* the leaf's place in chain: 0
 						   but in a chain file, where a
 						   client finds it (ep_trust.h) */
@@ -101,6 +113,8 @@ struct ep_dns_answer {
 	struct ep_srv		*srv;	/* SRV: the records, in client order */
 	struct ep_addr		*addrs;	/* A/AAAA: the addresses */
 	size_t			 n;	/* records or addresses */
+	size_t			 total;	/* ...in the answer: more than n past
+					   EP_SRV_MAX or EP_RESOLVE_ADDRS_MAX */
 };
 
 /* What discovery saw for one argument. */
@@ -134,6 +148,8 @@ struct ep_fetched {
 	int			 ok;	/* what was asked for arrived */
 	int			 capped;	/* !ok: it was larger than its
 						   cap */
+	int			 interrupted;	/* !ok: the run was stopped
+						   before it came */
 	char			 why[256];	/* !ok: why not, for people */
 	unsigned char		*body;	/* CRL, OCSP response; else NULL */
 	size_t			 len;
@@ -170,7 +186,21 @@ struct ep_observations {
 	struct ep_fetched	*fetched;	/* once each, in the order done */
 	size_t			 nfetched;
 	size_t			 fetched_cap;
+	size_t			*fslots;	/* the fetched by kind, URL and
+						   certificate: index + 1, 0
+						   empty (staples and files
+						   given are not in it) */
+	size_t			 nfslots;	/* a power of two, or 0 */
+	size_t			 nfkeyed;	/* entries in it */
 	int			 no_fetch;	/* nothing was to be fetched */
+	size_t			*spare;		/* retired slots of v, reused
+						   by ep_observations_add */
+	size_t			 nspare, spare_cap;
+	int			 interrupted;	/* the signal that stopped the
+						   run (SIGINT, SIGTERM), or 0 */
+	size_t			 endpoints_left_out;	/* past the run's
+							   limit: not probed,
+							   not observed */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
 	struct ep_dns_stats	 dns;	/* the run's lookups */
@@ -206,6 +236,14 @@ int ep_observations_init(struct ep_observations *o);
  * memory.
  */
 size_t ep_observations_add(struct ep_observations *o, const struct ep_obs *obs);
+
+/*
+ * Retires observation i once it was judged and reported, for runs that
+ * stream: what only it holds (a stapled response's body) is freed, and
+ * its slot is taken by a later ep_observations_add.  Nothing may refer
+ * to i after this.  Returns 0, or -1 when out of memory (i then stays).
+ */
+int ep_observations_retire(struct ep_observations *o, size_t i);
 
 /*
  * Appends a copy of f, taking what it points to (url, body, certs), which

@@ -14,6 +14,21 @@
 
 #define EP_OFFLINE_PFX_MAX	(1024 * 1024)	/* bytes of a PFX (real: KBs) */
 #define EP_OFFLINE_CSR_MAX	(256 * 1024)	/* bytes of a request */
+#define EP_OFFLINE_PASSWORD_MAX	1024	/* bytes of a PFX password: the
+					   first line of its file, or the
+					   environment's */
+/*
+ * What a PFX may hold: parts (safe contents), certificates and private
+ * keys, and the rounds of key derivation it may ask for, for its MAC or
+ * any encrypted part.  Exporters use 2048 to 600000 rounds; a hostile
+ * file could ask for four billion and hold edgeprobe for hours.  Past any
+ * of these the file is refused, as is a chain file of more than
+ * EP_CHAIN_MAX certificates or a PFX whose chain would be longer.
+ */
+#define EP_PFX_BAGS_MAX		64
+#define EP_PFX_CERTS_MAX	64
+#define EP_PFX_KEYS_MAX		8
+#define EP_PFX_ITER_MAX		(2 * 1000 * 1000)
 
 enum ep_offline_input {
 	EP_OFFLINE_CHAIN,	/* PEM or DER certificates, leaf first */

@@ -1,6 +1,7 @@
 #ifndef EP_POLLER_H
 #define EP_POLLER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /*
@@ -62,6 +63,12 @@ int ep_poller_renew(struct ep_poller *p, int fd, unsigned events, void *arg);
 void ep_poller_forget(struct ep_poller *p, int fd);
 
 /*
+ * Returns what fd is watched with (the arg of the call that watches it),
+ * or NULL when it is not watched.
+ */
+void *ep_poller_arg(const struct ep_poller *p, int fd);
+
+/*
  * Waits at most timeout_ms (-1: no limit) for watched descriptors to be
  * ready and writes at most max of them to ev; descriptors left out are
  * reported by the next wait.  Returns how many were written, 0 when the
@@ -69,6 +76,16 @@ void ep_poller_forget(struct ep_poller *p, int fd);
  */
 int ep_poller_wait(struct ep_poller *p, struct ep_poller_event *ev,
     size_t max, int timeout_ms);
+
+/*
+ * As ep_poller_wait, with the signal mask mask in place for the wait
+ * alone, set and put back with it at once (epoll_pwait, ppoll): a signal
+ * the caller blocks elsewhere is taken during the wait only, which it
+ * ends.  So a flag its handler sets, looked at before the wait, is never
+ * missed for a whole wait.  mask NULL: as ep_poller_wait.
+ */
+int ep_poller_pwait(struct ep_poller *p, struct ep_poller_event *ev,
+    size_t max, int timeout_ms, const sigset_t *mask);
 
 /*
  * Returns how many descriptors are watched.

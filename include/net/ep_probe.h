@@ -26,6 +26,19 @@
  * with full set completes the handshake instead, as a TLS client would.
  */
 
+/*
+ * What a server may send: a handshake message (its Certificate, or a
+ * CertificateRequest listing the CAs it takes) of at most
+ * EP_PROBE_MESSAGE_MAX bytes -- a larger one fails the handshake, saying
+ * so -- and of its chain the first EP_CHAIN_MAX certificates are kept,
+ * the others counted (chain_sent).  Every probe in flight may hold a
+ * message that large: with EP_ENGINE_INFLIGHT_DEFAULT of them, a quarter
+ * of a GiB at most.
+ */
+#define EP_PROBE_MESSAGE_MAX	(256 * 1024)
+#define EP_PROBE_STAPLE_MAX	(64 * 1024)	/* bytes of a stapled OCSP
+						   response kept */
+
 struct ep_probe;
 
 /* What every probe of a run shares: TLS credentials and priorities. */
@@ -99,6 +112,12 @@ void ep_probe_step(struct ep_probe *p, short revents, int64_t now_ms);
 void ep_probe_expire(struct ep_probe *p, int64_t now_ms, const char *why);
 
 /*
+ * Ends a probe that is not done as EP_OBS_INTERRUPTED: the run was
+ * stopped, why saying in which phase.  Its socket is closed.
+ */
+void ep_probe_interrupt(struct ep_probe *p, int64_t now_ms, const char *why);
+
+/*
  * Fills obs's status, error, TLS fields and chain (added to certs) from a
  * done probe; the caller fills target, port and address.  A certificate
  * the store refuses (unparseable, too large) makes the observation
@@ -110,7 +129,8 @@ void ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
 
 /*
  * The OCSP response the server stapled (DER, *len bytes), valid until the
- * probe is freed, or NULL when it stapled none.
+ * probe is freed, or NULL when it stapled none (*len 0) or one over
+ * EP_PROBE_STAPLE_MAX bytes, not kept (*len its size).
  */
 const unsigned char *ep_probe_staple(const struct ep_probe *p, size_t *len);
 

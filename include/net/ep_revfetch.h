@@ -23,11 +23,22 @@
 
 struct ep_revfetch;
 
+/*
+ * Observation i waits for no fetch any more: what it needed is in the
+ * observations, or will never be.
+ */
+typedef void ep_revfetch_done_cb(void *arg, size_t i);
+
 struct ep_revfetch_opts {
 	const char	*user_agent;	/* NULL: "edgeprobe" */
 	unsigned	 deadline_ms;	/* per fetch, DNS included; 0: the
 					   fetcher's default */
 	size_t		 max_concurrent;	/* 0: the fetcher's default */
+	ep_revfetch_done_cb	*done;	/* NULL, or told of each observation
+					   given to ep_revfetch_obs once it
+					   waits for nothing: from that call
+					   or from the loop's */
+	void		*done_arg;
 };
 
 /*
@@ -47,8 +58,9 @@ int ep_revfetch_new(struct ep_revfetch **rf, struct ep_poller *poller,
 void ep_revfetch_free(struct ep_revfetch *rf);
 
 /*
- * Observation i of out (a handshake that got a chain) is in: asks for
- * what its chain needs.  Returns 0, or -1 when out of memory.
+ * Observation i of out is in: asks for what its chain needs (a handshake
+ * that got one), then tells opts->done when all of it ended, which may
+ * be at once.  Returns 0, or -1 when out of memory.
  */
 int ep_revfetch_obs(struct ep_revfetch *rf, size_t i);
 
@@ -68,8 +80,11 @@ int ep_revfetch_tick(struct ep_revfetch *rf);
 size_t ep_revfetch_pending(const struct ep_revfetch *rf);
 
 /*
- * The run deadline passed: every fetch not done ends now, why saying so.
+ * The run deadline passed, or the run was stopped (interrupted 1): every
+ * fetch not done ends now, why saying so.  Stopped, what is recorded
+ * failed from here on has interrupted set.
  */
-void ep_revfetch_give_up(struct ep_revfetch *rf, const char *why);
+void ep_revfetch_give_up(struct ep_revfetch *rf, const char *why,
+    int interrupted);
 
 #endif /* EP_REVFETCH_H */

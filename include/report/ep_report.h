@@ -45,6 +45,14 @@ struct ep_report {
 int ep_report_open(struct ep_report *r);
 
 /*
+ * As ep_report_open, for a part of a run (a target's observations, as a
+ * run that streams judges them), in time that grows with the part, not
+ * with the plan: r->ix then has no tallies by target or argument, which
+ * only the text report and the document need.
+ */
+int ep_report_open_part(struct ep_report *r);
+
+/*
  * Frees what ep_report_open built; r stays usable for another open.
  */
 void ep_report_close(struct ep_report *r);
@@ -59,5 +67,17 @@ int ep_report_text(FILE *fp, const struct ep_report *r);
  * error.
  */
 int ep_report_json(FILE *fp, const struct ep_report *r);
+
+/*
+ * JSON Lines, for a run that streams: one object a line.  The first
+ * writes one "endpoint" object for each observation of r (the fields of
+ * the document's endpoints), the second the closing "summary" object:
+ * the run's status from total (every part's summary added up,
+ * ep_summary_add), discovery and the deployment's findings from r.
+ * Both return 0, or -1 on a write or memory error.
+ */
+int ep_report_jsonl_endpoints(FILE *fp, const struct ep_report *r);
+int ep_report_jsonl_summary(FILE *fp, const struct ep_report *r,
+    const struct ep_summary *total);
 
 #endif /* EP_REPORT_H */

@@ -91,6 +91,18 @@ void ep_report_index_summary(const struct ep_report_index *ix,
     const struct ep_findings *f, struct ep_summary *out);
 
 /*
+ * Adds s to *to, for a run reported in parts: counts add up, the status
+ * is the worse.
+ */
+void ep_summary_add(struct ep_summary *to, const struct ep_summary *s);
+
+/*
+ * The name of the signal that stopped the run ("SIGINT", "SIGTERM"), or
+ * NULL when it ran to its end.
+ */
+const char *ep_report_interrupted(const struct ep_observations *obs);
+
+/*
  * The advice of finding x, worded for what it was made on (a server, a
  * file, a request: ep_check_advice); a deployment finding's is the
  * server's.

@@ -10,8 +10,11 @@
  * rules and reports read.
  */
 
-#define EP_CERT_DER_MAX		(64 * 1024)	/* larger certificates are refused */
-#define EP_CERT_SAN_MAX		1024		/* SAN entries kept per certificate */
+#define EP_CERT_DER_MAX		(64 * 1024)	/* larger certificates are not
+						   parsed (over_limit) */
+#define EP_CERT_SAN_MAX		1024		/* dNSName and iPAddress SANs
+						   read per certificate; the
+						   rest are counted */
 #define EP_CERT_DN_MAX		1024		/* a DN as text, cut beyond */
 #define EP_CERT_CN_MAX		256		/* a subject CN as text */
 #define EP_CERT_SERIAL_MAX	32		/* serial octets kept as hex */
@@ -19,8 +22,10 @@
 #define EP_CERT_FILE_MAX	(16 * 1024 * 1024)	/* a chain or CA file */
 #define EP_CERT_KEYID_MAX	32		/* key ID octets shown as hex */
 #define EP_CERT_AIA_MAX		256		/* an access location as text */
-#define EP_CERT_URLS_MAX	4		/* URLs of each kind kept */
-#define EP_CERT_URL_MAX		1024		/* longer URLs are not kept */
+#define EP_CERT_URLS_MAX	4		/* URLs of each kind kept;
+						   the rest are counted */
+#define EP_CERT_URL_MAX		1024		/* URLs this long or longer
+						   are counted, not kept */
 
 /* One subjectAltName entry that matters to TLS: a dNSName or iPAddress. */
 struct ep_san {
@@ -41,7 +46,8 @@ enum ep_aia {
 /*
  * A certificate.  One that GnuTLS cannot parse is kept too, as what was
  * presented: its der, sha256 and why in malformed, every other field zero
- * (its subject, issuer and SAN list empty).
+ * (its subject, issuer and SAN list empty), but over_limit, set for one
+ * not parsed because it is larger than EP_CERT_DER_MAX.
  *
  * Its serial is the lowercase hex of the number's
  * octets, leading zero octets left out but the last ("1001", "01"), as
@@ -53,6 +59,8 @@ struct ep_cert {
 	size_t			 der_len;
 	char			 malformed[256];	/* "": parsed; else the
 						   parser's reason */
+	int			 over_limit;	/* not parsed: over
+						   EP_CERT_DER_MAX bytes */
 	char			 subject[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 issuer[EP_CERT_DN_MAX];	/* RFC 4514 DN */
 	char			 cn[EP_CERT_CN_MAX];	/* last subject CN, or "" */
@@ -63,7 +71,10 @@ struct ep_cert {
 	int			 has_san;	/* a subjectAltName extension exists */
 	struct ep_san		*sans;		/* dNSName and iPAddress entries, in order;
 						   may be NULL when nsans is 0 */
-	size_t			 nsans;
+	size_t			 nsans;		/* at most EP_CERT_SAN_MAX */
+	size_t			 sans_total;	/* such entries listed: more
+						   than nsans when past
+						   EP_CERT_SAN_MAX */
 	time_t			 not_before;
 	time_t			 not_after;
 	unsigned char		 sha256[32];	/* of der */
@@ -118,6 +129,9 @@ struct ep_cert {
 	char			*issuer_urls[EP_CERT_URLS_MAX];	/* AIA
 							   caIssuers */
 	size_t			 nissuer_urls;
+	size_t			 urls_left_out;	/* URLs of those kinds not
+						   kept for EP_CERT_URLS_MAX
+						   or EP_CERT_URL_MAX */
 	int			 must_staple;	/* TLS feature status_request
 						   (RFC 7633) */
 };
@@ -133,6 +147,14 @@ int ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
  * Frees a certificate; c may be NULL.
  */
 void ep_cert_free(struct ep_cert *c);
+
+/*
+ * Drops GnuTLS's parse of c (most of what a certificate takes, some 20
+ * KiB), for a run that streams, once the endpoints that presented it
+ * were judged; its fields stay, and the parse is made again from its
+ * DER should it be needed.
+ */
+void ep_cert_release(const struct ep_cert *c);
 
 /*
  * Returns 1 when issuer's subject is subject's issuer and issuer's key
@@ -211,7 +233,9 @@ size_t ep_certs_count(const struct ep_certs *s);
  * of a PEM file (other blocks, keys and requests, are passed over), or
  * one DER certificate.  Returns the number read, or -1 with "PATH: why"
  * in err: for a file that holds nothing that looks like a certificate,
- * or one of them that does not parse.
+ * or one of them that does not parse; and past a limit, a file of more
+ * than EP_CERT_FILE_MAX bytes, more than max certificates, or one of more
+ * than EP_CERT_DER_MAX bytes.
  */
 int ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
     size_t max, char *err, size_t errlen);
@@ -220,6 +244,7 @@ int ep_certs_load_file(struct ep_certs *s, const char *path, size_t *idx,
  * As ep_certs_load_file, but a certificate that does not parse, a PEM
  * block cut short or not base64, is kept as malformed (see struct
  * ep_cert) in its place: what a file presents is judged, not refused.
+ * The limits still refuse the file.
  */
 int ep_certs_load_file_any(struct ep_certs *s, const char *path,
     size_t *idx, size_t max, char *err, size_t errlen);

@@ -26,6 +26,8 @@
 #define EP_TRUST_PATH_MAX	16	/* certificates of a path, the anchor
 					   not counted */
 #define EP_TRUST_SENT_MAX	16	/* certificates of a chain judged */
+#define EP_TRUST_FILE_MAX	4096	/* certificates of one CA file: a
+					   file of more is refused */
 
 struct ep_trust;
 

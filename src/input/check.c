@@ -196,6 +196,23 @@ static const struct ep_check_info checks[] = {
 	[EP_CHECK_CRL_INVALID] = { "crl-invalid", EP_SEV_CRITICAL,
 	    "have the CA publish a proper CRL at the distribution point: "
 	    "clients cannot use what is there" },
+	[EP_CHECK_INTERRUPTED] = { "interrupted", EP_SEV_UNKNOWN,
+	    "run edgeprobe again and let it finish" },
+	/* Past edgeprobe's own limits (edgeprobe(1), LIMITS). */
+	[EP_CHECK_CHAIN_OVER_LIMIT] = { "chain-over-limit", EP_SEV_WARNING,
+	    "send the leaf and the intermediates that lead to the root, no "
+	    "more: a chain that long or that large is a mistake, and clients "
+	    "that bound what they take refuse it" },
+	[EP_CHECK_CERT_OVER_LIMIT] = { "cert-over-limit", EP_SEV_WARNING,
+	    "check what is past the limit by hand (certtool -i), and ask for "
+	    "fewer names or URLs at the next renewal", NULL,
+	    "put fewer names in the request: CAs take a few hundred at most" },
+	[EP_CHECK_DNS_OVER_LIMIT] = { "dns-over-limit", EP_SEV_WARNING,
+	    "check the records past the limit by hand (dig), or give the pool "
+	    "members in a deployment file; so many records are rarely meant" },
+	[EP_CHECK_ENDPOINTS_OVER_LIMIT] = { "endpoints-over-limit",
+	    EP_SEV_WARNING, "split the names over several runs, each under "
+	    "the limit" },
 };
 
 /* Every check must have a row: a hole would be a NULL id at run time. */

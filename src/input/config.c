@@ -22,10 +22,7 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-#define CONFIG_SIZE_MAX		(1024 * 1024)	/* bytes of one file */
-#define CONFIG_SECTIONS_MAX	1024	/* sections of one file */
 #define SECTION_NAME_MAX	64	/* octets of a section's name */
-#define DNS_SERVERS_MAX		16	/* as --dns */
 #define REASON_MAX		512	/* one error, before "path:line: " */
 #define PROFILE_DEFAULT		"lync2013"
 #define WARN_DAYS_DEFAULT	30
@@ -388,9 +385,9 @@ set_dns(struct parse *p, const struct key *k, const char *value)
 	for (v = value; *v != '\0'; v++)
 		if (*v == ',')
 			n++;
-	if (n > DNS_SERVERS_MAX)
+	if (n > EP_DNS_SERVERS_MAX)
 		return ep_ini_fail(p->ini, "%s: more than %d servers", k->name,
-		    DNS_SERVERS_MAX);
+		    EP_DNS_SERVERS_MAX);
 	if ((p->c->dns = malloc(strlen(value) + 1)) == NULL)
 		return ep_ini_fail(p->ini, "%s", strerror(ENOMEM));
 	for (q = p->c->dns, v = value; *v != '\0'; v++)
@@ -407,10 +404,32 @@ set_days(struct parse *p, const struct key *k, const char *value,
 {
 	char	reason[REASON_MAX];
 
+	const struct ep_threshold	*warn = &p->c->settings.warn;
+	const struct ep_threshold	*crit = &p->c->settings.crit;
+	char				 w[16], c[16];
+	size_t				 i;
+	unsigned			 first = 0;
+
 	if (ep_threshold_parse(k->name, value, out, reason,
 	    sizeof(reason)) == -1)
 		return ep_ini_fail(p->ini, "%s", reason);
-	return 0;
+	/*
+	 * A certificate must warn before it is critical; in different
+	 * units the two are not compared (edgeprobe(1), --crit-days).
+	 */
+	if (warn->value == -1 || crit->value == -1 ||
+	    warn->percent != crit->percent || crit->value <= warn->value)
+		return 0;
+	for (i = 0; i < NELEM(keys); i++)
+		if (keys[i].section == p->sect->type && &keys[i] != k &&
+		    (keys[i].kind == KEY_WARN_DAYS ||
+		    keys[i].kind == KEY_CRIT_DAYS))
+			first = p->sect->seen[i];
+	ep_threshold_text(warn, w, sizeof(w));
+	ep_threshold_text(crit, c, sizeof(c));
+	return ep_ini_fail(p->ini, "crit-days %s is more than warn-days %s "
+	    "(line %u and this one): a certificate would be critical before "
+	    "it warns", c, w, first);
 }
 
 /* Takes one "key = value" line of the current section. */
@@ -622,9 +641,9 @@ on_section(struct ep_ini *ini, void *arg, const char *header, size_t len)
 			return ep_ini_fail(ini, "%s again (first on line %u)",
 			    section_title(&c->sections[i], title,
 			    sizeof(title)), c->sections[i].line);
-	if (c->nsections == CONFIG_SECTIONS_MAX)
+	if (c->nsections == EP_CONFIG_SECTIONS_MAX)
 		return ep_ini_fail(ini, "more than %d sections",
-		    CONFIG_SECTIONS_MAX);
+		    EP_CONFIG_SECTIONS_MAX);
 	if ((ns = reallocarray(c->sections, c->nsections + 1,
 	    sizeof(*ns))) == NULL)
 		return ep_ini_fail(ini, "%s", strerror(ENOMEM));
@@ -669,7 +688,7 @@ ep_config_load(const char *path, struct ep_config **out, char *err,
 		goto fail;
 	}
 	ep_settings_init(&c->settings);
-	if (ep_file_read(path, CONFIG_SIZE_MAX, &buf, &len, err,
+	if (ep_file_read(path, EP_CONFIG_FILE_MAX, &buf, &len, err,
 	    errlen) == -1)
 		goto fail;
 	memset(&p, 0, sizeof(p));

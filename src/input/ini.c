@@ -309,12 +309,15 @@ int
 ep_ini_host(struct ep_ini *ini, const char *key, const char *value,
     char *out, size_t outlen)
 {
+	const char	*why;
+
 	if (ep_host_is_ip(value))
 		return ep_ini_fail(ini, "%s %.*s: an IP address, not a host "
 		    "name", key, SHOWN_MAX, value);
-	if (ep_host_normalize(value, out, outlen) == -1)
-		return ep_ini_fail(ini, "%s '%.*s': not a valid host name",
-		    key, SHOWN_MAX, value);
+	if ((why = ep_host_problem(value)) != NULL ||
+	    ep_host_normalize(value, out, outlen) == -1)
+		return ep_ini_fail(ini, "%s '%.*s': not a valid host name: %s",
+		    key, SHOWN_MAX, value, why != NULL ? why : "too long");
 	return 0;
 }
 

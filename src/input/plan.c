@@ -210,14 +210,17 @@ static int
 normalize(const char *what, const char *in, char *out, size_t outlen,
     char *err, size_t errlen)
 {
+	const char	*why;
+
 	if (ep_host_is_ip(in)) {
 		snprintf(err, errlen, "%s %s: an IP address, not a host name",
 		    what, in);
 		return -1;
 	}
-	if (ep_host_normalize(in, out, outlen) == -1) {
-		snprintf(err, errlen, "%s '%.300s': not a valid host name",
-		    what, in);
+	if ((why = ep_host_problem(in)) != NULL ||
+	    ep_host_normalize(in, out, outlen) == -1) {
+		snprintf(err, errlen, "%s '%.300s': not a valid host name: %s",
+		    what, in, why != NULL ? why : "too long");
 		return -1;
 	}
 	return 0;
@@ -743,13 +746,14 @@ ep_plan_add_discovery(struct ep_plan *plan, const char *name, char *err,
     size_t errlen)
 {
 	struct discovery	*nd;
+	const char		*why;
 	char			 norm[EP_NAME_MAX + 1];
 	size_t			 saved;
 
-	if (ep_host_is_ip(name) ||
+	if ((why = ep_host_problem(name)) != NULL ||
 	    ep_host_normalize(name, norm, sizeof(norm)) == -1) {
 		snprintf(err, errlen, "'%.300s': not a SIP domain or a host "
-		    "name in one", name);
+		    "name in one: %s", name, why != NULL ? why : "too long");
 		return -1;
 	}
 	if (plan->ndisc >= EP_PLAN_NAMES_MAX) {
@@ -837,7 +841,7 @@ add_srv(struct ep_plan *plan, const struct ep_found_srv *fs, char *err,
 		struct ep_port		 port = { s->port, fs->flags };
 
 		if (s->target[0] == '\0' || s->port == 0 ||
-		    ep_host_is_ip(s->target) ||
+		    ep_host_problem(s->target) != NULL ||
 		    ep_host_normalize(s->target, target, sizeof(target)) == -1)
 			continue;
 		if (add_access(plan, target, &port, source, err, errlen) == -1)
@@ -1036,7 +1040,8 @@ parse_accept(const char *spec, enum ep_check *check, char *name,
 		memcpy(name, at + 1, strlen(at + 1) + 1);
 		return 0;
 	}
-	if (ep_host_normalize(at + 1, name, namelen) == -1) {
+	if (ep_host_problem(at + 1) != NULL ||
+	    ep_host_normalize(at + 1, name, namelen) == -1) {
 		snprintf(err, errlen, "'%.100s': expected CHECK or CHECK@NAME, "
 		    "NAME a host name", spec);
 		return -1;

@@ -21,7 +21,6 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-#define PROFILE_FILE_MAX	(1024 * 1024)	/* bytes of a profile file */
 #define TITLE_MAX		64	/* bytes of a role's title, with NUL */
 #define KEY_SHOWN_MAX		96	/* "[section] key" in a reason */
 #define SHOWN_MAX		64	/* bytes of a bad name in a reason */
@@ -856,7 +855,7 @@ load(const char *name_or_path, struct lineage *lin, struct ep_profile **out,
 
 	*out = NULL;
 	if (is_path(name_or_path)) {
-		if (ep_file_read(name_or_path, PROFILE_FILE_MAX, &text, &len,
+		if (ep_file_read(name_or_path, EP_PROFILE_FILE_MAX, &text, &len,
 		    err, errlen) == -1)
 			return -1;
 		if (realpath(name_or_path, real) == NULL)

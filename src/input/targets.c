@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "input/ep_file.h"
+#include "input/ep_hostname.h"
 #include "input/ep_targets.h"
 
 #define SOURCE_MAX	320	/* "FILE:LINE", the file's name cut */
@@ -14,6 +15,7 @@
 struct target {
 	char	*arg;
 	char	*source;
+	char	*what;	/* begins its errors: "FILE:LINE:", "argument" */
 };
 
 struct ep_targets {
@@ -37,14 +39,16 @@ ep_targets_free(struct ep_targets *t)
 	for (i = 0; i < t->n; i++) {
 		free(t->v[i].arg);
 		free(t->v[i].source);
+		free(t->v[i].what);
 	}
 	free(t->v);
 	free(t);
 }
 
-int
-ep_targets_add(struct ep_targets *t, const char *arg, const char *source,
-    char *err, size_t errlen)
+/* Appends arg; what begins the errors about it. */
+static int
+add(struct ep_targets *t, const char *arg, const char *source,
+    const char *what, char *err, size_t errlen)
 {
 	struct target	*nv;
 
@@ -57,9 +61,12 @@ ep_targets_add(struct ep_targets *t, const char *arg, const char *source,
 	t->v = nv;
 	nv[t->n].arg = strdup(arg);
 	nv[t->n].source = strdup(source);
-	if (nv[t->n].arg == NULL || nv[t->n].source == NULL) {
+	nv[t->n].what = strdup(what);
+	if (nv[t->n].arg == NULL || nv[t->n].source == NULL ||
+	    nv[t->n].what == NULL) {
 		free(nv[t->n].arg);
 		free(nv[t->n].source);
+		free(nv[t->n].what);
 		goto nomem;
 	}
 	t->n++;
@@ -69,19 +76,31 @@ nomem:
 	return -1;
 }
 
+int
+ep_targets_add(struct ep_targets *t, const char *arg, const char *source,
+    char *err, size_t errlen)
+{
+	return add(t, arg, source, source, err, errlen);
+}
+
 size_t
 ep_targets_count(const struct ep_targets *t)
 {
 	return t->n;
 }
 
-/* Takes one line of a targets file (len bytes, its end cut off). */
+/* Takes one line of a targets file (len bytes, its LF cut off). */
 static int
 take_line(struct ep_targets *t, const char *label, size_t lineno,
     char *line, size_t len, char *err, size_t errlen)
 {
-	char	 source[SOURCE_MAX], *p = line, *e = line + len;
+	char	 source[SOURCE_MAX], what[SOURCE_MAX + 1], why[128];
+	char	*p = line, *e;
 
+	/* A CR LF end is an end, as a LF is: neither counts. */
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	e = line + len;
 	if (len > EP_TARGET_LINE_MAX) {
 		snprintf(err, errlen, "%.300s:%zu: line longer than %d bytes",
 		    label, lineno, EP_TARGET_LINE_MAX);
@@ -100,7 +119,12 @@ take_line(struct ep_targets *t, const char *label, size_t lineno,
 		return -1;
 	}
 	snprintf(source, sizeof(source), "%.300s:%zu", label, lineno);
-	return ep_targets_add(t, p, source, err, errlen);
+	snprintf(what, sizeof(what), "%s:", source);
+	if (add(t, p, source, what, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s %s", what, why);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -193,18 +217,40 @@ static int
 plan_host(struct ep_plan *plan, const struct target *tg, char *err,
     size_t errlen)
 {
-	char		host[EP_NAME_MAX + 1];
-	struct ep_port	port = { 0, 0 };
+	char		 host[EP_NAME_MAX + 1];
+	const char	*why;
+	struct ep_port	 port = { 0, 0 };
 
-	if (ep_target_split(tg->arg, tg->source, host, sizeof(host),
-	    &port.port, err, errlen) == -1 ||
-	    ep_plan_begin_group(plan, tg->arg, err, errlen) == -1)
+	if (ep_target_split(tg->arg, tg->what, host, sizeof(host),
+	    &port.port, err, errlen) == -1)
+		return -1;
+	if (!ep_host_is_ip(host) && (why = ep_host_problem(host)) != NULL) {
+		snprintf(err, errlen, "%s '%.300s': not a valid host name: %s",
+		    tg->what, tg->arg, why);
+		return -1;
+	}
+	if (ep_plan_begin_group(plan, tg->arg, err, errlen) == -1)
 		return -1;
 	if (port.port != 0)
 		return ep_plan_add_target_port(plan, EP_ROLE_GENERIC, host,
 		    &port, tg->source, err, errlen);
 	return ep_plan_add_target(plan, EP_ROLE_GENERIC, host, tg->source, err,
 	    errlen);
+}
+
+/* A SIP domain, or a name in one, to discover. */
+static int
+plan_discovery(struct ep_plan *plan, const struct target *tg, char *err,
+    size_t errlen)
+{
+	const char	*why;
+
+	if ((why = ep_host_problem(tg->arg)) != NULL) {
+		snprintf(err, errlen, "%s '%.300s': not a SIP domain or a host "
+		    "name in one: %s", tg->what, tg->arg, why);
+		return -1;
+	}
+	return ep_plan_add_discovery(plan, tg->arg, err, errlen);
 }
 
 int
@@ -216,8 +262,7 @@ ep_targets_plan(const struct ep_targets *t, struct ep_plan *plan, char *err,
 
 	for (i = 0; i < t->n; i++)
 		if ((hosts ? plan_host(plan, &t->v[i], err, errlen) :
-		    ep_plan_add_discovery(plan, t->v[i].arg, err,
-		    errlen)) == -1)
+		    plan_discovery(plan, &t->v[i], err, errlen)) == -1)
 			return -1;
 	return 0;
 }

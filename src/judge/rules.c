@@ -146,6 +146,10 @@ static const struct endpoint_rule endpoint_rules[] = {
 	    .run = ep_rule_reach },
 	{ .name = "malformed certificates", .kinds = KINDS_ISSUED,
 	    .needs_chain = 0, .run = ep_rule_malformed },
+	{ .name = "chain limits", .kinds = KINDS_LIVE, .needs_chain = 0,
+	    .run = ep_rule_chain_limit },
+	{ .name = "certificate limits", .kinds = KINDS_ALL, .needs_chain = 1,
+	    .run = ep_rule_cert_limit },
 	{ .name = "names", .kinds = KINDS_ALL, .needs_chain = 1,
 	    .run = ep_rule_names },
 	{ .name = "subject", .kinds = KINDS_ALL, .needs_chain = 1,
@@ -333,9 +337,44 @@ prepare(struct endpoint *ep)
 	return 0;
 }
 
+static void
+failed(const struct ep_findings *out, char *err, size_t errlen)
+{
+	if (out->n >= EP_FINDINGS_MAX)
+		snprintf(err, errlen, "judging observations: more than %d "
+		    "findings", EP_FINDINGS_MAX);
+	else
+		snprintf(err, errlen, "judging observations: %s",
+		    strerror(ENOMEM));
+}
+
 int
 ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
     struct ep_findings *out, char *err, size_t errlen)
+{
+	if (ep_rules_endpoints(ctx, o, out, err, errlen) == -1 ||
+	    ep_rules_deployment(ctx, o, out, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ep_rules_deployment(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out, char *err,
+    size_t errlen)
+{
+	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1 ||
+	    ep_rule_run_limit(ctx, o, out) == -1) {
+		failed(out, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ep_rules_endpoints(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out, char *err,
+    size_t errlen)
 {
 	struct ep_trust_memo	memo;
 	size_t			i, r, first;
@@ -368,18 +407,12 @@ ep_rules_run(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 		for (i = first; i < o->n && o->v[i].target == o->v[first].target;
 		    i++)
 			;
-		if (ep_rule_pool(ctx, o, first, i, out) == -1)
+		if (ep_rule_pool(ctx, o, first, i, out) == -1 ||
+		    ep_rule_addr_limit(ctx, o, first, i, out) == -1)
 			goto fail;
 	}
-	if (ep_rule_dns(ctx, o, out) == -1 || ep_rule_state(ctx, o, out) == -1)
-		goto fail;
 	return 0;
 fail:
-	if (out->n >= EP_FINDINGS_MAX)
-		snprintf(err, errlen, "judging observations: more than %d "
-		    "findings", EP_FINDINGS_MAX);
-	else
-		snprintf(err, errlen, "judging observations: %s",
-		    strerror(ENOMEM));
+	failed(out, err, errlen);
 	return -1;
 }

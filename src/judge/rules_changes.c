@@ -3,7 +3,8 @@
  * (cert-changed), with a new key (key-changed), an endpoint that answered
  * then and does not now (endpoint-gone), one seen for the first time
  * (endpoint-new), and a state that could not be read (state-unreadable).
- * A first run has nothing to compare with and says nothing.
+ * A first run has nothing to compare with and says nothing, and nor does
+ * an endpoint the run was stopped before it answered.
  */
 
 #include <stdio.h>
@@ -50,7 +51,8 @@ compare(struct endpoint *ep, const struct ep_state_entry *e)
 		return ep_rule_add(ep, EP_CHECK_ENDPOINT_NEW, NULL, msg);
 	}
 	if (leaf == NULL) {
-		if (!e->answered)
+		/* Stopped before it answered: nothing is known of it. */
+		if (!e->answered || ep->obs->status == EP_OBS_INTERRUPTED)
 			return 0;
 		snprintf(msg, sizeof(msg), "it answered the last run (last "
 		    "seen %s) and does not now", e->has_leaf ?
@@ -87,7 +89,8 @@ ep_rule_changes(struct endpoint *ep)
  * Endpoints that answered the last run and were not observed at all in
  * this one: no longer among their name's addresses, or no longer on
  * their ports.  Only for names this run checks: another command line
- * with the same state file is not a loss.
+ * with the same state file is not a loss; and not when the run was
+ * interrupted, whose lookups did not all end.
  */
 static int
 gone(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
@@ -99,6 +102,9 @@ gone(const struct ep_rules_ctx *ctx, const struct ep_observations *o,
 	enum ep_role		 role;
 	int			 ret = -1;
 
+	/* A run stopped early did not see all it would have. */
+	if (o->interrupted)
+		return 0;
 	if ((seen = calloc(n ? n : 1, 1)) == NULL)
 		return -1;
 	for (i = 0; i < o->n; i++) {

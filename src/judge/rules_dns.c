@@ -1,10 +1,12 @@
 /*
  * Rules of the deployment as DNS publishes it, from what discovery saw:
  * SIP SRV records missing or unusable (dns-srv-missing), SRV targets
- * outside their SIP domain (srv-target-outside-domain), a name where
+ * outside their SIP domain (srv-target-outside-domain), more SRV records
+ * than are kept (dns-over-limit), a name where
  * nothing at all was found (dns-srv-missing, critical), and lookups the
  * resolver could not make, which say nothing of the deployment
- * (dns-lookup-failed, unknown).  These
+ * (dns-lookup-failed, unknown; interrupted when the run was stopped
+ * first).  These
  * findings concern no one endpoint: each is on the group (argument) that
  * discovered it.  And what DNS cannot say: a role the profile expects
  * beside those checked, named nowhere (role-not-checked).
@@ -17,26 +19,38 @@
 #include "input/ep_hostname.h"
 #include "judge/rules_impl.h"
 #include "net/ep_discover.h"
+#include "net/ep_resolve.h"
 
 #define LATE_ANSWER	"the run deadline passed before the answer"
+#define STOPPED_ANSWER	"the run was interrupted before the answer"
 
 static const char *
 why_failed(const struct ep_dns_answer *a)
 {
-	return a->st == EP_DNS_LATE ? LATE_ANSWER : a->error;
+	return a->st == EP_DNS_LATE ? LATE_ANSWER :
+	    a->st == EP_DNS_INTERRUPTED ? STOPPED_ANSWER : a->error;
 }
 
 static int
 failed(const struct ep_dns_answer *a)
 {
-	return a->st == EP_DNS_FAILED || a->st == EP_DNS_LATE;
+	return a->st == EP_DNS_FAILED || a->st == EP_DNS_LATE ||
+	    a->st == EP_DNS_INTERRUPTED;
+}
+
+/* What a lookup that failed makes: stopped by a signal, interrupted. */
+static enum ep_check
+failed_check(const struct ep_dns_answer *a)
+{
+	return a->st == EP_DNS_INTERRUPTED ? EP_CHECK_INTERRUPTED :
+	    EP_CHECK_DNS_LOOKUP_FAILED;
 }
 
 /* Returns 1 when a probe could be made at what s names. */
 static int
 usable(const struct ep_srv *s, char *target, size_t len)
 {
-	return s->port != 0 && !ep_host_is_ip(s->target) &&
+	return s->port != 0 && ep_host_problem(s->target) == NULL &&
 	    ep_host_normalize(s->target, target, len) == 0;
 }
 
@@ -59,8 +73,8 @@ srv_record(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 		snprintf(msg, sizeof(msg), "the lookup of the %.200s SRV record "
 		    "could not be made (%.150s), so whether it exists is "
 		    "unknown", q, why_failed(a));
-		return ep_rule_add_deployment(ctx, out,
-		    EP_CHECK_DNS_LOOKUP_FAILED, dc->group, q, msg, EP_SEV_OK);
+		return ep_rule_add_deployment(ctx, out, failed_check(a),
+		    dc->group, q, msg, EP_SEV_OK);
 	}
 	if (a->st != EP_DNS_ANSWERED) {
 		snprintf(msg, sizeof(msg), "there is no %.200s SRV record: %s", q,
@@ -70,6 +84,14 @@ srv_record(const struct ep_rules_ctx *ctx, struct ep_findings *out,
 		    "DNS SRV");
 		return ep_rule_add_deployment(ctx, out,
 		    EP_CHECK_DNS_SRV_MISSING, dc->group, q, msg, EP_SEV_OK);
+	}
+	if (a->total > a->n) {
+		snprintf(msg, sizeof(msg), "%.200s has %zu SRV records; "
+		    "edgeprobe keeps the %d that clients try first and checked "
+		    "those alone", q, a->total, EP_SRV_MAX);
+		if (ep_rule_add_deployment(ctx, out, EP_CHECK_DNS_OVER_LIMIT,
+		    dc->group, q, msg, EP_SEV_OK) == -1)
+			return -1;
 	}
 	for (i = 0; i < a->n; i++) {
 		const struct ep_srv	*s = &a->srv[i];
@@ -120,24 +142,29 @@ static int
 nothing_found(const struct ep_rules_ctx *ctx, struct ep_findings *out,
     const struct ep_discovery *dc)
 {
-	const char	*why = NULL;
-	char		 msg[EP_FINDING_MSG_MAX], where[300];
-	int		 c, r;
+	const struct ep_dns_answer	*a = NULL;
+	const char			*why = NULL;
+	char				 msg[EP_FINDING_MSG_MAX], where[300];
+	int				 c, r;
 
 	for (c = 0; why == NULL && c < EP_DISC_CANDIDATES; c++)
 		for (r = 0; why == NULL && dc->domain[c][0] != '\0' &&
 		    r < EP_DISC__MAX; r++)
-			if (failed(&dc->answer[c][r]))
-				why = why_failed(&dc->answer[c][r]);
+			if (failed(a = &dc->answer[c][r]))
+				why = why_failed(a);
 	snprintf(where, sizeof(where), "%.120s%s%.120s", dc->domain[0],
 	    dc->domain[1][0] != '\0' ? " or its parent " : "", dc->domain[1]);
 	if (why != NULL) {
-		snprintf(msg, sizeof(msg), "nothing was found for %s, and a "
-		    "lookup could not be made (%.100s): whether it publishes an "
-		    "edge is unknown", where, why);
-		return ep_rule_add_deployment(ctx, out,
-		    EP_CHECK_DNS_LOOKUP_FAILED, dc->group, dc->domain[0], msg,
-		    EP_SEV_OK);
+		if (a->st == EP_DNS_INTERRUPTED)
+			snprintf(msg, sizeof(msg), "nothing was found for %s "
+			    "before the run was interrupted: whether it "
+			    "publishes an edge is unknown", where);
+		else
+			snprintf(msg, sizeof(msg), "nothing was found for %s, "
+			    "and a lookup could not be made (%.100s): whether "
+			    "it publishes an edge is unknown", where, why);
+		return ep_rule_add_deployment(ctx, out, failed_check(a),
+		    dc->group, dc->domain[0], msg, EP_SEV_OK);
 	}
 	snprintf(msg, sizeof(msg), "no SIP SRV record and none of sip., "
 	    "lyncdiscover., meet. and dialin. was found for %s: nothing to "

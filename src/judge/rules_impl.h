@@ -147,6 +147,8 @@ int ep_rule_aia(struct endpoint *ep);
 int ep_rule_san_criticality(struct endpoint *ep);
 int ep_rule_name_constraints(struct endpoint *ep);
 int ep_rule_name_constraints_empty(struct endpoint *ep);
+int ep_rule_chain_limit(struct endpoint *ep);		/* rules_limits.c */
+int ep_rule_cert_limit(struct endpoint *ep);
 
 /*
  * The pool of target observations [first, last), adjacent once sorted
@@ -155,6 +157,22 @@ int ep_rule_name_constraints_empty(struct endpoint *ep);
 int ep_rule_pool(const struct ep_rules_ctx *ctx,
     const struct ep_observations *o, size_t first, size_t last,
     struct ep_findings *out);
+
+/*
+ * The addresses of target observations [first, last), as ep_rule_pool
+ * takes them: dns-over-limit when DNS had more than were probed
+ * (rules_limits.c).  Returns 0, or -1 when out of memory.
+ */
+int ep_rule_addr_limit(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, size_t first, size_t last,
+    struct ep_findings *out);
+
+/*
+ * The endpoints a run left out past its limit: endpoints-over-limit
+ * (rules_limits.c).  Returns 0, or -1 when out of memory.
+ */
+int ep_rule_run_limit(const struct ep_rules_ctx *ctx,
+    const struct ep_observations *o, struct ep_findings *out);
 
 /*
  * The deployment's rules (rules_dns.c): what discovery found in DNS, and

@@ -74,11 +74,19 @@ push_name(char (*req)[EP_NAME_MAX + 1], size_t *n, const char *cand)
 	memcpy(req[(*n)++], cand, len + 1);
 }
 
-/* How many names required_names() may return for plan. */
+/*
+ * How many names required_names() may return for ep.  The other roles'
+ * names count only offline: live, a room for every target at every
+ * endpoint made a run of many names quadratic.
+ */
 static size_t
-required_max(const struct ep_plan *plan)
+required_max(const struct endpoint *ep)
 {
-	return 1 + ep_plan_nsip_domains(plan) + ep_plan_npublished(plan) + ep_plan_ntargets(plan);
+	const struct ep_plan	*plan = ep->ctx->plan;
+
+	return 1 + ep_plan_nsip_domains(plan) + ep_plan_npublished(plan) +
+	    (ep->role->offline_also != 0 && ep->obs->kind != EP_OBS_LIVE ?
+	    ep_plan_ntargets(plan) : 0);
 }
 
 /*
@@ -88,7 +96,7 @@ required_max(const struct ep_plan *plan)
  * certificate judged before it is installed, the names of the roles the
  * profile's offline-also lists (the one external edge certificate covers
  * the web conferencing FQDN too; live, each edge service is probed under
- * its own name).  req has room for required_max() names.
+ * its own name).  req has room for required_max(ep) names.
  */
 static void
 required_names(const struct endpoint *ep, char (*req)[EP_NAME_MAX + 1],
@@ -130,7 +138,7 @@ ep_rule_names(struct endpoint *ep)
 	char			 msg[EP_FINDING_MSG_MAX];
 	int			 ret = -1;
 
-	req = calloc(required_max(ep->ctx->plan), sizeof(*req));
+	req = calloc(required_max(ep), sizeof(*req));
 	if (req == NULL)
 		return -1;
 	required_names(ep, req, &nreq);

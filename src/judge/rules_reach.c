@@ -1,8 +1,8 @@
 /*
  * Rules of the connection: whether the endpoint could be reached and
  * handshaked with (dns-no-address, dns-lookup-failed, connect-failed,
- * timeout, handshake-failed), and the TLS version it speaks
- * (tls-legacy-version).
+ * timeout, handshake-failed, interrupted: the run was stopped first), and
+ * the TLS version it speaks (tls-legacy-version).
  */
 
 #include <stdio.h>
@@ -19,12 +19,14 @@ ep_rule_reach(struct endpoint *ep)
 		[EP_OBS_CONNECT_FAILED] = EP_CHECK_CONNECT_FAILED,
 		[EP_OBS_TIMEOUT] = EP_CHECK_TIMEOUT,
 		[EP_OBS_HANDSHAKE_FAILED] = EP_CHECK_HANDSHAKE_FAILED,
+		[EP_OBS_INTERRUPTED] = EP_CHECK_INTERRUPTED,
 	};
 	static const char		*what[] = {
 		[EP_OBS_NO_ADDRESS] = "does not resolve",
 		[EP_OBS_CONNECT_FAILED] = "takes no connection",
 		[EP_OBS_TIMEOUT] = "timed out",
 		[EP_OBS_HANDSHAKE_FAILED] = "failed the TLS handshake",
+		[EP_OBS_INTERRUPTED] = "was not checked to the end",
 	};
 	const struct ep_obs	*obs = ep->obs;
 	char			 msg[EP_FINDING_MSG_MAX];

@@ -1,6 +1,7 @@
 /*
  * Rules of revocation (revoked, ocsp-unreachable, ocsp-response-invalid,
- * must-staple-missing, crl-unreachable, crl-stale, crl-invalid): what
+ * must-staple-missing, crl-unreachable, crl-stale, crl-invalid, and
+ * interrupted when the run was stopped before a fetch ended): what
  * the responses the server stapled, those fetched from the leaf's OCSP
  * responder, and the CRLs fetched from each certificate's distribution
  * points (or given as files) say of the path a client builds.
@@ -150,8 +151,14 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 		memset(&a, 0, sizeof(a));
 		a.told = told;
 		a.method = EP_REVM_OCSP_STAPLED;
-		ep_ocsp_check(f->body, f->len, leaf, issuer, ep->ctx->now,
-		    &a.rev);
+		if (f->ok)
+			ep_ocsp_check(f->body, f->len, leaf, issuer,
+			    ep->ctx->now, &a.rev);
+		else {
+			/* Not kept: too large (EP_PROBE_STAPLE_MAX). */
+			a.rev.status = EP_REV_INVALID;
+			snprintf(a.rev.why, sizeof(a.rev.why), "%s", f->why);
+		}
 		if (judge_answer(ep, &a, 1) == -1 || keep(ep, &a) == -1)
 			return -1;
 		stapled = a.outcome == EP_REVO_GOOD;
@@ -192,6 +199,18 @@ ocsp(struct endpoint *ep, const struct ep_cert *leaf,
 			    o->no_fetch ? "fetching is off (--no-fetch)" :
 			    "not fetched";
 			if (keep(ep, &a) == -1)
+				return -1;
+			continue;
+		}
+		if (!f->ok && f->interrupted) {
+			a.outcome = EP_REVO_NOT_CHECKED;
+			a.why = f->why;
+			snprintf(msg, sizeof(msg), "the run was interrupted before "
+			    "the OCSP responder %.200s answered about the "
+			    "certificate: whether it is revoked is unknown",
+			    a.url);
+			if (ep_rule_add(ep, EP_CHECK_INTERRUPTED, NULL,
+			    msg) == -1 || keep(ep, &a) == -1)
 				return -1;
 			continue;
 		}
@@ -265,6 +284,17 @@ crl(struct endpoint *ep, size_t d, const struct ep_cert *issuer, int *told)
 		if (!f->ok) {
 			label(ep, d, which, sizeof(which));
 			a.why = f->why;
+			if (f->interrupted) {
+				a.outcome = EP_REVO_NOT_CHECKED;
+				snprintf(msg, sizeof(msg), "the run was "
+				    "interrupted before the CRL of %s at %.200s "
+				    "was fetched: whether it is revoked is "
+				    "unknown", which, a.url);
+				if (ep_rule_add(ep, EP_CHECK_INTERRUPTED, NULL,
+				    msg) == -1 || keep(ep, &a) == -1)
+					return -1;
+				continue;
+			}
 			if (f->capped) {
 				a.outcome = EP_REVO_INVALID;
 				snprintf(msg, sizeof(msg), "the CRL at %.200s "

@@ -1,8 +1,9 @@
 /*
  * Rules of trust: what was presented and the path a client builds from
  * it (cert-malformed, chain-untrusted, chain-incomplete, self-signed,
- * internal-ca-on-external, chain-order).  x509/trust.c builds and
- * verifies the path.
+ * internal-ca-on-external, chain-order; interrupted when the run was
+ * stopped before a missing intermediate was fetched).  x509/trust.c
+ * builds and verifies the path.
  */
 
 #include <stdio.h>
@@ -36,7 +37,8 @@ ep_rule_malformed(struct endpoint *ep)
 		const struct ep_cert	*c = ep_certs_get(ep->o->certs,
 					    obs->chain[i]);
 
-		if (c->malformed[0] == '\0')
+		/* Too large to parse is not malformed: see chain-over-limit. */
+		if (c->malformed[0] == '\0' || c->over_limit)
 			continue;
 		presented_label(c, i, which, sizeof(which));
 		snprintf(msg, sizeof(msg), "%s, as %s presents it, cannot be "
@@ -64,9 +66,11 @@ aia_url_of(const struct endpoint *ep, const struct ep_cert *c)
 
 /*
  * When the path stops short, what fetching its top's AIA caIssuers URL
- * came to: "; its AIA URL U could not be fetched: why", or "".
+ * came to: "; its AIA URL U could not be fetched: why", or "".  Returns
+ * 1 when the run was stopped before the fetch ended: what clients make
+ * of the chain is then unknown.
  */
-static void
+static int
 aia_failure(const struct endpoint *ep, const struct ep_cert *top, char *out,
     size_t outlen)
 {
@@ -79,6 +83,12 @@ aia_failure(const struct endpoint *ep, const struct ep_cert *top, char *out,
 		    top->issuer_urls[u], NULL);
 		if (f == NULL)
 			continue;
+		if (!f->ok && f->interrupted) {
+			snprintf(out, outlen, "; the run was interrupted before "
+			    "its AIA URL %.200s was fetched, so whether clients "
+			    "that fetch complete it is unknown", f->url);
+			return 1;
+		}
 		if (!f->ok)
 			snprintf(out, outlen, "; its AIA URL %.200s could not be "
 			    "fetched (%.100s), so no client completes it",
@@ -86,8 +96,9 @@ aia_failure(const struct endpoint *ep, const struct ep_cert *top, char *out,
 		else
 			snprintf(out, outlen, "; what its AIA URL %.200s serves "
 			    "does not lead to a trusted root either", f->url);
-		return;
+		return 0;
 	}
+	return 0;
 }
 
 /*
@@ -107,7 +118,7 @@ incomplete(struct endpoint *ep)
 	char				 msg[EP_FINDING_MSG_MAX * 2], aia[400];
 	size_t				 i;
 	int				 server = ep->obs->kind == EP_OBS_LIVE;
-	int				 fetched_only = 1;
+	int				 fetched_only = 1, stopped;
 
 	verb = server ? "send" : "hold";
 	for (i = 0; i < r->npath; i++)
@@ -126,7 +137,7 @@ incomplete(struct endpoint *ep)
 		return ep_rule_add_sev_cap(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL,
 		    msg, EP_SEV_WARNING);
 	}
-	aia_failure(ep, top, aia, sizeof(aia));
+	stopped = aia_failure(ep, top, aia, sizeof(aia));
 	if (r->completed || !top->is_ca)
 		snprintf(msg, sizeof(msg), "%s does not %s the intermediate "
 		    "certificate %.300s; %s%s%s", holder, verb, r->missing,
@@ -149,6 +160,14 @@ incomplete(struct endpoint *ep)
 		    "the last certificate presented", server ? "clients that "
 		    "cannot fetch it fail" : "a server given this file does "
 		    "not send it", aia);
+	/*
+	 * Stopped first, the chain is incomplete all the same, a warning at
+	 * least; how bad for clients is unknown, and says so.
+	 */
+	if (stopped)
+		return ep_rule_add(ep, EP_CHECK_INTERRUPTED, NULL, msg) == -1 ||
+		    ep_rule_add_sev_cap(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL,
+		    msg, EP_SEV_WARNING) == -1 ? -1 : 0;
 	return ep_rule_add(ep, EP_CHECK_CHAIN_INCOMPLETE, NULL, msg);
 }
 

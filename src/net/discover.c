@@ -35,6 +35,7 @@ struct ep_discover {
 	size_t			 nnames;
 	ep_discover_cb		*cb;
 	void			*arg;
+	size_t			 unfinished;	/* names still asked about */
 	int			 failed;
 	char			 why[256];
 };
@@ -125,6 +126,7 @@ finish(struct name *nm)
 	size_t			 touched[EP_FOUND_TOUCHED_MAX], n = 0, k = 0;
 	int			 c, r;
 
+	d->unfinished--;
 	if ((c = dc->chosen = choose(dc)) == -1)
 		return;
 	memset(&f, 0, sizeof(f));
@@ -160,7 +162,7 @@ finish(struct name *nm)
 /* Files one answer; the last one of a name finishes it. */
 static void
 answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
-    size_t size, const char *error)
+    size_t total, size_t size, const char *error)
 {
 	struct name		*nm = q->nm;
 	struct ep_dns_answer	*a;
@@ -169,7 +171,7 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 	a = &nm->d->obs->disc[nm->index].answer[q->cand][q->rec];
 	if (n > 0 && (copy = calloc(n, size)) == NULL) {
 		fail(nm->d, strerror(ENOMEM));
-		n = 0;
+		n = total = 0;
 	}
 	if (n > 0)
 		memcpy(copy, v, n * size);
@@ -178,9 +180,13 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 	else
 		a->addrs = copy;
 	a->n = n;
+	a->total = total;
 	a->st = st;
 	if (st == EP_DNS_LATE)
 		snprintf(a->error, sizeof(a->error), "the run deadline passed "
+		    "before the answer");
+	else if (st == EP_DNS_INTERRUPTED)
+		snprintf(a->error, sizeof(a->error), "the run was interrupted "
 		    "before the answer");
 	else if (error != NULL)
 		snprintf(a->error, sizeof(a->error), "%s", error);
@@ -190,16 +196,16 @@ answered(struct query *q, enum ep_dns_status st, const void *v, size_t n,
 
 static void
 addr_answer(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
-	answered(arg, st, addrs, n, sizeof(*addrs), error);
+	answered(arg, st, addrs, n, total, sizeof(*addrs), error);
 }
 
 static void
 srv_answer(void *arg, enum ep_dns_status st, const struct ep_srv *srv,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
-	answered(arg, st, srv, n, sizeof(*srv), error);
+	answered(arg, st, srv, n, total, sizeof(*srv), error);
 }
 
 /*
@@ -268,6 +274,7 @@ ep_discover_start(struct ep_discover **out, struct ep_plan *plan,
 	d->cb = cb;
 	d->arg = arg;
 	d->nnames = n;
+	d->unfinished = n;
 	/* Every name has its candidates before the first question goes out. */
 	for (i = 0; i < n; i++) {
 		struct ep_discovery	*dc = &obs->disc[i];
@@ -288,6 +295,12 @@ ep_discover_start(struct ep_discover **out, struct ep_plan *plan,
 			return -1;
 		}
 	return 0;
+}
+
+int
+ep_discover_done(const struct ep_discover *d)
+{
+	return d == NULL || d->unfinished == 0;
 }
 
 int

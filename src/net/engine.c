@@ -39,15 +39,12 @@
 #include "net/ep_resolve.h"
 #include "net/ep_revfetch.h"
 
-#define EP_JOBS_MAX	(1024 * 1024)	/* probes queued in one run */
 #define NONE		((size_t)-1)	/* no job: the end of a FIFO */
 #define DESTS_MIN	64	/* first table size, a power of two */
 #define TOKEN		1000	/* --rate's tokens count in thousandths */
-#define EP_FD_RESERVE	(EP_RESOLVE_SOCKS_MAX + 32)	/* descriptors kept for
-						   c-ares, stdio, the poller and
-						   files the libraries open */
 
 #define LATE_NAME	"the run deadline passed before the name resolved"
+#define STOPPED_NAME	"the run was interrupted before the name resolved"
 
 /* A probe waiting for a slot. */
 struct job {
@@ -95,6 +92,14 @@ struct tstate {
 	size_t		 target;
 	uint16_t	 queued[EP_PORTS_MAX];
 	size_t		 nqueued;
+	/* For a run that streams (opts->group_done): */
+	int		 addressed;	/* its addresses are known */
+	size_t		 jobs;		/* probes queued or running */
+	size_t		 open;		/* observations waiting for fetches */
+	size_t		*obs;		/* its observations' indexes */
+	size_t		 nobs, capobs;
+	int		 emitted;	/* told to opts->group_done */
+	size_t		 dns_total;	/* addresses of its name in DNS */
 };
 
 /* A slot for one probe in flight. */
@@ -151,6 +156,8 @@ struct engine {
 	size_t				 limit;	/* slots usable: fewer once
 						   descriptors ran out */
 	size_t				 nact;
+	size_t				 nendpoints;	/* recorded or queued */
+	size_t				 max_endpoints;
 	struct actq			 idle;	/* free slots */
 	struct actq			 byage;	/* by start: total */
 	struct actq			 connecting;	/* by start: connect */
@@ -162,6 +169,12 @@ struct engine {
 	int64_t				 t0;		/* the run's start */
 	int64_t				 next_progress;	/* opts->progress is
 							   due then */
+	size_t				 recorded;	/* observations made */
+	int				 disc_started;	/* found() may come */
+	int				 swept;		/* whole targets told
+							   once discovery ended */
+	int				 stopped;	/* the signal that
+							   stopped the run, or 0 */
 	int				 failed;	/* internal error */
 	char				*err;
 	size_t				 errlen;
@@ -330,8 +343,9 @@ job_alloc(struct engine *e)
 
 	if (e->jfree == NONE) {
 		ncap = e->njobs_cap ? e->njobs_cap * 2 : 64;
-		if (ncap > EP_JOBS_MAX || (nv = reallocarray(e->jobs, ncap,
-		    sizeof(*nv))) == NULL)
+		/* Never reached: endpoints are fewer. */
+		if (ncap > EP_ENDPOINTS_MAX || (nv = reallocarray(e->jobs,
+		    ncap, sizeof(*nv))) == NULL)
 			return NONE;
 		for (k = ncap; k-- > e->njobs_cap;) {
 			nv[k].next = e->jfree;
@@ -396,11 +410,98 @@ fill_addr(struct ep_obs *o, const struct ep_addr *a)
 	inet_ntop(a->family, a->addr, o->addrstr, sizeof(o->addrstr));
 }
 
+/*
+ * Target ts is whole when its addresses are known, its probes done, and
+ * its observations wait for no fetch, once discovery can add no port to
+ * it: the caller gets it then, in a run that streams.
+ */
 static void
-record(struct engine *e, struct ep_obs *o)
+check_group(struct engine *e, struct tstate *ts)
 {
-	if (ep_observations_add(e->out, o) == (size_t)-1)
+	size_t	*v = ts->obs, n = ts->nobs;
+
+	if (e->opts->group_done == NULL || ts->emitted || !ts->addressed ||
+	    ts->jobs > 0 || ts->open > 0 || n == 0 || !e->disc_started ||
+	    !ep_discover_done(e->disc) || e->failed)
+		return;
+	ts->emitted = 1;
+	ts->obs = NULL;
+	ts->nobs = ts->capobs = 0;
+	e->opts->group_done(e->opts->group_arg, e->out, ts->target, v, n);
+	free(v);
+}
+
+/* Every target that is whole, told. */
+static void
+check_groups(struct engine *e)
+{
+	size_t	t;
+
+	for (t = 0; t < e->nts; t++)
+		if (e->ts[t] != NULL)
+			check_group(e, e->ts[t]);
+}
+
+/* Observation i waits for nothing more. */
+static void
+obs_done(void *arg, size_t i)
+{
+	struct engine	*e = arg;
+	struct tstate	*ts = e->ts[e->out->v[i].target];
+
+	if (e->opts->group_done == NULL)
+		return;
+	ts->open--;
+	check_group(e, ts);
+}
+
+/*
+ * Records observation o of target ts, from a job (a probe, or a job
+ * that got none) or not (no address), then what it needs fetched.
+ */
+static void
+record(struct engine *e, struct tstate *ts, struct ep_obs *o, int from_job)
+{
+	size_t	i, *nv;
+
+	if (from_job)
+		ts->jobs--;
+	if ((i = ep_observations_add(e->out, o)) == (size_t)-1) {
 		fail(e, NULL, ENOMEM);
+		return;
+	}
+	e->recorded++;
+	if (e->opts->group_done != NULL) {
+		if (ts->nobs == ts->capobs) {
+			size_t	ncap = ts->capobs ? ts->capobs * 2 : 4;
+
+			if ((nv = reallocarray(ts->obs, ncap,
+			    sizeof(*nv))) == NULL) {
+				fail(e, NULL, ENOMEM);
+				return;
+			}
+			ts->obs = nv;
+			ts->capobs = ncap;
+		}
+		ts->obs[ts->nobs++] = i;
+		ts->open++;
+	}
+	if (e->rf == NULL)
+		obs_done(e, i);
+	else if (!e->failed && ep_revfetch_obs(e->rf, i) == -1)
+		fail(e, NULL, ENOMEM);
+}
+
+/* The observation of job j, before its outcome. */
+static void
+job_obs(const struct engine *e, const struct job *j, struct ep_obs *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->target = j->target;
+	o->port = j->port.port;
+	o->port_flags = j->port.flags;
+	fill_addr(o, &j->addr);
+	o->dns_total = e->ts[j->target]->dns_total;
 }
 
 /* Records a job that never got a probe: no time left. */
@@ -410,14 +511,10 @@ record_job(struct engine *e, const struct job *j, enum ep_obs_status st,
 {
 	struct ep_obs	o;
 
-	memset(&o, 0, sizeof(o));
-	o.target = j->target;
-	o.port = j->port.port;
-	o.port_flags = j->port.flags;
-	fill_addr(&o, &j->addr);
+	job_obs(e, j, &o);
 	o.status = st;
 	snprintf(o.error, sizeof(o.error), "%s", why);
-	record(e, &o);
+	record(e, e->ts[j->target], &o, 1);
 }
 
 /* The state of target t, made on first use; NULL when out of memory. */
@@ -445,10 +542,26 @@ tstate(struct engine *e, size_t t)
 }
 
 /*
+ * Takes one endpoint more, unless the run has as many as it takes: that
+ * one is then counted as left out.  Returns 1 when it was taken.
+ */
+static int
+take_endpoint(struct engine *e)
+{
+	if (e->nendpoints == e->max_endpoints) {
+		e->out->endpoints_left_out++;
+		return 0;
+	}
+	e->nendpoints++;
+	return 1;
+}
+
+/*
  * Queues a probe of every address on every port of target ts not queued
  * yet; with no address, each such port is observed as unresolved, the
  * lookup having ended as st.
  */
+
 static void
 queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
     size_t n, enum ep_dns_status st, const char *error)
@@ -467,23 +580,32 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 		if (n == 0) {
 			struct ep_obs	o;
 
+			if (!take_endpoint(e))
+				continue;
 			memset(&o, 0, sizeof(o));
 			o.target = ts->target;
 			o.port = ports[p].port;
 			o.port_flags = ports[p].flags;
-			o.status = EP_OBS_NO_ADDRESS;
+			o.status = st == EP_DNS_INTERRUPTED ?
+			    EP_OBS_INTERRUPTED : EP_OBS_NO_ADDRESS;
 			o.dns = st;
 			snprintf(o.error, sizeof(o.error), "%s", error);
-			record(e, &o);
+			record(e, ts, &o, 0);
 			continue;
 		}
 		for (a = 0; a < n; a++) {
 			struct job	j = { ts->target, ports[p], addrs[a] };
 
+			if (!take_endpoint(e))
+				continue;
 			if (push_job(e, &j, 0) == -1)
 				fail(e, NULL, ENOMEM);
+			else
+				ts->jobs++;
 		}
 	}
+	ts->addressed = 1;
+	check_group(e, ts);
 }
 
 static int
@@ -535,12 +657,13 @@ queue_literal(struct engine *e, struct tstate *ts)
 
 static void
 resolved(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct tstate	*ts = arg;
 
+	ts->dns_total = total;
 	queue_target(ts->e, ts, addrs, n, st, st == EP_DNS_LATE ? LATE_NAME :
-	    error);
+	    st == EP_DNS_INTERRUPTED ? STOPPED_NAME : error);
 }
 
 /*
@@ -596,7 +719,10 @@ from_poller(unsigned events)
 	    ((events & EP_POLLER_ERR) ? POLLERR : 0));
 }
 
-/* The OCSP response the server stapled, recorded for the rules. */
+/*
+ * The OCSP response the server stapled, recorded for the rules; one too
+ * large to keep is recorded as such, for them to say so.
+ */
 static void
 keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
 {
@@ -604,18 +730,24 @@ keep_staple(struct engine *e, const struct ep_probe *p, struct ep_obs *o)
 	const unsigned char	*d;
 	size_t			 len, i;
 
-	if ((d = ep_probe_staple(p, &len)) == NULL || o->chain_len == 0)
+	d = ep_probe_staple(p, &len);
+	if (len == 0 || o->chain_len == 0)
 		return;
 	memset(&f, 0, sizeof(f));
 	f.kind = EP_FETCHED_STAPLE;
-	f.ok = 1;
 	f.cert = o->chain[0];
-	if ((f.body = malloc(len)) == NULL) {
+	if (d == NULL) {
+		f.capped = 1;
+		snprintf(f.why, sizeof(f.why), "it is %zu bytes, over "
+		    "edgeprobe's limit of %d", len, EP_PROBE_STAPLE_MAX);
+	} else if ((f.body = malloc(len)) == NULL) {
 		fail(e, NULL, ENOMEM);
 		return;
+	} else {
+		memcpy(f.body, d, len);
+		f.len = len;
+		f.ok = 1;
 	}
-	memcpy(f.body, d, len);
-	f.len = len;
 	if ((i = ep_observations_add_fetched(e->out, &f)) == (size_t)-1) {
 		free(f.body);
 		fail(e, NULL, ENOMEM);
@@ -630,17 +762,10 @@ reap(struct engine *e, struct active *a)
 {
 	struct ep_obs	o;
 
-	memset(&o, 0, sizeof(o));
-	o.target = a->job.target;
-	o.port = a->job.port.port;
-	o.port_flags = a->job.port.flags;
-	fill_addr(&o, &a->job.addr);
+	job_obs(e, &a->job, &o);
 	ep_probe_result(a->p, &o, e->out->certs);
 	keep_staple(e, a->p, &o);
-	record(e, &o);
-	if (e->rf != NULL && !e->failed &&
-	    ep_revfetch_obs(e->rf, e->out->n - 1) == -1)
-		fail(e, NULL, ENOMEM);
+	record(e, e->ts[a->job.target], &o, 1);
 	ep_probe_free(a->p);
 	a->p = NULL;
 	/* Its address may start another. */
@@ -827,23 +952,37 @@ next_deadline(const struct engine *e)
 }
 
 /*
- * The run deadline passed: whatever is not done ends now.  Lookups go
- * first, since their answers (late ones, all) may queue more jobs.
+ * The run deadline passed, or the run was stopped (e->stopped): whatever
+ * is not done ends now, as EP_OBS_TIMEOUT or EP_OBS_INTERRUPTED.  Lookups
+ * go first, since their answers (late ones, all) may queue more jobs;
+ * those are recorded with the queue.  Every probe's socket is closed
+ * here, and the fetches' connections once the fetcher is freed.
  */
 static void
-run_over(struct engine *e, int64_t now)
+give_up(struct engine *e, int64_t now)
 {
 	struct active	*a;
+	const char	*why;
 	size_t		 i;
 
-	while ((a = TAILQ_FIRST(&e->byage)) != NULL)
-		expire_one(e, a, now, a->phase == EP_PROBE_CONNECTING ?
-		    "the run deadline passed during the TCP connect" :
-		    "the run deadline passed during the TLS handshake");
-	ep_lookups_give_up(e->lk);
+	while ((a = TAILQ_FIRST(&e->byage)) != NULL) {
+		if (e->stopped) {
+			why = a->phase == EP_PROBE_CONNECTING ?
+			    "the run was interrupted during the TCP connect" :
+			    "the run was interrupted during the TLS handshake";
+			ep_probe_interrupt(a->p, now, why);
+			track(e, a, now);
+		} else
+			expire_one(e, a, now, a->phase == EP_PROBE_CONNECTING ?
+			    "the run deadline passed during the TCP connect" :
+			    "the run deadline passed during the TLS handshake");
+	}
+	ep_lookups_give_up(e->lk, e->stopped ? EP_DNS_INTERRUPTED :
+	    EP_DNS_LATE);
 	if (e->rf != NULL)
-		ep_revfetch_give_up(e->rf, "the run deadline passed before "
-		    "it was fetched");
+		ep_revfetch_give_up(e->rf, e->stopped ? "the run was "
+		    "interrupted before it was fetched" : "the run deadline "
+		    "passed before it was fetched", e->stopped);
 	for (i = 0; i < e->dslots; i++) {
 		struct dest	*d = e->dests[i];
 		struct job	 j;
@@ -853,8 +992,10 @@ run_over(struct engine *e, int64_t now)
 		dest_unlist(e, d);
 		while (d->njobs > 0) {
 			j = pop_job(e, d);
-			record_job(e, &j, EP_OBS_TIMEOUT, "the run deadline "
-			    "passed before the probe started");
+			record_job(e, &j, e->stopped ? EP_OBS_INTERRUPTED :
+			    EP_OBS_TIMEOUT, e->stopped ? "the run was "
+			    "interrupted before the probe started" :
+			    "the run deadline passed before the probe started");
 		}
 	}
 }
@@ -862,7 +1003,10 @@ run_over(struct engine *e, int64_t now)
 /*
  * Tells the poller about c-ares's sockets after c-ares ran: ones it
  * closed leave, the others are renewed, since one closed and opened again
- * under the same number looks unchanged from here.
+ * under the same number looks unchanged from here.  A number c-ares closed
+ * may be someone else's already: the callbacks of the answers run before
+ * this, and may have opened a socket (libcurl's, a probe's) that got it
+ * and is watched for that one; that stays.
  */
 static void
 sync_resolver(struct engine *e)
@@ -876,8 +1020,8 @@ sync_resolver(struct engine *e)
 		for (j = 0; j < n; j++)
 			if (cur[j].fd == e->rfd[i])
 				break;
-		if (j == n && ep_poller_set(e->poller, e->rfd[i], 0,
-		    NULL) == -1)
+		if (j == n && ep_poller_arg(e->poller, e->rfd[i]) == &e->lk &&
+		    ep_poller_set(e->poller, e->rfd[i], 0, NULL) == -1)
 			fail(e, ep_poller_backend(e->poller), errno);
 	}
 	for (j = 0; j < n; j++) {
@@ -910,6 +1054,12 @@ check_discovery(struct engine *e)
 
 	if (ep_discover_failed(e->disc, why, sizeof(why)))
 		fail_why(e, why);
+	/* Once no target can gain a port, those whole are told. */
+	if (e->opts->group_done != NULL && !e->swept && e->disc_started &&
+	    ep_discover_done(e->disc)) {
+		e->swept = 1;
+		check_groups(e);
+	}
 }
 
 /* Tells the caller how far the run has come, now and then. */
@@ -923,7 +1073,7 @@ progress(struct engine *e, int64_t now, int last)
 		return;
 	e->next_progress = now + EP_ENGINE_PROGRESS_MS;
 	memset(&p, 0, sizeof(p));
-	p.done = e->out->n;
+	p.done = e->recorded;
 	p.running = e->nact;
 	p.queued = e->qlen;
 	p.lookups = ep_lookups_pending(e->lk);
@@ -942,8 +1092,12 @@ loop(struct engine *e)
 	int			 timeout, n, i;
 
 	for (;;) {
-		if (e->run_deadline != -1 && now >= e->run_deadline) {
-			run_over(e, now);
+		/* A signal ends the wait (EINTR): the next turn sees it. */
+		if (e->opts->stop != NULL && *e->opts->stop != 0)
+			e->stopped = *e->opts->stop;
+		if (e->stopped ||
+		    (e->run_deadline != -1 && now >= e->run_deadline)) {
+			give_up(e, now);
 			check_discovery(e);
 			return e->failed ? -1 : 0;
 		}
@@ -980,8 +1134,8 @@ loop(struct engine *e)
 			if (ft >= 0 && (timeout < 0 || ft < timeout))
 				timeout = ft;
 		}
-		if ((n = ep_poller_wait(e->poller, e->ev, e->nev,
-		    timeout)) == -1) {
+		if ((n = ep_poller_pwait(e->poller, e->ev, e->nev, timeout,
+		    e->opts->wait_mask)) == -1) {
 			fail(e, ep_poller_backend(e->poller), errno);
 			return -1;
 		}
@@ -1016,10 +1170,22 @@ loop(struct engine *e)
 	}
 }
 
+/* Probes the hard open-file limit leaves room for. */
+static size_t
+nofile_room(const struct rlimit *rl)
+{
+	if (rl->rlim_max == RLIM_INFINITY ||
+	    rl->rlim_max >= EP_ENGINE_INFLIGHT_MAX + EP_ENGINE_FD_RESERVE)
+		return EP_ENGINE_INFLIGHT_MAX;
+	return rl->rlim_max > EP_ENGINE_FD_RESERVE ?
+	    (size_t)(rl->rlim_max - EP_ENGINE_FD_RESERVE) : 0;
+}
+
 /*
  * Picks how many probes run at once and makes room for their descriptors:
  * raises the soft RLIMIT_NOFILE (saved in *saved, *raised set) up to the
- * hard limit, and takes fewer probes when even that is too low.
+ * hard limit, and takes fewer probes when even that is too low.  An
+ * asked number ep_engine_check let through fits.
  */
 static size_t
 fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
@@ -1032,10 +1198,10 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 		return (size_t)want_n;
 	rl = *saved;
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want_n + EP_FD_RESERVE) {
+	    rl.rlim_cur < want_n + EP_ENGINE_FD_RESERVE) {
 		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
-		    rl.rlim_max > want_n + EP_FD_RESERVE ?
-		    want_n + EP_FD_RESERVE : rl.rlim_max;
+		    rl.rlim_max > want_n + EP_ENGINE_FD_RESERVE ?
+		    want_n + EP_ENGINE_FD_RESERVE : rl.rlim_max;
 		if (rl.rlim_cur > saved->rlim_cur &&
 		    setrlimit(RLIMIT_NOFILE, &rl) == 0)
 			*raised = 1;
@@ -1043,10 +1209,63 @@ fit_inflight(unsigned asked, struct rlimit *saved, int *raised)
 			rl = *saved;
 	}
 	if (rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want_n + EP_FD_RESERVE)
-		want_n = rl.rlim_cur > EP_FD_RESERVE ?
-		    rl.rlim_cur - EP_FD_RESERVE : 1;
+	    rl.rlim_cur < want_n + EP_ENGINE_FD_RESERVE)
+		want_n = rl.rlim_cur > EP_ENGINE_FD_RESERVE ?
+		    rl.rlim_cur - EP_ENGINE_FD_RESERVE : 1;
 	return (size_t)want_n;
+}
+
+/*
+ * The endpoints the plan makes before DNS adds any: one per port of each
+ * probed target, or of each of its members of the family asked for.
+ */
+static size_t
+planned_endpoints(const struct ep_plan *plan, int family)
+{
+	const struct ep_port	*ports;
+	size_t			 t, m, k, n = 0;
+
+	for (t = 0; t < ep_plan_ntargets(plan); t++) {
+		const struct ep_target	*tg = ep_plan_target(plan, t);
+
+		if (!ep_plan_profile(plan)->roles[tg->role].probed)
+			continue;
+		for (m = 0, k = 0; k < tg->nmembers; k++)
+			m += family == AF_UNSPEC ||
+			    tg->members[k].family == family;
+		n += ep_plan_ports(plan, t, &ports) * (m > 0 ? m : 1);
+	}
+	return n;
+}
+
+int
+ep_engine_check(const struct ep_plan *plan, const struct ep_engine_opts *opts,
+    char *err, size_t errlen)
+{
+	struct rlimit	rl;
+	size_t		max = opts->max_endpoints ? opts->max_endpoints :
+			    EP_ENDPOINTS_MAX, n, room;
+
+	if ((n = planned_endpoints(plan, opts->family)) > max) {
+		snprintf(err, errlen, "the names given make %zu endpoints (each "
+		    "name or member on each port), over the limit of %zu a "
+		    "run: split them over several runs", n, max);
+		return -1;
+	}
+	if (opts->max_inflight > EP_ENGINE_INFLIGHT_MAX) {
+		snprintf(err, errlen, "-j %u: at most %d handshakes run at "
+		    "once", opts->max_inflight, EP_ENGINE_INFLIGHT_MAX);
+		return -1;
+	}
+	if (opts->max_inflight > 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    opts->max_inflight > (room = nofile_room(&rl))) {
+		snprintf(err, errlen, "-j %u: the open-file limit (%llu) "
+		    "leaves room for %zu handshakes at once; raise it "
+		    "(ulimit -Hn) or ask for fewer", opts->max_inflight,
+		    (unsigned long long)rl.rlim_max, room);
+		return -1;
+	}
+	return 0;
 }
 
 /* Per-phase limits from the options: none longer than the total. */
@@ -1082,6 +1301,11 @@ settle(struct engine *e)
 	if (ep_plan_settle(e->plan, &remap) == -1) {
 		fail(e, NULL, ENOMEM);
 		return -1;
+	}
+	/* A run that streamed told every observation and retired it. */
+	if (e->opts->group_done != NULL) {
+		e->out->n = 0;
+		e->out->nspare = 0;
 	}
 	ep_observations_remap(e->out, remap);
 	free(remap);
@@ -1119,8 +1343,11 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	/* Tokens come in thousandths: the rate a second is that a ms. */
 	e.rate = opts->rate;
 	e.burst = (opts->rate / 10 > 1 ? opts->rate / 10 : 1) * (int64_t)TOKEN;
-	if (set_limits(&e, opts, t0) == -1)
+	if (set_limits(&e, opts, t0) == -1 ||
+	    ep_engine_check(plan, opts, err, errlen) == -1)
 		return -1;
+	e.max_endpoints = opts->max_endpoints ? opts->max_endpoints :
+	    EP_ENDPOINTS_MAX;
 	if (ep_tls_new(&e.tls, opts->priority, err, errlen) == -1)
 		goto out;
 	e.nslots = e.limit = fit_inflight(opts->max_inflight, &saved, &raised);
@@ -1146,6 +1373,8 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 		memset(&ro, 0, sizeof(ro));
 		ro.user_agent = opts->user_agent;
 		ro.deadline_ms = opts->fetch_timeout_ms;
+		ro.done = obs_done;
+		ro.done_arg = &e;
 		if (ep_revfetch_new(&e.rf, e.poller, e.lk, opts->trust, out,
 		    &ro, err, errlen) == -1)
 			goto out;
@@ -1157,8 +1386,21 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	if (!e.failed && ep_discover_start(&e.disc, plan, e.lk, out, found,
 	    &e, err, errlen) == -1)
 		goto out;
-	if (e.failed || loop(&e) == -1 || settle(&e) == -1)
+	e.disc_started = 1;
+	if (e.failed || loop(&e) == -1)
 		goto out;
+	/* Every target is whole by now: told, the last ones. */
+	check_groups(&e);
+	for (i = 0; opts->group_done != NULL && i < e.nts; i++)
+		if (e.ts[i] != NULL && !e.ts[i]->emitted &&
+		    e.ts[i]->nobs > 0) {
+			fail_why(&e, "a target's observations were left "
+			    "untold");
+			goto out;
+		}
+	if (e.failed || settle(&e) == -1)
+		goto out;
+	out->interrupted = e.stopped;
 	ep_lookups_stats(e.lk, &out->dns);
 	ret = 0;
 out:
@@ -1174,8 +1416,11 @@ out:
 	ep_lookups_free(e.lk);
 	ep_discover_free(e.disc);
 	ep_poller_free(e.poller);
-	for (i = 0; i < e.nts; i++)
+	for (i = 0; i < e.nts; i++) {
+		if (e.ts[i] != NULL)
+			free(e.ts[i]->obs);
 		free(e.ts[i]);
+	}
 	free(e.ts);
 	free(e.ev);
 	free(e.slots);

@@ -134,6 +134,8 @@ struct entry {
 	struct ep_addr		*addrs;
 	struct ep_srv		*srvs;
 	size_t			 n;		/* addresses or records */
+	size_t			 total;		/* ...in the answers, kept or
+						   not */
 	struct waiter		*whead, *wtail;	/* in the order they asked */
 	struct entry		*gnext;		/* the give-up list */
 	size_t			 hash;
@@ -171,6 +173,7 @@ struct ep_lookups {
 						   the last answer */
 	struct ep_dns_stats	 stats;
 	int			 late;		/* ep_lookups_give_up ran */
+	enum ep_dns_status	 late_st;	/* ...and answers all so */
 	int			 closing;	/* callbacks go nowhere now */
 };
 
@@ -479,9 +482,9 @@ static void
 call(const struct entry *e, const struct waiter *w)
 {
 	if (w->addr_cb != NULL)
-		w->addr_cb(w->arg, e->st, e->addrs, e->n, e->error);
+		w->addr_cb(w->arg, e->st, e->addrs, e->n, e->total, e->error);
 	else
-		w->srv_cb(w->arg, e->st, e->srvs, e->n, e->error);
+		w->srv_cb(w->arg, e->st, e->srvs, e->n, e->total, e->error);
 }
 
 /*
@@ -504,19 +507,25 @@ answer(struct entry *e)
 	}
 }
 
-/* Sets e's answer; on no memory, the answer is a failure. */
+/*
+ * Sets e's answer from the total records of v, in the order they are
+ * kept: the first EP_RESOLVE_ADDRS_MAX addresses or EP_SRV_MAX records
+ * are.  On no memory, the answer is a failure.
+ */
 static void
-settle(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
+settle(struct entry *e, enum ep_dns_status st, const void *v, size_t total,
     const char *error)
 {
 	size_t	size = e->srv == Q_SRV ? sizeof(struct ep_srv) :
 		    sizeof(struct ep_addr);
+	size_t	max = e->srv == Q_SRV ? EP_SRV_MAX : EP_RESOLVE_ADDRS_MAX;
+	size_t	n = total < max ? total : max;
 	void	*copy = NULL;
 
 	if (n > 0 && (copy = calloc(n, size)) == NULL) {
 		st = EP_DNS_FAILED;
 		error = strerror(ENOMEM);
-		n = 0;
+		n = total = 0;
 	}
 	if (n > 0)
 		memcpy(copy, v, n * size);
@@ -525,6 +534,7 @@ settle(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
 	else
 		e->addrs = copy;
 	e->n = n;
+	e->total = total;
 	e->st = st;
 	if (error != NULL && (e->error = strdup(error)) == NULL)
 		e->error = NULL;
@@ -532,15 +542,16 @@ settle(struct entry *e, enum ep_dns_status st, const void *v, size_t n,
 
 /*
  * Every question of e is done: its answer.  A name's addresses are
- * those of both questions; with none, a failed question leaves it
- * unknown whether the name has any (a failure, not "no address").
+ * those of both questions, in ep_addr_order's order; with none, a failed
+ * question leaves it unknown whether the name has any (a failure, not
+ * "no address").
  */
 static void
 complete(struct entry *e)
 {
-	struct ep_addr			 v[2 * EP_RESOLVE_ADDRS_MAX];
+	struct ep_addr			*v = NULL;
 	const struct question		*failed = NULL, *none = NULL;
-	size_t				 i, n = 0, k;
+	size_t				 i, n = 0, all = 0;
 
 	if (e->srv == Q_SRV) {
 		settle(e, e->qv[0].st, e->qv[0].recs, e->qv[0].n,
@@ -548,26 +559,39 @@ complete(struct entry *e)
 		answer(e);
 		return;
 	}
+	for (i = 0; i < e->nq; i++)
+		if (e->qv[i].st == EP_DNS_ANSWERED)
+			all += e->qv[i].n;
+	if (all > 0 && (v = calloc(all, sizeof(*v))) == NULL) {
+		settle(e, EP_DNS_FAILED, NULL, 0, strerror(ENOMEM));
+		answer(e);
+		return;
+	}
 	for (i = 0; i < e->nq; i++) {
 		const struct question	*q = &e->qv[i];
 
-		if (q->st == EP_DNS_ANSWERED)
-			for (k = 0; k < q->n && n < sizeof(v) / sizeof(v[0]);
-			    k++)
-				v[n++] = ((const struct ep_addr *)q->recs)[k];
-		else if (q->st == EP_DNS_FAILED && failed == NULL)
+		if (q->st == EP_DNS_ANSWERED) {
+			memcpy(v + n, q->recs, q->n * sizeof(*v));
+			n += q->n;
+		} else if (q->st == EP_DNS_FAILED && failed == NULL)
 			failed = q;
 		else if (q->st == EP_DNS_NONE && (none == NULL ||
 		    strcmp(q->error, "no such name") == 0))
 			none = q;
 	}
+	/*
+	 * Past EP_RESOLVE_ADDRS_MAX, the lowest addresses are kept rather
+	 * than the first: a server that rotates its answer would otherwise
+	 * make every run probe other ones.
+	 */
 	if (n > 0)
-		settle(e, EP_DNS_ANSWERED, v, n, NULL);
+		settle(e, EP_DNS_ANSWERED, v, ep_addr_order(v, n), NULL);
 	else if (failed != NULL)
 		settle(e, EP_DNS_FAILED, NULL, 0, failed->error);
 	else
 		settle(e, EP_DNS_NONE, NULL, 0, none != NULL ? none->error :
 		    "no A or AAAA record");
+	free(v);
 	answer(e);
 }
 
@@ -710,7 +734,7 @@ from_hosts(struct ep_lookups *lk, struct entry *e)
 		e->qv[i].state = QS_DONE;
 	}
 	e->left = 0;
-	settle(e, EP_DNS_ANSWERED, v, n, NULL);
+	settle(e, EP_DNS_ANSWERED, v, ep_addr_order(v, n), NULL);
 	answer(e);
 	return 1;
 }
@@ -771,7 +795,7 @@ ask(struct ep_lookups *lk, int srv, const char *name, ep_resolve_cb *acb,
 			e->qv[i].state = QS_DONE;
 		}
 		if (lk->late) {
-			e->st = EP_DNS_LATE;
+			e->st = lk->late_st;
 			e->done = 1;
 			lk->pending--;
 		} else {
@@ -932,13 +956,14 @@ ep_lookups_timeout(const struct ep_lookups *lk, int max_ms)
 }
 
 void
-ep_lookups_give_up(struct ep_lookups *lk)
+ep_lookups_give_up(struct ep_lookups *lk, enum ep_dns_status st)
 {
 	struct entry	*list = NULL, *e;
 	size_t		 i, k;
 
-	/* From here, a new name is answered late at once: no list grows. */
+	/* From here, a new name is answered st at once: no list grows. */
 	lk->late = 1;
+	lk->late_st = st;
 	for (i = 0; i < lk->nslots; i++) {
 		e = lk->slots[i];
 		if (e == NULL || e->done)
@@ -956,7 +981,7 @@ ep_lookups_give_up(struct ep_lookups *lk)
 	while ((e = list) != NULL) {
 		list = e->gnext;
 		e->gnext = NULL;
-		e->st = EP_DNS_LATE;
+		e->st = st;
 		answer(e);
 	}
 }

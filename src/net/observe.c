@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "input/ep_hash.h"
 #include "net/ep_observe.h"
 
 #define EP_OBS_MAX	(1024 * 1024)	/* observations in one run */
@@ -61,7 +62,13 @@ size_t
 ep_observations_add(struct ep_observations *o, const struct ep_obs *obs)
 {
 	struct ep_obs	*nv;
+	size_t		 i;
 
+	if (o->nspare > 0) {
+		i = o->spare[--o->nspare];
+		o->v[i] = *obs;
+		return i;
+	}
 	if (o->n == o->cap) {
 		size_t	ncap = o->cap ? o->cap * 2 : 64;
 
@@ -73,6 +80,104 @@ ep_observations_add(struct ep_observations *o, const struct ep_obs *obs)
 	}
 	o->v[o->n] = *obs;
 	return o->n++;
+}
+
+int
+ep_observations_retire(struct ep_observations *o, size_t i)
+{
+	struct ep_fetched	*f;
+	size_t			*nv;
+
+	if (o->nspare == o->spare_cap) {
+		size_t	ncap = o->spare_cap ? o->spare_cap * 2 : 64;
+
+		if ((nv = reallocarray(o->spare, ncap, sizeof(*nv))) == NULL)
+			return -1;
+		o->spare = nv;
+		o->spare_cap = ncap;
+	}
+	if (o->v[i].staple > 0) {
+		f = &o->fetched[o->v[i].staple - 1];
+		free(f->body);
+		f->body = NULL;
+		f->len = 0;
+	}
+	memset(&o->v[i], 0, sizeof(o->v[i]));
+	o->spare[o->nspare++] = i;
+	return 0;
+}
+
+/* Whether f is found by its kind, URL and certificate. */
+static int
+keyed(const struct ep_fetched *f)
+{
+	return f->kind != EP_FETCHED_STAPLE && !f->given && f->url != NULL;
+}
+
+/*
+ * The hash of (kind, url, cert): the certificate counts for an OCSP
+ * response alone, by its place in memory, as ep_observations_fetched
+ * is asked.
+ */
+static size_t
+fetched_hash(enum ep_fetched_kind kind, const char *url,
+    const struct ep_cert *cert)
+{
+	size_t	h = ep_hash(url, strlen(url), EP_HASH_INIT ^ (size_t)kind);
+
+	if (kind == EP_FETCHED_OCSP)
+		h = ep_hash(&cert, sizeof(cert), h);
+	return h;
+}
+
+static int
+fetched_is(const struct ep_observations *o, const struct ep_fetched *f,
+    enum ep_fetched_kind kind, const char *url, const struct ep_cert *cert)
+{
+	return f->kind == kind && strcmp(f->url, url) == 0 &&
+	    (kind != EP_FETCHED_OCSP || ep_certs_get(o->certs, f->cert) == cert);
+}
+
+/* The cert an OCSP entry is about, else NULL: as the hash takes it. */
+static const struct ep_cert *
+fetched_cert(const struct ep_observations *o, const struct ep_fetched *f)
+{
+	return f->kind == EP_FETCHED_OCSP ? ep_certs_get(o->certs, f->cert) :
+	    NULL;
+}
+
+/* Puts entry i in the table, which has room. */
+static void
+fslot_put(struct ep_observations *o, size_t i)
+{
+	const struct ep_fetched	*f = &o->fetched[i];
+	size_t			 k;
+
+	k = fetched_hash(f->kind, f->url, fetched_cert(o, f)) &
+	    (o->nfslots - 1);
+	while (o->fslots[k] != 0)
+		k = (k + 1) & (o->nfslots - 1);
+	o->fslots[k] = i + 1;
+}
+
+/* Makes room in the table for one entry more. */
+static int
+fslots_grow(struct ep_observations *o)
+{
+	size_t	*nv, n, i;
+
+	if ((o->nfkeyed + 1) * 2 <= o->nfslots)
+		return 0;
+	n = o->nfslots ? o->nfslots * 2 : 64;
+	if ((nv = calloc(n, sizeof(*nv))) == NULL)
+		return -1;
+	free(o->fslots);
+	o->fslots = nv;
+	o->nfslots = n;
+	for (i = 0; i < o->nfetched; i++)
+		if (keyed(&o->fetched[i]))
+			fslot_put(o, i);
+	return 0;
 }
 
 size_t
@@ -89,7 +194,13 @@ ep_observations_add_fetched(struct ep_observations *o,
 		o->fetched = nv;
 		o->fetched_cap = ncap;
 	}
+	if (keyed(f) && fslots_grow(o) == -1)
+		return (size_t)-1;
 	o->fetched[o->nfetched] = *f;
+	if (keyed(f)) {
+		fslot_put(o, o->nfetched);
+		o->nfkeyed++;
+	}
 	return o->nfetched++;
 }
 
@@ -97,17 +208,16 @@ const struct ep_fetched *
 ep_observations_fetched(const struct ep_observations *o,
     enum ep_fetched_kind kind, const char *url, const struct ep_cert *cert)
 {
-	size_t	i;
+	size_t	k;
 
-	for (i = 0; i < o->nfetched; i++) {
-		const struct ep_fetched	*f = &o->fetched[i];
-
-		if (f->kind == kind && !f->given && f->url != NULL &&
-		    strcmp(f->url, url) == 0 &&
-		    (kind != EP_FETCHED_OCSP ||
-		    ep_certs_get(o->certs, f->cert) == cert))
-			return f;
-	}
+	if (o->nfslots == 0)
+		return NULL;
+	k = fetched_hash(kind, url, kind == EP_FETCHED_OCSP ? cert : NULL) &
+	    (o->nfslots - 1);
+	for (; o->fslots[k] != 0; k = (k + 1) & (o->nfslots - 1))
+		if (fetched_is(o, &o->fetched[o->fslots[k] - 1], kind, url,
+		    cert))
+			return &o->fetched[o->fslots[k] - 1];
 	return NULL;
 }
 
@@ -160,12 +270,14 @@ ep_observations_clear(struct ep_observations *o)
 			}
 	free(o->disc);
 	free(o->v);
+	free(o->spare);
 	for (i = 0; i < o->nfetched; i++) {
 		free(o->fetched[i].url);
 		free(o->fetched[i].body);
 		free(o->fetched[i].certs);
 	}
 	free(o->fetched);
+	free(o->fslots);
 	ep_certs_free(o->certs);
 	memset(o, 0, sizeof(*o));
 }
@@ -179,6 +291,7 @@ ep_obs_status_name(enum ep_obs_status s)
 		[EP_OBS_CONNECT_FAILED] = "connect-failed",
 		[EP_OBS_TIMEOUT] = "timeout",
 		[EP_OBS_HANDSHAKE_FAILED] = "handshake-failed",
+		[EP_OBS_INTERRUPTED] = "interrupted",
 	};
 
 	return names[s];

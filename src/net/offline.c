@@ -20,15 +20,6 @@
 #include "net/ep_offline.h"
 #include "x509/ep_trust.h"
 
-#define EP_PFX_BAGS_MAX		64	/* parts (safe contents) of one PFX */
-#define EP_PFX_CERTS_MAX	64	/* certificates kept from one PFX */
-#define EP_PFX_KEYS_MAX		8	/* private keys looked at in one PFX */
-/*
- * Key derivation rounds a PFX may ask for, for its MAC or any encrypted
- * part.  Exporters use 2048 to 600000; a hostile file could ask for four
- * billion and hold edgeprobe for hours.
- */
-#define EP_PFX_ITER_MAX		(2 * 1000 * 1000)
 #define EP_KEY_ID_MAX		64	/* bytes of a key ID (SHA-256: 32) */
 
 /* The few DER tags and bits a PFX's MAC is found by. */

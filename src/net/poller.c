@@ -5,9 +5,14 @@
  * array that poll() is given whole on every wait.
  */
 
+#ifdef __linux__
+#define _GNU_SOURCE	/* glibc declares ppoll() for it */
+#endif
+
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +259,14 @@ ep_poller_renew(struct ep_poller *p, int fd, unsigned events, void *arg)
 	return set(p, fd, events, arg, 1);
 }
 
+void *
+ep_poller_arg(const struct ep_poller *p, int fd)
+{
+	if (fd < 0 || (size_t)fd >= p->nslots || p->slots[fd].events == 0)
+		return NULL;
+	return p->slots[fd].arg;
+}
+
 void
 ep_poller_forget(struct ep_poller *p, int fd)
 {
@@ -265,7 +278,7 @@ ep_poller_forget(struct ep_poller *p, int fd)
 #ifdef __linux__
 static int
 wait_epoll(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
-    int timeout_ms)
+    int timeout_ms, const sigset_t *mask)
 {
 	struct epoll_event	*ne;
 	int			 n, i, k = 0;
@@ -278,7 +291,8 @@ wait_epoll(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
 		p->eev = ne;
 		p->neev = max;
 	}
-	if ((n = epoll_wait(p->epfd, p->eev, (int)max, timeout_ms)) == -1)
+	if ((n = epoll_pwait(p->epfd, p->eev, (int)max, timeout_ms,
+	    mask)) == -1)
 		return errno == EINTR ? 0 : -1;
 	for (i = 0; i < n; i++) {
 		int		 fd = p->eev[i].data.fd;
@@ -298,14 +312,47 @@ wait_epoll(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
 }
 #endif
 
+/* poll(), with mask for the wait alone when there is one. */
+static int
+do_poll(struct pollfd *pfd, nfds_t n, int timeout_ms, const sigset_t *mask)
+{
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
+    defined(__NetBSD__)
+	struct timespec	ts, *tsp = NULL;
+
+	if (mask == NULL)
+		return poll(pfd, n, timeout_ms);
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+		tsp = &ts;
+	}
+	return ppoll(pfd, n, tsp, mask);
+#else
+	sigset_t	old;
+	int		r, e;
+
+	/* Without ppoll() a signal can come just before poll() blocks. */
+	if (mask == NULL)
+		return poll(pfd, n, timeout_ms);
+	if (sigprocmask(SIG_SETMASK, mask, &old) == -1)
+		return -1;
+	r = poll(pfd, n, timeout_ms);
+	e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return r;
+#endif
+}
+
 static int
 wait_poll(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
-    int timeout_ms)
+    int timeout_ms, const sigset_t *mask)
 {
 	size_t	j, i;
 	int	k = 0;
 
-	if (poll(p->pfd, (nfds_t)p->count, timeout_ms) == -1)
+	if (do_poll(p->pfd, (nfds_t)p->count, timeout_ms, mask) == -1)
 		return errno == EINTR ? 0 : -1;
 	if (max > INT_MAX)
 		max = INT_MAX;
@@ -327,8 +374,8 @@ wait_poll(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
 }
 
 int
-ep_poller_wait(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
-    int timeout_ms)
+ep_poller_pwait(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
+    int timeout_ms, const sigset_t *mask)
 {
 	if (max == 0) {
 		errno = EINVAL;
@@ -336,9 +383,16 @@ ep_poller_wait(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
 	}
 #ifdef __linux__
 	if (p->epfd != -1)
-		return wait_epoll(p, ev, max, timeout_ms);
+		return wait_epoll(p, ev, max, timeout_ms, mask);
 #endif
-	return wait_poll(p, ev, max, timeout_ms);
+	return wait_poll(p, ev, max, timeout_ms, mask);
+}
+
+int
+ep_poller_wait(struct ep_poller *p, struct ep_poller_event *ev, size_t max,
+    int timeout_ms)
+{
+	return ep_poller_pwait(p, ev, max, timeout_ms, NULL);
 }
 
 size_t

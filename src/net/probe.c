@@ -21,6 +21,7 @@
 
 #include "input/ep_hostname.h"
 #include "net/ep_probe.h"
+#include "x509/ep_trust.h"
 
 #define EP_PROBE_RETRIES	16	/* non-fatal handshake returns in a row */
 #define EP_PROBE_STOP		GNUTLS_E_USER_ERROR	/* the hook's way out */
@@ -49,8 +50,10 @@ struct ep_probe {
 	int			 ccr;		/* client cert requested */
 	gnutls_datum_t		 chain[EP_CHAIN_MAX];	/* copies of the DER */
 	size_t			 chain_len;
+	size_t			 chain_sent;	/* in the Certificate message */
 	gnutls_datum_t		 staple;	/* a copy of the OCSP response
 						   the server stapled, or none */
+	size_t			 staple_over;	/* the size of one not kept */
 	unsigned char		*raw;		/* the Certificate message as
 						   received, until the probe
 						   ends */
@@ -58,10 +61,8 @@ struct ep_probe {
 	unsigned		 elapsed_ms;
 };
 
-#define STAPLE_MAX	(64 * 1024)	/* bytes of a stapled OCSP response */
-
-/* A Certificate message kept: a chain of EP_CHAIN_MAX at most. */
-#define RAW_MAX		(EP_CHAIN_MAX * (EP_CERT_DER_MAX + 8) + 1024)
+/* The trust module judges every certificate a probe keeps. */
+_Static_assert(EP_CHAIN_MAX <= EP_TRUST_SENT_MAX, "chains kept but not judged");
 
 static void
 finish(struct ep_probe *p, enum ep_obs_status st, int64_t now, const char *why)
@@ -92,11 +93,14 @@ drop_chain(struct ep_probe *p)
 	for (i = 0; i < p->chain_len; i++)
 		free(p->chain[i].data);
 	p->chain_len = 0;
+	p->chain_sent = 0;
 }
 
 /*
  * Keeps copies: the session's own are gone once it is deinitialized.
- * All of them or none.
+ * The first EP_CHAIN_MAX, all of them or none; the others are counted.
+ * A certificate of any size is kept: the message bounds it, and the
+ * store tells one over its own limit.
  */
 static int
 keep_chain(struct ep_probe *p)
@@ -110,7 +114,7 @@ keep_chain(struct ep_probe *p)
 	if (peers == NULL || n == 0)
 		return -1;
 	for (i = 0; i < n && i < EP_CHAIN_MAX; i++) {
-		if (peers[i].size == 0 || peers[i].size > EP_CERT_DER_MAX ||
+		if (peers[i].size == 0 ||
 		    (p->chain[i].data = malloc(peers[i].size)) == NULL) {
 			drop_chain(p);
 			return -1;
@@ -119,6 +123,7 @@ keep_chain(struct ep_probe *p)
 		p->chain[i].size = peers[i].size;
 		p->chain_len++;
 	}
+	p->chain_sent = n;
 	return 0;
 }
 
@@ -133,9 +138,13 @@ keep_staple(struct ep_probe *p)
 	gnutls_datum_t	d = { NULL, 0 };
 
 	if (p->staple.data != NULL ||
-	    gnutls_ocsp_status_request_get2(p->s, 0, &d) < 0 ||
-	    d.size == 0 || d.size > STAPLE_MAX ||
-	    (p->staple.data = malloc(d.size)) == NULL)
+	    gnutls_ocsp_status_request_get2(p->s, 0, &d) < 0 || d.size == 0)
+		return;
+	if (d.size > EP_PROBE_STAPLE_MAX) {
+		p->staple_over = d.size;
+		return;
+	}
+	if ((p->staple.data = malloc(d.size)) == NULL)
 		return;
 	memcpy(p->staple.data, d.data, d.size);
 	p->staple.size = d.size;
@@ -220,7 +229,7 @@ got_message(gnutls_session_t s, unsigned htype, unsigned when,
 	 */
 	if (when == GNUTLS_HOOK_PRE) {
 		if (htype == GNUTLS_HANDSHAKE_CERTIFICATE_PKT && p->raw == NULL &&
-		    msg->size <= RAW_MAX && msg->size > 0 &&
+		    msg->size <= EP_PROBE_MESSAGE_MAX && msg->size > 0 &&
 		    (p->raw = malloc(msg->size)) != NULL) {
 			memcpy(p->raw, msg->data, msg->size);
 			p->rawlen = msg->size;
@@ -255,8 +264,8 @@ get_len(const unsigned char **q, const unsigned char *end, size_t n,
 /*
  * The certificates of the Certificate message kept, as TLS frames them
  * (RFC 8446 4.4.2: a request context, then entries with extensions; RFC
- * 5246 7.4.2: the list alone), into p->chain.  Returns 0, or -1 when the
- * message does not frame.
+ * 5246 7.4.2: the list alone), into p->chain: the first EP_CHAIN_MAX,
+ * the others counted.  Returns 0, or -1 when the message does not frame.
  */
 static int
 split_raw(struct ep_probe *p)
@@ -271,16 +280,19 @@ split_raw(struct ep_probe *p)
 	if (get_len(&q, end, 3, &n) == -1)
 		return -1;
 	lend = q + n;
-	while (q < lend && p->chain_len < EP_CHAIN_MAX) {
-		gnutls_datum_t	*d = &p->chain[p->chain_len];
-
+	while (q < lend) {
 		if (get_len(&q, lend, 3, &n) == -1 || n == 0)
 			return -1;
-		if ((d->data = malloc(n)) == NULL)
-			return -1;
-		memcpy(d->data, q, n);
-		d->size = (unsigned)n;
-		p->chain_len++;
+		p->chain_sent++;
+		if (p->chain_len < EP_CHAIN_MAX) {
+			gnutls_datum_t	*d = &p->chain[p->chain_len];
+
+			if ((d->data = malloc(n)) == NULL)
+				return -1;
+			memcpy(d->data, q, n);
+			d->size = (unsigned)n;
+			p->chain_len++;
+		}
 		q += n;
 		if (tls13 && (get_len(&q, lend, 2, &ext) == -1 ||
 		    (q += ext, q > lend)))
@@ -320,7 +332,7 @@ unparseable_chain(struct ep_probe *p)
 static void
 handshake_failed(struct ep_probe *p, int r, int64_t now)
 {
-	char		 why[160];
+	char		 why[256];
 	const char	*alert;
 
 	if (unparseable_chain(p)) {
@@ -333,6 +345,14 @@ handshake_failed(struct ep_probe *p, int r, int64_t now)
 	if (p->bad_chain) {
 		finish(p, EP_OBS_HANDSHAKE_FAILED, now,
 		    "the server sent no usable certificate");
+		return;
+	}
+	if (r == GNUTLS_E_HANDSHAKE_TOO_LARGE) {
+		snprintf(why, sizeof(why), "a handshake message from the server "
+		    "(its certificate chain, or the CAs it takes client "
+		    "certificates from) is over %d bytes, edgeprobe's limit",
+		    EP_PROBE_MESSAGE_MAX);
+		finish(p, EP_OBS_HANDSHAKE_FAILED, now, why);
 		return;
 	}
 	if (r == GNUTLS_E_FATAL_ALERT_RECEIVED &&
@@ -439,6 +459,7 @@ start_tls(struct ep_probe *p, const char *sni, const struct ep_tls *tls,
 	    GNUTLS_NO_SIGNAL | GNUTLS_KEY_SHARE_TOP)) < 0)
 		goto fail;
 	gnutls_session_set_ptr(p->s, p);
+	gnutls_handshake_set_max_packet_length(p->s, EP_PROBE_MESSAGE_MAX);
 	if ((r = gnutls_priority_set(p->s, tls->prio)) < 0)
 		goto fail;
 	if ((r = gnutls_credentials_set(p->s, GNUTLS_CRD_CERTIFICATE,
@@ -537,7 +558,7 @@ ep_probe_free(struct ep_probe *p)
 const unsigned char *
 ep_probe_staple(const struct ep_probe *p, size_t *len)
 {
-	*len = p->staple.size;
+	*len = p->staple.data != NULL ? p->staple.size : p->staple_over;
 	return p->staple.data;
 }
 
@@ -593,6 +614,13 @@ ep_probe_expire(struct ep_probe *p, int64_t now_ms, const char *why)
 }
 
 void
+ep_probe_interrupt(struct ep_probe *p, int64_t now_ms, const char *why)
+{
+	if (p->phase != EP_PROBE_DONE)
+		finish(p, EP_OBS_INTERRUPTED, now_ms, why);
+}
+
+void
 ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
     struct ep_certs *certs)
 {
@@ -607,12 +635,14 @@ ep_probe_result(const struct ep_probe *p, struct ep_obs *obs,
 	obs->client_cert_requested = p->ccr;
 	obs->elapsed_ms = p->elapsed_ms;
 	obs->chain_len = 0;
+	obs->chain_sent = p->chain_sent;
 	/* A hostile server's garbage is an observation: kept malformed. */
 	for (i = 0; i < p->chain_len; i++) {
 		if (ep_certs_add_any(certs, p->chain[i].data, p->chain[i].size,
 		    &obs->chain[i], why, sizeof(why)) == -1) {
 			obs->status = EP_OBS_HANDSHAKE_FAILED;
 			obs->chain_len = 0;
+			obs->chain_sent = 0;
 			snprintf(obs->error, sizeof(obs->error), "certificate "
 			    "%zu from the server: %.200s", i + 1, why);
 			return;

@@ -27,7 +27,6 @@
 
 #include "net/ep_resolve.h"
 
-#define SERVERS_MAX	16	/* what --dns and resolv.conf may name */
 #define RCVBUF		(1024 * 1024)	/* bytes, each UDP socket's */
 
 struct ep_resolver;
@@ -45,7 +44,7 @@ struct sock {
 };
 
 struct ep_resolver {
-	struct chan	 chans[SERVERS_MAX];
+	struct chan	 chans[EP_DNS_SERVERS_MAX];
 	size_t		 nchans;
 	int		 lib;		/* ares_library_init succeeded */
 	int		 hosts;		/* read the hosts file first */
@@ -104,7 +103,7 @@ valid_servers(const char *servers)
 	for (;;) {
 		end = strchr(p, ',');
 		len = end ? (size_t)(end - p) : strlen(p);
-		if (len == 0 || len >= sizeof(buf) || ++n > 16)
+		if (len == 0 || len >= sizeof(buf) || ++n > EP_DNS_SERVERS_MAX)
 			return 0;
 		memcpy(buf, p, len);
 		buf[len] = '\0';
@@ -193,7 +192,7 @@ ep_resolver_new(struct ep_resolver **out, const char *servers,
 	if (servers != NULL && !valid_servers(servers)) {
 		snprintf(err, errlen, "--dns %.200s: expected ADDR[:PORT] or "
 		    "[ADDR6]:PORT, comma-separated, at most %d", servers,
-		    SERVERS_MAX);
+		    EP_DNS_SERVERS_MAX);
 		return -1;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -231,7 +230,7 @@ ep_resolver_new(struct ep_resolver **out, const char *servers,
 		struct chan	*c = &r->chans[r->nchans - 1];
 
 		if (node != list) {
-			if (r->nchans == SERVERS_MAX)
+			if (r->nchans == EP_DNS_SERVERS_MAX)
 				break;
 			c = &r->chans[r->nchans];
 			if ((st = chan_init(r, c, timeout_ms, r->hosts)) !=
@@ -332,32 +331,71 @@ replied(int status)
 	}
 }
 
-/* The addresses of an A or AAAA answer; 0 when it has none. */
+/* IPv4 before IPv6, then by the address's bytes. */
+static int
+addr_cmp(const void *a, const void *b)
+{
+	const struct ep_addr	*x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family == AF_INET ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof(x->addr));
+}
+
+size_t
+ep_addr_order(struct ep_addr *v, size_t n)
+{
+	size_t	i, kept = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), addr_cmp);
+	for (i = 0; i < n; i++)
+		if (kept == 0 || addr_cmp(&v[kept - 1], &v[i]) != 0)
+			v[kept++] = v[i];
+	return kept;
+}
+
+/*
+ * The addresses of an A or AAAA answer, every one: the DNS message bounds
+ * them.  Returns how many were put in *out (NULL when none); status is
+ * c-ares's, ARES_ENOMEM when out of memory.
+ */
 static size_t
 parse_addrs(enum ep_rr rr, const unsigned char *abuf, int alen,
-    struct ep_addr *v, int *status)
+    struct ep_addr **out, int *status)
 {
-	struct ares_addrttl	a4[EP_RESOLVE_ADDRS_MAX];
-	struct ares_addr6ttl	a6[EP_RESOLVE_ADDRS_MAX];
-	int			n = EP_RESOLVE_ADDRS_MAX, i;
+	struct hostent	*he = NULL;
+	struct ep_addr	*v;
+	size_t		 n = 0, i;
+	int		 family = rr == EP_RR_A ? AF_INET : AF_INET6;
+	int		 len = rr == EP_RR_A ? 4 : 16;
 
+	*out = NULL;
 	if (rr == EP_RR_A)
-		*status = ares_parse_a_reply(abuf, alen, NULL, a4, &n);
+		*status = ares_parse_a_reply(abuf, alen, &he, NULL, NULL);
 	else
-		*status = ares_parse_aaaa_reply(abuf, alen, NULL, a6, &n);
-	if (*status != ARES_SUCCESS)
+		*status = ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL);
+	if (*status != ARES_SUCCESS || he == NULL || he->h_addrtype != family ||
+	    he->h_length != len) {
+		if (he != NULL)
+			ares_free_hostent(he);
 		return 0;
-	for (i = 0; i < n; i++) {
-		memset(&v[i], 0, sizeof(v[i]));
-		if (rr == EP_RR_A) {
-			v[i].family = AF_INET;
-			memcpy(v[i].addr, &a4[i].ipaddr, 4);
-		} else {
-			v[i].family = AF_INET6;
-			memcpy(v[i].addr, &a6[i].ip6addr, 16);
-		}
 	}
-	return (size_t)n;
+	while (he->h_addr_list[n] != NULL)
+		n++;
+	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL) {
+		*status = ARES_ENOMEM;
+		n = 0;
+	} else if (n > 0) {
+		for (i = 0; i < n; i++) {
+			v[i].family = family;
+			memcpy(v[i].addr, he->h_addr_list[i], (size_t)len);
+		}
+		*out = v;
+	}
+	ares_free_hostent(he);
+	return n;
 }
 
 static int
@@ -398,19 +436,32 @@ ep_srv_order(struct ep_srv *v, size_t n)
 	return kept;
 }
 
-/* The records of an SRV answer; error set when none is usable. */
+/*
+ * The usable records of an SRV answer, every one (the DNS message bounds
+ * them), in client order; error set when none is usable.  Returns how
+ * many were put in *out (NULL when none); status is c-ares's,
+ * ARES_ENOMEM when out of memory.
+ */
 static size_t
-parse_srv(const unsigned char *abuf, int alen, struct ep_srv *v, int *status,
-    const char **error)
+parse_srv(const unsigned char *abuf, int alen, struct ep_srv **out,
+    int *status, const char **error)
 {
 	struct ares_srv_reply	*reply = NULL, *rr;
-	size_t			 n = 0, len, seen = 0;
+	struct ep_srv		*v = NULL;
+	size_t			 n = 0, len, all = 0;
 
+	*out = NULL;
 	if ((*status = ares_parse_srv_reply(abuf, alen, &reply)) !=
 	    ARES_SUCCESS)
 		return 0;
-	for (rr = reply; rr != NULL && seen < EP_SRV_MAX;
-	    rr = rr->next, seen++) {
+	for (rr = reply; rr != NULL; rr = rr->next)
+		all++;
+	if (all > 0 && (v = calloc(all, sizeof(*v))) == NULL) {
+		*status = ARES_ENOMEM;
+		ares_free_data(reply);
+		return 0;
+	}
+	for (rr = reply; rr != NULL; rr = rr->next) {
 		len = strlen(rr->host);
 		/* The root, ".", says the service is not offered. */
 		if (len == 1 && rr->host[0] == '.')
@@ -419,7 +470,6 @@ parse_srv(const unsigned char *abuf, int alen, struct ep_srv *v, int *status,
 			len--;
 		if (len > EP_SRV_TARGET_MAX)
 			continue;
-		memset(&v[n], 0, sizeof(v[n]));
 		memcpy(v[n].target, rr->host, len);
 		v[n].port = rr->port;
 		v[n].priority = rr->priority;
@@ -427,8 +477,12 @@ parse_srv(const unsigned char *abuf, int alen, struct ep_srv *v, int *status,
 		n++;
 	}
 	ares_free_data(reply);
-	if (n == 0)
+	if (n == 0) {
 		*error = "no SRV target is a usable host name";
+		free(v);
+		return 0;
+	}
+	*out = v;
 	return ep_srv_order(v, n);
 }
 
@@ -438,8 +492,8 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 {
 	struct query		*q = arg;
 	struct ep_query_result	 res;
-	struct ep_addr		 addrs[EP_RESOLVE_ADDRS_MAX];
-	struct ep_srv		 srv[EP_SRV_MAX];
+	struct ep_addr		*addrs = NULL;
+	struct ep_srv		*srv = NULL;
 
 	(void)timeouts;
 	q->r->pending--;
@@ -448,10 +502,12 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	res.lost = status == ARES_ETIMEOUT;
 	if (status == ARES_SUCCESS) {
 		if (q->rr == EP_RR_SRV) {
-			res.n = parse_srv(abuf, alen, srv, &status, &res.error);
+			res.n = parse_srv(abuf, alen, &srv, &status,
+			    &res.error);
 			res.srv = srv;
 		} else {
-			res.n = parse_addrs(q->rr, abuf, alen, addrs, &status);
+			res.n = parse_addrs(q->rr, abuf, alen, &addrs,
+			    &status);
 			res.addrs = addrs;
 		}
 	}
@@ -470,6 +526,8 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	else if (res.st == EP_DNS_FAILED && res.error == NULL)
 		res.error = why(status);
 	q->cb(q->arg, &res);
+	free(addrs);
+	free(srv);
 	free(q);
 }
 

@@ -58,8 +58,19 @@ struct ep_revfetch {
 	size_t			 nslots;
 	size_t			 pending;
 	int			 failed;	/* out of memory once */
+	int			 interrupted;	/* given up as the run was
+						   stopped: what fails from
+						   now on was cut short */
 	size_t			 last[EP_CHAIN_MAX];	/* the last chain asked */
 	size_t			 nlast;
+	struct req		**lastreqs;	/* what it waits for */
+	size_t			 nlastreqs, caplastreqs;
+	int			 collect;	/* need() adds to lastreqs */
+	size_t			*open;		/* per observation: requests
+						   it waits for */
+	size_t			 nopen;
+	ep_revfetch_done_cb	*done;
+	void			*done_arg;
 };
 
 /* ---- the requests, once each ---- */
@@ -145,6 +156,7 @@ finish(struct req *r, int ok, const char *why, int capped,
 	f.issuer = NONE;
 	f.ok = ok;
 	f.capped = capped;
+	f.interrupted = !ok && rf->interrupted;
 	f.elapsed_ms = ms;
 	snprintf(f.why, sizeof(f.why), "%s", ok ? "" : why);
 	if ((f.url = strdup(r->url)) == NULL)
@@ -185,6 +197,7 @@ nomem:
 }
 
 static int need(struct ep_revfetch *rf, size_t i);
+static void check_done(struct ep_revfetch *rf, size_t i);
 
 /* r ended: recorded, and who waited on it looks again. */
 static void
@@ -197,9 +210,20 @@ ended(struct req *r, int ok, const char *why, int capped,
 	finish(r, ok, why, capped, body, len, ms);
 	r->waiters = NULL;
 	r->nwait = r->capwait = 0;
-	for (k = 0; k < nw; k++)
-		if (need(rf, w[k]) == -1)
-			rf->failed = 1;
+	for (k = 0; k < nw; k++) {
+		rf->open[w[k]]--;
+		/*
+		 * An issuer brings its own needs, which the pool members
+		 * still to come wait for too.
+		 */
+		if (r->kind == EP_FETCHED_ISSUER) {
+			rf->collect = 1;
+			if (need(rf, w[k]) == -1)
+				rf->failed = 1;
+			rf->collect = 0;
+		}
+		check_done(rf, w[k]);
+	}
 	free(w);
 }
 
@@ -242,10 +266,13 @@ start_fetch(struct req *r, const struct ep_addr *addrs, size_t naddrs)
 /* The URL's host looked up: fetched there, or the lookup's failure. */
 static void
 looked_up(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
-    size_t n, const char *error)
+    size_t n, size_t total, const char *error)
 {
 	struct req	*r = arg;
 	char		 why[256];
+
+	/* A fetch tries a few addresses, never all: the rest are no loss. */
+	(void)total;
 
 	/* Ended already, when the run deadline passed. */
 	if (r->state != R_LOOKUP)
@@ -254,8 +281,13 @@ looked_up(void *arg, enum ep_dns_status st, const struct ep_addr *addrs,
 		start_fetch(r, addrs, n);
 		return;
 	}
-	snprintf(why, sizeof(why), "its host name does not resolve: %s",
-	    error != NULL ? error : "no address");
+	if (st == EP_DNS_LATE || st == EP_DNS_INTERRUPTED)
+		snprintf(why, sizeof(why), "the run %s before its host name "
+		    "resolved", st == EP_DNS_LATE ? "deadline passed" :
+		    "was interrupted");
+	else
+		snprintf(why, sizeof(why), "its host name does not resolve: "
+		    "%s", error != NULL ? error : "no address");
 	fetched_failed(r, why);
 }
 
@@ -322,7 +354,56 @@ want(struct ep_revfetch *rf, enum ep_fetched_kind kind, const char *url,
 	return r;
 }
 
-/* Adds observation i to those r's end brings back. */
+/* Makes room for observation i's count of requests waited for. */
+static int
+grow_open(struct ep_revfetch *rf, size_t i)
+{
+	size_t	*nv, ncap;
+
+	if (i < rf->nopen)
+		return 0;
+	ncap = rf->nopen ? rf->nopen : 64;
+	while (ncap <= i)
+		ncap *= 2;
+	if ((nv = reallocarray(rf->open, ncap, sizeof(*nv))) == NULL)
+		return -1;
+	memset(nv + rf->nopen, 0, (ncap - rf->nopen) * sizeof(*nv));
+	rf->open = nv;
+	rf->nopen = ncap;
+	return 0;
+}
+
+/* r is among what the last chain asked waits for. */
+static int
+keep_last(struct ep_revfetch *rf, struct req *r)
+{
+	struct req	**nv;
+	size_t		  ncap;
+
+	if (rf->nlastreqs == rf->caplastreqs) {
+		ncap = rf->caplastreqs ? rf->caplastreqs * 2 : 8;
+		if ((nv = reallocarray(rf->lastreqs, ncap,
+		    sizeof(*nv))) == NULL)
+			return -1;
+		rf->lastreqs = nv;
+		rf->caplastreqs = ncap;
+	}
+	rf->lastreqs[rf->nlastreqs++] = r;
+	return 0;
+}
+
+/* Observation i waits for nothing more: the caller's to judge. */
+static void
+check_done(struct ep_revfetch *rf, size_t i)
+{
+	if ((i >= rf->nopen || rf->open[i] == 0) && rf->done != NULL)
+		rf->done(rf->done_arg, i);
+}
+
+/*
+ * Adds observation i to those r's end concerns: it is judged once all
+ * it waits for ended, and an issuer's brings it back to need().
+ */
 static int
 wait_on(struct req *r, size_t i)
 {
@@ -339,8 +420,26 @@ wait_on(struct req *r, size_t i)
 		r->waiters = nv;
 		r->capwait = ncap;
 	}
+	if (grow_open(r->rf, i) == -1)
+		return -1;
 	r->waiters[r->nwait++] = i;
+	r->rf->open[i]++;
+	if (r->rf->collect)
+		return keep_last(r->rf, r);
 	return 0;
+}
+
+/* want(), observation i waiting for it until it is done. */
+static int
+want_for(struct ep_revfetch *rf, size_t i, enum ep_fetched_kind kind,
+    const char *url, size_t cert, const struct ep_cert *c,
+    const struct ep_cert *issuer)
+{
+	struct req	*r;
+
+	if ((r = want(rf, kind, url, cert, c, issuer)) == NULL)
+		return -1;
+	return r->state == R_DONE ? 0 : wait_on(r, i);
 }
 
 /* 1 when store index c is among the n of v. */
@@ -427,9 +526,9 @@ need(struct ep_revfetch *rf, size_t i)
 	for (k = 0; k < n && !oom; k++) {
 		c = ep_certs_get(rf->out->certs, v[k]);
 		for (u = 0; u < c->ncrl_urls; u++)
-			if (http_url(c->crl_urls[u]) && want(rf,
+			if (http_url(c->crl_urls[u]) && want_for(rf, i,
 			    EP_FETCHED_CRL, c->crl_urls[u], NONE, NULL,
-			    NULL) == NULL)
+			    NULL) == -1)
 				return -1;
 		issuer = issuer_of(rf, i, v, &n, k, &oom);
 		/* A server's own certificate comes first; a good staple is
@@ -438,9 +537,9 @@ need(struct ep_revfetch *rf, size_t i)
 		    obs->chain[0] != v[0])
 			continue;
 		for (u = 0; u < c->nocsp_urls; u++)
-			if (http_url(c->ocsp_urls[u]) && want(rf,
+			if (http_url(c->ocsp_urls[u]) && want_for(rf, i,
 			    EP_FETCHED_OCSP, c->ocsp_urls[u], v[0], c,
-			    issuer) == NULL)
+			    issuer) == -1)
 				return -1;
 	}
 	return oom ? -1 : 0;
@@ -476,6 +575,10 @@ ep_revfetch_new(struct ep_revfetch **out, struct ep_poller *poller,
 	rf->lk = lk;
 	rf->trust = trust;
 	rf->out = obs;
+	if (opts != NULL) {
+		rf->done = opts->done;
+		rf->done_arg = opts->done_arg;
+	}
 	*out = rf;
 	return 0;
 }
@@ -497,6 +600,8 @@ ep_revfetch_free(struct ep_revfetch *rf)
 	}
 	free(rf->reqs);
 	free(rf->slots);
+	free(rf->lastreqs);
+	free(rf->open);
 	free(rf);
 }
 
@@ -504,17 +609,39 @@ int
 ep_revfetch_obs(struct ep_revfetch *rf, size_t i)
 {
 	const struct ep_obs	*obs = &rf->out->v[i];
+	size_t			 k;
+	int			 rc;
 
-	if (obs->status != EP_OBS_OK || obs->chain_len == 0)
+	if (grow_open(rf, i) == -1)
+		return -1;
+	rf->open[i] = 0;
+	if (obs->status != EP_OBS_OK || obs->chain_len == 0) {
+		check_done(rf, i);
 		return 0;
-	/* A pool presents one chain: its needs are asked for already. */
+	}
+	/*
+	 * A pool presents one chain: its needs are asked for already, and
+	 * it waits for what the last one waits for.
+	 */
 	if (obs->chain_len == rf->nlast && obs->staple == 0 &&
-	    memcmp(obs->chain, rf->last, rf->nlast * sizeof(rf->last[0])) == 0)
+	    memcmp(obs->chain, rf->last, rf->nlast * sizeof(rf->last[0])) ==
+	    0) {
+		for (k = 0; k < rf->nlastreqs; k++)
+			if (rf->lastreqs[k]->state != R_DONE &&
+			    wait_on(rf->lastreqs[k], i) == -1)
+				return -1;
+		check_done(rf, i);
 		return 0;
+	}
 	memcpy(rf->last, obs->chain, obs->chain_len * sizeof(rf->last[0]));
 	rf->nlast = obs->chain_len;
-	if (need(rf, i) == -1 || rf->failed)
+	rf->nlastreqs = 0;
+	rf->collect = 1;
+	rc = need(rf, i);
+	rf->collect = 0;
+	if (rc == -1 || rf->failed)
 		return -1;
+	check_done(rf, i);
 	return 0;
 }
 
@@ -549,10 +676,11 @@ ep_revfetch_pending(const struct ep_revfetch *rf)
 }
 
 void
-ep_revfetch_give_up(struct ep_revfetch *rf, const char *why)
+ep_revfetch_give_up(struct ep_revfetch *rf, const char *why, int interrupted)
 {
 	size_t	i;
 
+	rf->interrupted = interrupted;
 	ep_fetch_cancel_all(rf->f, why);
 	/* Lookups are the run's: what still waits on one ends here. */
 	for (i = 0; i < rf->nreqs; i++)

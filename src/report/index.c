@@ -3,6 +3,7 @@
  * observations by target and targets by group.
  */
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,12 +41,16 @@ buckets(const size_t *key, size_t n, size_t nkeys, size_t **start,
 	return 0;
 }
 
-int
-ep_report_index_build(struct ep_report_index *ix, const struct ep_plan *plan,
+/*
+ * The findings by observation, and each observation's worst; with plan,
+ * the targets and arguments too (ng of these, nt of those), else none.
+ */
+static int
+build(struct ep_report_index *ix, const struct ep_plan *plan,
     const struct ep_observations *obs, const struct ep_findings *f)
 {
-	size_t	nobs = obs->n, ng = ep_plan_ngroups(plan);
-	size_t	nt = ep_plan_ntargets(plan), *key, i, n;
+	size_t	nobs = obs->n, ng = plan ? ep_plan_ngroups(plan) : 0;
+	size_t	nt = plan ? ep_plan_ntargets(plan) : 0, *key, i, n;
 
 	memset(ix, 0, sizeof(*ix));
 	ix->nobs = nobs;
@@ -85,6 +90,10 @@ ep_report_index_build(struct ep_report_index *ix, const struct ep_plan *plan,
 			ix->gworst[x->group < ng ? x->group : ng] = x->severity;
 	}
 
+	if (plan == NULL) {
+		free(key);
+		return 0;
+	}
 	for (i = 0; i < nobs; i++)
 		if ((key[i] = obs->v[i].target) >= nt)
 			goto fail;
@@ -129,6 +138,21 @@ ep_report_index_tally(const struct ep_report_index *ix, size_t g,
 	}
 }
 
+const char *
+ep_report_interrupted(const struct ep_observations *obs)
+{
+	switch (obs->interrupted) {
+	case 0:
+		return NULL;
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	default:
+		return "a signal";
+	}
+}
+
 void
 ep_report_index_summary(const struct ep_report_index *ix,
     const struct ep_findings *f, struct ep_summary *out)
@@ -148,6 +172,23 @@ ep_report_index_summary(const struct ep_report_index *ix,
 	}
 	for (i = 0; i < f->n; i++)
 		out->accepted += f->v[i].accepted;
+}
+
+void
+ep_summary_add(struct ep_summary *to, const struct ep_summary *s)
+{
+	int	k;
+
+	if (s->status > to->status)
+		to->status = s->status;
+	to->endpoints += s->endpoints;
+	to->findings += s->findings;
+	to->deployment += s->deployment;
+	to->accepted += s->accepted;
+	for (k = 0; k < EP_SEV__MAX; k++) {
+		to->count[k] += s->count[k];
+		to->dcount[k] += s->dcount[k];
+	}
 }
 
 void
@@ -187,9 +228,16 @@ ep_report_index_revs(struct ep_report_index *ix, const struct ep_revchecks *r)
 }
 
 int
-ep_report_open(struct ep_report *r)
+ep_report_index_build(struct ep_report_index *ix, const struct ep_plan *plan,
+    const struct ep_observations *obs, const struct ep_findings *f)
 {
-	if (ep_report_index_build(&r->ix, r->plan, r->obs, r->findings) == -1)
+	return build(ix, plan, obs, f);
+}
+
+static int
+open_report(struct ep_report *r, int whole)
+{
+	if (build(&r->ix, whole ? r->plan : NULL, r->obs, r->findings) == -1)
 		return -1;
 	if (r->revs != NULL && ep_report_index_revs(&r->ix, r->revs) == -1) {
 		ep_report_index_free(&r->ix);
@@ -197,6 +245,18 @@ ep_report_open(struct ep_report *r)
 	}
 	ep_report_index_summary(&r->ix, r->findings, &r->sum);
 	return 0;
+}
+
+int
+ep_report_open(struct ep_report *r)
+{
+	return open_report(r, 1);
+}
+
+int
+ep_report_open_part(struct ep_report *r)
+{
+	return open_report(r, 0);
 }
 
 void

@@ -426,6 +426,7 @@ dns_status(enum ep_dns_status st)
 		[EP_DNS_NONE] = "none",
 		[EP_DNS_FAILED] = "failed",
 		[EP_DNS_LATE] = "late",
+		[EP_DNS_INTERRUPTED] = "interrupted",
 	};
 
 	return names[st];
@@ -522,9 +523,8 @@ discovery_json(const struct ep_report *r)
 
 /* The counts of the summary: by status, and the deployment's by severity. */
 static json_t *
-summary_json(const struct ep_report *r)
+summary_json(const struct ep_report *r, const struct ep_summary *s)
 {
-	const struct ep_summary	*s = &r->sum;
 	json_t			*j = json_object(), *d = json_object();
 	int			 bad = j == NULL || d == NULL;
 
@@ -582,11 +582,13 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 	bad |= put(doc, "status", json_string(ep_severity_name(r->sum.status)));
 	bad |= put(doc, "exit_code",
 	    json_integer(ep_severity_exit_code(r->sum.status)));
+	bad |= put(doc, "interrupted", ep_report_interrupted(r->obs) != NULL ?
+	    json_string(ep_report_interrupted(r->obs)) : json_null());
 	bad |= put(doc, "plan", plan_json(r->plan));
 	bad |= put(doc, "discovery", discovery_json(r));
 	bad |= put(doc, "endpoints", eps);
 	bad |= put(doc, "findings", findings_of(r, &r->ix, r->ix.nobs));
-	bad |= put(doc, "summary", summary_json(r));
+	bad |= put(doc, "summary", summary_json(r, &r->sum));
 	bad |= put(doc, "targets", targets_json(r, &r->ix));
 	/* ASCII only: a control character from a certificate is \uXXXX. */
 	if (bad || json_dumpf(doc, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII) == -1)
@@ -596,4 +598,80 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 out:
 	json_decref(doc);
 	return ret;
+}
+
+/* Writes one object a line, ASCII only: a reader takes it line by line. */
+static int
+line(FILE *fp, json_t *j)
+{
+	int	ret;
+
+	ret = j == NULL || json_dumpf(j, fp, JSON_COMPACT |
+	    JSON_ENSURE_ASCII) == -1 || fputc('\n', fp) == EOF ? -1 : 0;
+	json_decref(j);
+	return ret;
+}
+
+/* o, "type" first: a reader picks objects by it. */
+static json_t *
+typed(const char *type, json_t *o)
+{
+	json_t	*j;
+
+	if (o == NULL)
+		return NULL;
+	if ((j = json_object()) == NULL ||
+	    json_object_set_new(j, "type", json_string(type)) == -1 ||
+	    json_object_update(j, o) == -1) {
+		json_decref(j);
+		j = NULL;
+	}
+	json_decref(o);
+	return j;
+}
+
+int
+ep_report_jsonl_endpoints(FILE *fp, const struct ep_report *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->obs->n; i++) {
+		/* Quiet: what is wrong only. */
+		if (r->quiet &&
+		    ep_severity_status(r->ix.worst[i]) == EP_SEV_OK)
+			continue;
+		if (line(fp, typed("endpoint", endpoint_json(r, &r->ix,
+		    i))) == -1)
+			return -1;
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+int
+ep_report_jsonl_summary(FILE *fp, const struct ep_report *r,
+    const struct ep_summary *total)
+{
+	json_t	*doc = json_object();
+	int	 bad = doc == NULL;
+
+	bad |= put(doc, "type", json_string("summary"));
+	bad |= put(doc, "schema_version", json_integer(EP_JSON_SCHEMA));
+	bad |= put(doc, "edgeprobe", json_string(EP_VERSION));
+	bad |= put(doc, "time", jtime(r->started));
+	bad |= put(doc, "at", jtime(r->at));
+	bad |= put(doc, "status", json_string(ep_severity_name(total->status)));
+	bad |= put(doc, "exit_code",
+	    json_integer(ep_severity_exit_code(total->status)));
+	bad |= put(doc, "interrupted", ep_report_interrupted(r->obs) != NULL ?
+	    json_string(ep_report_interrupted(r->obs)) : json_null());
+	bad |= put(doc, "discovery", discovery_json(r));
+	bad |= put(doc, "findings", findings_of(r, &r->ix, r->ix.nobs));
+	bad |= put(doc, "summary", summary_json(r, total));
+	if (bad) {
+		json_decref(doc);
+		return -1;
+	}
+	if (line(fp, doc) == -1)
+		return -1;
+	return ferror(fp) ? -1 : 0;
 }

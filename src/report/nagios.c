@@ -197,6 +197,9 @@ status_head(const struct ep_report *r, char *out, size_t outlen)
 		    s->count[order[i]], ep_severity_name(order[i]));
 		sep = ", ";
 	}
+	if (ep_report_interrupted(r->obs) != NULL)
+		o += (size_t)snprintf(out + o, outlen - o, "%sinterrupted by %s",
+		    sep, ep_report_interrupted(r->obs));
 	return o;
 }
 

@@ -281,6 +281,10 @@ ep_report_prometheus(FILE *fp, const struct ep_report *r)
 	    "1 warning, 2 critical, 3 unknown.");
 	fprintf(fp, "edgeprobe_run_status %d\n",
 	    ep_severity_exit_code(r->sum.status));
+	family(fp, "edgeprobe_run_interrupted", "Whether a signal stopped "
+	    "the run before every endpoint was done (1) or not (0).");
+	fprintf(fp, "edgeprobe_run_interrupted %d\n",
+	    ep_report_interrupted(r->obs) != NULL);
 	return ferror(fp) ? -1 : 0;
 }
 

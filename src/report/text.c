@@ -978,6 +978,7 @@ print_summary(struct text *t)
 {
 	const struct ep_report	*r = t->r;
 	const struct ep_summary	*s = &r->sum;
+	const char		*sig = ep_report_interrupted(r->obs);
 	struct out		*o = &t->o;
 	char			 buf[128];
 
@@ -986,8 +987,10 @@ print_summary(struct text *t)
 	o->indent = 2;
 	o_status(o, s->status, 0);
 	o_word(o, "-", 1, 1, NULL);
-	snprintf(buf, sizeof(buf), "%zu endpoint%s in %.2f s:", s->endpoints,
-	    s->endpoints == 1 ? "" : "s", r->obs->elapsed_ms / 1000.0);
+	snprintf(buf, sizeof(buf), "%zu endpoint%s in %.2f s%s%s:",
+	    s->endpoints, s->endpoints == 1 ? "" : "s",
+	    r->obs->elapsed_ms / 1000.0, sig != NULL ? ", interrupted by " : "",
+	    sig != NULL ? sig : "");
 	o_words(o, buf);
 	print_counts(o, s->count, s->endpoints == 0);
 	if (s->dcount[EP_SEV_INFO] + s->dcount[EP_SEV_WARNING] +

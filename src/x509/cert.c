@@ -30,13 +30,49 @@ struct cert {
 	gnutls_x509_crt_t	crt;
 };
 
-/* The parse of c, which a struct cert holds: writable in this file. */
-#define CRT(c)	(((struct cert *)(void *)(c))->crt)
+/*
+ * The cert of c, writable in this file: the parse is a cache, made and
+ * dropped behind a const certificate (ep_cert_crt, ep_cert_release).
+ */
+static struct cert *
+cert_of(const struct ep_cert *c)
+{
+	return (struct cert *)(uintptr_t)c;
+}
 
+#define CRT(c)	(cert_of(c)->crt)
+
+/*
+ * The parse is a cache of der: a run that streams drops it once the
+ * certificate's endpoints were judged (ep_cert_release), and it is made
+ * again if the certificate is seen again.  NULL for a malformed one, or
+ * when memory ran out.
+ */
 gnutls_x509_crt_t
 ep_cert_crt(const struct ep_cert *c)
 {
-	return ((const struct cert *)(const void *)c)->crt;
+	gnutls_datum_t	d;
+
+	if (CRT(c) != NULL || c->malformed[0] != '\0' || c->der == NULL)
+		return CRT(c);
+	d.data = c->der;
+	d.size = (unsigned)c->der_len;
+	if (gnutls_x509_crt_init(&CRT(c)) < 0)
+		return CRT(c) = NULL;
+	if (gnutls_x509_crt_import(CRT(c), &d, GNUTLS_X509_FMT_DER) < 0) {
+		gnutls_x509_crt_deinit(CRT(c));
+		CRT(c) = NULL;
+	}
+	return CRT(c);
+}
+
+void
+ep_cert_release(const struct ep_cert *c)
+{
+	if (c == NULL || CRT(c) == NULL || c->malformed[0] != '\0')
+		return;
+	gnutls_x509_crt_deinit(CRT(c));
+	CRT(c) = NULL;
 }
 #define DER_SEQUENCE		0x30	/* a DER file starts so */
 #define OID_ANY_EKU		"2.5.29.37.0"
@@ -122,6 +158,12 @@ get_serial(struct ep_cert *c)
 	c->serial[o] = '\0';
 }
 
+/*
+ * The dNSName and iPAddress entries, the first EP_CERT_SAN_MAX of them
+ * kept; sans_total counts them all, so that the rules can say when some
+ * were not read.  Other kinds (URIs, e-mail addresses) are passed over
+ * and count for nothing.
+ */
 static int
 get_sans(struct ep_cert *c, char *err, size_t errlen)
 {
@@ -144,13 +186,16 @@ get_sans(struct ep_cert *c, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto out;
 	}
-	for (i = 0; i < EP_CERT_SAN_MAX; i++) {
+	/* The certificate's size (EP_CERT_DER_MAX) bounds the entries. */
+	for (i = 0; ; i++) {
 		gnutls_datum_t	 san, other;
 		struct ep_san	*s;
 
 		if (gnutls_subject_alt_names_get(sans, i, &type, &san, &other) < 0)
 			break;
 		if (type != GNUTLS_SAN_DNSNAME && type != GNUTLS_SAN_IPADDRESS)
+			continue;
+		if (c->sans_total++ >= EP_CERT_SAN_MAX)
 			continue;
 		s = &c->sans[c->nsans];
 		s->is_ip = type == GNUTLS_SAN_IPADDRESS;
@@ -616,20 +661,26 @@ oid_is(const gnutls_datum_t *d, const char *oid)
 }
 
 /*
- * Keeps a URI of type type (printable ASCII, at most EP_CERT_URL_MAX
- * bytes) in v.  Returns 0, or -1 when out of memory.
+ * Keeps a URI of type type (printable ASCII, shorter than
+ * EP_CERT_URL_MAX bytes) of c in v, unless v holds EP_CERT_URLS_MAX
+ * already; one past either limit is counted in urls_left_out.  Returns 0,
+ * or -1 when out of memory.
  */
 static int
-keep_url(char **v, size_t *n, unsigned type, const gnutls_datum_t *loc)
+keep_url(struct ep_cert *c, char **v, size_t *n, unsigned type,
+    const gnutls_datum_t *loc)
 {
 	size_t	i;
 
-	if (type != GNUTLS_SAN_URI || *n == EP_CERT_URLS_MAX ||
-	    loc->size == 0 || loc->size >= EP_CERT_URL_MAX)
+	if (type != GNUTLS_SAN_URI || loc->size == 0)
 		return 0;
 	for (i = 0; i < loc->size; i++)
 		if (loc->data[i] <= ' ' || loc->data[i] > '~')
 			return 0;
+	if (*n == EP_CERT_URLS_MAX || loc->size >= EP_CERT_URL_MAX) {
+		c->urls_left_out++;
+		return 0;
+	}
 	if ((v[*n] = malloc(loc->size + 1)) == NULL)
 		return -1;
 	memcpy(v[*n], loc->data, loc->size);
@@ -651,13 +702,15 @@ get_crl_urls(struct ep_cert *c)
 		size = sizeof(buf);
 		r = gnutls_x509_crt_get_crl_dist_points(CRT(c), i, buf, &size,
 		    NULL, &crit);
-		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER)
-			continue;	/* too long to keep */
+		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+			c->urls_left_out++;	/* too long to keep */
+			continue;
+		}
 		if (r < 0)
 			return 0;
 		loc.data = (unsigned char *)buf;
 		loc.size = (unsigned)size;
-		if (keep_url(c->crl_urls, &c->ncrl_urls, (unsigned)r,
+		if (keep_url(c, c->crl_urls, &c->ncrl_urls, (unsigned)r,
 		    &loc) == -1)
 			return -1;
 	}
@@ -705,9 +758,10 @@ get_aia(struct ep_cert *c)
 		if (r < 0)
 			goto out;
 		ca_issuers = oid_is(&oid, OID_AD_CA_ISSUERS);
-		if ((ca_issuers && keep_url(c->issuer_urls, &c->nissuer_urls,
+		if ((ca_issuers && keep_url(c, c->issuer_urls, &c->nissuer_urls,
 		    type, &loc) == -1) || (oid_is(&oid, OID_AD_OCSP) &&
-		    keep_url(c->ocsp_urls, &c->nocsp_urls, type, &loc) == -1)) {
+		    keep_url(c, c->ocsp_urls, &c->nocsp_urls, type, &loc) ==
+		    -1)) {
 			gnutls_x509_aia_deinit(aia);
 			gnutls_free(ext.data);
 			return -1;
@@ -802,9 +856,13 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	size_t		 size;
 
 	*out = NULL;
-	if (len == 0 || len > EP_CERT_DER_MAX) {
-		snprintf(err, errlen, "certificate of %zu bytes (limit %d)", len,
-		    EP_CERT_DER_MAX);
+	if (len == 0) {
+		snprintf(err, errlen, "an empty certificate");
+		return -1;
+	}
+	if (len > EP_CERT_DER_MAX) {
+		snprintf(err, errlen, "a certificate of %zu bytes, over the "
+		    "limit of %d", len, EP_CERT_DER_MAX);
 		return -1;
 	}
 	if ((c = calloc(1, sizeof(struct cert))) == NULL ||
@@ -1151,6 +1209,7 @@ malformed(const unsigned char *der, size_t len, const char *why,
 	}
 	memcpy(c->der, der, len);
 	c->der_len = len;
+	c->over_limit = len > EP_CERT_DER_MAX;
 	snprintf(c->malformed, sizeof(c->malformed), "%s", why);
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, len, c->sha256) < 0) {
 		ep_cert_free(c);
@@ -1380,6 +1439,19 @@ truncate_store(struct ep_certs *s, size_t n)
 		s->slots[find_slot(s, s->v[i]->sha256)] = i + 1;
 }
 
+/*
+ * A file's certificate kept unparsed for its size: the file is refused,
+ * as any file past a limit is, rather than judged in part.
+ */
+static int
+over_limit(const struct ep_certs *s, size_t i, char *why, size_t whylen)
+{
+	if (!s->v[i]->over_limit)
+		return 0;
+	snprintf(why, whylen, "%s", s->v[i]->malformed);
+	return 1;
+}
+
 static int
 load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
     int any, char *err, size_t errlen)
@@ -1400,7 +1472,8 @@ load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
 			goto out;
 		}
 		if (add_pem(s, label, text + begin, end - begin, cut, any,
-		    &idx[n], why, sizeof(why)) == -1) {
+		    &idx[n], why, sizeof(why)) == -1 ||
+		    over_limit(s, idx[n], why, sizeof(why))) {
 			snprintf(err, errlen, "%s: certificate %zu: %s", path,
 			    n + 1, why);
 			goto out;
@@ -1411,7 +1484,8 @@ load_file(struct ep_certs *s, const char *path, size_t *idx, size_t max,
 	if (n == 0 && len > 0 && (unsigned char)text[0] == DER_SEQUENCE &&
 	    find(text, len, "-----BEGIN ") == NULL) {
 		if (add(s, (unsigned char *)text, len, any, &idx[0], why,
-		    sizeof(why)) == -1) {
+		    sizeof(why)) == -1 ||
+		    over_limit(s, idx[0], why, sizeof(why))) {
 			snprintf(err, errlen, "%s: %s", path, why);
 			goto out;
 		}

@@ -16,7 +16,6 @@
 #include "x509/ep_constraints.h"
 #include "x509/ep_trust.h"
 
-#define EP_TRUST_FILE_MAX	4096	/* certificates in one CA file */
 #define ANCHORS_MAX		(2 * EP_TRUST_FILE_MAX)
 #define SEARCH_MAX		4096	/* paths tried for one chain: a hostile
 					   chain of look-alike CAs ends here */

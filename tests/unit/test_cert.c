@@ -17,6 +17,7 @@
 
 #include "x509/ep_cert.h"
 #include "fixture.h"
+#include "mkcert.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -643,6 +644,118 @@ test_parse_rejects_oversize(void **state)
 	gnutls_free(der.data);
 }
 
+/*
+ * EP_CERT_SAN_MAX dNSNames are all read; one more is counted but not
+ * read.  The URI SAN before them counts for nothing.
+ */
+static void
+test_sans_at_limit(void **state)
+{
+	static const size_t	 n[] = { EP_CERT_SAN_MAX, EP_CERT_SAN_MAX + 1 };
+	gnutls_datum_t		 der;
+	struct ep_cert		*c;
+	char			 err[256] = "", name[64];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(n); i++) {
+		mk_cert(n[i], 0, &der);
+		if (ep_cert_parse(der.data, der.size, &c, err,
+		    sizeof(err)) != 0)
+			fail_msg("%zu SANs: %s", n[i], err);
+		assert_int_equal(c->nsans, EP_CERT_SAN_MAX);
+		assert_int_equal(c->sans_total, n[i]);
+		mk_san_name(0, name, sizeof(name));
+		assert_dns_san(c, 0, name);
+		mk_san_name(EP_CERT_SAN_MAX - 1, name, sizeof(name));
+		assert_dns_san(c, EP_CERT_SAN_MAX - 1, name);
+		ep_cert_free(c);
+		gnutls_free(der.data);
+	}
+}
+
+/*
+ * EP_CERT_URLS_MAX URLs of a kind are kept, one more is counted; a URL
+ * shorter than EP_CERT_URL_MAX bytes is kept, one that long is counted.
+ */
+static void
+test_urls_at_limit(void **state)
+{
+	static const struct {
+		size_t	n, len;		/* of each kind */
+		size_t	kept, out;
+	} v[] = {
+		{ EP_CERT_URLS_MAX, 100, EP_CERT_URLS_MAX, 0 },
+		{ EP_CERT_URLS_MAX + 1, 100, EP_CERT_URLS_MAX, 2 },
+		{ 1, EP_CERT_URL_MAX - 1, 1, 0 },
+		{ 1, EP_CERT_URL_MAX, 0, 2 },
+	};
+	gnutls_datum_t	 der;
+	struct ep_cert	*c;
+	char		 err[256] = "", *url;
+	size_t		 i;
+
+	(void)state;
+	assert_non_null(url = malloc(EP_CERT_URL_MAX + 1));
+	for (i = 0; i < NELEM(v); i++) {
+		mk_cert_urls(v[i].n, v[i].len, &der);
+		if (ep_cert_parse(der.data, der.size, &c, err,
+		    sizeof(err)) != 0)
+			fail_msg("case %zu: %s", i, err);
+		assert_int_equal(c->ncrl_urls, v[i].kept);
+		assert_int_equal(c->nocsp_urls, v[i].kept);
+		assert_int_equal(c->urls_left_out, v[i].out);
+		if (v[i].kept > 0) {
+			mk_url("http://crl.limits.test/", 0, v[i].len, url);
+			assert_string_equal(c->crl_urls[0], url);
+		}
+		ep_cert_free(c);
+		gnutls_free(der.data);
+	}
+	free(url);
+}
+
+/*
+ * A certificate of EP_CERT_DER_MAX bytes is parsed; one byte more is
+ * refused, and a store keeps it unparsed, marked over the limit rather
+ * than merely malformed.
+ */
+static void
+test_size_at_limit(void **state)
+{
+	struct ep_certs		*s = ep_certs_new();
+	gnutls_datum_t		 at, past;
+	struct ep_cert		*c;
+	const struct ep_cert	*k;
+	size_t			 i = 99;
+	char			 err[256] = "", want[64];
+
+	(void)state;
+	mk_cert(2, EP_CERT_DER_MAX, &at);
+	mk_cert(2, EP_CERT_DER_MAX + 1, &past);
+	if (ep_cert_parse(at.data, at.size, &c, err, sizeof(err)) != 0)
+		fail_msg("%u bytes: %s", at.size, err);
+	assert_int_equal(c->over_limit, 0);
+	assert_int_equal(c->nsans, 2);
+	ep_cert_free(c);
+	expect_parse_fails(past.data, past.size);
+	assert_int_equal(ep_certs_add_any(s, past.data, past.size, &i, err,
+	    sizeof(err)), 0);
+	k = ep_certs_get(s, i);
+	assert_int_equal(k->over_limit, 1);
+	assert_int_equal(k->der_len, EP_CERT_DER_MAX + 1);
+	snprintf(want, sizeof(want), "over the limit of %d", EP_CERT_DER_MAX);
+	assert_non_null(strstr(k->malformed, want));
+	/* Malformed for any other reason is not over the limit. */
+	assert_int_equal(ep_certs_add_any(s, at.data, 100, &i, err,
+	    sizeof(err)), 0);
+	assert_int_equal(ep_certs_get(s, i)->over_limit, 0);
+	assert_true(ep_certs_get(s, i)->malformed[0] != '\0');
+	gnutls_free(at.data);
+	gnutls_free(past.data);
+	ep_certs_free(s);
+}
+
 /* issued_by: names and signature must both fit. */
 static void
 test_issued_by(void **state)
@@ -899,6 +1012,97 @@ test_load_too_many(void **state)
 	ep_certs_free(s);
 }
 
+/* Writes der as a PEM file; returns its path, to be unlinked. */
+static void
+pem_file(const gnutls_datum_t *der, char *path, size_t pathlen)
+{
+	gnutls_datum_t	pem;
+
+	assert_int_equal(gnutls_pem_base64_encode2("CERTIFICATE", der, &pem),
+	    0);
+	fx_tmp_file("ep-test-cert", pem.data, pem.size, path, pathlen);
+	gnutls_free(pem.data);
+}
+
+/*
+ * A file's certificate over EP_CERT_DER_MAX bytes refuses the file, even
+ * where malformed ones are kept: what is past a limit is not judged in
+ * part.  One of EP_CERT_DER_MAX bytes is read.
+ */
+static void
+test_load_cert_size(void **state)
+{
+	struct ep_certs	*s = ep_certs_new();
+	gnutls_datum_t	 at, past;
+	size_t		 idx[2];
+	char		 path[FX_PATH_MAX], err[512] = "", want[128];
+
+	(void)state;
+	snprintf(want, sizeof(want), ": certificate 1: a certificate of %d "
+	    "bytes, over the limit of %d", EP_CERT_DER_MAX + 1,
+	    EP_CERT_DER_MAX);
+	mk_cert(1, EP_CERT_DER_MAX, &at);
+	mk_cert(1, EP_CERT_DER_MAX + 1, &past);
+	pem_file(&at, path, sizeof(path));
+	assert_int_equal(ep_certs_load_file_any(s, path, idx, 2, err,
+	    sizeof(err)), 1);
+	assert_int_equal(ep_certs_get(s, idx[0])->der_len, EP_CERT_DER_MAX);
+	unlink(path);
+	pem_file(&past, path, sizeof(path));
+	assert_int_equal(ep_certs_load_file_any(s, path, idx, 2, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(ep_certs_count(s), 1);
+	unlink(path);
+	/* As DER, the same. */
+	fx_tmp_file("ep-test-cert", past.data, past.size, path, sizeof(path));
+	assert_int_equal(ep_certs_load_file_any(s, path, idx, 2, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, want + strlen(": certificate 1: ")));
+	unlink(path);
+	gnutls_free(at.data);
+	gnutls_free(past.data);
+	ep_certs_free(s);
+}
+
+/*
+ * A chain file of EP_CERT_FILE_MAX bytes (a chain and text around it, as
+ * some tools write) is read; one byte more is refused unread.
+ */
+static void
+test_load_file_size(void **state)
+{
+	struct ep_certs	*s = ep_certs_new();
+	gnutls_datum_t	 pem;
+	char		 path[FX_PATH_MAX], err[512] = "", want[64], *text;
+	size_t		 idx[4], n;
+
+	(void)state;
+	snprintf(want, sizeof(want), "larger than %d bytes", EP_CERT_FILE_MAX);
+	assert_int_equal(gnutls_load_file(fx_path("access-chain.pem"), &pem),
+	    0);
+	for (n = EP_CERT_FILE_MAX; n <= (size_t)EP_CERT_FILE_MAX + 1; n++) {
+		assert_non_null(text = malloc(n));
+		memset(text, '#', n);
+		memcpy(text, pem.data, pem.size);
+		text[pem.size] = '\n';
+		fx_tmp_file("ep-test-cert", text, n, path, sizeof(path));
+		free(text);
+		if (n == EP_CERT_FILE_MAX) {
+			if (ep_certs_load_file(s, path, idx, NELEM(idx), err,
+			    sizeof(err)) != 2)
+				fail_msg("%zu bytes: %s", n, err);
+		} else {
+			assert_int_equal(ep_certs_load_file(s, path, idx,
+			    NELEM(idx), err, sizeof(err)), -1);
+			assert_non_null(strstr(err, want));
+		}
+		unlink(path);
+	}
+	gnutls_free(pem.data);
+	ep_certs_free(s);
+}
+
 /*
  * A key ID names the key, not the certificate: a renewal with the same
  * key has the same ID (what pfx-key-mismatch compares), another key not.
@@ -950,6 +1154,9 @@ main(void)
 		cmocka_unit_test(test_parse_rejects_garbage),
 		cmocka_unit_test(test_parse_rejects_truncated),
 		cmocka_unit_test(test_parse_rejects_oversize),
+		cmocka_unit_test(test_sans_at_limit),
+		cmocka_unit_test(test_size_at_limit),
+		cmocka_unit_test(test_urls_at_limit),
 		cmocka_unit_test(test_issued_by),
 		cmocka_unit_test(test_hex_format),
 		cmocka_unit_test(test_hex_of_fingerprint),
@@ -959,6 +1166,8 @@ main(void)
 		cmocka_unit_test(test_load_der_file),
 		cmocka_unit_test(test_load_bad_files),
 		cmocka_unit_test(test_load_too_many),
+		cmocka_unit_test(test_load_cert_size),
+		cmocka_unit_test(test_load_file_size),
 		cmocka_unit_test(test_key_id),
 	};
 

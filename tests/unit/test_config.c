@@ -679,6 +679,26 @@ test_error_number_out_of_range(void **state)
 	load_fails("[deployment]\ndns-timeout = -1\n", 2, "dns-timeout '-1'");
 }
 
+/*
+ * A file's crit-days may not exceed its warn-days in the same unit, said
+ * on the later line; in different units they are not compared.
+ */
+static void
+test_error_crit_over_warn(void **state)
+{
+	(void)state;
+	load_fails("[deployment]\nwarn-days = 10\ncrit-days = 20\n", 3,
+	    "crit-days 20 is more than warn-days 10 (line 2 and this one)");
+	load_fails("[deployment]\ncrit-days = 20%\n\nwarn-days = 10%\n", 4,
+	    "crit-days 20% is more than warn-days 10% (line 2 and this one)");
+	ep_config_free(load_ok(write_file("ok.conf", "[deployment]\n"
+	    "warn-days = 10\ncrit-days = 10\n[edge-pool]\n"
+	    "access = sip.contoso.com\n")));
+	ep_config_free(load_ok(write_file("ok.conf", "[deployment]\n"
+	    "warn-days = 10\ncrit-days = 20%\n[edge-pool]\n"
+	    "access = sip.contoso.com\n")));
+}
+
 static void
 test_error_bad_dns(void **state)
 {
@@ -1000,6 +1020,7 @@ main(void)
 		T(test_error_missing_fqdn),
 		T(test_error_federation_port),
 		T(test_error_number_out_of_range),
+		T(test_error_crit_over_warn),
 		T(test_error_bad_dns),
 		T(test_error_bad_values),
 		T(test_error_syntax),

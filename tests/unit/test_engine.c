@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -499,6 +500,121 @@ test_run_deadline(void **state)
 	close(dfd);
 }
 
+static volatile sig_atomic_t	stopped_by;
+
+static void
+on_alarm(int sig)
+{
+	stopped_by = sig;
+}
+
+/*
+ * A signal stops the run as the run deadline does: its handler (without
+ * SA_RESTART) sets the flag the engine looks at, the loop's wait ends,
+ * and the probe in flight, the one queued and the name not resolved all
+ * end as interrupted, each saying why; the run says which signal.  With
+ * masked set, the signal is blocked but in the loop's wait, as edgeprobe
+ * runs it.
+ */
+static void
+stop_flag(int masked)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct sigaction	 sa, old;
+	struct itimerval	 it;
+	sigset_t		 block, before;
+	uint16_t		 ports[2], dport;
+	int			 lfd[2], dfd;
+	size_t			 first;
+	char			 dns[64];
+
+	lfd[0] = silent_listener(&ports[0]);
+	lfd[1] = silent_listener(&ports[1]);
+	dfd = local_socket(SOCK_DGRAM, &dport);
+	snprintf(dns, sizeof(dns), "127.0.0.1:%u", dport);
+	plan = plan_with_ports(ports, 2);
+	add_member(plan, "silent.test");
+	add_target(plan, EP_ROLE_GENERIC, "unanswered.test");
+	opts_init(&o);
+	o.dns_servers = dns;
+	o.max_inflight = 1;
+	o.stop = &stopped_by;
+	stopped_by = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	assert_int_equal(sigprocmask(masked ? SIG_BLOCK : SIG_UNBLOCK, &block,
+	    &before), 0);
+	if (masked)
+		o.wait_mask = &before;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = SHORT_MS * 1000;
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &before, NULL), 0);
+	assert_int_equal(sigaction(SIGALRM, &old, NULL), 0);
+	assert_int_equal(obs.interrupted, SIGALRM);
+	assert_int_equal(obs.n, 4);
+	first = obs.v[0].port == ports[0] ? 0 : 1;
+	expect_obs(&obs.v[first], EP_OBS_INTERRUPTED,
+	    "the run was interrupted during the TLS handshake");
+	expect_obs(&obs.v[1 - first], EP_OBS_INTERRUPTED,
+	    "the run was interrupted before the probe started");
+	expect_obs(&obs.v[2], EP_OBS_INTERRUPTED,
+	    "the run was interrupted before the name resolved");
+	assert_int_equal(obs.v[2].has_addr, 0);
+	assert_int_equal(obs.v[2].dns, EP_DNS_INTERRUPTED);
+	expect_obs(&obs.v[3], EP_OBS_INTERRUPTED,
+	    "the run was interrupted before the name resolved");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd[0]);
+	close(lfd[1]);
+	close(dfd);
+}
+
+static void
+test_stop_flag(void **state)
+{
+	(void)state;
+	stop_flag(0);
+}
+
+static void
+test_stop_flag_masked(void **state)
+{
+	(void)state;
+	stop_flag(1);
+}
+
+/* A run whose flag was never set is not interrupted. */
+static void
+test_stop_flag_unset(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port = refused_port();
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	add_member(plan, "refused.test");
+	opts_init(&o);
+	stopped_by = 0;
+	o.stop = &stopped_by;
+	assert_true(run(plan, &o, &obs) < SLACK_MS);
+	assert_int_equal(obs.interrupted, 0);
+	assert_int_equal(obs.n, 1);
+	assert_int_equal(obs.v[0].status, EP_OBS_CONNECT_FAILED);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
 /* Reads the query name of a DNS message into out ("a.test"). */
 static void
 qname(const unsigned char *m, size_t len, char *out, size_t outlen)
@@ -622,6 +738,76 @@ test_ip_literal(void **state)
 	ep_observations_clear(&obs);
 	ep_plan_free(plan);
 	close(dfd);
+}
+
+/* What a run that streams told, target by target. */
+struct told {
+	size_t	calls[8];	/* by target */
+	size_t	nobs[8];
+	int	still_in;	/* an observation was retired already */
+	size_t	maxidx;		/* the highest slot told */
+};
+
+static void
+told(void *arg, struct ep_observations *out, size_t target,
+    const size_t *idx, size_t n)
+{
+	struct told	*t = arg;
+	size_t		 k;
+
+	assert_true(target < 8);
+	t->calls[target]++;
+	t->nobs[target] += n;
+	for (k = 0; k < n; k++) {
+		if (out->v[idx[k]].target != target)
+			t->still_in = 1;
+		if (idx[k] > t->maxidx)
+			t->maxidx = idx[k];
+		assert_int_equal(ep_observations_retire(out, idx[k]), 0);
+	}
+}
+
+/*
+ * Streamed, every target is told once, with all its observations (a
+ * refused probe, or a name left out by -4), during the run; their slots
+ * are retired and taken again, and nothing is left in the observations
+ * at the end.
+ */
+static void
+test_streamed_groups(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	struct told		 t;
+	uint16_t		 ports[2];
+	size_t			 i;
+
+	(void)state;
+	ports[0] = refused_port();
+	ports[1] = refused_port();
+	plan = plan_with_ports(ports, 2);
+	add_member(plan, "a.test");
+	add_member(plan, "b.test");
+	add_member(plan, "c.test");
+	add_target(plan, EP_ROLE_GENERIC, "::1");
+	memset(&t, 0, sizeof(t));
+	opts_init(&o);
+	o.family = AF_INET;
+	o.group_done = told;
+	o.group_arg = &t;
+	o.max_inflight = 1;	/* one at a time: slots free as targets end */
+	run(plan, &o, &obs);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(t.calls[i], 1);
+		assert_int_equal(t.nobs[i], 2);
+	}
+	assert_false(t.still_in);
+	assert_int_equal(obs.n, 0);
+	/* Eight observations, in four slots at most: retired ones reused. */
+	assert_true(t.maxidx < 4);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
 }
 
 static void
@@ -947,6 +1133,111 @@ test_rate(void **state)
 	ep_plan_free(plan);
 }
 
+/*
+ * A plan that makes EP_ENDPOINTS_MAX endpoints before any DNS answer is
+ * let through; one endpoint more is refused before anything starts,
+ * saying how many it makes.  Members of the family left out do not count.
+ */
+static void
+test_endpoints_planned(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_plan		*plan;
+	struct ep_addr		 a;
+	uint16_t		 port = refused_port();
+	char			 name[32], err[512] = "", want[128];
+	size_t			 t, m;
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	a.addr[0] = 127;
+	a.addr[2] = 80;
+	for (t = 0; t < EP_ENDPOINTS_MAX / EP_MEMBERS_MAX; t++) {
+		snprintf(name, sizeof(name), "t%zu.test", t);
+		for (m = 0; m < EP_MEMBERS_MAX; m++) {
+			a.addr[3] = (unsigned char)m;
+			if (ep_plan_add_member(plan, EP_ROLE_GENERIC, name, &a,
+			    "--test", err, sizeof(err)) == -1)
+				fail_msg("member: %s", err);
+		}
+	}
+	opts_init(&o);
+	if (ep_engine_check(plan, &o, err, sizeof(err)) != 0)
+		fail_msg("at the limit: %s", err);
+	/* An IPv6 member is no endpoint of a run of IPv4 (-4). */
+	a.family = AF_INET6;
+	if (ep_plan_add_member(plan, EP_ROLE_GENERIC, "six.test", &a, "--test",
+	    err, sizeof(err)) == -1)
+		fail_msg("member: %s", err);
+	add_member(plan, "six.test");
+	o.family = AF_INET;
+	if (ep_engine_check(plan, &o, err, sizeof(err)) != -1)
+		fail_msg("one past the limit was let through");
+	snprintf(want, sizeof(want), "make %d endpoints", EP_ENDPOINTS_MAX + 1);
+	assert_non_null(strstr(err, want));
+	ep_plan_free(plan);
+}
+
+/* In a child with a hard open-file limit of LOW_NOFILE: what -j fits. */
+static int
+jobs_child(void)
+{
+	struct ep_engine_opts	 o;
+	struct ep_plan		*plan;
+	struct rlimit		 rl;
+	char			 err[512], want[64];
+	int			 ret = 0;
+
+	snprintf(want, sizeof(want), "leaves room for %d handshakes",
+	    LOW_NOFILE - EP_ENGINE_FD_RESERVE);
+	rl.rlim_cur = rl.rlim_max = LOW_NOFILE;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return CHILD_SKIP;
+	if ((plan = ep_plan_new(fx_lync())) == NULL)
+		return 2;
+	opts_init(&o);
+	o.max_inflight = LOW_NOFILE - EP_ENGINE_FD_RESERVE;
+	if (ep_engine_check(plan, &o, err, sizeof(err)) != 0)
+		ret = 3;
+	o.max_inflight++;
+	if (ret == 0 && (ep_engine_check(plan, &o, err, sizeof(err)) != -1 ||
+	    strstr(err, want) == NULL))
+		ret = 4;
+	/* Chosen, not asked: fewer run, and nothing is refused. */
+	o.max_inflight = 0;
+	if (ret == 0 && ep_engine_check(plan, &o, err, sizeof(err)) != 0)
+		ret = 5;
+	o.max_inflight = EP_ENGINE_INFLIGHT_MAX + 1;
+	if (ret == 0 && ep_engine_check(plan, &o, err, sizeof(err)) != -1)
+		ret = 6;
+	ep_plan_free(plan);
+	return ret;
+}
+
+/*
+ * -j at most what the hard open-file limit holds beside
+ * EP_ENGINE_FD_RESERVE: one more is refused, saying how many fit.
+ */
+static void
+test_jobs_limit(void **state)
+{
+	pid_t	pid;
+	int	status;
+
+	(void)state;
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0)
+		_exit(jobs_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == CHILD_SKIP)
+		skip();
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("child failed at step %d", WEXITSTATUS(status));
+}
+
 int
 main(void)
 {
@@ -958,15 +1249,21 @@ main(void)
 		cmocka_unit_test(test_hello_retry),
 		cmocka_unit_test(test_connect_refused),
 		cmocka_unit_test(test_run_deadline),
+		cmocka_unit_test(test_stop_flag),
+		cmocka_unit_test(test_stop_flag_masked),
+		cmocka_unit_test(test_stop_flag_unset),
 		cmocka_unit_test(test_lookup_once),
 		cmocka_unit_test(test_family_members),
 		cmocka_unit_test(test_ip_literal),
+		cmocka_unit_test(test_streamed_groups),
 		cmocka_unit_test(test_bad_priority),
 		cmocka_unit_test(test_limit_restored),
 		cmocka_unit_test(test_out_of_descriptors),
 		cmocka_unit_test(test_per_address),
 		cmocka_unit_test(test_no_head_of_line),
 		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_endpoints_planned),
+		cmocka_unit_test(test_jobs_limit),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);

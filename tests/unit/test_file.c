@@ -368,6 +368,52 @@ entries(void)
 }
 
 /*
+ * A first line of max bytes is read, its end (LF or CR LF) cut off; one
+ * byte more is refused, and so is a file past EP_FILE_SECRET_MAX whatever
+ * its first line.
+ */
+static void
+test_first_line(void **state)
+{
+	static const char	*ends[] = { "", "\n", "\r\n" };
+	const size_t		 max = 1024;
+	char			*p, *out, err[ERR_MAX], want[ERR_MAX];
+	const char		*path;
+	size_t			 i, n;
+
+	(void)state;
+	p = pattern(EP_FILE_SECRET_MAX + 1);
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		/* A line at the end of the file needs no end of its own. */
+		n = strlen(ends[i]);
+		memcpy(p + max, ends[i], n);
+		memcpy(p + max + n, "rest\n", 5);
+		path = write_file("first", p, n == 0 ? max : max + n + 5);
+		if (ep_file_first_line(path, max, &out, err, sizeof(err)) != 0)
+			fail_msg("end %zu: %s", i, err);
+		assert_int_equal(strlen(out), max);
+		assert_memory_equal(out, p, max);
+		free(out);
+	}
+	fill(p, max + 1);
+	memcpy(p + max + 1, "\n", 1);
+	path = write_file("first", p, max + 2);
+	assert_int_equal(ep_file_first_line(path, max, &out, err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: the first line is longer than %zu "
+	    "bytes", path, max);
+	assert_string_equal(err, want);
+	fill(p, EP_FILE_SECRET_MAX + 1);
+	p[0] = '\n';
+	path = write_file("first", p, EP_FILE_SECRET_MAX + 1);
+	assert_int_equal(ep_file_first_line(path, max, &out, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "larger than"));
+	free(p);
+	unlink(path);
+}
+
+/*
  * ep_file_replace puts the new bytes in place with the mode asked for,
  * and leaves nothing beside the file.  A write that fails half way (a
  * file size limit, as a full disk) leaves the old file whole and no
@@ -434,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_fd_pipe),
 		cmocka_unit_test(test_fd_refused),
+		cmocka_unit_test(test_first_line),
 		cmocka_unit_test(test_replace),
 	};
 

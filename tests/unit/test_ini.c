@@ -535,7 +535,10 @@ test_word(void **state)
 	value_fails(key_yesno, "true", "k 'true': expected yes or no");
 }
 
-/* Host names come out normalized; IP addresses and bad names are refused. */
+/*
+ * Host names come out normalized; IP addresses and bad names are refused,
+ * each saying why.
+ */
 static void
 test_host(void **state)
 {
@@ -546,7 +549,12 @@ test_host(void **state)
 	value_ok(key_host, "Sip.Contoso.COM.", &r);
 	assert_string_equal(r.text, "sip.contoso.com");
 	value_fails(key_host, "sip..contoso.com",
-	    "k 'sip..contoso.com': not a valid host name");
+	    "k 'sip..contoso.com': not a valid host name: an empty label");
+	value_fails(key_host, "-sip.contoso.com",
+	    "k '-sip.contoso.com': not a valid host name: starts with '-'");
+	value_fails(key_host, "sip.-contoso.com",
+	    "k 'sip.-contoso.com': not a valid host name: a label starts "
+	    "with '-'");
 	value_fails(key_host, "192.0.2.1",
 	    "k 192.0.2.1: an IP address, not a host name");
 	value_fails(key_host, "2001:db8::1",
@@ -558,7 +566,8 @@ test_host(void **state)
 	value_ok(key_host, name, &r);
 	assert_string_equal(r.text, name);
 	snprintf(name, sizeof(name), "a%s.example", long_label);
-	snprintf(why, sizeof(why), "k '%s': not a valid host name", name);
+	snprintf(why, sizeof(why), "k '%s': not a valid host name: a label "
+	    "longer than 63 bytes", name);
 	value_fails(key_host, name, why);
 }
 

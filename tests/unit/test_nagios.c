@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,32 @@ test_long_output(void **state)
 	    "webcon.contoso.example 192.0.2.2:443 CRITICAL timeout\n");
 }
 
+/*
+ * A run a signal stopped: the status line says so after the counts, and
+ * the endpoint it did not finish is interrupted in the long output.
+ */
+static void
+test_interrupted(void **state)
+{
+	struct rig	*g = *state;
+	char		*line;
+	size_t		 t, o2;
+
+	t = target(g, EP_ROLE_WEBCON, "webcon.contoso.example");
+	observe(g, t, 1, 443, "access.pem");
+	o2 = observe(g, t, 2, 443, NULL);
+	g->o.v[o2].status = EP_OBS_INTERRUPTED;
+	g->o.v[o2].tls_version[0] = '\0';
+	g->o.interrupted = SIGTERM;
+	finding(g, EP_CHECK_INTERRUPTED, o2, NULL, EP_SEV_UNKNOWN);
+	line = render(g);
+	assert_non_null(strstr(line + strlen(line) + 1,
+	    "webcon.contoso.example 192.0.2.2:443 UNKNOWN interrupted\n"));
+	assert_string_equal(status_of(line), "EDGEPROBE UNKNOWN - "
+	    "1 unknown, 1 ok, interrupted by SIGTERM: webcon.contoso.example "
+	    "interrupted");
+}
+
 /* An error's line: escaped, and no '|' that would start perfdata. */
 static void
 test_unknown(void **state)
@@ -323,6 +350,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_perfdata_percent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_long_output, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
 		    teardown),
 		cmocka_unit_test(test_unknown),
 	};

@@ -444,6 +444,52 @@ test_valid_reference(void **state)
 	assert_false(ep_host_valid("2001:db8::1"));
 }
 
+/*
+ * A name to look up, as the admin gives one: a reference name whose
+ * labels do not start with '-', each refusal saying why.
+ */
+static void
+test_host_problem(void **state)
+{
+	char	name[300], l64[80];
+
+	(void)state;
+	assert_null(ep_host_problem("sip.contoso.test"));
+	assert_null(ep_host_problem("sip.contoso.test."));
+	assert_null(ep_host_problem("_sip._tls.contoso.test"));
+	assert_null(ep_host_problem("xn--l8j.example.net"));
+	assert_null(ep_host_problem("edge-1.contoso.test"));
+	assert_null(ep_host_problem("edge-.contoso.test"));
+
+	assert_string_equal(ep_host_problem("-x.contoso.test"),
+	    "starts with '-'");
+	assert_string_equal(ep_host_problem("--json"), "starts with '-'");
+	assert_string_equal(ep_host_problem("sip.-contoso.test"),
+	    "a label starts with '-'");
+	assert_string_equal(ep_host_problem("-.contoso.test"),
+	    "starts with '-'");
+	assert_string_equal(ep_host_problem(""), "empty");
+	assert_string_equal(ep_host_problem("."), "empty");
+	assert_string_equal(ep_host_problem("sip..contoso.test"),
+	    "an empty label");
+	assert_string_equal(ep_host_problem(".contoso.test"),
+	    "an empty label");
+	assert_string_equal(ep_host_problem("192.0.2.1"),
+	    "an IP address, not a host name");
+	assert_non_null(strstr(ep_host_problem("a\x1b[31m.test"),
+	    "a character other than"));
+	memset(l64, 'a', 64);
+	memcpy(l64 + 64, ".contoso.test", 14);
+	assert_string_equal(ep_host_problem(l64),
+	    "a label longer than 63 bytes");
+	make_name(name, 254, 9);
+	assert_string_equal(ep_host_problem(name), "longer than 253 bytes");
+	make_name(name, 253, 9);
+	assert_null(ep_host_problem(name));
+	/* Matching takes what looking up does not. */
+	assert_true(ep_host_valid("-x.contoso.test"));
+}
+
 /* Normalizing lowercases, drops one trailing dot, refuses bad names. */
 static void
 test_normalize(void **state)
@@ -604,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_invalid_presented_never_matches),
 		cmocka_unit_test(test_length_limits),
 		cmocka_unit_test(test_valid_reference),
+		cmocka_unit_test(test_host_problem),
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_is_ip_literal),
 		cmocka_unit_test(test_null_arguments),

@@ -16,9 +16,12 @@
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/pkcs12.h>
+#include <gnutls/x509.h>
 
 #include "net/ep_offline.h"
 #include "fixture.h"
+#include "mkcert.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -30,6 +33,7 @@
 #define PASSWORD	"offline fixture password"
 #define NOT_AFTER_NEVER	((time_t)253402300799)	/* 9999-12-31T23:59:59Z */
 #define MUTATIONS_MAX	64	/* damaged copies tried per file */
+#define PER_PART	16	/* certificates in each part of a PFX made */
 
 /* What each test works on: a plan and the observations made under it. */
 struct fx {
@@ -601,6 +605,228 @@ test_huge(void **state)
 	}
 }
 
+/* ---- the limits of what a file may hold -------------------------------- */
+
+/* Writes copies of the fixture file, n times over, into a new file. */
+static void
+copies_file(const char *fixture, size_t n, char *path, size_t pathlen)
+{
+	gnutls_datum_t	 pem;
+	char		*text;
+	size_t		 i;
+
+	assert_int_equal(gnutls_load_file(fx_path(fixture), &pem), 0);
+	assert_non_null(text = malloc(n * pem.size + 1));
+	for (i = 0; i < n; i++)
+		memcpy(text + i * pem.size, pem.data, pem.size);
+	fx_tmp_file("ep-test-offline", text, n * pem.size, path, pathlen);
+	free(text);
+	gnutls_free(pem.data);
+}
+
+/*
+ * A chain file of EP_CHAIN_MAX certificates is judged whole; one more is
+ * refused, saying so.
+ */
+static void
+test_chain_file_count(void **state)
+{
+	struct fx	*f = *state;
+	char		 path[FX_PATH_MAX], want[FX_PATH_MAX + 64];
+
+	copies_file("access.pem", EP_CHAIN_MAX, path, sizeof(path));
+	observe_ok(f, EP_ROLE_ACCESS, EP_OFFLINE_CHAIN, path, NULL);
+	assert_int_equal(f->obs.v[0].chain_len, EP_CHAIN_MAX);
+	unlink(path);
+	ep_observations_clear(&f->obs);
+	assert_int_equal(ep_observations_init(&f->obs), 0);
+	copies_file("access.pem", EP_CHAIN_MAX + 1, path, sizeof(path));
+	snprintf(want, sizeof(want), "%s: more than %d certificates", path,
+	    EP_CHAIN_MAX);
+	observe_fails(f, EP_ROLE_ACCESS, EP_OFFLINE_CHAIN, path, NULL, want);
+	unlink(path);
+}
+
+/*
+ * n end-entity certificates of one issuer (CA: 0) or n self-signed ones
+ * (CA: 1, which a PFX's chain takes as CAs), DER, to free with
+ * gnutls_free.
+ */
+static gnutls_datum_t *
+certs_for_pfx(size_t n, int ca)
+{
+	gnutls_x509_privkey_t	 ikey, key;
+	gnutls_x509_crt_t	 issuer, crt;
+	gnutls_datum_t		*v;
+	unsigned char		 serial[2];
+	char			 dn[64];
+	size_t			 i;
+
+	assert_non_null(v = calloc(n, sizeof(*v)));
+	if (ca) {
+		for (i = 0; i < n; i++)
+			mk_cert(1, 0, &v[i]);
+		return v;
+	}
+	assert_int_equal(gnutls_x509_privkey_init(&ikey), 0);
+	assert_int_equal(gnutls_x509_privkey_init(&key), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(ikey,
+	    GNUTLS_PK_EDDSA_ED25519, 0, 0), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(key,
+	    GNUTLS_PK_EDDSA_ED25519, 0, 0), 0);
+	assert_int_equal(gnutls_x509_crt_init(&issuer), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(issuer, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(issuer, "\x01", 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(issuer, "CN=limits issuer",
+	    NULL), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(issuer, FX_FROM),
+	    0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(issuer, FX_TO),
+	    0);
+	assert_int_equal(gnutls_x509_crt_set_basic_constraints(issuer, 1, -1),
+	    0);
+	assert_int_equal(gnutls_x509_crt_set_key(issuer, ikey), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(issuer, issuer, ikey,
+	    GNUTLS_DIG_SHA512, 0), 0);
+	for (i = 0; i < n; i++) {
+		serial[0] = (unsigned char)(1 + (i >> 8));
+		serial[1] = (unsigned char)i;
+		snprintf(dn, sizeof(dn), "CN=leaf%zu.limits.test", i);
+		assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+		assert_int_equal(gnutls_x509_crt_set_version(crt, 3), 0);
+		assert_int_equal(gnutls_x509_crt_set_serial(crt, serial,
+		    sizeof(serial)), 0);
+		assert_int_equal(gnutls_x509_crt_set_dn(crt, dn, NULL), 0);
+		assert_int_equal(gnutls_x509_crt_set_activation_time(crt,
+		    FX_FROM), 0);
+		assert_int_equal(gnutls_x509_crt_set_expiration_time(crt,
+		    FX_TO), 0);
+		assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+		assert_int_equal(gnutls_x509_crt_sign2(crt, issuer, ikey,
+		    GNUTLS_DIG_SHA512, 0), 0);
+		assert_int_equal(gnutls_x509_crt_export2(crt,
+		    GNUTLS_X509_FMT_DER, &v[i]), 0);
+		gnutls_x509_crt_deinit(crt);
+	}
+	gnutls_x509_crt_deinit(issuer);
+	gnutls_x509_privkey_deinit(key);
+	gnutls_x509_privkey_deinit(ikey);
+	return v;
+}
+
+/*
+ * A PFX file of the n certificates of certs_for_pfx, PER_PART to a part
+ * (GnuTLS takes 32 at most), without a key, its MAC under PASSWORD; in
+ * fmt, and for PEM padded with text to size bytes when size is more.
+ */
+static void
+pfx_file(size_t n, int ca, gnutls_x509_crt_fmt_t fmt, size_t size,
+    char *path, size_t pathlen)
+{
+	gnutls_pkcs12_t		 p12;
+	gnutls_pkcs12_bag_t	 bag;
+	gnutls_datum_t		*v = certs_for_pfx(n, ca), out;
+	size_t			 i, k;
+	char			*text;
+
+	assert_int_equal(gnutls_pkcs12_init(&p12), 0);
+	for (i = 0; i < n; i += PER_PART) {
+		assert_int_equal(gnutls_pkcs12_bag_init(&bag), 0);
+		for (k = i; k < n && k < i + PER_PART; k++) {
+			assert_true(gnutls_pkcs12_bag_set_data(bag,
+			    GNUTLS_BAG_CERTIFICATE, &v[k]) >= 0);
+			gnutls_free(v[k].data);
+		}
+		assert_int_equal(gnutls_pkcs12_set_bag(p12, bag), 0);
+		gnutls_pkcs12_bag_deinit(bag);
+	}
+	free(v);
+	assert_int_equal(gnutls_pkcs12_generate_mac2(p12, GNUTLS_MAC_SHA256,
+	    PASSWORD), 0);
+	assert_int_equal(gnutls_pkcs12_export2(p12, fmt, &out), 0);
+	/* PEM may have text after it: size bytes in all. */
+	if (size > out.size) {
+		assert_non_null(text = malloc(size));
+		memset(text, '#', size);
+		memcpy(text, out.data, out.size);
+		text[size - 1] = '\n';
+		fx_tmp_file("ep-test-offline", text, size, path, pathlen);
+		free(text);
+	} else
+		fx_tmp_file("ep-test-offline", out.data, out.size, path,
+		    pathlen);
+	gnutls_free(out.data);
+	gnutls_pkcs12_deinit(p12);
+}
+
+/*
+ * A PFX of EP_PFX_CERTS_MAX certificates is read (its end-entity
+ * certificates but the first are no part of the chain); one more is
+ * refused.  A PFX whose chain is EP_CHAIN_MAX certificates long is
+ * judged; one whose chain would be longer is refused.
+ */
+static void
+test_pfx_counts(void **state)
+{
+	static const struct {
+		size_t		 n;
+		int		 ca;
+		int		 limit;	/* 0: read; else the one passed */
+		const char	*what;	/* ...of certificates */
+	} v[] = {
+		{ EP_PFX_CERTS_MAX, 0, 0, NULL },
+		{ EP_PFX_CERTS_MAX + 1, 0, EP_PFX_CERTS_MAX, "" },
+		{ EP_CHAIN_MAX, 1, 0, NULL },
+		{ EP_CHAIN_MAX + 1, 1, EP_CHAIN_MAX, " in the chain" },
+	};
+	struct fx	*f = *state;
+	char		 path[FX_PATH_MAX], want[FX_PATH_MAX + 64];
+	size_t		 i;
+
+	for (i = 0; i < NELEM(v); i++) {
+		ep_observations_clear(&f->obs);
+		assert_int_equal(ep_observations_init(&f->obs), 0);
+		pfx_file(v[i].n, v[i].ca, GNUTLS_X509_FMT_DER, 0, path,
+		    sizeof(path));
+		if (v[i].limit == 0) {
+			observe_ok(f, EP_ROLE_ACCESS, EP_OFFLINE_PFX, path,
+			    PASSWORD);
+			assert_int_equal(f->obs.v[0].chain_len, v[i].ca ?
+			    EP_CHAIN_MAX : 1);
+		} else {
+			snprintf(want, sizeof(want), "%s: more than %d "
+			    "certificates%s", path, v[i].limit, v[i].what);
+			observe_fails(f, EP_ROLE_ACCESS, EP_OFFLINE_PFX, path,
+			    PASSWORD, want);
+		}
+		unlink(path);
+	}
+}
+
+/*
+ * A PFX file of EP_OFFLINE_PFX_MAX bytes is read; one byte more is
+ * refused unread.
+ */
+static void
+test_pfx_size(void **state)
+{
+	struct fx	*f = *state;
+	char		 path[FX_PATH_MAX], want[FX_PATH_MAX + 64];
+
+	pfx_file(2, 0, GNUTLS_X509_FMT_PEM, EP_OFFLINE_PFX_MAX, path,
+	    sizeof(path));
+	observe_ok(f, EP_ROLE_ACCESS, EP_OFFLINE_PFX, path, PASSWORD);
+	unlink(path);
+	ep_observations_clear(&f->obs);
+	assert_int_equal(ep_observations_init(&f->obs), 0);
+	pfx_file(2, 0, GNUTLS_X509_FMT_PEM, EP_OFFLINE_PFX_MAX + 1, path,
+	    sizeof(path));
+	snprintf(want, sizeof(want), "%s: larger than %d bytes", path,
+	    EP_OFFLINE_PFX_MAX);
+	observe_fails(f, EP_ROLE_ACCESS, EP_OFFLINE_PFX, path, PASSWORD, want);
+	unlink(path);
+}
+
 /*
  * Damaged copies of a PFX and a request, a byte changed at a time across
  * the file: each is refused with one line or read whole, never a crash or
@@ -679,6 +905,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_malformed, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_huge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_file_count, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pfx_counts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pfx_size, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_copies, setup,
 		    teardown),
 	};

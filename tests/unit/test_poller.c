@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -216,6 +217,36 @@ test_reuse(void **state)
 	assert_int_equal(ep_poller_count(f->p), 0);
 }
 
+/*
+ * What a descriptor is watched with, so that one who stops watching a
+ * number it closed can tell whether someone else watches it now.
+ */
+static void
+test_arg(void **state)
+{
+	struct fixture	*f = *state;
+	int		 fd[2], fd2[2], old, a, b;
+
+	make_pipe(fd);
+	old = fd[0];
+	assert_null(ep_poller_arg(f->p, fd[0]));
+	assert_int_equal(ep_poller_set(f->p, fd[0], EP_POLLER_IN, &a), 0);
+	assert_ptr_equal(ep_poller_arg(f->p, fd[0]), &a);
+	/* Closed by its owner, opened again and watched by another. */
+	close(fd[0]);
+	close(fd[1]);
+	make_pipe(fd2);
+	assert_int_equal(fd2[0], old);
+	assert_int_equal(ep_poller_renew(f->p, fd2[0], EP_POLLER_OUT, &b), 0);
+	assert_ptr_equal(ep_poller_arg(f->p, old), &b);
+	assert_int_equal(ep_poller_set(f->p, fd2[0], 0, NULL), 0);
+	assert_null(ep_poller_arg(f->p, old));
+	assert_null(ep_poller_arg(f->p, -1));
+	assert_null(ep_poller_arg(f->p, 1000));
+	close(fd2[0]);
+	close(fd2[1]);
+}
+
 /* More ready than room: the next waits report the others. */
 static void
 test_fairness(void **state)
@@ -267,6 +298,49 @@ test_invalid(void **state)
 	assert_int_equal(ep_poller_count(f->p), 0);
 }
 
+static volatile sig_atomic_t	got_usr1;
+
+static void
+on_usr1(int sig)
+{
+	got_usr1 = sig;
+}
+
+/*
+ * A signal blocked outside the wait and pending before it is taken by
+ * the wait, which it ends: the mask is the wait's alone, and put back.
+ */
+static void
+test_pwait_signal(void **state)
+{
+	struct fixture		*f = *state;
+	struct ep_poller_event	 ev[EV_MAX];
+	struct sigaction	 sa, old;
+	sigset_t		 block, before, after;
+	int			 fd[2];
+
+	make_pipe(fd);
+	assert_int_equal(ep_poller_set(f->p, fd[0], EP_POLLER_IN, NULL), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &block, &before), 0);
+	got_usr1 = 0;
+	assert_int_equal(raise(SIGUSR1), 0);
+	assert_int_equal(got_usr1, 0);
+	/* Nothing to read: only the signal can end this wait early. */
+	assert_int_equal(ep_poller_pwait(f->p, ev, EV_MAX, 10000, &before), 0);
+	assert_int_equal(got_usr1, SIGUSR1);
+	assert_int_equal(sigprocmask(SIG_SETMASK, &before, &after), 0);
+	assert_true(sigismember(&after, SIGUSR1));
+	assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+	close(fd[0]);
+	close(fd[1]);
+}
+
 /* Each test with the default backend, then with poll(). */
 #define BOTH(t)	\
 	{ #t, t, setup, teardown, &fx_default }, \
@@ -282,8 +356,10 @@ main(void)
 		BOTH(test_change_interest),
 		BOTH(test_hangup),
 		BOTH(test_reuse),
+		BOTH(test_arg),
 		BOTH(test_fairness),
 		BOTH(test_invalid),
+		BOTH(test_pwait_signal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

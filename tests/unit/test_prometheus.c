@@ -195,6 +195,37 @@ test_metrics(void **state)
 	assert_has(m, "edgeprobe_run_duration_seconds 1.234");
 	assert_has(m, "edgeprobe_last_run_timestamp_seconds 1780272060");
 	assert_has(m, "edgeprobe_run_status 2");
+	assert_has(m, "edgeprobe_run_interrupted 0");
+}
+
+/*
+ * A run a signal stopped: the endpoint it did not finish failed its
+ * probe, has its interrupted finding, and the run says it was stopped.
+ */
+static void
+test_interrupted(void **state)
+{
+	struct rig	*g = *state;
+	const char	*m;
+	size_t		 t, o2;
+
+	t = target(g, EP_ROLE_WEBCON, "webcon.contoso.example");
+	observe(g, t, EP_OBS_LIVE, 1, "soon10.pem");
+	o2 = observe(g, t, EP_OBS_LIVE, 2, NULL);
+	g->o.v[o2].status = EP_OBS_INTERRUPTED;
+	g->o.v[o2].tls_version[0] = '\0';
+	g->o.interrupted = SIGINT;
+	finding(g, EP_CHECK_INTERRUPTED, o2, NULL, EP_SEV_UNKNOWN);
+	m = render(g);
+	assert_has(m, "edgeprobe_probe_success{role=\"webcon\","
+	    "name=\"webcon.contoso.example\",address=\"192.0.2.2\","
+	    "port=\"443\"} 0");
+	assert_has(m, "edgeprobe_findings{role=\"webcon\","
+	    "name=\"webcon.contoso.example\",address=\"192.0.2.2\","
+	    "port=\"443\",check=\"interrupted\",severity=\"unknown\","
+	    "accepted=\"false\"} 1");
+	assert_has(m, "edgeprobe_run_status 3");
+	assert_has(m, "edgeprobe_run_interrupted 1");
 }
 
 /*
@@ -419,6 +450,8 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_checker),
 		cmocka_unit_test_setup_teardown(test_metrics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_offline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandon, setup, teardown),

@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +320,31 @@ test_summary(void **state)
 	assert_null(strstr(g->out, "0 warning"));
 }
 
+/*
+ * A run a signal stopped: its endpoint not finished says UNKNOWN and
+ * interrupted, and the summary which signal stopped the run.
+ */
+static void
+test_interrupted(void **state)
+{
+	struct rig	*g = *state;
+	size_t		 t = target(g, EP_ROLE_ACCESS, "sip.contoso.example");
+	size_t		 o;
+
+	endpoint(g, t, 1, "access.pem");
+	o = endpoint(g, t, 2, NULL);
+	g->o.v[o].status = EP_OBS_INTERRUPTED;
+	g->o.interrupted = SIGINT;
+	finding(g, EP_CHECK_INTERRUPTED, o, EP_SEV_UNKNOWN, "sip.contoso."
+	    "example was not checked to the end: the run was interrupted "
+	    "during the TLS handshake");
+	render(g);
+	assert_non_null(strstr(g->out, "  192.0.2.2:443          UNKNOWN\n"
+	    "        UNKNOWN interrupted: sip.contoso.example was not checked"));
+	assert_non_null(strstr(g->out, "\nUNKNOWN - 2 endpoints in 0.00 s, "
+	    "interrupted by SIGINT: 1 unknown, 1 ok\n"));
+}
+
 int
 main(void)
 {
@@ -335,6 +361,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fingerprint, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, fx_lync_setup, fx_lync_teardown);

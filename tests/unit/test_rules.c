@@ -22,6 +22,7 @@
 #include "judge/ep_finding.h"
 #include "judge/ep_rules.h"
 #include "fixture.h"
+#include "mkcert.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define C		"contoso.example"
@@ -966,6 +967,183 @@ test_cert_malformed(void **state)
 	    "certificate 2"));
 }
 
+/* ---- edgeprobe's own limits ------------------------------------------- */
+
+/* How many findings of check c the last run made. */
+static size_t
+count_of(const struct world *w, enum ep_check c)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < w->f.n; i++)
+		n += w->f.v[i].check == c;
+	return n;
+}
+
+/*
+ * Runs the rules on the one observation of w as it is, and as with
+ * chain_sent raised to sent; returns how many findings the second run
+ * made beyond the first, which must all be of check c.
+ */
+static size_t
+added_by(struct world *w, size_t sent, enum ep_check c)
+{
+	size_t	before[EP_CHECK__MAX], k;
+
+	run(w);
+	assert_int_equal(count_of(w, c), 0);
+	for (k = 0; k < EP_CHECK__MAX; k++)
+		before[k] = count_of(w, (enum ep_check)k);
+	w->o.v[0].chain_sent = sent;
+	run(w);
+	for (k = 0; k < EP_CHECK__MAX; k++)
+		if (k != c && count_of(w, (enum ep_check)k) != before[k]) {
+			dump(&w->f);
+			fail_msg("%s changed too", ep_check_info(
+			    (enum ep_check)k)->id);
+		}
+	return count_of(w, c);
+}
+
+/*
+ * A chain of EP_CHAIN_MAX certificates, all kept: nothing about the
+ * limit.  One more sent than kept: chain-over-limit, naming both counts,
+ * and nothing else changes.
+ */
+static void
+test_chain_over_limit(void **state)
+{
+	struct world	*w = *state;
+	size_t		 t, i;
+	char		 want[128];
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	i = obs_ok(w, t, "192.0.2.10", 443, "access-chain.pem", NULL);
+	while (w->o.v[i].chain_len < EP_CHAIN_MAX) {
+		w->o.v[i].chain[w->o.v[i].chain_len] = w->o.v[i].chain[1];
+		w->o.v[i].chain_len++;
+	}
+	w->o.v[i].chain_sent = EP_CHAIN_MAX;
+	assert_int_equal(added_by(w, EP_CHAIN_MAX + 1,
+	    EP_CHECK_CHAIN_OVER_LIMIT), 1);
+	assert_int_equal(finding_of(w, EP_CHECK_CHAIN_OVER_LIMIT)->severity,
+	    EP_SEV_WARNING);
+	snprintf(want, sizeof(want), "the server sent %d certificates; "
+	    "edgeprobe keeps the first %d", EP_CHAIN_MAX + 1, EP_CHAIN_MAX);
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CHAIN_OVER_LIMIT)->message,
+	    want));
+}
+
+/*
+ * A certificate of EP_CERT_DER_MAX bytes in a chain is judged like any
+ * other; one of a byte more is chain-over-limit, and not cert-malformed.
+ */
+static void
+test_cert_too_large(void **state)
+{
+	struct world	*w = *state;
+	gnutls_datum_t	 der[2];
+	size_t		 t, i, k, idx;
+	char		 err[256] = "";
+
+	t = target(w, EP_ROLE_WEBCON, "webcon." C);
+	mk_cert(1, EP_CERT_DER_MAX, &der[0]);
+	mk_cert(1, EP_CERT_DER_MAX + 1, &der[1]);
+	for (k = 0; k < 2; k++) {
+		i = obs_ok(w, t, k == 0 ? "192.0.2.10" : "192.0.2.11", 443,
+		    "access-chain.pem", NULL);
+		assert_int_equal(ep_certs_add_any(w->o.certs, der[k].data,
+		    der[k].size, &idx, err, sizeof(err)), 0);
+		w->o.v[i].chain[w->o.v[i].chain_len++] = idx;
+		w->o.v[i].chain_sent = w->o.v[i].chain_len;
+		gnutls_free(der[k].data);
+	}
+	run(w);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_MALFORMED), 0);
+	assert_int_equal(count_of(w, EP_CHECK_CHAIN_OVER_LIMIT), 1);
+	assert_int_equal(finding_of(w, EP_CHECK_CHAIN_OVER_LIMIT)->obs, 1);
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CHAIN_OVER_LIMIT)->message,
+	    "certificate 3 the server sent is 65537 bytes, over edgeprobe's "
+	    "limit of 65536"));
+}
+
+/*
+ * Runs the rules on one observation of target t presenting der alone;
+ * returns how many findings they made.
+ */
+static size_t
+judge_alone(struct world *w, size_t t, gnutls_datum_t *der)
+{
+	struct ep_obs	obs;
+	char		err[256] = "";
+
+	ep_observations_clear(&w->o);
+	assert_int_equal(ep_observations_init(&w->o), 0);
+	obs_at(&obs, t, "192.0.2.10", 443);
+	obs.status = EP_OBS_OK;
+	if (ep_certs_add(w->o.certs, der->data, der->size, &obs.chain[0], err,
+	    sizeof(err)) != 0)
+		fail_msg("%s", err);
+	obs.chain_len = obs.chain_sent = 1;
+	assert_true(ep_observations_add(&w->o, &obs) != (size_t)-1);
+	gnutls_free(der->data);
+	run(w);
+	return w->f.n;
+}
+
+/*
+ * A leaf with EP_CERT_SAN_MAX names is read whole; one with a name more
+ * is cert-over-limit, and nothing else changes.
+ */
+static void
+test_san_over_limit(void **state)
+{
+	struct world	*w = *state;
+	gnutls_datum_t	 der;
+	size_t		 t, before;
+	char		 want[128];
+
+	t = target(w, EP_ROLE_GENERIC, "n0.limits.test");
+	mk_cert(EP_CERT_SAN_MAX, 0, &der);
+	before = judge_alone(w, t, &der);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 0);
+	mk_cert(EP_CERT_SAN_MAX + 1, 0, &der);
+	assert_int_equal(judge_alone(w, t, &der), before + 1);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 1);
+	snprintf(want, sizeof(want), "the certificate lists %d DNS names and "
+	    "IP addresses in its subject alternative names; edgeprobe reads "
+	    "the first %d", EP_CERT_SAN_MAX + 1, EP_CERT_SAN_MAX);
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CERT_OVER_LIMIT)->message,
+	    want));
+}
+
+/*
+ * A leaf with EP_CERT_URLS_MAX CRL and OCSP URLs is read whole; one with
+ * a URL more of each is cert-over-limit, once, counting both, and
+ * nothing else changes.
+ */
+static void
+test_urls_over_limit(void **state)
+{
+	struct world	*w = *state;
+	gnutls_datum_t	 der;
+	size_t		 t, before;
+	char		 want[128];
+
+	t = target(w, EP_ROLE_GENERIC, "urls.limits.test");
+	mk_cert_urls(EP_CERT_URLS_MAX, 100, &der);
+	before = judge_alone(w, t, &der);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 0);
+	mk_cert_urls(EP_CERT_URLS_MAX + 1, 100, &der);
+	assert_int_equal(judge_alone(w, t, &der), before + 1);
+	assert_int_equal(count_of(w, EP_CHECK_CERT_OVER_LIMIT), 1);
+	snprintf(want, sizeof(want), "the certificate lists 2 CRL, OCSP or "
+	    "issuer URLs past the first %d of a kind, or of %d bytes or more",
+	    EP_CERT_URLS_MAX, EP_CERT_URL_MAX);
+	assert_non_null(strstr(finding_of(w, EP_CHECK_CERT_OVER_LIMIT)->message,
+	    want));
+}
+
 /*
  * RFC 5280 reads a leaf with no EKU as good for any purpose: a role whose
  * profile says server-auth = if-present asks nothing of it; lync2013's
@@ -1437,6 +1615,32 @@ test_failed_observations(void **state)
 	assert_non_null(strstr(w->f.v[0].message, "access." C));
 	assert_non_null(strstr(finding_of(w, EP_CHECK_TIMEOUT)->message,
 	    "test failure"));
+}
+
+/*
+ * An endpoint the run was stopped before it finished is interrupted,
+ * unknown, and no other rule judges it, whatever it had received.
+ */
+static void
+test_interrupted_observation(void **state)
+{
+	struct world	*w = *state;
+	size_t		 wc, rp;
+
+	sip_domain(w, C);
+	wc = target(w, EP_ROLE_WEBCON, "webcon." C);
+	rp = target(w, EP_ROLE_REVERSE_PROXY, "ext." C);
+	obs_failed(w, wc, "192.0.2.11", 443, EP_OBS_INTERRUPTED, NULL);
+	obs_failed(w, rp, "192.0.2.20", 443, EP_OBS_INTERRUPTED,
+	    "self-signed.pem");
+	run(w);
+	EXPECT(w,
+	    W(INTERRUPTED, UNKNOWN, 0, ""),
+	    W(INTERRUPTED, UNKNOWN, 1, ""));
+	assert_non_null(strstr(w->f.v[0].message, "webcon." C
+	    " was not checked to the end: test failure"));
+	assert_string_equal(ep_check_info(EP_CHECK_INTERRUPTED)->id,
+	    "interrupted");
 }
 
 /* ---- subject ------------------------------------------------------------- */
@@ -2230,6 +2434,10 @@ main(void)
 		WT(test_chain_three_levels),
 		WT(test_chain_order),
 		WT(test_cert_malformed),
+		WT(test_chain_over_limit),
+		WT(test_cert_too_large),
+		WT(test_san_over_limit),
+		WT(test_urls_over_limit),
 		WT(test_eku_none_if_present),
 		cmocka_unit_test(test_chain_rogue_trusted_by_its_root),
 		WT(test_self_signed),
@@ -2252,6 +2460,7 @@ main(void)
 		WT(test_reverse_proxy_no_pool_rule),
 		WT(test_pool_ignores_failed_member),
 		WT(test_failed_observations),
+		WT(test_interrupted_observation),
 		WT(test_subject_not_access_fqdn),
 		WT(test_subject_any_access_target),
 		WT(test_subject_wildcard_named_once),

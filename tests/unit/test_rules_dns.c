@@ -2,7 +2,8 @@
  * Unit tests for the rules of what discovery saw in DNS
  * (src/judge/rules_dns.c): every branch of dns-srv-missing and
  * srv-target-outside-domain, from observations made here, with no
- * network; and role-not-checked.  Discovery itself against a real DNS server is the
+ * network; role-not-checked; and dns-over-limit, of SRV records and of
+ * a name's addresses (src/judge/rules_limits.c).  Discovery itself against a real DNS server is the
  * integration cases discovery-*.
  */
 
@@ -12,12 +13,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "judge/ep_rules.h"
 #include "net/ep_discover.h"
+#include "net/ep_resolve.h"
 #include "fixture.h"
 
 #define D	"contoso.example"
@@ -118,7 +122,7 @@ answer(struct world *w, size_t k, int c, enum ep_disc_record r,
 		}
 	} else
 		assert_non_null(a->addrs = calloc(n, sizeof(*a->addrs)));
-	a->n = n;
+	a->n = a->total = n;
 }
 
 static void
@@ -223,6 +227,33 @@ test_srv_failed_and_late(void **state)
 	    "whether it exists is unknown");
 	expect(w, 1, EP_CHECK_DNS_LOOKUP_FAILED, EP_SEV_UNKNOWN,
 	    "_sipfederationtls._tcp." D, "the run deadline passed");
+}
+
+/*
+ * A lookup the run was stopped before it was answered says nothing
+ * either: interrupted, unknown; and so for a name where nothing was
+ * found before the stop.
+ */
+static void
+test_interrupted(void **state)
+{
+	static const char	*const names[] = { D, "lone.example" };
+	static const char	*const recs[] = { "sip." D ":443" };
+	struct world		*w = *state;
+
+	discoveries(w, names, 2);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, recs, 1);
+	answer(w, 0, 0, EP_DISC_FED_SRV, EP_DNS_INTERRUPTED, NULL, NULL, 0);
+	w->o.disc[0].chosen = 0;
+	answer(w, 1, 0, EP_DISC_SIP_SRV, EP_DNS_INTERRUPTED, NULL, NULL, 0);
+	judge(w);
+	assert_int_equal(w->f.n, 2);
+	expect(w, 0, EP_CHECK_INTERRUPTED, EP_SEV_UNKNOWN,
+	    "_sipfederationtls._tcp." D, "could not be made (the run was "
+	    "interrupted before the answer), so whether it exists is unknown");
+	expect(w, 1, EP_CHECK_INTERRUPTED, EP_SEV_UNKNOWN, "lone.example",
+	    "nothing was found for lone.example before the run was "
+	    "interrupted: whether it publishes an edge is unknown");
 }
 
 /*
@@ -399,6 +430,122 @@ test_role_not_expected(void **state)
 	assert_int_equal(w->f.n, 0);
 }
 
+/* How many findings of check c the last judge made. */
+static size_t
+count_of(const struct world *w, enum ep_check c)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < w->f.n; i++)
+		n += w->f.v[i].check == c;
+	return n;
+}
+
+/*
+ * EP_SRV_MAX records, all kept: nothing about the limit.  More in the
+ * answer than were kept: dns-over-limit on the record's name, once.
+ */
+static void
+test_srv_over_limit(void **state)
+{
+	static const char	*const names[] = { D };
+	struct world		*w = *state;
+	const char		*recs[EP_SRV_MAX];
+	char			 targets[EP_SRV_MAX][64], want[128];
+	size_t			 i;
+
+	for (i = 0; i < EP_SRV_MAX; i++) {
+		snprintf(targets[i], sizeof(targets[i]), "sip%zu." D ":443", i);
+		recs[i] = targets[i];
+	}
+	discoveries(w, names, 1);
+	answer(w, 0, 0, EP_DISC_SIP_SRV, EP_DNS_ANSWERED, NULL, recs,
+	    EP_SRV_MAX);
+	w->o.disc[0].chosen = 0;
+	judge(w);
+	assert_int_equal(count_of(w, EP_CHECK_DNS_OVER_LIMIT), 0);
+	w->o.disc[0].answer[0][EP_DISC_SIP_SRV].total = EP_SRV_MAX + 1;
+	ep_findings_clear(&w->f);
+	judge(w);
+	assert_int_equal(count_of(w, EP_CHECK_DNS_OVER_LIMIT), 1);
+	snprintf(want, sizeof(want), "_sip._tls." D " has %d SRV records; "
+	    "edgeprobe keeps the %d that clients try first", EP_SRV_MAX + 1,
+	    EP_SRV_MAX);
+	for (i = 0; w->f.v[i].check != EP_CHECK_DNS_OVER_LIMIT; i++)
+		;
+	expect(w, i, EP_CHECK_DNS_OVER_LIMIT, EP_SEV_WARNING, "_sip._tls." D,
+	    want);
+	assert_int_equal(w->f.v[i].group, w->o.disc[0].group);
+}
+
+/*
+ * A name whose every address was probed: nothing about the limit.  One
+ * with more in DNS than were probed: dns-over-limit on the name, once
+ * however many observations it has.
+ */
+static void
+test_addrs_over_limit(void **state)
+{
+	struct world	*w = *state;
+	struct ep_obs	 obs;
+	char		 err[256], want[128];
+	size_t		 i;
+
+	if (ep_plan_add_target(w->plan, EP_ROLE_WEBCON, "webcon." D, "--test",
+	    err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	for (i = 0; i < 3; i++) {
+		memset(&obs, 0, sizeof(obs));
+		obs.port = 443;
+		obs.has_addr = 1;
+		obs.family = AF_INET;
+		obs.addr[0] = 127;
+		obs.addr[1] = 0;
+		obs.addr[2] = 80;
+		obs.addr[3] = (unsigned char)(i + 1);
+		snprintf(obs.addrstr, sizeof(obs.addrstr), "127.0.80.%zu",
+		    i + 1);
+		obs.status = EP_OBS_CONNECT_FAILED;
+		obs.dns_total = EP_RESOLVE_ADDRS_MAX;
+		assert_true(ep_observations_add(&w->o, &obs) != (size_t)-1);
+	}
+	judge(w);
+	assert_int_equal(count_of(w, EP_CHECK_DNS_OVER_LIMIT), 0);
+	for (i = 0; i < w->o.n; i++)
+		w->o.v[i].dns_total = EP_RESOLVE_ADDRS_MAX + 1;
+	ep_findings_clear(&w->f);
+	judge(w);
+	assert_int_equal(count_of(w, EP_CHECK_DNS_OVER_LIMIT), 1);
+	snprintf(want, sizeof(want), "webcon." D " has %d addresses in DNS; "
+	    "edgeprobe probes the lowest %d", EP_RESOLVE_ADDRS_MAX + 1,
+	    EP_RESOLVE_ADDRS_MAX);
+	for (i = 0; w->f.v[i].check != EP_CHECK_DNS_OVER_LIMIT; i++)
+		;
+	expect(w, i, EP_CHECK_DNS_OVER_LIMIT, EP_SEV_WARNING, "webcon." D,
+	    want);
+	assert_int_equal(w->f.v[i].group, EP_FINDING_NO_GROUP);
+}
+
+/*
+ * A run that left no endpoint out: nothing about the limit.  One that
+ * left some out: endpoints-over-limit, on the run, saying how many.
+ */
+static void
+test_endpoints_over_limit(void **state)
+{
+	struct world	*w = *state;
+
+	judge(w);
+	assert_int_equal(count_of(w, EP_CHECK_ENDPOINTS_OVER_LIMIT), 0);
+	w->o.endpoints_left_out = 1;
+	ep_findings_clear(&w->f);
+	judge(w);
+	assert_int_equal(w->f.n, 1);
+	expect(w, 0, EP_CHECK_ENDPOINTS_OVER_LIMIT, EP_SEV_WARNING, "",
+	    "makes 1 endpoints more than a run probes");
+	assert_int_equal(w->f.v[0].group, EP_FINDING_NO_GROUP);
+}
+
 int
 main(void)
 {
@@ -408,6 +555,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_srv_failed_and_late,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_srv_unusable_targets,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_srv_dot, setup, teardown),
@@ -419,6 +568,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_role_not_checked, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_srv_over_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_addrs_over_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_endpoints_over_limit,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_role_not_expected, setup,
 		    teardown),
 	};

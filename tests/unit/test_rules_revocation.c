@@ -26,6 +26,7 @@
 #include "input/ep_profile.h"
 #include "judge/ep_rules.h"
 #include "net/ep_observe.h"
+#include "net/ep_probe.h"
 #include "x509/ep_names.h"
 #include "x509/ep_trust.h"
 #include "fixture.h"
@@ -347,6 +348,33 @@ test_revoked(void **state)
 }
 
 /*
+ * A staple too large to keep (EP_PROBE_STAPLE_MAX) is an unusable
+ * response, saying why, and no missing staple; the responder is not
+ * asked in its place, as for any staple.
+ */
+static void
+test_staple_over_limit(void **state)
+{
+	struct world	*w = *state;
+	size_t		 i;
+	char		 why[128];
+
+	i = endpoint(w, target(w, EP_ROLE_WEBCON), 1, "revocation/leaf.pem",
+	    "public-int.pem");
+	snprintf(why, sizeof(why), "it is %d bytes, over edgeprobe's limit "
+	    "of %d", EP_PROBE_STAPLE_MAX + 1, EP_PROBE_STAPLE_MAX);
+	w->o.v[i].staple = fetched(w, EP_FETCHED_STAPLE, "-", NULL, NULL, why,
+	    1) + 1;
+	fetched(w, EP_FETCHED_CRL, CRL_URL, NULL, "crl-good.pem", NULL, 0);
+	run(w);
+	EXPECT(w, W(OCSP_RESPONSE_INVALID, WARNING, 0));
+	assert_non_null(strstr(finding_of(w,
+	    EP_CHECK_OCSP_RESPONSE_INVALID)->message, why));
+	assert_int_equal(check_of(w, i, 0, EP_REVM_OCSP_STAPLED,
+	    NULL)->outcome, EP_REVO_INVALID);
+}
+
+/*
  * Fetches that failed: the responder (info: responders are flaky), the
  * CRL (a warning where the role's clients must check, info where they
  * go on without), a CRL over its cap (invalid).
@@ -491,6 +519,45 @@ test_aia_completion(void **state)
 	EXPECT(w, W(CHAIN_INCOMPLETE, CRITICAL, 0));
 	assert_non_null(strstr(w->f.v[0].message, "its AIA URL " ISSUER_URL
 	    " could not be fetched (HTTP 404)"));
+
+	/* Stopped before it came: a warning at least, and unknown. */
+	ep_findings_clear(&w->f);
+	w->o.fetched[0].interrupted = 1;
+	run(w);
+	EXPECT(w, W(INTERRUPTED, UNKNOWN, 0), W(CHAIN_INCOMPLETE, WARNING, 0));
+	assert_non_null(strstr(w->f.v[0].message, "the run was interrupted "
+	    "before its AIA URL " ISSUER_URL " was fetched"));
+}
+
+/*
+ * Fetches the run was stopped before they ended tell nothing: neither
+ * unreachable nor revoked, but interrupted, unknown, and not checked.
+ */
+static void
+test_interrupted_fetches(void **state)
+{
+	struct world		*w = *state;
+	size_t			 o, c;
+
+	endpoint(w, target(w, EP_ROLE_WEBCON), 1,
+	    "revocation/leaf-no-staple.pem", "public-int.pem");
+	o = fetched(w, EP_FETCHED_OCSP, OCSP_URL,
+	    "revocation/leaf-no-staple.pem", NULL, "the run was interrupted "
+	    "before it was fetched", 0);
+	c = fetched(w, EP_FETCHED_CRL, CRL_URL, NULL, NULL, "the run was "
+	    "interrupted before it was fetched", 0);
+	w->o.fetched[o].interrupted = 1;
+	w->o.fetched[c].interrupted = 1;
+	run(w);
+	EXPECT(w, W(INTERRUPTED, UNKNOWN, 0), W(INTERRUPTED, UNKNOWN, 0));
+	assert_non_null(strstr(w->f.v[0].message, "the run was interrupted "
+	    "before the OCSP responder " OCSP_URL " answered"));
+	assert_non_null(strstr(w->f.v[1].message, "the run was interrupted "
+	    "before the CRL of the certificate at " CRL_URL " was fetched"));
+	assert_int_equal(check_of(w, 0, 0, EP_REVM_OCSP, OCSP_URL)->outcome,
+	    EP_REVO_NOT_CHECKED);
+	assert_int_equal(check_of(w, 0, 0, EP_REVM_CRL, CRL_URL)->outcome,
+	    EP_REVO_NOT_CHECKED);
 }
 
 int
@@ -499,6 +566,10 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test_setup_teardown(test_all_good, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interrupted_fetches, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_staple_over_limit, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unusable, setup, teardown),

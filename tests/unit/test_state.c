@@ -23,6 +23,8 @@
 #include "input/ep_time.h"
 #include "fixture.h"
 
+#define PAD_CHUNK	(1024 * 1024)	/* blanks written at a time */
+
 static char	dir[FX_PATH_MAX];
 static char	path[FX_PATH_MAX + 32];
 
@@ -265,6 +267,61 @@ test_no_directory(void **state)
 	assert_non_null(strstr(err, "No such file or directory"));
 }
 
+/*
+ * Writes a state of one endpoint followed by blanks, size bytes in all,
+ * a chunk at a time.
+ */
+static void
+write_padded(size_t size)
+{
+	static const char	 doc[] = "{ \"edgeprobe_state\": 1, "
+				    "\"endpoints\": [ { \"role\": \"webcon\", "
+				    "\"name\": \"w.example\", \"address\": "
+				    "\"192.0.2.2\", \"port\": 443, "
+				    "\"answered\": false, \"leaf\": null } ] }";
+	char			*chunk;
+	FILE			*fp;
+	size_t			 left, n;
+
+	assert_non_null(chunk = malloc(PAD_CHUNK));
+	memset(chunk, ' ', PAD_CHUNK);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fwrite(doc, 1, sizeof(doc) - 1, fp), sizeof(doc) - 1);
+	for (left = size - (sizeof(doc) - 1); left > 0; left -= n) {
+		n = left < PAD_CHUNK ? left : PAD_CHUNK;
+		assert_int_equal(fwrite(chunk, 1, n, fp), n);
+	}
+	assert_int_equal(fclose(fp), 0);
+	free(chunk);
+}
+
+/*
+ * A state file of EP_STATE_FILE_MAX bytes is read; one byte more is not,
+ * and is reported as unreadable for its size, never read in part.
+ */
+static void
+test_size_limit(void **state)
+{
+	struct ep_state	*s;
+	const char	*why;
+	char		 want[64];
+
+	(void)state;
+	write_padded(EP_STATE_FILE_MAX);
+	s = open_state(0);
+	assert_int_equal(ep_state_status(s, NULL), EP_STATE_READ);
+	assert_int_equal(ep_state_count(s), 1);
+	ep_state_close(s);
+	write_padded((size_t)EP_STATE_FILE_MAX + 1);
+	s = open_state(0);
+	assert_int_equal(ep_state_status(s, &why), EP_STATE_UNREADABLE);
+	snprintf(want, sizeof(want), "larger than %d bytes", EP_STATE_FILE_MAX);
+	assert_non_null(strstr(why, want));
+	assert_int_equal(ep_state_count(s), 0);
+	ep_state_close(s);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -275,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_newer_and_replace),
 		cmocka_unit_test(test_locked),
 		cmocka_unit_test(test_no_directory),
+		cmocka_unit_test(test_size_limit),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -170,6 +170,14 @@ test_long_line(void **state)
 	assert_string_equal(err, want);
 	assert_int_equal(ep_targets_count(t), 1);
 	ep_targets_free(t);
+	/* A CR LF end is no part of the line either. */
+	memcpy(text + n, "\r\n", 2);
+	path = write_targets(text, n + 2);
+	assert_non_null(t = ep_targets_new());
+	if (ep_targets_read(t, path, err, sizeof(err)) != 0)
+		fail_msg("CR LF: %s", err);
+	assert_int_equal(ep_targets_count(t), 1);
+	ep_targets_free(t);
 	free(text);
 }
 
@@ -219,9 +227,61 @@ test_plan_discovery(void **state)
 	assert_int_equal(ep_targets_add(t, "bad..name", "argument", err,
 	    sizeof(err)), 0);
 	assert_int_equal(ep_targets_plan(t, plan, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "bad..name"));
+	assert_string_equal(err, "argument 'bad..name': not a SIP domain or a "
+	    "host name in one: an empty label");
 	ep_plan_free(plan);
 	ep_targets_free(t);
+}
+
+/*
+ * What is wrong with a target of a file is told with its file and line,
+ * under either kind of profile; a name starting with '-' is refused.
+ */
+static void
+test_file_line_errors(void **state)
+{
+	static const struct {
+		const char	*profile;
+		const char	*text;
+		const char	*says;	/* after "FILE:" */
+	} v[] = {
+		{ "lync2013", "a.example\n\n  -b.example\n",
+		  "3: '-b.example': not a SIP domain or a host name in one: "
+		  "starts with '-'" },
+		{ "lync2013", "a.example\nb.-x.example\n",
+		  "2: 'b.-x.example': not a SIP domain or a host name in one: "
+		  "a label starts with '-'" },
+		{ "generic", "a.example\n--json\n",
+		  "2: '--json': not a valid host name: starts with '-'" },
+		{ "generic", "a.example:99999\n",
+		  "1: '99999': expected a whole number from 1 to 65535" },
+		{ "generic", "# x\n[2001:db8::1\n",
+		  "2: '[2001:db8::1': expected [ADDRESS]:PORT" },
+	};
+	struct ep_targets	*t;
+	struct ep_plan		*plan;
+	struct ep_profile	*prof;
+	const char		*path;
+	char			 err[512], want[FX_PATH_MAX + 256];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(v); i++) {
+		path = write_targets(v[i].text, strlen(v[i].text));
+		assert_non_null(t = ep_targets_new());
+		assert_int_equal(ep_profile_load(v[i].profile, &prof, err,
+		    sizeof(err)), 0);
+		assert_non_null(plan = ep_plan_new(prof));
+		if (ep_targets_read(t, path, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_int_equal(ep_targets_plan(t, plan, err, sizeof(err)),
+		    -1);
+		snprintf(want, sizeof(want), "%s:%s", path, v[i].says);
+		assert_string_equal(err, want);
+		ep_plan_free(plan);
+		ep_profile_free(prof);
+		ep_targets_free(t);
+	}
 }
 
 int
@@ -233,6 +293,7 @@ main(void)
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_plan_discovery),
+		cmocka_unit_test(test_file_line_errors),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
