@@ -87,6 +87,7 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_ini \
 	   $(BUILD)/test_poller \
 	   $(BUILD)/test_engine \
+	   $(BUILD)/test_lookups \
 	   $(BUILD)/test_fetch \
 	   $(BUILD)/test_report_index \
 	   $(BUILD)/test_report_text \

@@ -83,6 +83,8 @@ struct options {
 	int			 family;
 	int			 full_handshake;
 	unsigned		 jobs;
+	unsigned		 per_address;	/* --per-address; 0: default */
+	unsigned		 rate;		/* --rate; 0: none */
 };
 
 /* Everything one run holds, freed by run_free(). */
@@ -148,6 +150,8 @@ enum {
 	OPT_NAGIOS,
 	OPT_PROMETHEUS,
 	OPT_NO_FETCH,
+	OPT_PER_ADDRESS,
+	OPT_RATE,
 	OPT_CRL,
 	OPT_OCSP_RESPONSE,
 };
@@ -196,6 +200,8 @@ static const struct option longopts[] = {
 	{ "ocsp-response",	required_argument,	NULL, OPT_OCSP_RESPONSE },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "jobs",		required_argument,	NULL, 'j' },
+	{ "per-address",	required_argument,	NULL, OPT_PER_ADDRESS },
+	{ "rate",		required_argument,	NULL, OPT_RATE },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -272,9 +278,10 @@ usage(FILE *fp)
 "                         --timeout)\n"
 "  --handshake-timeout SECONDS  the TLS handshake alone, counted from the\n"
 "                         connect (default --timeout)\n"
-"  --dns-timeout SECONDS  wait for a DNS answer; every server is asked twice,\n"
-"                         the second time twice as long (default --timeout,\n"
-"                         at most 2)\n"
+"  --dns-timeout SECONDS  the longest a DNS question waits for an answer,\n"
+"                         its tries together: a lost query is sent again\n"
+"                         sooner, after a time measured from the server's\n"
+"                         answers (default --timeout, at most 2)\n"
 "  --run-timeout SECONDS  the whole run, discovery included; what is not done\n"
 "                         by then is reported as timed out (default none)\n"
 "  --fetch-timeout SECONDS  one HTTP fetch (an OCSP response, a CRL, a\n"
@@ -288,6 +295,11 @@ usage(FILE *fp)
 "                         once the chain and the server's key proof are in\n"
 "  -j, --jobs N           handshakes in flight at once (default 1024, fewer\n"
 "                         when the open-file limit is lower)\n"
+"  --per-address N        handshakes in flight at once with one address\n"
+"                         (default 32): many names on one server do not\n"
+"                         flood it\n"
+"  --rate N               new handshakes a second with one address, at most\n"
+"                         (default no limit)\n"
 "  -4, -6                 probe only IPv4 or only IPv6 addresses (not both)\n"
 "  --priority STRING      GnuTLS priority string (default NORMAL, with the\n"
 "                         X25519 group first)\n"
@@ -769,6 +781,14 @@ parse_args(int argc, char *argv[], struct options *opt)
 			opt->jobs = (unsigned)number("--jobs", optarg, 1,
 			    EP_ENGINE_INFLIGHT_MAX);
 			break;
+		case OPT_PER_ADDRESS:
+			opt->per_address = (unsigned)number("--per-address",
+			    optarg, 1, EP_ENGINE_PER_ADDRESS_MAX);
+			break;
+		case OPT_RATE:
+			opt->rate = (unsigned)number("--rate", optarg, 1,
+			    EP_ENGINE_RATE_MAX);
+			break;
 		case 'v':
 			opt->verbose = 1;
 			break;
@@ -1222,6 +1242,8 @@ observe(struct run *r)
 			eo.run_timeout_ms = budget_left(r->mono_started +
 			    opt->set.limit_ms[EP_LIMIT_RUN]);
 		eo.max_inflight = opt->jobs;
+		eo.per_address = opt->per_address;
+		eo.rate = opt->rate;
 		eo.priority = opt->priority;
 		eo.trust = r->trust;
 		eo.no_fetch = opt->no_fetch;
@@ -1251,6 +1273,16 @@ observe(struct run *r)
 		    r->obs.elapsed_ms, r->obs.interrupted ?
 		    ", interrupted by " : "", r->obs.interrupted ?
 		    ep_report_interrupted(&r->obs) : "");
+	if (opt->verbose && !opt->has_offline) {
+		const struct ep_dns_stats	*d = &r->obs.dns;
+
+		fprintf(stderr, "edgeprobe: DNS: %zu questions, %zu queries "
+		    "(%zu sent again), %zu never answered; window up to %u, "
+		    "halved %zu times; round trip %u ms, a first try's "
+		    "timeout %u ms\n", d->questions, d->queries, d->resent,
+		    d->unanswered, d->window_max, d->decreases, d->srtt_ms,
+		    d->rto_ms);
+	}
 }
 
 /* The rules' context, revocation checks kept in revs. */

@@ -28,7 +28,8 @@ enum ep_limit {
 	EP_LIMIT_TIMEOUT,	/* "timeout": connect + handshake of a probe */
 	EP_LIMIT_CONNECT,	/* "connect-timeout": the TCP connect */
 	EP_LIMIT_HANDSHAKE,	/* "handshake-timeout": the TLS handshake */
-	EP_LIMIT_DNS,		/* "dns-timeout": one try of a DNS query */
+	EP_LIMIT_DNS,		/* "dns-timeout": a DNS question, all its
+				   tries together */
 	EP_LIMIT_RUN,		/* "run-timeout": discovery and every probe */
 	EP_LIMIT_FETCH,		/* "fetch-timeout": one HTTP fetch (OCSP,
 				   CRL, AIA issuer), its wait included */

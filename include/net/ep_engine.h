@@ -15,9 +15,11 @@
  * one event loop on one thread (epoll on Linux, poll() elsewhere).  A
  * target with explicit members is probed at those, and one named by an
  * IP address at that address, without DNS.  Each name is looked up once
- * (ep_lookups.h), a bounded number at a time.  A handshake starts as
- * soon as its address is known and fewer than max_inflight are running:
- * a discovered name's probes do not wait for another name's discovery.
+ * (ep_lookups.h), as many at a time as the DNS servers answer.  A handshake starts as
+ * soon as its address is known, fewer than max_inflight are running, and
+ * fewer than per_address at that address (and, with rate, that address
+ * has a token): a discovered name's probes do not wait for another
+ * name's discovery, nor an address's for another address at its limit.
  * An address that does not answer costs one deadline: nothing is retried.
  *
  * Deadlines, on the monotonic clock: a probe gets connect_timeout_ms for
@@ -52,6 +54,19 @@
 #define EP_ENDPOINTS_MAX		(256 * 1024)
 
 /*
+ * per_address 0: at most this many probes in flight to one address.  A
+ * thousand names on one reverse proxy would otherwise be a thousand
+ * handshakes at once from one client, which looks like a flood to the
+ * server's and its firewall's defences (per-source connection limits,
+ * SYN flood protection) and queues on its cores, while 32 still keep a
+ * server 50 ms away busy with a few hundred handshakes a second.
+ */
+#define EP_ENGINE_PER_ADDRESS_DEFAULT	32
+#define EP_ENGINE_PER_ADDRESS_MAX	EP_ENGINE_INFLIGHT_MAX	/* --per-address */
+#define EP_ENGINE_RATE_MAX		1000000	/* --rate: a handshake a
+						   microsecond is no limit */
+
+/*
  * GnuTLS's NORMAL with X25519 the first group: a probe sends one key
  * share, for the first group, and X25519's costs the least to make and
  * to use.
@@ -84,12 +99,22 @@ struct ep_engine_opts {
 	unsigned	 connect_timeout_ms;	/* 0: half of timeout_ms */
 	unsigned	 handshake_timeout_ms;	/* from the connect; 0: timeout_ms */
 	unsigned	 run_timeout_ms;	/* the whole run; 0: none */
-	unsigned	 dns_timeout_ms;	/* per DNS query try */
+	unsigned	 dns_timeout_ms;	/* per DNS question, its tries
+					   together (ep_lookups.h) */
 	unsigned	 max_inflight;	/* probes at once, at most
 					   EP_ENGINE_INFLIGHT_MAX; 0: chosen,
 					   see below */
 	size_t		 max_endpoints;	/* 0: EP_ENDPOINTS_MAX; tests set
 					   less */
+	unsigned	 per_address;	/* probes at once to one address (IP,
+					   whatever the port), at most
+					   EP_ENGINE_PER_ADDRESS_MAX; 0:
+					   EP_ENGINE_PER_ADDRESS_DEFAULT */
+	unsigned	 rate;		/* new probes a second to one address,
+					   at most EP_ENGINE_RATE_MAX, a token
+					   bucket holding a tenth of a
+					   second's worth (at least one); 0:
+					   no limit */
 	const char	*priority;	/* GnuTLS priority string; NULL: GnuTLS's
 					   default.  A probe sends one TLS 1.3
 					   key share, for its first group */

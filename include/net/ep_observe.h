@@ -158,6 +158,21 @@ struct ep_fetched {
 	unsigned		 elapsed_ms;
 };
 
+/* How the run's DNS went (ep_lookups.h): for -v and the benchmark. */
+struct ep_dns_stats {
+	size_t		 questions;	/* asked of DNS servers (each A, AAAA
+					   and SRV of a name) */
+	size_t		 queries;	/* sent, tries again included */
+	size_t		 resent;	/* tries after a question's first */
+	size_t		 unanswered;	/* questions none of whose tries was
+					   answered in time (--dns-timeout) */
+	size_t		 decreases;	/* times a loss halved the window */
+	unsigned	 window;	/* queries out at once allowed, now */
+	unsigned	 window_max;	/* the widest it was */
+	unsigned	 srtt_ms;	/* smoothed round trip; 0: none yet */
+	unsigned	 rto_ms;	/* a first try's timeout, now */
+};
+
 /* Everything a run saw. */
 struct ep_observations {
 	struct ep_obs		*v;
@@ -188,6 +203,7 @@ struct ep_observations {
 							   not observed */
 	unsigned		 elapsed_ms;	/* the whole run, discovery
 						   included: set by its caller */
+	struct ep_dns_stats	 dns;	/* the run's lookups */
 };
 
 /*

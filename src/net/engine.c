@@ -7,6 +7,12 @@
  * limit counts from is in deadline order too, and its head is its
  * earliest.  The loop sleeps until the earliest head, c-ares's own
  * timeout or the run deadline, whichever is sooner.
+ *
+ * Probes waiting for a slot queue by address: each address has a FIFO
+ * of its probes, and the addresses that may start one (below their
+ * limit of probes in flight, and with a token when --rate is given) take
+ * turns on a ready list.  An address at its limit leaves the list until
+ * one of its probes ends, so it holds back no other address's probes.
  */
 
 #include <sys/queue.h>
@@ -22,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/ep_hash.h"
 #include "input/ep_hostname.h"
 #include "input/ep_time.h"
 #include "net/ep_discover.h"
@@ -32,9 +39,9 @@
 #include "net/ep_resolve.h"
 #include "net/ep_revfetch.h"
 
-#define EP_LOOKUPS_MAX	128	/* lookups out at once: a burst of
-				   thousands of queries overflows a DNS
-				   server's socket buffer, or its limits */
+#define NONE		((size_t)-1)	/* no job: the end of a FIFO */
+#define DESTS_MIN	64	/* first table size, a power of two */
+#define TOKEN		1000	/* --rate's tokens count in thousandths */
 
 #define LATE_NAME	"the run deadline passed before the name resolved"
 #define STOPPED_NAME	"the run was interrupted before the name resolved"
@@ -45,6 +52,35 @@ struct job {
 	struct ep_port	port;
 	struct ep_addr	addr;
 };
+
+/* A job in the pool, linked into its address's FIFO or the free list. */
+struct qjob {
+	struct job	j;
+	size_t		next;		/* index, or NONE */
+};
+
+/* Where an address is. */
+enum dwhere {
+	D_IDLE,			/* nothing to start, or at its limit */
+	D_READY,		/* on e->ready: may start its next probe */
+	D_THROTTLED,		/* on e->throttled: waits for a --rate token */
+};
+
+/* An address probes go to: its probes in flight and its queue. */
+struct dest {
+	struct ep_addr		 addr;
+	size_t			 hash;
+	size_t			 running;	/* probes in flight */
+	size_t			 head, tail;	/* its FIFO of jobs, or NONE */
+	size_t			 njobs;
+	enum dwhere		 where;
+	int64_t			 tokens;	/* --rate, in TOKEN a probe */
+	int64_t			 stamp;		/* tokens counted up to then */
+	int64_t			 eligible;	/* D_THROTTLED: a token then */
+	TAILQ_ENTRY(dest)	 link;		/* e->ready or e->throttled */
+};
+
+TAILQ_HEAD(destq, dest);
 
 /*
  * What the run did about one target: the ports queued so far.  Allocated
@@ -69,6 +105,7 @@ struct tstate {
 /* A slot for one probe in flight. */
 struct active {
 	struct job		 job;
+	struct dest		*d;		/* its address */
 	struct ep_probe		*p;
 	int			 fd;		/* told to the poller, or -1 */
 	unsigned		 events;	/* EP_POLLER_* told for fd */
@@ -98,8 +135,22 @@ struct engine {
 	size_t				 nrfd;
 	struct tstate			**ts;	/* per target, or NULL */
 	size_t				 nts;
-	struct job			*queue;	/* FIFO of jobs */
-	size_t				 qhead, qlen, qcap;
+	struct qjob			*jobs;	/* the pool of waiting jobs */
+	size_t				 njobs_cap;
+	size_t				 jfree;	/* its free list, or NONE */
+	size_t				 qlen;	/* jobs waiting */
+	struct dest			**dests;	/* open addressing; NULL
+						   empty */
+	size_t				 ndests, dslots;	/* dslots a power
+						   of two, >= 2 ndests */
+	struct destq			 ready;	/* may start a probe, in turn */
+	struct destq			 throttled;	/* by eligible */
+	size_t				 per_address;	/* probes in flight an
+						   address, at most */
+	int64_t				 rate;	/* --rate: tokens a ms, in
+						   TOKEN a probe; 0: none */
+	int64_t				 burst;	/* tokens an address saves
+						   up, at most */
 	struct active			*slots;	/* nslots of them */
 	size_t				 nslots;
 	size_t				 limit;	/* slots usable: fewer once
@@ -150,31 +201,204 @@ fail_why(struct engine *e, const char *why)
 	snprintf(e->err, e->errlen, "%s", why);
 }
 
-static int
-push_job(struct engine *e, const struct job *j)
+static size_t
+addr_hash(const struct ep_addr *a)
 {
-	if (e->qhead + e->qlen == e->qcap) {
-		struct job	*nq;
-		size_t		 ncap;
+	return ep_hash(a->addr, sizeof(a->addr),
+	    ep_hash(&a->family, sizeof(a->family), EP_HASH_INIT));
+}
 
-		/* Reclaim consumed slots before growing. */
-		if (e->qhead > 0) {
-			memmove(e->queue, e->queue + e->qhead,
-			    e->qlen * sizeof(*e->queue));
-			e->qhead = 0;
+static int
+same_addr(const struct ep_addr *a, const struct ep_addr *b)
+{
+	return a->family == b->family &&
+	    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
+/* The slot of address a: its dest's, or the empty one it would take. */
+static size_t
+dest_slot(const struct engine *e, const struct ep_addr *a, size_t h)
+{
+	size_t	mask = e->dslots - 1, i = h & mask;
+
+	while (e->dests[i] != NULL && (e->dests[i]->hash != h ||
+	    !same_addr(&e->dests[i]->addr, a)))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* The dest of address a, made on first use; NULL when out of memory. */
+static struct dest *
+dest_get(struct engine *e, const struct ep_addr *a)
+{
+	struct dest	**old = e->dests, *d;
+	size_t		  oldn = e->dslots, h = addr_hash(a), i;
+
+	if ((e->ndests + 1) * 2 > e->dslots) {
+		e->dslots = oldn ? oldn * 2 : DESTS_MIN;
+		if ((e->dests = calloc(e->dslots, sizeof(*e->dests))) ==
+		    NULL) {
+			e->dests = old;
+			e->dslots = oldn;
+			return NULL;
 		}
-		if (e->qlen == e->qcap) {
-			ncap = e->qcap ? e->qcap * 2 : 64;
-			/* Never reached: endpoints are fewer. */
-			if (ncap > EP_ENDPOINTS_MAX || (nq = reallocarray(e->queue,
-			    ncap, sizeof(*nq))) == NULL)
-				return -1;
-			e->queue = nq;
-			e->qcap = ncap;
+		for (i = 0; i < oldn; i++)
+			if (old[i] != NULL)
+				e->dests[dest_slot(e, &old[i]->addr,
+				    old[i]->hash)] = old[i];
+		free(old);
+	}
+	i = dest_slot(e, a, h);
+	if ((d = e->dests[i]) != NULL)
+		return d;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->addr = *a;
+	d->hash = h;
+	d->head = d->tail = NONE;
+	d->where = D_IDLE;
+	d->tokens = e->burst;
+	d->stamp = ep_time_mono_ms();
+	e->dests[i] = d;
+	e->ndests++;
+	return d;
+}
+
+/* Counts the tokens d earned since they were last counted. */
+static void
+refill(const struct engine *e, struct dest *d, int64_t now)
+{
+	if (now > d->stamp) {
+		d->tokens += (now - d->stamp) * e->rate;
+		if (d->tokens > e->burst)
+			d->tokens = e->burst;
+	}
+	d->stamp = now;
+}
+
+/* Takes d off the list it is on. */
+static void
+dest_unlist(struct engine *e, struct dest *d)
+{
+	if (d->where == D_READY)
+		TAILQ_REMOVE(&e->ready, d, link);
+	else if (d->where == D_THROTTLED)
+		TAILQ_REMOVE(&e->throttled, d, link);
+	d->where = D_IDLE;
+}
+
+/*
+ * Puts d where it belongs now, if it is on no list: at the end of the
+ * ready list when it may start its next probe; on the throttled list,
+ * in the order they get a token, when --rate holds it back.
+ */
+static void
+dest_place(struct engine *e, struct dest *d, int64_t now)
+{
+	struct dest	*x;
+
+	if (d->where != D_IDLE || d->njobs == 0 ||
+	    d->running >= e->per_address)
+		return;
+	if (e->rate > 0) {
+		refill(e, d, now);
+		if (d->tokens < TOKEN) {
+			d->eligible = now + (TOKEN - d->tokens + e->rate - 1) /
+			    e->rate;
+			/* Mostly at the end: the rate is the same for all. */
+			TAILQ_FOREACH_REVERSE(x, &e->throttled, destq, link)
+				if (x->eligible <= d->eligible)
+					break;
+			if (x != NULL)
+				TAILQ_INSERT_AFTER(&e->throttled, x, d, link);
+			else
+				TAILQ_INSERT_HEAD(&e->throttled, d, link);
+			d->where = D_THROTTLED;
+			return;
 		}
 	}
-	e->queue[e->qhead + e->qlen++] = *j;
+	TAILQ_INSERT_TAIL(&e->ready, d, link);
+	d->where = D_READY;
+}
+
+/* Moves the addresses whose token has come to the ready list. */
+static void
+wake_throttled(struct engine *e, int64_t now)
+{
+	struct dest	*d;
+
+	while ((d = TAILQ_FIRST(&e->throttled)) != NULL &&
+	    d->eligible <= now) {
+		dest_unlist(e, d);
+		dest_place(e, d, now);
+	}
+}
+
+/* A free job of the pool; NONE when out of memory. */
+static size_t
+job_alloc(struct engine *e)
+{
+	struct qjob	*nv;
+	size_t		 k, ncap;
+
+	if (e->jfree == NONE) {
+		ncap = e->njobs_cap ? e->njobs_cap * 2 : 64;
+		/* Never reached: endpoints are fewer. */
+		if (ncap > EP_ENDPOINTS_MAX || (nv = reallocarray(e->jobs,
+		    ncap, sizeof(*nv))) == NULL)
+			return NONE;
+		for (k = ncap; k-- > e->njobs_cap;) {
+			nv[k].next = e->jfree;
+			e->jfree = k;
+		}
+		e->jobs = nv;
+		e->njobs_cap = ncap;
+	}
+	k = e->jfree;
+	e->jfree = e->jobs[k].next;
+	return k;
+}
+
+/* Queues j at the end of its address's FIFO, or at its head (front). */
+static int
+push_job(struct engine *e, const struct job *j, int front)
+{
+	struct dest	*d;
+	size_t		 k;
+
+	if ((d = dest_get(e, &j->addr)) == NULL || (k = job_alloc(e)) == NONE)
+		return -1;
+	e->jobs[k].j = *j;
+	e->jobs[k].next = NONE;
+	if (d->head == NONE)
+		d->head = d->tail = k;
+	else if (front) {
+		e->jobs[k].next = d->head;
+		d->head = k;
+	} else {
+		e->jobs[d->tail].next = k;
+		d->tail = k;
+	}
+	d->njobs++;
+	e->qlen++;
+	dest_place(e, d, ep_time_mono_ms());
 	return 0;
+}
+
+/* Takes the first job of d's FIFO, which has one. */
+static struct job
+pop_job(struct engine *e, struct dest *d)
+{
+	size_t		k = d->head;
+	struct job	j = e->jobs[k].j;
+
+	if ((d->head = e->jobs[k].next) == NONE)
+		d->tail = NONE;
+	e->jobs[k].next = e->jfree;
+	e->jfree = k;
+	d->njobs--;
+	e->qlen--;
+	return j;
 }
 
 static void
@@ -374,7 +598,7 @@ queue_target(struct engine *e, struct tstate *ts, const struct ep_addr *addrs,
 
 			if (!take_endpoint(e))
 				continue;
-			if (push_job(e, &j) == -1)
+			if (push_job(e, &j, 0) == -1)
 				fail(e, NULL, ENOMEM);
 			else
 				ts->jobs++;
@@ -544,6 +768,9 @@ reap(struct engine *e, struct active *a)
 	record(e, e->ts[a->job.target], &o, 1);
 	ep_probe_free(a->p);
 	a->p = NULL;
+	/* Its address may start another. */
+	a->d->running--;
+	dest_place(e, a->d, ep_time_mono_ms());
 	TAILQ_REMOVE(&e->byage, a, age);
 	TAILQ_REMOVE(a->phase == EP_PROBE_CONNECTING ? &e->connecting :
 	    &e->handshaking, a, plist);
@@ -591,7 +818,7 @@ track(struct engine *e, struct active *a, int64_t now)
  * nothing about the server.
  */
 static int
-start_job(struct engine *e, const struct job *j)
+start_job(struct engine *e, const struct job *j, struct dest *d)
 {
 	struct active	*a = TAILQ_FIRST(&e->idle);
 	int64_t		 now = ep_time_mono_ms();
@@ -608,6 +835,7 @@ start_job(struct engine *e, const struct job *j)
 	TAILQ_REMOVE(&e->idle, a, age);
 	e->nact++;
 	a->job = *j;
+	a->d = d;
 	a->fd = -1;
 	a->events = 0;
 	a->phase = EP_PROBE_CONNECTING;
@@ -619,18 +847,38 @@ start_job(struct engine *e, const struct job *j)
 	return 0;
 }
 
-/* Starts queued jobs while slots are free. */
+/*
+ * Starts queued jobs while slots are free, one from each ready address
+ * in turn.  A job is counted as its address's from before it starts: a
+ * probe may end within start_job.
+ */
 static void
 start_jobs(struct engine *e)
 {
-	while (e->qlen > 0 && e->nact < e->limit && !e->failed) {
-		if (start_job(e, &e->queue[e->qhead]) == -1) {
+	struct dest	*d;
+	struct job	 j;
+	int64_t		 now = ep_time_mono_ms();
+
+	wake_throttled(e, now);
+	while (e->nact < e->limit && !e->failed &&
+	    (d = TAILQ_FIRST(&e->ready)) != NULL) {
+		dest_unlist(e, d);
+		j = pop_job(e, d);
+		d->running++;
+		if (e->rate > 0)
+			d->tokens -= TOKEN;
+		dest_place(e, d, now);
+		if (start_job(e, &j, d) == -1) {
 			/* The descriptor limit is lower than we thought. */
+			d->running--;
+			if (e->rate > 0)
+				d->tokens += TOKEN;
+			dest_unlist(e, d);
+			if (push_job(e, &j, 1) == -1)
+				fail(e, NULL, ENOMEM);
 			e->limit = e->nact;
 			return;
 		}
-		e->qhead++;
-		e->qlen--;
 	}
 }
 
@@ -684,6 +932,7 @@ static int64_t
 next_deadline(const struct engine *e)
 {
 	const struct active	*a;
+	const struct dest	*d;
 	int64_t			 next = e->run_deadline;
 
 	if ((a = TAILQ_FIRST(&e->byage)) != NULL &&
@@ -695,6 +944,10 @@ next_deadline(const struct engine *e)
 	if ((a = TAILQ_FIRST(&e->handshaking)) != NULL &&
 	    (next == -1 || a->connected + e->handshake_ms < next))
 		next = a->connected + e->handshake_ms;
+	/* An address waiting for a --rate token gets one then. */
+	if ((d = TAILQ_FIRST(&e->throttled)) != NULL &&
+	    (next == -1 || d->eligible < next))
+		next = d->eligible;
 	return next;
 }
 
@@ -710,6 +963,7 @@ give_up(struct engine *e, int64_t now)
 {
 	struct active	*a;
 	const char	*why;
+	size_t		 i;
 
 	while ((a = TAILQ_FIRST(&e->byage)) != NULL) {
 		if (e->stopped) {
@@ -729,11 +983,21 @@ give_up(struct engine *e, int64_t now)
 		ep_revfetch_give_up(e->rf, e->stopped ? "the run was "
 		    "interrupted before it was fetched" : "the run deadline "
 		    "passed before it was fetched", e->stopped);
-	for (; e->qlen > 0; e->qhead++, e->qlen--)
-		record_job(e, &e->queue[e->qhead], e->stopped ?
-		    EP_OBS_INTERRUPTED : EP_OBS_TIMEOUT, e->stopped ?
-		    "the run was interrupted before the probe started" :
-		    "the run deadline passed before the probe started");
+	for (i = 0; i < e->dslots; i++) {
+		struct dest	*d = e->dests[i];
+		struct job	 j;
+
+		if (d == NULL)
+			continue;
+		dest_unlist(e, d);
+		while (d->njobs > 0) {
+			j = pop_job(e, d);
+			record_job(e, &j, e->stopped ? EP_OBS_INTERRUPTED :
+			    EP_OBS_TIMEOUT, e->stopped ? "the run was "
+			    "interrupted before the probe started" :
+			    "the run deadline passed before the probe started");
+		}
+	}
 }
 
 /*
@@ -769,10 +1033,14 @@ sync_resolver(struct engine *e)
 	e->nrfd = n;
 }
 
-/* Sends what lookups wait to send, and follows their sockets. */
+/*
+ * Counts lost DNS queries, sends what lookups wait to send, and follows
+ * their sockets.
+ */
 static void
 flush_lookups(struct engine *e)
 {
+	ep_lookups_expire(e->lk);
 	if (ep_lookups_flush(e->lk) == -1)
 		fail(e, NULL, ENOMEM);
 	sync_resolver(e);
@@ -859,7 +1127,7 @@ loop(struct engine *e)
 			next = e->next_progress;
 		timeout = next == -1 ? -1 : next <= now ? 0 :
 		    next - now > INT_MAX ? INT_MAX : (int)(next - now);
-		timeout = ep_resolver_timeout(res, timeout);
+		timeout = ep_lookups_timeout(e->lk, timeout);
 		if (e->rf != NULL) {
 			int	ft = ep_revfetch_timeout(e->rf);
 
@@ -1067,6 +1335,14 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	TAILQ_INIT(&e.byage);
 	TAILQ_INIT(&e.connecting);
 	TAILQ_INIT(&e.handshaking);
+	TAILQ_INIT(&e.ready);
+	TAILQ_INIT(&e.throttled);
+	e.jfree = NONE;
+	e.per_address = opts->per_address ? opts->per_address :
+	    EP_ENGINE_PER_ADDRESS_DEFAULT;
+	/* Tokens come in thousandths: the rate a second is that a ms. */
+	e.rate = opts->rate;
+	e.burst = (opts->rate / 10 > 1 ? opts->rate / 10 : 1) * (int64_t)TOKEN;
 	if (set_limits(&e, opts, t0) == -1 ||
 	    ep_engine_check(plan, opts, err, errlen) == -1)
 		return -1;
@@ -1088,7 +1364,7 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	for (i = 0; i < e.nslots; i++)
 		TAILQ_INSERT_TAIL(&e.idle, &e.slots[i], age);
 	if (ep_lookups_new(&e.lk, opts->dns_servers, opts->family,
-	    opts->dns_timeout_ms, EP_LOOKUPS_MAX, err, errlen) == -1)
+	    opts->dns_timeout_ms, err, errlen) == -1)
 		goto out;
 	out->no_fetch = opts->no_fetch || opts->trust == NULL;
 	if (!out->no_fetch) {
@@ -1125,6 +1401,7 @@ ep_engine_run(struct ep_plan *plan, const struct ep_engine_opts *opts,
 	if (e.failed || settle(&e) == -1)
 		goto out;
 	out->interrupted = e.stopped;
+	ep_lookups_stats(e.lk, &out->dns);
 	ret = 0;
 out:
 	if (e.lk != NULL)
@@ -1147,7 +1424,10 @@ out:
 	free(e.ts);
 	free(e.ev);
 	free(e.slots);
-	free(e.queue);
+	for (i = 0; i < e.dslots; i++)
+		free(e.dests[i]);
+	free(e.dests);
+	free(e.jobs);
 	ep_tls_free(e.tls);
 	if (raised)
 		setrlimit(RLIMIT_NOFILE, &saved);

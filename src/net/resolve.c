@@ -1,10 +1,19 @@
 /*
- * A/AAAA and SRV lookups with c-ares 1.18, driven from the caller's poll
- * loop through ARES_OPT_SOCK_STATE_CB and ares_process_fd().
+ * DNS questions with c-ares 1.18, driven from the caller's poll loop
+ * through ARES_OPT_SOCK_STATE_CB and ares_process_fd().
+ *
+ * c-ares 1.18 takes one timeout for a whole channel, doubles it on each
+ * round of tries, and cannot say that a try was lost before it gives the
+ * query up.  So every query here is sent once (ARES_OPT_TRIES 1) and
+ * retries are the caller's, as new queries, after a time it measures.  A
+ * try must go to the next server when the first does not answer: c-ares
+ * picks the server of a query by itself, so each server has a channel of
+ * its own, and the caller says which one a try goes to.
  */
 
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -18,36 +27,44 @@
 
 #include "net/ep_resolve.h"
 
+#define RCVBUF		(1024 * 1024)	/* bytes, each UDP socket's */
+
+struct ep_resolver;
+
+/* A channel of one server. */
+struct chan {
+	struct ep_resolver	*r;
+	ares_channel		 ch;
+};
+
 struct sock {
-	ares_socket_t	fd;
-	short		events;
+	ares_socket_t	 fd;
+	short		 events;
+	struct chan	*c;		/* whose socket it is */
 };
 
 struct ep_resolver {
-	ares_channel	 ch;
+	struct chan	 chans[EP_DNS_SERVERS_MAX];
+	size_t		 nchans;
 	int		 lib;		/* ares_library_init succeeded */
+	int		 hosts;		/* read the hosts file first */
 	struct sock	 socks[EP_RESOLVE_SOCKS_MAX];
 	size_t		 nsocks;
 	size_t		 pending;
-	int		 family;	/* AF_UNSPEC, AF_INET or AF_INET6 */
 };
 
-struct lookup {
+struct query {
 	struct ep_resolver	*r;
-	ep_resolve_cb		*cb;
-	void			*arg;
-};
-
-struct srv_lookup {
-	struct ep_resolver	*r;
-	ep_srv_cb		*cb;
+	enum ep_rr		 rr;
+	ep_query_cb		*cb;
 	void			*arg;
 };
 
 static void
 sock_state(void *data, ares_socket_t fd, int readable, int writable)
 {
-	struct ep_resolver	*r = data;
+	struct chan		*c = data;
+	struct ep_resolver	*r = c->r;
 	size_t			 i;
 	short			 ev = (short)((readable ? POLLIN : 0) |
 				     (writable ? POLLOUT : 0));
@@ -68,6 +85,7 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	}
 	r->socks[i].fd = fd;
 	r->socks[i].events = ev;
+	r->socks[i].c = c;
 }
 
 /*
@@ -128,20 +146,49 @@ valid_servers(const char *servers)
 	}
 }
 
+/* A channel's options: one try, our timeout, our sockets. */
+static int
+chan_init(struct ep_resolver *r, struct chan *c, unsigned timeout_ms,
+    int with_hosts)
+{
+	struct ares_options	o;
+	int			mask;
+	char			lookups[] = "b";
+
+	c->r = r;
+	memset(&o, 0, sizeof(o));
+	o.sock_state_cb = sock_state;
+	o.sock_state_cb_data = c;
+	/* Names are FQDNs: a search domain would test some other name. */
+	o.flags = ARES_FLAG_NOSEARCH;
+	o.timeout = (int)(timeout_ms ? timeout_ms : 1);
+	o.tries = 1;
+	/*
+	 * A window of answers may come in while the loop is busy with
+	 * handshakes: the default buffer holds about 200 small datagrams
+	 * (each costs a kernel buffer's size, not its own).  The kernel caps
+	 * this at its net.core.rmem_max.
+	 */
+	o.socket_receive_buffer_size = RCVBUF;
+	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
+	    ARES_OPT_TRIES | ARES_OPT_SOCK_RCVBUF;
+	if (!with_hosts) {
+		/* Asked to use these servers, /etc/hosts must not answer. */
+		o.lookups = lookups;
+		mask |= ARES_OPT_LOOKUPS;
+	}
+	return ares_init_options(&c->ch, &o, mask);
+}
+
 int
-ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
+ep_resolver_new(struct ep_resolver **out, const char *servers,
     unsigned timeout_ms, char *err, size_t errlen)
 {
-	struct ep_resolver	*r;
-	struct ares_options	 o;
-	int			 mask, st;
-	char			 lookups[] = "b";
+	struct ep_resolver		*r;
+	struct ares_addr_port_node	*list = NULL, *node, one;
+	int				 st;
 
 	*out = NULL;
-	if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) {
-		snprintf(err, errlen, "address family %d", family);
-		return -1;
-	}
 	if (servers != NULL && !valid_servers(servers)) {
 		snprintf(err, errlen, "--dns %.200s: expected ADDR[:PORT] or "
 		    "[ADDR6]:PORT, comma-separated, at most %d", servers,
@@ -157,34 +204,56 @@ ep_resolver_new(struct ep_resolver **out, const char *servers, int family,
 		goto fail;
 	}
 	r->lib = 1;
-	r->family = family;
-	memset(&o, 0, sizeof(o));
-	o.sock_state_cb = sock_state;
-	o.sock_state_cb_data = r;
-	/* Names are FQDNs: a search domain would test some other name. */
-	o.flags = ARES_FLAG_NOSEARCH;
-	o.timeout = (int)(timeout_ms ? timeout_ms : 1);
-	o.tries = 2;
-	mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS |
-	    ARES_OPT_TRIES;
-	if (servers != NULL) {
-		/* Asked to use these servers, /etc/hosts must not answer. */
-		o.lookups = lookups;
-		mask |= ARES_OPT_LOOKUPS;
-	}
-	if ((st = ares_init_options(&r->ch, &o, mask)) != ARES_SUCCESS) {
+	r->hosts = servers == NULL;
+	/*
+	 * The first channel reads resolv.conf or takes --dns, and says which
+	 * servers there are; each then gets a channel of its own.
+	 */
+	if ((st = chan_init(r, &r->chans[0], timeout_ms, r->hosts)) !=
+	    ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(st));
 		goto fail;
 	}
-	if (servers != NULL &&
-	    (st = ares_set_servers_ports_csv(r->ch, servers)) != ARES_SUCCESS) {
+	r->nchans = 1;
+	if (servers != NULL && (st = ares_set_servers_ports_csv(
+	    r->chans[0].ch, servers)) != ARES_SUCCESS) {
 		snprintf(err, errlen, "--dns %.200s: %s", servers,
 		    ares_strerror(st));
 		goto fail;
 	}
+	if ((st = ares_get_servers_ports(r->chans[0].ch, &list)) !=
+	    ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(st));
+		goto fail;
+	}
+	for (node = list; node != NULL; node = node->next) {
+		struct chan	*c = &r->chans[r->nchans - 1];
+
+		if (node != list) {
+			if (r->nchans == EP_DNS_SERVERS_MAX)
+				break;
+			c = &r->chans[r->nchans];
+			if ((st = chan_init(r, c, timeout_ms, r->hosts)) !=
+			    ARES_SUCCESS) {
+				snprintf(err, errlen, "c-ares: %s",
+				    ares_strerror(st));
+				goto fail;
+			}
+			r->nchans++;
+		}
+		one = *node;
+		one.next = NULL;
+		if ((st = ares_set_servers_ports(c->ch, &one)) !=
+		    ARES_SUCCESS) {
+			snprintf(err, errlen, "c-ares: %s", ares_strerror(st));
+			goto fail;
+		}
+	}
+	ares_free_data(list);
 	*out = r;
 	return 0;
 fail:
+	ares_free_data(list);
 	ep_resolver_free(r);
 	return -1;
 }
@@ -192,10 +261,12 @@ fail:
 void
 ep_resolver_free(struct ep_resolver *r)
 {
+	size_t	i;
+
 	if (r == NULL)
 		return;
-	if (r->ch != NULL)
-		ares_destroy(r->ch);	/* calls back pending lookups */
+	for (i = 0; i < r->nchans; i++)
+		ares_destroy(r->chans[i].ch);	/* calls back pending queries */
 	if (r->lib)
 		ares_library_cleanup();
 	free(r);
@@ -241,6 +312,25 @@ dns_status(int status)
 	}
 }
 
+/* What c-ares says came in a DNS answer from a server. */
+static int
+replied(int status)
+{
+	switch (status) {
+	case ARES_SUCCESS:
+	case ARES_ENODATA:
+	case ARES_ENOTFOUND:
+	case ARES_ESERVFAIL:
+	case ARES_EREFUSED:
+	case ARES_ENOTIMP:
+	case ARES_EFORMERR:
+	case ARES_EBADRESP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* IPv4 before IPv6, then by the address's bytes. */
 static int
 addr_cmp(const void *a, const void *b)
@@ -267,112 +357,45 @@ ep_addr_order(struct ep_addr *v, size_t n)
 }
 
 /*
- * The addresses of an answer, every one: the DNS message bounds them.
- * Returns how many were put in *out (NULL when none), or -1 when out of
- * memory.
+ * The addresses of an A or AAAA answer, every one: the DNS message bounds
+ * them.  Returns how many were put in *out (NULL when none); status is
+ * c-ares's, ARES_ENOMEM when out of memory.
  */
-static long
-answer_addrs(const struct ares_addrinfo *res, struct ep_addr **out)
+static size_t
+parse_addrs(enum ep_rr rr, const unsigned char *abuf, int alen,
+    struct ep_addr **out, int *status)
 {
-	const struct ares_addrinfo_node	*node;
-	struct ep_addr			*v;
-	size_t				 n = 0;
+	struct hostent	*he = NULL;
+	struct ep_addr	*v;
+	size_t		 n = 0, i;
+	int		 family = rr == EP_RR_A ? AF_INET : AF_INET6;
+	int		 len = rr == EP_RR_A ? 4 : 16;
 
 	*out = NULL;
-	for (node = res->nodes; node != NULL; node = node->ai_next)
-		n++;
-	if (n == 0)
-		return 0;
-	if ((v = calloc(n, sizeof(*v))) == NULL)
-		return -1;
-	n = 0;
-	for (node = res->nodes; node != NULL; node = node->ai_next) {
-		struct ep_addr	*a = &v[n];
-
-		a->family = node->ai_family;
-		if (node->ai_family == AF_INET)
-			memcpy(a->addr, &((struct sockaddr_in *)(void *)
-			    node->ai_addr)->sin_addr, 4);
-		else if (node->ai_family == AF_INET6)
-			memcpy(a->addr, &((struct sockaddr_in6 *)(void *)
-			    node->ai_addr)->sin6_addr, 16);
-		else
-			continue;
-		n++;
-	}
-	*out = v;
-	return (long)n;
-}
-
-/*
- * Past EP_RESOLVE_ADDRS_MAX, the lowest addresses are kept rather than
- * the first: a server that rotates its answer would otherwise make every
- * run probe other ones, and --state report them come and go.
- */
-static void
-gai_done(void *arg, int status, int timeouts, struct ares_addrinfo *res)
-{
-	struct lookup	*lk = arg;
-	struct ep_addr	*addrs = NULL;
-	size_t		 total = 0;
-	long		 got = 0;
-
-	(void)timeouts;
-	lk->r->pending--;
-	if (status == ARES_SUCCESS && res != NULL &&
-	    (got = answer_addrs(res, &addrs)) == -1)
-		status = ARES_ENOMEM;
-	/* c-ares may list an address once per socket type. */
-	if (got > 0)
-		total = ep_addr_order(addrs, (size_t)got);
-	if (res != NULL)
-		ares_freeaddrinfo(res);
-	if (total > 0)
-		lk->cb(lk->arg, EP_DNS_ANSWERED, addrs, total <
-		    EP_RESOLVE_ADDRS_MAX ? total : EP_RESOLVE_ADDRS_MAX, total,
-		    NULL);
-	else if (status == ARES_SUCCESS)
-		lk->cb(lk->arg, EP_DNS_NONE, NULL, 0, 0, "no A or AAAA record");
+	if (rr == EP_RR_A)
+		*status = ares_parse_a_reply(abuf, alen, &he, NULL, NULL);
 	else
-		lk->cb(lk->arg, dns_status(status), NULL, 0, 0, why(status));
-	free(addrs);
-	free(lk);
-}
-
-static int
-lookup(struct ep_resolver *r, const char *name, int family, ep_resolve_cb *cb,
-    void *arg)
-{
-	struct ares_addrinfo_hints	 hints;
-	struct lookup			*lk;
-
-	if ((lk = calloc(1, sizeof(*lk))) == NULL)
-		return -1;
-	lk->r = r;
-	lk->cb = cb;
-	lk->arg = arg;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
-	hints.ai_socktype = SOCK_STREAM;
-	/* Every address is probed: sorting them would only cost syscalls. */
-	hints.ai_flags = ARES_AI_NOSORT;
-	r->pending++;
-	ares_getaddrinfo(r->ch, name, NULL, &hints, gai_done, lk);
-	return 0;
-}
-
-int
-ep_resolver_lookup(struct ep_resolver *r, const char *name, ep_resolve_cb *cb,
-    void *arg)
-{
-	return lookup(r, name, r->family, cb, arg);
-}
-
-int
-ep_resolver_lookup_any(struct ep_resolver *r, const char *name,
-    ep_resolve_cb *cb, void *arg)
-{
-	return lookup(r, name, AF_UNSPEC, cb, arg);
+		*status = ares_parse_aaaa_reply(abuf, alen, &he, NULL, NULL);
+	if (*status != ARES_SUCCESS || he == NULL || he->h_addrtype != family ||
+	    he->h_length != len) {
+		if (he != NULL)
+			ares_free_hostent(he);
+		return 0;
+	}
+	while (he->h_addr_list[n] != NULL)
+		n++;
+	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL) {
+		*status = ARES_ENOMEM;
+		n = 0;
+	} else if (n > 0) {
+		for (i = 0; i < n; i++) {
+			v[i].family = family;
+			memcpy(v[i].addr, he->h_addr_list[i], (size_t)len);
+		}
+		*out = v;
+	}
+	ares_free_hostent(he);
+	return n;
 }
 
 static int
@@ -414,81 +437,144 @@ ep_srv_order(struct ep_srv *v, size_t n)
 }
 
 /*
- * Every record of the answer is ordered first and the first EP_SRV_MAX
- * in client order are kept: the ones clients try, whatever order the
- * server listed them in.
+ * The usable records of an SRV answer, every one (the DNS message bounds
+ * them), in client order; error set when none is usable.  Returns how
+ * many were put in *out (NULL when none); status is c-ares's,
+ * ARES_ENOMEM when out of memory.
  */
-static void
-srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+static size_t
+parse_srv(const unsigned char *abuf, int alen, struct ep_srv **out,
+    int *status, const char **error)
 {
-	struct srv_lookup	*lk = arg;
-	struct ep_srv		*v = NULL;
 	struct ares_srv_reply	*reply = NULL, *rr;
-	const char		*error = NULL;
-	enum ep_dns_status	 st;
-	size_t			 n = 0, len, all = 0, total;
+	struct ep_srv		*v = NULL;
+	size_t			 n = 0, len, all = 0;
+
+	*out = NULL;
+	if ((*status = ares_parse_srv_reply(abuf, alen, &reply)) !=
+	    ARES_SUCCESS)
+		return 0;
+	for (rr = reply; rr != NULL; rr = rr->next)
+		all++;
+	if (all > 0 && (v = calloc(all, sizeof(*v))) == NULL) {
+		*status = ARES_ENOMEM;
+		ares_free_data(reply);
+		return 0;
+	}
+	for (rr = reply; rr != NULL; rr = rr->next) {
+		len = strlen(rr->host);
+		/* The root, ".", says the service is not offered. */
+		if (len == 1 && rr->host[0] == '.')
+			len = 0;
+		else if (len > 0 && rr->host[len - 1] == '.')
+			len--;
+		if (len > EP_SRV_TARGET_MAX)
+			continue;
+		memcpy(v[n].target, rr->host, len);
+		v[n].port = rr->port;
+		v[n].priority = rr->priority;
+		v[n].weight = rr->weight;
+		n++;
+	}
+	ares_free_data(reply);
+	if (n == 0) {
+		*error = "no SRV target is a usable host name";
+		free(v);
+		return 0;
+	}
+	*out = v;
+	return ep_srv_order(v, n);
+}
+
+static void
+query_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct query		*q = arg;
+	struct ep_query_result	 res;
+	struct ep_addr		*addrs = NULL;
+	struct ep_srv		*srv = NULL;
 
 	(void)timeouts;
-	lk->r->pending--;
-	if (status == ARES_SUCCESS)
-		status = ares_parse_srv_reply(abuf, alen, &reply);
-	for (rr = reply; status == ARES_SUCCESS && rr != NULL; rr = rr->next)
-		all++;
-	if (all > 0 && (v = calloc(all, sizeof(*v))) == NULL)
-		status = ARES_ENOMEM;
-	switch (status) {
-	case ARES_SUCCESS:
-		for (rr = reply; rr != NULL; rr = rr->next) {
-			len = strlen(rr->host);
-			/* The root, ".", says the service is not offered. */
-			if (len == 1 && rr->host[0] == '.')
-				len = 0;
-			else if (len > 0 && rr->host[len - 1] == '.')
-				len--;
-			if (len > EP_SRV_TARGET_MAX)
-				continue;
-			memset(&v[n], 0, sizeof(v[n]));
-			memcpy(v[n].target, rr->host, len);
-			v[n].port = rr->port;
-			v[n].priority = rr->priority;
-			v[n].weight = rr->weight;
-			n++;
+	q->r->pending--;
+	memset(&res, 0, sizeof(res));
+	res.replied = replied(status);
+	res.lost = status == ARES_ETIMEOUT;
+	if (status == ARES_SUCCESS) {
+		if (q->rr == EP_RR_SRV) {
+			res.n = parse_srv(abuf, alen, &srv, &status,
+			    &res.error);
+			res.srv = srv;
+		} else {
+			res.n = parse_addrs(q->rr, abuf, alen, &addrs,
+			    &status);
+			res.addrs = addrs;
 		}
-		if (n == 0)
-			error = "no SRV target is a usable host name";
-		break;
-	case ARES_ENOTFOUND:
-	case ARES_ENODATA:
-		break;	/* the record does not exist: no error */
-	default:
-		error = why(status);
-		break;
 	}
-	if (reply != NULL)
-		ares_free_data(reply);
-	st = error != NULL ? EP_DNS_FAILED : n > 0 ? EP_DNS_ANSWERED :
-	    EP_DNS_NONE;
-	total = ep_srv_order(v, n);
-	lk->cb(lk->arg, st, v, total < EP_SRV_MAX ? total : EP_SRV_MAX, total,
-	    error);
-	free(v);
-	free(lk);
+	if (res.error != NULL)
+		res.st = EP_DNS_FAILED;
+	else if (res.n > 0)
+		res.st = EP_DNS_ANSWERED;
+	else if (status == ARES_SUCCESS)
+		res.st = EP_DNS_NONE;
+	else
+		res.st = dns_status(status);
+	/* That an SRV record does not exist is no error. */
+	if (res.st == EP_DNS_NONE && q->rr != EP_RR_SRV)
+		res.error = status == ARES_ENOTFOUND ? why(status) :
+		    why(ARES_ENODATA);
+	else if (res.st == EP_DNS_FAILED && res.error == NULL)
+		res.error = why(status);
+	q->cb(q->arg, &res);
+	free(addrs);
+	free(srv);
+	free(q);
 }
 
 int
-ep_resolver_srv(struct ep_resolver *r, const char *name, ep_srv_cb *cb,
-    void *arg)
+ep_resolver_query(struct ep_resolver *r, const char *name, enum ep_rr rr,
+    unsigned server, ep_query_cb *cb, void *arg)
 {
-	struct srv_lookup	*lk;
+	struct query	*q;
 
-	if ((lk = calloc(1, sizeof(*lk))) == NULL)
+	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return -1;
-	lk->r = r;
-	lk->cb = cb;
-	lk->arg = arg;
+	q->r = r;
+	q->rr = rr;
+	q->cb = cb;
+	q->arg = arg;
 	r->pending++;
-	ares_query(r->ch, name, ns_c_in, ns_t_srv, srv_done, lk);
+	ares_query(r->chans[server % r->nchans].ch, name, ns_c_in,
+	    rr == EP_RR_SRV ? ns_t_srv : rr == EP_RR_A ? ns_t_a : ns_t_aaaa,
+	    query_done, q);
 	return 0;
+}
+
+size_t
+ep_resolver_nservers(const struct ep_resolver *r)
+{
+	return r->nchans;
+}
+
+size_t
+ep_resolver_hosts(struct ep_resolver *r, const char *name, int family,
+    struct ep_addr *out, size_t max)
+{
+	struct hostent	*he = NULL;
+	size_t		 n = 0;
+	int		 len = family == AF_INET ? 4 : 16;
+
+	if (!r->hosts || ares_gethostbyname_file(r->chans[0].ch, name, family,
+	    &he) != ARES_SUCCESS || he == NULL)
+		return 0;
+	if (he->h_addrtype == family && he->h_length == len)
+		for (; n < max && he->h_addr_list[n] != NULL; n++) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].family = family;
+			memcpy(out[n].addr, he->h_addr_list[n], (size_t)len);
+		}
+	ares_free_hostent(he);
+	return n;
 }
 
 size_t
@@ -514,26 +600,32 @@ int
 ep_resolver_timeout(const struct ep_resolver *r, int max_ms)
 {
 	struct timeval	 maxtv, tv, *t;
-	long long	 ms;
+	long long	 ms, best = max_ms;
+	size_t		 i;
 
 	if (r->pending == 0)
 		return max_ms;
-	if (max_ms >= 0) {
-		maxtv.tv_sec = max_ms / 1000;
-		maxtv.tv_usec = (max_ms % 1000) * 1000;
+	for (i = 0; i < r->nchans; i++) {
+		if (best >= 0) {
+			maxtv.tv_sec = best / 1000;
+			maxtv.tv_usec = (best % 1000) * 1000;
+		}
+		t = ares_timeout(r->chans[i].ch, best >= 0 ? &maxtv : NULL,
+		    &tv);
+		if (t == NULL)
+			continue;
+		/* Round up: waking a hair early would spin without work. */
+		ms = (long long)t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
+		if (best < 0 || ms < best)
+			best = ms;
 	}
-	t = ares_timeout(r->ch, max_ms >= 0 ? &maxtv : NULL, &tv);
-	if (t == NULL)
-		return max_ms;
-	/* Round up: waking a hair early would spin without work. */
-	ms = (long long)t->tv_sec * 1000 + (t->tv_usec + 999) / 1000;
-	return ms > 0x7fffffff ? 0x7fffffff : (int)ms;
+	return best > 0x7fffffff ? 0x7fffffff : (int)best;
 }
 
 void
 ep_resolver_process(struct ep_resolver *r, const struct pollfd *pfd, size_t n)
 {
-	size_t	i;
+	size_t	i, j;
 
 	for (i = 0; i < n; i++) {
 		ares_socket_t	rfd = ARES_SOCKET_BAD, wfd = ARES_SOCKET_BAD;
@@ -542,11 +634,19 @@ ep_resolver_process(struct ep_resolver *r, const struct pollfd *pfd, size_t n)
 			rfd = pfd[i].fd;
 		if (pfd[i].revents & POLLOUT)
 			wfd = pfd[i].fd;
-		if (rfd != ARES_SOCKET_BAD || wfd != ARES_SOCKET_BAD)
-			ares_process_fd(r->ch, rfd, wfd);
+		if (rfd == ARES_SOCKET_BAD && wfd == ARES_SOCKET_BAD)
+			continue;
+		/* A socket c-ares closed meanwhile belongs to nobody. */
+		for (j = 0; j < r->nsocks; j++)
+			if (r->socks[j].fd == pfd[i].fd)
+				break;
+		if (j < r->nsocks)
+			ares_process_fd(r->socks[j].c->ch, rfd, wfd);
 	}
-	/* Expired queries are retried or failed only from here. */
-	ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	/* Expired queries are failed only from here. */
+	for (i = 0; i < r->nchans; i++)
+		ares_process_fd(r->chans[i].ch, ARES_SOCKET_BAD,
+		    ARES_SOCKET_BAD);
 }
 
 size_t

@@ -24,6 +24,10 @@
  * One process, one epoll loop, level-triggered.  The pid file is written
  * once every socket listens, so it doubles as the readiness signal;
  * SIGTERM or SIGINT end the program with status 0 and remove the pid file.
+ * SIGUSR1 writes to standard error the line "latency: peak N", N the most
+ * client connections open at once since the last SIGUSR1 (or the start):
+ * accepted and not yet closed by the client, what a server sees of a
+ * client's concurrency.
  */
 
 #include <sys/epoll.h>
@@ -99,6 +103,7 @@ struct pair {
 	struct side	 s[2];		/* 0: the client, 1: the backend */
 	struct dir	 d[2];		/* d[i] carries what s[i] sends */
 	int		 connecting;	/* the backend connect is in progress */
+	int		 client_open;	/* counted in nclients */
 	int		 closed;
 	struct pair	*next_closed;	/* freed after the current events */
 };
@@ -121,8 +126,19 @@ static int		 held[MAX_HELD];	/* a ring, oldest at held_first */
 static size_t		 held_first, nheld;
 static int		 reserve_fd = -1;	/* given up when out of fds */
 static unsigned long	 nrelayed, nfailed, nrefused;
+static size_t		 nclients, peak_clients;	/* open at once */
 
 static void	close_pair(struct pair *);
+
+/* The client of p closed its side, or p went: one client fewer. */
+static void
+client_gone(struct pair *p)
+{
+	if (p->client_open) {
+		p->client_open = 0;
+		nclients--;
+	}
+}
 
 static void
 usage(void)
@@ -259,6 +275,7 @@ close_pair(struct pair *p)
 	if (p->closed)
 		return;
 	p->closed = 1;
+	client_gone(p);
 	for (j = 0; j < 2; j++) {
 		/* close() also takes the socket out of epoll. */
 		if (p->s[j].fd != -1)
@@ -353,8 +370,11 @@ enqueue(struct dir *d, const unsigned char *buf, size_t len, int eof)
 	return 0;
 }
 
-/* Reads one chunk from side j into direction j. */
-static void
+/*
+ * Reads one chunk from side j into direction j.  Returns 1 when there may
+ * be more to read, 0 when there is not (or the pair closed).
+ */
+static int
 read_side(struct pair *p, int j)
 {
 	unsigned char	 buf[CHUNK_MAX];
@@ -362,22 +382,26 @@ read_side(struct pair *p, int j)
 	ssize_t		 r;
 
 	if (d->src_eof || d->queued >= MAX_QUEUED)
-		return;
+		return 0;
 	r = recv(p->s[j].fd, buf, sizeof(buf), 0);
 	if (r == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
+			return 0;
 		close_pair(p);
-		return;
+		return 0;
 	}
-	if (r == 0)
+	if (r == 0) {
 		d->src_eof = 1;
+		if (j == 0)
+			client_gone(p);
+	}
 	if (enqueue(d, buf, (size_t)r, r == 0) == -1) {
 		fprintf(stderr, "latency: out of memory\n");
 		close_pair(p);
-		return;
+		return 0;
 	}
 	update_events(p);
+	return r > 0;
 }
 
 static void
@@ -410,8 +434,13 @@ side_event(struct side *s, uint32_t ev)
 	}
 	if (ev & EPOLLOUT)
 		flush(p, 1 - j);
-	if (!p->closed && (ev & (EPOLLIN | EPOLLHUP)))
-		read_side(p, j);
+	/*
+	 * A client's side is read until nothing is left: its end must be
+	 * seen before a connection it opens next is accepted.
+	 */
+	while (!p->closed && (ev & (EPOLLIN | EPOLLHUP)) &&
+	    read_side(p, j) && j == 0)
+		;
 }
 
 /* ---- listeners --------------------------------------------------------- */
@@ -451,6 +480,9 @@ start_pair(struct listener *l, int cfd)
 	set_nodelay(cfd);
 	set_nodelay(bfd);
 	npairs++;
+	p->client_open = 1;
+	if (++nclients > peak_clients)
+		peak_clients = nclients;
 	for (j = 0; j < 2; j++) {
 		p->s[j].kind = K_SIDE;
 		p->s[j].pair = p;
@@ -660,6 +692,7 @@ main(int argc, char *argv[])
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) == -1 ||
 	    (sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) == -1) {
 		fprintf(stderr, "latency: signalfd: %s\n", strerror(errno));
@@ -705,26 +738,39 @@ main(int argc, char *argv[])
 			status = 1;
 			break;
 		}
+		/*
+		 * Connections first, new ones after: a client that closed one
+		 * and opened the next is not counted with both at once.
+		 */
 		for (k = 0; k < n; k++) {
 			enum kind	kd = *(const enum kind *)evs[k].data.ptr;
 
 			if (kd == K_SIGNAL) {
-				if (read(sfd, &si, sizeof(si)) > 0)
+				if (read(sfd, &si, sizeof(si)) <= 0)
+					continue;
+				if (si.ssi_signo != SIGUSR1)
 					goto out;
-			} else if (kd == K_LISTENER)
-				accept_some(evs[k].data.ptr);
-			else
+				fprintf(stderr, "latency: peak %zu\n",
+				    peak_clients);
+				peak_clients = nclients;
+			} else if (kd == K_SIDE)
 				side_event(evs[k].data.ptr, evs[k].events);
 		}
+		for (k = 0; k < n; k++)
+			if (*(const enum kind *)evs[k].data.ptr == K_LISTENER)
+				accept_some(evs[k].data.ptr);
 	}
 out:
 	fprintf(stderr, "latency: %lu relayed, %lu backend connects failed, "
 	    "%lu refused\n", nrelayed, nfailed, nrefused);
-	/* The pid file goes first: once it is gone, we are as good as gone. */
-	unlink(pidfile);
-	/* Stop accepting; the kernel closes the relayed connections. */
+	/*
+	 * Stop accepting, then remove the pid file: once it is gone, a relay
+	 * started in our place finds every address free.  The kernel closes
+	 * the relayed connections.
+	 */
 	for (i = 0; i < nls; i++)
 		close(ls[i].fd);
 	free(ls);
+	unlink(pidfile);
 	return status;
 }

@@ -3,9 +3,10 @@
  * on 127.0.0.1: a listener that never accepts (the kernel completes the
  * TCP connect, nobody answers the ClientHello), one whose accept queue is
  * full (the kernel drops the SYN: the connect never completes), a port
- * nothing listens on, a DNS server that never answers, and a GnuTLS
- * server in a child process that demands a client certificate.  No lab
- * needed.
+ * nothing listens on, a DNS server that never answers, a GnuTLS server
+ * in a child process that demands a client certificate, and a child that
+ * accepts connections, never answers them and counts how many are open
+ * at once.  No lab needed.
  */
 
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +48,12 @@
 #define CHILD_SKIP	77	/* the child could not set the limit */
 #define FILLERS		2	/* connects that fill a backlog of 0 */
 #define SERVER_SECS	20	/* the TLS server child's life at most */
+#define PER_ADDRESS	3	/* of the per-address tests */
+#define ONE_ADDRESS	12	/* names at one address there */
+#define CONNS_MAX	64	/* the counting child holds this many */
+#define RATE		10	/* --rate of the rate test: a second */
+#define RATE_JOBS	20	/* probes of each address there */
+#define RATE_RUN_MS	500	/* its run deadline */
 
 /* A socket of type on 127.0.0.1 at a port the kernel picks. */
 static int
@@ -135,8 +143,9 @@ plan_with_ports(const uint16_t *ports, size_t n)
 	return plan;
 }
 
+/* A member of the generic role at 127.0.0.<last>. */
 static void
-add_member(struct ep_plan *plan, const char *name)
+add_member_at(struct ep_plan *plan, const char *name, unsigned char last)
 {
 	struct ep_addr	a;
 	char		err[512];
@@ -144,10 +153,16 @@ add_member(struct ep_plan *plan, const char *name)
 	memset(&a, 0, sizeof(a));
 	a.family = AF_INET;
 	a.addr[0] = 127;
-	a.addr[3] = 1;
+	a.addr[3] = last;
 	if (ep_plan_add_member(plan, EP_ROLE_GENERIC, name, &a, "--test", err,
 	    sizeof(err)) == -1)
 		fail_msg("member: %s", err);
+}
+
+static void
+add_member(struct ep_plan *plan, const char *name)
+{
+	add_member_at(plan, name, 1);
 }
 
 static void
@@ -911,6 +926,214 @@ test_out_of_descriptors(void **state)
 }
 
 /*
+ * The child: accepts on lfd, never answers, and counts the connections
+ * open at once (accepted, not closed by the client) until stop closes;
+ * then writes the most it saw to report.
+ */
+static void __attribute__((noreturn))
+counting_server(int lfd, int stop, int report)
+{
+	struct pollfd	pfd[2 + CONNS_MAX];
+	char		buf[4096];
+	int		conns[CONNS_MAX], nconns = 0, peak = 0, fd, i, k;
+	ssize_t		n;
+
+	alarm(SERVER_SECS);
+	if (fcntl(lfd, F_SETFL, O_NONBLOCK) == -1)
+		_exit(1);
+	for (;;) {
+		pfd[0].fd = stop;
+		pfd[1].fd = lfd;
+		for (i = 0; i < nconns; i++)
+			pfd[2 + i].fd = conns[i];
+		for (i = 0; i < 2 + nconns; i++)
+			pfd[i].events = POLLIN;
+		if (poll(pfd, (nfds_t)(2 + nconns), -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(2);
+		}
+		if (pfd[0].revents != 0)
+			break;
+		/*
+		 * Closes first: a client that closes one connection before it
+		 * opens the next must not be counted with both.
+		 */
+		for (i = nconns - 1; i >= 0; i--) {
+			if (pfd[2 + i].revents == 0)
+				continue;
+			if ((n = read(conns[i], buf, sizeof(buf))) > 0)
+				continue;
+			close(conns[i]);
+			for (k = i; k < nconns - 1; k++)
+				conns[k] = conns[k + 1];
+			nconns--;
+		}
+		while (nconns < CONNS_MAX &&
+		    (fd = accept(lfd, NULL, NULL)) != -1) {
+			conns[nconns++] = fd;
+			if (nconns > peak)
+				peak = nconns;
+		}
+	}
+	(void)write(report, &peak, sizeof(peak));
+	_exit(0);
+}
+
+/*
+ * Many names at one address, with --per-address 3: the server never has
+ * more than 3 of them at once, and still sees 3 (the limit is reached,
+ * not undershot), and every probe runs.
+ */
+static void
+test_per_address(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port;
+	pid_t			 pid;
+	char			 name[32];
+	int			 lfd = silent_listener(&port), sp[2], rp[2];
+	int			 peak = -1, status, i;
+	size_t			 k;
+
+	(void)state;
+	assert_int_equal(pipe(sp), 0);
+	assert_int_equal(pipe(rp), 0);
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0) {
+		close(sp[1]);
+		close(rp[0]);
+		counting_server(lfd, sp[0], rp[1]);
+	}
+	close(sp[0]);
+	close(rp[1]);
+	plan = plan_with_ports(&port, 1);
+	for (i = 0; i < ONE_ADDRESS; i++) {
+		snprintf(name, sizeof(name), "m%d.test", i);
+		add_member(plan, name);
+	}
+	opts_init(&o);
+	o.handshake_timeout_ms = SHORT_MS;
+	o.per_address = PER_ADDRESS;
+	run(plan, &o, &obs);
+	close(sp[1]);
+	assert_int_equal(read(rp[0], &peak, sizeof(peak)),
+	    (ssize_t)sizeof(peak));
+	close(rp[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(peak, PER_ADDRESS);
+	assert_int_equal(obs.n, ONE_ADDRESS);
+	for (k = 0; k < obs.n; k++)
+		expect_obs(&obs.v[k], EP_OBS_TIMEOUT,
+		    "the TLS handshake did not finish");
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd);
+}
+
+/*
+ * An address at its limit holds back no other address: with -j 2 and
+ * --per-address 1, the probes of a server that never answers (queued
+ * first) wait for its one slot, while those of another address, queued
+ * after them, all run before the run deadline.
+ */
+static void
+test_no_head_of_line(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port;
+	char			 name[32];
+	int			 lfd = silent_listener(&port), i;
+	size_t			 k, slow = 0, fast = 0, waited = 0;
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "silent%d.test", i);
+		add_member_at(plan, name, 1);
+	}
+	/* Nothing listens on 127.0.0.2 at that port: refused at once. */
+	for (i = 0; i < 4; i++) {
+		snprintf(name, sizeof(name), "refused%d.test", i);
+		add_member_at(plan, name, 2);
+	}
+	opts_init(&o);
+	o.max_inflight = 2;
+	o.per_address = 1;
+	o.run_timeout_ms = SHORT_MS;
+	run(plan, &o, &obs);
+	assert_int_equal(obs.n, 8);
+	for (k = 0; k < obs.n; k++) {
+		if (strcmp(obs.v[k].addrstr, "127.0.0.2") == 0) {
+			expect_obs(&obs.v[k], EP_OBS_CONNECT_FAILED, "refused");
+			fast++;
+		} else if (strstr(obs.v[k].error, "before the probe started")) {
+			waited++;
+		} else {
+			expect_obs(&obs.v[k], EP_OBS_TIMEOUT,
+			    "the run deadline passed during the TLS handshake");
+			slow++;
+		}
+	}
+	assert_int_equal(fast, 4);
+	assert_int_equal(slow, 1);
+	assert_int_equal(waited, 3);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+	close(lfd);
+}
+
+/*
+ * --rate 10: each address starts one probe at once (the bucket holds a
+ * tenth of a second's worth, at least one), then one every 100 ms; by a
+ * 500 ms run deadline each of two addresses has started between 2 and
+ * 7 of its 20, on its own bucket, and the rest never started.
+ */
+static void
+test_rate(void **state)
+{
+	struct ep_engine_opts	 o;
+	struct ep_observations	 obs;
+	struct ep_plan		*plan;
+	uint16_t		 port = refused_port();
+	char			 name[32];
+	size_t			 k, started[2] = { 0, 0 };
+	int			 i, b;
+
+	(void)state;
+	plan = plan_with_ports(&port, 1);
+	for (b = 0; b < 2; b++)
+		for (i = 0; i < RATE_JOBS; i++) {
+			snprintf(name, sizeof(name), "r%d-%d.test", b, i);
+			add_member_at(plan, name, (unsigned char)(1 + b));
+		}
+	opts_init(&o);
+	o.rate = RATE;
+	o.run_timeout_ms = RATE_RUN_MS;
+	run(plan, &o, &obs);
+	assert_int_equal(obs.n, 2 * RATE_JOBS);
+	for (k = 0; k < obs.n; k++) {
+		b = strcmp(obs.v[k].addrstr, "127.0.0.2") == 0;
+		if (obs.v[k].status == EP_OBS_CONNECT_FAILED)
+			started[b]++;
+		else
+			expect_obs(&obs.v[k], EP_OBS_TIMEOUT,
+			    "before the probe started");
+	}
+	for (b = 0; b < 2; b++)
+		if (started[b] < 2 ||
+		    started[b] > 1 + RATE * RATE_RUN_MS / 1000 + 1)
+			fail_msg("address %d started %zu probes", b, started[b]);
+	ep_observations_clear(&obs);
+	ep_plan_free(plan);
+}
+
+/*
  * A plan that makes EP_ENDPOINTS_MAX endpoints before any DNS answer is
  * let through; one endpoint more is refused before anything starts,
  * saying how many it makes.  Members of the family left out do not count.
@@ -1036,6 +1259,9 @@ main(void)
 		cmocka_unit_test(test_bad_priority),
 		cmocka_unit_test(test_limit_restored),
 		cmocka_unit_test(test_out_of_descriptors),
+		cmocka_unit_test(test_per_address),
+		cmocka_unit_test(test_no_head_of_line),
+		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_endpoints_planned),
 		cmocka_unit_test(test_jobs_limit),
 	};

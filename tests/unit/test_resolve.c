@@ -1,7 +1,7 @@
 /*
- * Unit tests for what the resolver (src/net/resolve.c) keeps of an
- * answer, at its limits and past them, against a DNS server of the test's
- * own: a child process on 127.0.0.1, UDP and TCP on one port, whose
+ * Unit tests for what the lookups (src/net/lookups.c, over the resolver
+ * of src/net/resolve.c, which reads every record) keep of an answer, at
+ * their limits and past them, against a DNS server of the test's own: a child process on 127.0.0.1, UDP and TCP on one port, whose
  * answers the query name says.
  * "a65.limits.test" has 65 A records, 127.0.80.65 down to 127.0.80.1;
  * "r65.limits.test" 127.0.80.64 down to 127.0.80.1 and 127.0.80.1 again;
@@ -31,6 +31,7 @@
 
 #include "input/ep_plan.h"
 #include "net/ep_engine.h"
+#include "net/ep_lookups.h"
 #include "net/ep_resolve.h"
 #include "input/ep_time.h"
 #include "fixture.h"
@@ -341,10 +342,11 @@ got_srv(void *arg, enum ep_dns_status st, const struct ep_srv *srv,
 	memcpy(g->srv, srv, n * sizeof(*srv));
 }
 
-/* Asks the server for name (SRV or A) and drives the resolver to the end. */
+/* Asks the server for name (SRV or A) and drives the lookups to the end. */
 static void
 ask(const struct server *s, const char *name, int srv, struct got *g)
 {
+	struct ep_lookups	*lk;
 	struct ep_resolver	*r;
 	struct pollfd		 pfd[EP_RESOLVE_SOCKS_MAX];
 	int64_t			 end = ep_time_mono_ms() + RUN_MS;
@@ -352,17 +354,21 @@ ask(const struct server *s, const char *name, int srv, struct got *g)
 	size_t			 n;
 
 	memset(g, 0, sizeof(*g));
-	if (ep_resolver_new(&r, s->addr, AF_INET, TRY_MS, err,
+	if (ep_lookups_new(&lk, s->addr, AF_INET, TRY_MS, err,
 	    sizeof(err)) != 0)
-		fail_msg("resolver: %s", err);
-	assert_int_equal(srv ? ep_resolver_srv(r, name, got_srv, g) :
-	    ep_resolver_lookup(r, name, got_addrs, g), 0);
+		fail_msg("lookups: %s", err);
+	r = ep_lookups_resolver(lk);
+	assert_int_equal(srv ? ep_lookups_srv(lk, name, got_srv, g) :
+	    ep_lookups_addr(lk, name, got_addrs, g), 0);
 	while (!g->done && ep_time_mono_ms() < end) {
+		ep_lookups_expire(lk);
+		assert_int_equal(ep_lookups_flush(lk), 0);
 		n = ep_resolver_fill(r, pfd, EP_RESOLVE_SOCKS_MAX);
-		assert_true(poll(pfd, n, ep_resolver_timeout(r, RUN_MS)) != -1);
+		assert_true(poll(pfd, n, ep_lookups_timeout(lk, RUN_MS)) !=
+		    -1);
 		ep_resolver_process(r, pfd, n);
 	}
-	ep_resolver_free(r);
+	ep_lookups_free(lk);
 	assert_true(g->done);
 	assert_int_equal(g->st, EP_DNS_ANSWERED);
 }
@@ -576,13 +582,13 @@ test_servers_limit(void **state)
 		len += (size_t)snprintf(csv + len, sizeof(csv) - len,
 		    "%s127.0.80.%zu", i > 0 ? "," : "", i + 1);
 		if (i == EP_DNS_SERVERS_MAX - 1) {
-			if (ep_resolver_new(&r, csv, AF_INET, TRY_MS, err,
+			if (ep_resolver_new(&r, csv, TRY_MS, err,
 			    sizeof(err)) != 0)
 				fail_msg("%zu servers: %s", i + 1, err);
 			ep_resolver_free(r);
 		}
 	}
-	assert_int_equal(ep_resolver_new(&r, csv, AF_INET, TRY_MS, err,
+	assert_int_equal(ep_resolver_new(&r, csv, TRY_MS, err,
 	    sizeof(err)), -1);
 	snprintf(want, sizeof(want), "at most %d", EP_DNS_SERVERS_MAX);
 	assert_non_null(strstr(err, want));
