@@ -16,7 +16,7 @@
 
 #include <ares.h>
 
-#include "net/ep_resolve.h"
+#include "net/resolve_impl.h"
 
 struct sock {
 	ares_socket_t	fd;
@@ -240,39 +240,49 @@ dns_status(int status)
 	}
 }
 
+size_t
+ep_resolve_addrs(const struct ares_addrinfo *res, struct ep_addr *addrs)
+{
+	const struct ares_addrinfo_node	*node;
+	size_t				 n = 0, i;
+
+	for (node = res != NULL ? res->nodes : NULL;
+	    node != NULL && n < EP_RESOLVE_ADDRS_MAX; node = node->ai_next) {
+		const struct sockaddr_in	*sin;
+		const struct sockaddr_in6	*sin6;
+		struct ep_addr			 a;
+
+		memset(&a, 0, sizeof(a));
+		a.family = node->ai_family;
+		if (node->ai_family == AF_INET) {
+			sin = (const void *)node->ai_addr;
+			memcpy(a.addr, &sin->sin_addr, 4);
+		} else if (node->ai_family == AF_INET6) {
+			sin6 = (const void *)node->ai_addr;
+			memcpy(a.addr, &sin6->sin6_addr, 16);
+		} else
+			continue;
+		/* c-ares may list an address once per socket type. */
+		for (i = 0; i < n; i++)
+			if (memcmp(&addrs[i], &a, sizeof(a)) == 0)
+				break;
+		if (i == n)
+			addrs[n++] = a;
+	}
+	return n;
+}
+
 static void
 gai_done(void *arg, int status, int timeouts, struct ares_addrinfo *res)
 {
-	struct lookup			*lk = arg;
-	struct ep_addr			 addrs[EP_RESOLVE_ADDRS_MAX];
-	struct ares_addrinfo_node	*node;
-	size_t				 n = 0, i;
+	struct lookup	*lk = arg;
+	struct ep_addr	 addrs[EP_RESOLVE_ADDRS_MAX];
+	size_t		 n = 0;
 
 	(void)timeouts;
 	lk->r->pending--;
-	if (status == ARES_SUCCESS && res != NULL) {
-		for (node = res->nodes; node != NULL && n < EP_RESOLVE_ADDRS_MAX;
-		    node = node->ai_next) {
-			struct ep_addr	a;
-
-			memset(&a, 0, sizeof(a));
-			a.family = node->ai_family;
-			if (node->ai_family == AF_INET)
-				memcpy(a.addr, &((struct sockaddr_in *)(void *)
-				    node->ai_addr)->sin_addr, 4);
-			else if (node->ai_family == AF_INET6)
-				memcpy(a.addr, &((struct sockaddr_in6 *)(void *)
-				    node->ai_addr)->sin6_addr, 16);
-			else
-				continue;
-			/* c-ares may list an address once per socket type. */
-			for (i = 0; i < n; i++)
-				if (memcmp(&addrs[i], &a, sizeof(a)) == 0)
-					break;
-			if (i == n)
-				addrs[n++] = a;
-		}
-	}
+	if (status == ARES_SUCCESS)
+		n = ep_resolve_addrs(res, addrs);
 	if (res != NULL)
 		ares_freeaddrinfo(res);
 	if (n > 0)
@@ -358,18 +368,14 @@ ep_srv_order(struct ep_srv *v, size_t n)
 	return kept;
 }
 
-static void
-srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+enum ep_dns_status
+ep_resolve_srv_answer(int status, const unsigned char *abuf, int alen,
+    struct ep_srv *v, size_t *nv, const char **error)
 {
-	struct srv_lookup	*lk = arg;
-	struct ep_srv		 v[EP_SRV_MAX];
 	struct ares_srv_reply	*reply = NULL, *rr;
-	const char		*error = NULL;
-	enum ep_dns_status	 st;
 	size_t			 n = 0, len, seen = 0;
 
-	(void)timeouts;
-	lk->r->pending--;
+	*error = NULL;
 	if (status == ARES_SUCCESS)
 		status = ares_parse_srv_reply(abuf, alen, &reply);
 	switch (status) {
@@ -392,20 +398,35 @@ srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 			n++;
 		}
 		if (n == 0)
-			error = "no SRV target is a usable host name";
+			*error = "no SRV target is a usable host name";
 		break;
 	case ARES_ENOTFOUND:
 	case ARES_ENODATA:
 		break;	/* the record does not exist: no error */
 	default:
-		error = why(status);
+		*error = why(status);
 		break;
 	}
 	if (reply != NULL)
 		ares_free_data(reply);
-	st = error != NULL ? EP_DNS_FAILED : n > 0 ? EP_DNS_ANSWERED :
+	*nv = ep_srv_order(v, n);
+	return *error != NULL ? EP_DNS_FAILED : n > 0 ? EP_DNS_ANSWERED :
 	    EP_DNS_NONE;
-	lk->cb(lk->arg, st, v, ep_srv_order(v, n), error);
+}
+
+static void
+srv_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct srv_lookup	*lk = arg;
+	struct ep_srv		 v[EP_SRV_MAX];
+	const char		*error;
+	enum ep_dns_status	 st;
+	size_t			 n;
+
+	(void)timeouts;
+	lk->r->pending--;
+	st = ep_resolve_srv_answer(status, abuf, alen, v, &n, &error);
+	lk->cb(lk->arg, st, v, n, error);
 	free(lk);
 }
 
