@@ -1,0 +1,250 @@
+/*
+ * Fuzz target: what the resolver (src/net/resolve.c) makes of DNS
+ * answers, without a network: the SRV records of a query's answer
+ * (c-ares's ares_parse_srv_reply, then our filtering and ordering) and
+ * the addresses of a getaddrinfo answer.
+ *
+ * Input: the first byte picks what the rest is, by its two low bits:
+ *	0  the answer to an SRV query; the byte's other bits pick the
+ *	   c-ares status the query ended with
+ *	1  the answer to an A query, 2 to an AAAA query, turned into the
+ *	   address list c-ares's getaddrinfo gives
+ *	3  that address list itself: a byte choosing IPv4, IPv6 or another
+ *	   family, then the address, again and again
+ * Besides not crashing: the records are in ep_srv_order's order with no
+ * repeat, the lookup's status agrees with what came back, and every
+ * distinct address is kept once, up to EP_RESOLVE_ADDRS_MAX.
+ *
+ * Seeds: answers made by tests/fuzz/make-seeds.
+ */
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ares.h>
+
+#include "net/resolve_impl.h"
+
+#include "fuzz.h"
+
+#define NODES_MAX	256	/* addresses given in one list */
+
+static const int	statuses[] = {
+	ARES_SUCCESS, ARES_ENODATA, ARES_ENOTFOUND, ARES_ETIMEOUT,
+	ARES_ESERVFAIL, ARES_EREFUSED, ARES_EBADRESP, ARES_ECONNREFUSED,
+};
+
+/* One address of a getaddrinfo list, with room for either family. */
+struct node {
+	struct ares_addrinfo_node	n;
+	union {
+		struct sockaddr_in	sin;
+		struct sockaddr_in6	sin6;
+		struct sockaddr		sa;
+	} u;
+};
+
+static struct node	nodes[NODES_MAX];
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
+		fuzz_fail("c-ares does not start");
+	return 0;
+}
+
+/* Whether a should come after b in the order clients try them. */
+static int
+after(const struct ep_srv *a, const struct ep_srv *b)
+{
+	int	c;
+
+	if (a->priority != b->priority)
+		return a->priority > b->priority;
+	if (a->weight != b->weight)
+		return a->weight < b->weight;
+	if ((c = strcasecmp(a->target, b->target)) != 0)
+		return c > 0;
+	return a->port > b->port;
+}
+
+static void
+srv(int status, const uint8_t *data, size_t size)
+{
+	struct ep_srv		 v[EP_SRV_MAX];
+	enum ep_dns_status	 st;
+	const char		*error;
+	size_t			 n, i, j, len;
+
+	st = ep_resolve_srv_answer(status, data, (int)size, v, &n, &error);
+	if (n > EP_SRV_MAX)
+		fuzz_fail("%zu records", n);
+	if ((st == EP_DNS_ANSWERED) != (n > 0 && error == NULL) ||
+	    (st == EP_DNS_FAILED) != (error != NULL) ||
+	    (st == EP_DNS_NONE && n != 0))
+		fuzz_fail("status %d with %zu records, error %s", (int)st, n,
+		    error != NULL ? error : "none");
+	for (i = 0; i < n; i++) {
+		len = strnlen(v[i].target, sizeof(v[i].target));
+		if (len > EP_SRV_TARGET_MAX ||
+		    (len > 0 && v[i].target[len - 1] == '.'))
+			fuzz_fail("target '%s'", v[i].target);
+		if (i > 0 && after(&v[i - 1], &v[i]))
+			fuzz_fail("records %zu and %zu out of order", i - 1, i);
+		for (j = 0; j < i; j++)
+			if (v[j].port == v[i].port &&
+			    strcasecmp(v[j].target, v[i].target) == 0)
+				fuzz_fail("%s:%u twice", v[i].target,
+				    v[i].port);
+	}
+}
+
+/* Chains the first n nodes into a getaddrinfo answer. */
+static void
+link_nodes(struct ares_addrinfo *ai, size_t n)
+{
+	size_t	i;
+
+	memset(ai, 0, sizeof(*ai));
+	ai->nodes = n > 0 ? &nodes[0].n : NULL;
+	for (i = 0; i < n; i++)
+		nodes[i].n.ai_next = i + 1 < n ? &nodes[i + 1].n : NULL;
+}
+
+/* Sets node i to an address of family af (its bytes at a). */
+static void
+set_node(size_t i, int af, const void *a)
+{
+	struct node	*nd = &nodes[i];
+
+	memset(nd, 0, sizeof(*nd));
+	nd->n.ai_family = af;
+	nd->n.ai_socktype = SOCK_STREAM;
+	nd->n.ai_addr = &nd->u.sa;
+	if (af == AF_INET) {
+		nd->u.sin.sin_family = AF_INET;
+		memcpy(&nd->u.sin.sin_addr, a, 4);
+		nd->n.ai_addrlen = sizeof(nd->u.sin);
+	} else if (af == AF_INET6) {
+		nd->u.sin6.sin6_family = AF_INET6;
+		memcpy(&nd->u.sin6.sin6_addr, a, 16);
+		nd->n.ai_addrlen = sizeof(nd->u.sin6);
+	} else
+		nd->u.sa.sa_family = (sa_family_t)af;
+}
+
+/* The addresses of the DNS answer to an A or AAAA query. */
+static size_t
+from_answer(int af, const uint8_t *data, size_t size)
+{
+	struct hostent	*h = NULL;
+	size_t		 n = 0;
+	int		 r;
+
+	r = af == AF_INET ? ares_parse_a_reply(data, (int)size, &h, NULL,
+	    NULL) : ares_parse_aaaa_reply(data, (int)size, &h, NULL, NULL);
+	if (r != ARES_SUCCESS || h == NULL) {
+		if (h != NULL)
+			ares_free_hostent(h);
+		return 0;
+	}
+	for (; h->h_addr_list[n] != NULL && n < NODES_MAX; n++)
+		set_node(n, h->h_addrtype, h->h_addr_list[n]);
+	ares_free_hostent(h);
+	return n;
+}
+
+/* An address list as the input spells it. */
+static size_t
+from_list(const uint8_t *data, size_t size)
+{
+	size_t	n = 0, at = 0, len;
+	int	af;
+
+	while (at < size && n < NODES_MAX) {
+		af = data[at] % 3 == 0 ? AF_INET : data[at] % 3 == 1 ?
+		    AF_INET6 : AF_UNIX;
+		len = af == AF_INET ? 4 : af == AF_INET6 ? 16 : 0;
+		if (size - ++at < len)
+			break;
+		set_node(n++, af, data + at);
+		at += len;
+	}
+	return n;
+}
+
+/* The list's addresses as ep_addr, for comparing. */
+static int
+addr_of(size_t i, struct ep_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = nodes[i].n.ai_family;
+	if (a->family == AF_INET)
+		memcpy(a->addr, &nodes[i].u.sin.sin_addr, 4);
+	else if (a->family == AF_INET6)
+		memcpy(a->addr, &nodes[i].u.sin6.sin6_addr, 16);
+	else
+		return -1;
+	return 0;
+}
+
+static void
+addrs(size_t nn)
+{
+	struct ares_addrinfo	ai;
+	struct ep_addr		out[EP_RESOLVE_ADDRS_MAX], a, b;
+	size_t			n, i, j, distinct = 0;
+
+	link_nodes(&ai, nn);
+	n = ep_resolve_addrs(&ai, out);
+	for (i = 0; i < nn; i++) {
+		if (addr_of(i, &a) == -1)
+			continue;
+		for (j = 0; j < i; j++)
+			if (addr_of(j, &b) == 0 && memcmp(&a, &b,
+			    sizeof(a)) == 0)
+				break;
+		distinct += j == i;
+	}
+	if (n != (distinct < EP_RESOLVE_ADDRS_MAX ? distinct :
+	    EP_RESOLVE_ADDRS_MAX))
+		fuzz_fail("%zu addresses kept of %zu distinct", n, distinct);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < i; j++)
+			if (memcmp(&out[i], &out[j], sizeof(out[i])) == 0)
+				fuzz_fail("address %zu repeats %zu", i, j);
+	if (ep_resolve_addrs(NULL, out) != 0)
+		fuzz_fail("addresses without an answer");
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	switch (data[0] & 3) {
+	case 0:
+		srv(statuses[(data[0] >> 2) % (sizeof(statuses) /
+		    sizeof(statuses[0]))], data + 1, size - 1);
+		break;
+	case 1:
+		addrs(from_answer(AF_INET, data + 1, size - 1));
+		break;
+	case 2:
+		addrs(from_answer(AF_INET6, data + 1, size - 1));
+		break;
+	default:
+		addrs(from_list(data + 1, size - 1));
+		break;
+	}
+	return 0;
+}
