@@ -93,7 +93,8 @@ UNITS	 = $(BUILD)/test_names \
 
 # The libFuzzer targets, tests/fuzz/fuzz_NAME.c, one for each reader of
 # outside data (tests/fuzz/README).
-FUZZERS	 = profile config targets state names dns
+FUZZERS	 = profile config targets state names dns cert chain pfx csr ocsp \
+	   crl aia
 FUZZ_COMMON = tests/fuzz/fuzz.c tests/fuzz/judge.c
 
 # The built-in profiles, compiled in; the first is the default.
