@@ -368,6 +368,23 @@ ep_srv_order(struct ep_srv *v, size_t n)
 	return kept;
 }
 
+/*
+ * Whether the name host (len bytes) ends in the root's dot.  c-ares
+ * writes a dot inside a label as "\.", and a backslash as "\\": a dot
+ * after an odd number of backslashes is the last label's own.
+ */
+static int
+root_dot(const char *host, size_t len)
+{
+	size_t	n = 0;
+
+	if (len == 0 || host[len - 1] != '.')
+		return 0;
+	while (n + 1 < len && host[len - 2 - n] == '\\')
+		n++;
+	return n % 2 == 0;
+}
+
 enum ep_dns_status
 ep_resolve_srv_answer(int status, const unsigned char *abuf, int alen,
     struct ep_srv *v, size_t *nv, const char **error)
@@ -386,7 +403,7 @@ ep_resolve_srv_answer(int status, const unsigned char *abuf, int alen,
 			/* The root, ".", says the service is not offered. */
 			if (len == 1 && rr->host[0] == '.')
 				len = 0;
-			else if (len > 0 && rr->host[len - 1] == '.')
+			else if (root_dot(rr->host, len))
 				len--;
 			if (len > EP_SRV_TARGET_MAX)
 				continue;

@@ -12,7 +12,8 @@
  *	3  that address list itself: a byte choosing IPv4, IPv6 or another
  *	   family, then the address, again and again
  * Besides not crashing: the records are in ep_srv_order's order with no
- * repeat, the lookup's status agrees with what came back, and every
+ * repeat, their targets neither end in the root's dot nor lose half of
+ * an escape, the lookup's status agrees with what came back, and every
  * distinct address is kept once, up to EP_RESOLVE_ADDRS_MAX.
  *
  * Seeds: answers made by tests/fuzz/make-seeds.
@@ -77,6 +78,26 @@ after(const struct ep_srv *a, const struct ep_srv *b)
 	return a->port > b->port;
 }
 
+/*
+ * Whether a name of len bytes as c-ares writes it (a dot inside a label
+ * as \., a backslash as \\) ends in the root's dot, or in half an
+ * escape: what a cut in the wrong place leaves.
+ */
+static int
+badly_ended(const char *s, size_t len)
+{
+	size_t	n = 0;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	else if (len == 0 || s[len - 1] != '\\')
+		return 0;
+	/* A backslash that escapes is one of a pair, or the dot's. */
+	while (n < len && s[len - 1 - n] == '\\')
+		n++;
+	return s[len] == '.' ? n % 2 == 0 : n % 2 == 1;
+}
+
 static void
 srv(int status, const uint8_t *data, size_t size)
 {
@@ -95,8 +116,7 @@ srv(int status, const uint8_t *data, size_t size)
 		    error != NULL ? error : "none");
 	for (i = 0; i < n; i++) {
 		len = strnlen(v[i].target, sizeof(v[i].target));
-		if (len > EP_SRV_TARGET_MAX ||
-		    (len > 0 && v[i].target[len - 1] == '.'))
+		if (len > EP_SRV_TARGET_MAX || badly_ended(v[i].target, len))
 			fuzz_fail("target '%s'", v[i].target);
 		if (i > 0 && after(&v[i - 1], &v[i]))
 			fuzz_fail("records %zu and %zu out of order", i - 1, i);
