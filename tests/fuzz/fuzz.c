@@ -82,11 +82,10 @@ remove_tmpdir(void)
 }
 
 const char *
-fuzz_file(const char *name, const void *data, size_t size)
+fuzz_path(const char *name)
 {
 	static char	 path[PATH_MAX + 256];
 	const char	*dir;
-	int		 fd;
 
 	if (tmpdir[0] == '\0') {
 		if ((dir = getenv("TMPDIR")) == NULL || *dir == '\0')
@@ -98,6 +97,15 @@ fuzz_file(const char *name, const void *data, size_t size)
 		atexit(remove_tmpdir);
 	}
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return path;
+}
+
+const char *
+fuzz_file(const char *name, const void *data, size_t size)
+{
+	const char	*path = fuzz_path(name);
+	int		 fd;
+
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0600)) == -1 || (size > 0 && write(fd, data, size) !=
 	    (ssize_t)size) || close(fd) == -1)

@@ -25,6 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *fuzz_fixture(const char *name);
 
 /*
+ * Returns the path of file name in a directory of this process's own
+ * under $TMPDIR (made on first use, removed with its files at exit); the
+ * path lives until the next call of fuzz_path or fuzz_file.
+ */
+const char *fuzz_path(const char *name);
+
+/*
  * Replaces file name, in a directory of this process's own under $TMPDIR
  * (made on first use, removed with its files at exit), with the size
  * bytes of data, and returns its path, which lives until the next call.

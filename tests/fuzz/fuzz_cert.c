@@ -3,16 +3,19 @@
  * bytes: src/x509/cert.c's parse (GnuTLS's, then what it copies out with
  * its own DER reading: key identifiers, signature, serial), kept as
  * malformed when it does not parse (ep_certs_add_any); the accessors the
- * rules and reports use; an OCSP request for it; then the rules and the
- * reports, as a live access edge that sent it alone.  What is copied out
- * must be within its bounds.
+ * rules and reports use; an OCSP request for it; then the rules, the
+ * reports and the state, as a live access edge that sent it alone.  What
+ * is copied out must be within its bounds, and the state must read back
+ * with the certificate's digest and expiry.
  *
  * Seeds: every certificate of the unit fixtures, as DER
  * (tests/fuzz/make-seeds).
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "x509/ep_cert.h"
 #include "x509/ep_revoke.h"
@@ -61,8 +64,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct ep_cert	*c;
 	struct ep_observations	 o;
+	struct ep_state		*st;
 	unsigned char		 id[64], *req;
 	char			 err[1024], text[128], *pem = NULL;
+	char			 path[4096];
 	size_t			 idx, again, len = 0, idlen = sizeof(id);
 
 	if (ep_observations_init(&o) == -1)
@@ -91,7 +96,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_add_live(&o, &idx, 1);
 	ep_observations_sort(&o);
-	fuzz_judge(fuzz_rig(), &o, NULL);
+	/* A first run, whose state the next must read. */
+	snprintf(path, sizeof(path), "%s", fuzz_path("state"));
+	unlink(path);
+	if (ep_state_open(path, 0, &st, err, sizeof(err)) == -1)
+		fuzz_fail("state: %s", err);
+	fuzz_judge(fuzz_rig(), &o, st);
+	ep_state_close(st);
+	fuzz_check_state(path, &o);
 	ep_observations_clear(&o);
 	return 0;
 }

@@ -2,14 +2,17 @@
  * Fuzz target: the state file (--state), read by src/input/state.c
  * (jansson, then each endpoint checked), then the last run's entries
  * compared with a run that saw the unit fixtures' access chain on the
- * access edge (src/judge/rules_changes.c), and the reports of that.
- * Every entry read must be found again by its key.
+ * access edge (src/judge/rules_changes.c), the reports of that, and the
+ * state that run writes (src/report/state.c, which carries entries
+ * over).  Every entry read must be found again by its key, and the
+ * state written must read back.
  *
  * Seeds: state files as edgeprobe writes them, one matching that run,
  * one about another certificate, and damaged ones
  * (tests/fuzz/make-seeds).
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,15 +61,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ep_observations	 o;
 	struct ep_state		*s;
-	const char		*path;
-	char			 err[1024];
+	enum ep_state_status	 st;
+	char			 path[4096], err[1024];
 	size_t			 idx[EP_CHAIN_MAX];
 	int			 n;
 
-	path = fuzz_file("state", data, size);
+	snprintf(path, sizeof(path), "%s", fuzz_file("state", data, size));
 	if (ep_state_open(path, 0, &s, err, sizeof(err)) == -1)
 		fuzz_fail("%s", err);
 	check(s);
+	st = ep_state_status(s, NULL);
 	if (ep_observations_init(&o) == -1)
 		fuzz_fail("out of memory");
 	o.no_fetch = 1;
@@ -77,7 +81,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_add_live(&o, idx, (size_t)n);
 	ep_observations_sort(&o);
 	fuzz_judge(fuzz_rig(), &o, s);
-	ep_observations_clear(&o);
 	ep_state_close(s);
+	/* What this run wrote, the next must read: a newer one's is kept. */
+	if (st != EP_STATE_NEWER)
+		fuzz_check_state(path, &o);
+	ep_observations_clear(&o);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "judge/ep_rules.h"
 #include "report/ep_nagios.h"
 #include "report/ep_report.h"
+#include "report/ep_state_out.h"
 #include "x509/ep_names.h"
 #include "x509/ep_trust.h"
 
@@ -113,6 +114,37 @@ fuzz_add_fixture(struct ep_certs *s, const char *name)
 	return idx;
 }
 
+void
+fuzz_check_state(const char *path, const struct ep_observations *o)
+{
+	const struct ep_target		*t;
+	const struct ep_state_entry	*e;
+	const struct ep_cert		*leaf;
+	struct ep_state			*s;
+	const char			*why;
+	char				 err[1024];
+	size_t				 i;
+
+	if (ep_state_open(path, 0, &s, err, sizeof(err)) == -1)
+		fuzz_fail("state: %s", err);
+	if (ep_state_status(s, &why) != EP_STATE_READ)
+		fuzz_fail("the state written cannot be read: %s", why);
+	for (i = 0; i < o->n; i++) {
+		if (o->v[i].kind != EP_OBS_LIVE ||
+		    (leaf = ep_obs_leaf(o, &o->v[i])) == NULL)
+			continue;
+		t = ep_plan_target(fuzz_rig()->plan, o->v[i].target);
+		e = ep_state_find(s, ep_role_name(t->role), t->name,
+		    o->v[i].addrstr, o->v[i].port);
+		if (e == NULL || !e->answered || !e->has_leaf ||
+		    memcmp(e->sha256, leaf->sha256, 32) != 0 ||
+		    e->not_after != leaf->not_after)
+			fuzz_fail("the state written lost %s port %u",
+			    o->v[i].addrstr, o->v[i].port);
+	}
+	ep_state_close(s);
+}
+
 /* Whether code point c may reach a terminal (see fuzz_check_text). */
 static int
 shown(unsigned long c)
@@ -188,7 +220,7 @@ write_report(int (*fn)(FILE *, const struct ep_report *),
 
 void
 fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
-    const struct ep_state *prev)
+    struct ep_state *st)
 {
 	struct ep_rules_ctx	 ctx;
 	struct ep_findings	 f;
@@ -208,7 +240,7 @@ fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
 	ctx.now = FUZZ_NOW;
 	ctx.warn = (struct ep_threshold){ 30, 0 };
 	ctx.crit = (struct ep_threshold){ 7, 0 };
-	ctx.prev = prev;
+	ctx.prev = st;
 	ctx.revs = &revs;
 	if (ep_rules_run(&ctx, o, &f, err, sizeof(err)) == -1)
 		fuzz_fail("rules: %s", err);
@@ -237,6 +269,10 @@ fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
 		fuzz_fail("JSON report: %s at line %d", jerr.text, jerr.line);
 	json_decref(doc);
 	free(out);
+	if (st != NULL && ep_state_status(st, NULL) != EP_STATE_NEWER &&
+	    ep_state_status(st, NULL) != EP_STATE_LOCKED &&
+	    ep_report_state(st, &rep, err, sizeof(err)) == -1)
+		fuzz_fail("state: %s", err);
 	ep_report_close(&rep);
 	ep_revchecks_clear(&revs);
 	ep_findings_clear(&f);

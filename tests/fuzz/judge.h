@@ -6,7 +6,8 @@
  * anchors, the system's public suffix list.  Judging runs the rules and
  * writes the text, JSON and Nagios reports, then checks what every
  * report must be whatever a certificate or file holds: JSON that parses,
- * and text without a byte that could drive a terminal.
+ * and text without a byte that could drive a terminal; and that the
+ * state it writes for the next run can be read by that run.
  */
 
 #ifndef EP_FUZZ_JUDGE_H
@@ -44,12 +45,20 @@ void fuzz_add_live(struct ep_observations *o, const size_t *chain, size_t n);
 size_t fuzz_add_fixture(struct ep_certs *s, const char *name);
 
 /*
- * Judges o (sorted) with the last run's state prev (NULL: none), writes
+ * Judges o (sorted) with the last run's state st (NULL: none), writes
  * every report and checks them; stops the run when a report is not what
- * it must be.
+ * it must be.  With st, this run's state is written over st's file, as
+ * main.c writes it (not for a state ep_state.h says is left alone).
  */
 void fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
-    const struct ep_state *prev);
+    struct ep_state *st);
+
+/*
+ * Reads the state file at path, as the next run would, and stops the run
+ * unless it reads, with every live endpoint of o that answered found in
+ * it with its leaf.
+ */
+void fuzz_check_state(const char *path, const struct ep_observations *o);
 
 /*
  * Stops the run unless the len bytes of s are what a terminal may be
