@@ -3,6 +3,10 @@
  * one: ep_offline_observe reads it (x509/cert.c's PEM scanner and
  * ep_certs_load_file_any, the leaf picked by ep_trust_leaf), then the
  * rules (the path built and verified by x509/trust.c) and the reports.
+ * The path is also built here, with and without the internal anchors,
+ * and must be one: the leaf first, each certificate issued by the next,
+ * the top by the anchor when there is one, every presented certificate
+ * on it or told as extra, within the bounds of ep_trust.h.
  *
  * Input: DER certificates one after another, each written to the file as
  * a PEM block, so that mutations reach the DER inside; bytes after the
@@ -56,6 +60,75 @@ append(char **text, size_t *len, const void *p, size_t n)
 	*len += n;
 }
 
+/* The path of the n certificates of sent, leaf sent[leaf], is a path. */
+static void
+check_path(const struct ep_cert *const *sent, size_t n, size_t leaf,
+    int allow_internal)
+{
+	struct ep_trust_result	res;
+	size_t			i, j, k = 0;
+
+	if (ep_trust_verify(fuzz_rig_trust(fuzz_rig()), sent, n, leaf, NULL,
+	    0, allow_internal, FUZZ_NOW, &res) == -1)
+		fuzz_fail("trust: out of memory");
+	if (n > EP_TRUST_SENT_MAX)
+		return;
+	if (res.npath == 0 || res.npath > EP_TRUST_PATH_MAX ||
+	    res.nextra > EP_TRUST_SENT_MAX || res.path[0] != sent[leaf])
+		fuzz_fail("a path of %zu from the wrong leaf", res.npath);
+	for (i = 0; i + 1 < res.npath; i++)
+		if (!ep_cert_issued_by(res.path[i], res.path[i + 1]))
+			fuzz_fail("path certificate %zu not issued by the "
+			    "next", i);
+	if (res.anchor != NULL &&
+	    !ep_cert_issued_by(res.path[res.npath - 1], res.anchor))
+		fuzz_fail("the anchor did not issue the path's top");
+	if ((res.trusted && res.anchor == NULL) || (res.trusted &&
+	    res.anchor_internal && !allow_internal) ||
+	    (res.incomplete && res.missing[0] == '\0'))
+		fuzz_fail("trusted %d, anchor %p, internal %d, incomplete %d",
+		    res.trusted, (const void *)res.anchor,
+		    res.anchor_internal, res.incomplete);
+	for (i = 0; i < res.nextra; i++)
+		if (res.extra[i] >= n || res.extra[i] == leaf)
+			fuzz_fail("extra certificate %zu", res.extra[i]);
+	/* Each presented certificate: on the path as presented, or extra. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < res.npath; j++)
+			if (res.path[j] == sent[i] && res.path_sent[j])
+				break;
+		for (k = 0; j == res.npath && k < res.nextra; k++)
+			if (res.extra[k] == i)
+				break;
+		if (j == res.npath && k == res.nextra)
+			fuzz_fail("presented certificate %zu is lost", i);
+	}
+}
+
+/* Builds the path of obs as the rules do: of what parses. */
+static void
+check_paths(const struct ep_observations *o, const struct ep_obs *obs)
+{
+	const struct ep_cert	*sent[EP_CHAIN_MAX], *c;
+	size_t			 i, n = 0, leaf = 0;
+
+	for (i = 0; i < obs->chain_len; i++) {
+		c = ep_certs_get(o->certs, obs->chain[i]);
+		if (c->malformed[0] != '\0') {
+			if (i == obs->leaf)
+				return;
+			continue;
+		}
+		if (i == obs->leaf)
+			leaf = n;
+		sent[n++] = c;
+	}
+	if (n == 0)
+		return;
+	check_path(sent, n, leaf, 0);
+	check_path(sent, n, leaf, 1);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -93,8 +166,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.path = fuzz_file("chain.pem", text, len);
 	in.password = NULL;
 	if (ep_offline_observe(fuzz_rig_plan(rig), EP_ROLE_ACCESS, &in, &o,
-	    err, sizeof(err)) == 0)
+	    err, sizeof(err)) == 0) {
+		check_paths(&o, &o.v[0]);
 		fuzz_judge(rig, &o, NULL);
+	}
 	ep_observations_clear(&o);
 	free(text);
 	return 0;

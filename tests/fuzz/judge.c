@@ -77,6 +77,12 @@ fuzz_rig_plan(const struct fuzz_rig *r)
 	return r->plan;
 }
 
+const struct ep_trust *
+fuzz_rig_trust(const struct fuzz_rig *r)
+{
+	return r->trust;
+}
+
 void
 fuzz_add_live(struct ep_observations *o, const size_t *chain, size_t n)
 {

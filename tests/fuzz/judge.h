@@ -17,6 +17,7 @@
 
 #include "input/ep_state.h"
 #include "net/ep_observe.h"
+#include "x509/ep_trust.h"
 
 struct fuzz_rig;
 
@@ -30,6 +31,11 @@ const struct fuzz_rig *fuzz_rig(void);
  * The rig's plan, for observing files against it.
  */
 const struct ep_plan *fuzz_rig_plan(const struct fuzz_rig *r);
+
+/*
+ * The rig's anchors, for verifying paths against them.
+ */
+const struct ep_trust *fuzz_rig_trust(const struct fuzz_rig *r);
 
 /*
  * Appends to o a live observation of the access edge on 192.0.2.1:443
