@@ -95,7 +95,7 @@ UNITS	 = $(BUILD)/test_names \
 # outside data (tests/fuzz/README).
 FUZZERS	 = profile config targets state names dns cert chain pfx csr ocsp \
 	   crl aia
-FUZZ_COMMON = tests/fuzz/fuzz.c tests/fuzz/judge.c
+FUZZ_COMMON = tests/fuzz/fuzz.c tests/fuzz/judge.c tests/fuzz/plan.c
 
 # The built-in profiles, compiled in; the first is the default.
 PROBES	 = probes/lync2013.ini \

@@ -3,7 +3,8 @@
  * src/input/config.c through the INI front end, then applied to a plan
  * under lync2013 as main.c applies it, its settings merged with the
  * defaults.  What load accepts, apply must not refuse but for plan
- * limits, and the time limits it keeps are within their bounds.
+ * limits; the time limits it keeps are within their bounds, and the plan
+ * is one (plan.c).
  *
  * Seeds: the deployment files of probes/examples (read, never run), and a few more
  * (tests/fuzz/make-seeds).
@@ -17,6 +18,7 @@
 #include "input/ep_profile.h"
 
 #include "fuzz.h"
+#include "plan.h"
 
 static struct ep_profile	*lync;
 
@@ -59,8 +61,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ep_threshold_text(&s.crit, text, sizeof(text));
 	if ((plan = ep_plan_new(lync)) == NULL)
 		fuzz_fail("out of memory");
-	if (ep_config_apply(c, plan, err, sizeof(err)) == -1 &&
-	    strstr(err, "more than") == NULL)
+	if (ep_config_apply(c, plan, err, sizeof(err)) == 0)
+		fuzz_check_plan(plan);
+	else if (strstr(err, "more than") == NULL)
 		fuzz_fail("accepted, then refused: %s", err);
 	ep_plan_free(plan);
 	ep_config_free(c);

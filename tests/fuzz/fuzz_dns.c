@@ -11,10 +11,16 @@
  *	   address list c-ares's getaddrinfo gives
  *	3  that address list itself: a byte choosing IPv4, IPv6 or another
  *	   family, then the address, again and again
+ * SRV records then go where discovery of contoso.example takes them, as
+ * both its sign-in and its federation records: into a plan
+ * (ep_plan_add_found, src/input/plan.c), and through the rules
+ * (src/judge/rules_dns.c) and the reports.
+ *
  * Besides not crashing: the records are in ep_srv_order's order with no
  * repeat, their targets neither end in the root's dot nor lose half of
- * an escape, the lookup's status agrees with what came back, and every
- * distinct address is kept once, up to EP_RESOLVE_ADDRS_MAX.
+ * an escape, the lookup's status agrees with what came back, the plan is
+ * one (plan.c), and every distinct address is kept once, up to
+ * EP_RESOLVE_ADDRS_MAX.
  *
  * Seeds: answers made by tests/fuzz/make-seeds.
  */
@@ -24,15 +30,22 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <ares.h>
 
+#include "input/ep_plan.h"
+#include "net/ep_observe.h"
 #include "net/resolve_impl.h"
 
 #include "fuzz.h"
+#include "judge.h"
+#include "plan.h"
+
+#define DOMAIN		"contoso.example"
 
 #define NODES_MAX	256	/* addresses given in one list */
 
@@ -60,6 +73,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
 		fuzz_fail("c-ares does not start");
+	fuzz_rig();
 	return 0;
 }
 
@@ -98,6 +112,95 @@ badly_ended(const char *s, size_t len)
 	return s[len] == '.' ? n % 2 == 0 : n % 2 == 1;
 }
 
+/* Sets a of the observations to what a lookup found (copied). */
+static void
+answer(struct ep_dns_answer *a, enum ep_dns_status st,
+    const struct ep_srv *v, size_t n, const char *error)
+{
+	a->st = st;
+	snprintf(a->error, sizeof(a->error), "%s", error != NULL ? error : "");
+	if (n > 0) {
+		if ((a->srv = malloc(n * sizeof(*v))) == NULL)
+			fuzz_fail("out of memory");
+		memcpy(a->srv, v, n * sizeof(*v));
+	}
+	a->n = n;
+}
+
+/* What discovery of DOMAIN makes of the records, as both kinds. */
+static void
+discover(enum ep_dns_status st, const struct ep_srv *v, size_t n,
+    const char *error)
+{
+	const struct ep_port	*ports;
+	struct ep_plan		*plan;
+	struct ep_observations	 o;
+	struct ep_discovery	*d;
+	struct ep_found		 f;
+	struct ep_obs		 obs;
+	size_t			 touched[EP_FOUND_TOUCHED_MAX], ntouched = 0;
+	size_t			 group, *remap = NULL, i, p, np;
+	char			 err[1024];
+	int			 r;
+
+	if ((plan = ep_plan_new(ep_plan_profile(fuzz_rig_plan(
+	    fuzz_rig())))) == NULL ||
+	    ep_plan_add_discovery(plan, DOMAIN, err, sizeof(err)) == -1)
+		fuzz_fail("plan: %s", err);
+	(void)ep_plan_discovery(plan, 0, &group);
+	memset(&f, 0, sizeof(f));
+	f.domain = DOMAIN;
+	f.srv[0] = (struct ep_found_srv){ "_sip._tls." DOMAIN, v, n, 0 };
+	f.srv[1] = (struct ep_found_srv){ "_sipfederationtls._tcp." DOMAIN, v,
+	    n, EP_PORT_FEDERATION };
+	if (st == EP_DNS_ANSWERED) {
+		if (ep_plan_add_found(plan, group, &f, touched, &ntouched, err,
+		    sizeof(err)) == -1)
+			fuzz_fail("found, then refused: %s", err);
+		for (i = 0; i < ntouched; i++)
+			if (ntouched > EP_FOUND_TOUCHED_MAX ||
+			    touched[i] >= ep_plan_ntargets(plan))
+				fuzz_fail("touched %zu of %zu", touched[i],
+				    ep_plan_ntargets(plan));
+	}
+	if (ep_plan_settle(plan, &remap) == -1)
+		fuzz_fail("out of memory");
+	free(remap);
+	fuzz_check_plan(plan);
+
+	/* The run: every target unresolved, as the engine tells it. */
+	if (ep_observations_init(&o) == -1 ||
+	    ep_observations_discoveries(&o, 1) == -1)
+		fuzz_fail("out of memory");
+	o.no_fetch = 1;
+	d = &o.disc[0];
+	d->group = group;
+	snprintf(d->domain[0], sizeof(d->domain[0]), "%s", DOMAIN);
+	for (r = 0; r < EP_DISC__MAX; r++)
+		d->answer[0][r].st = EP_DNS_NONE;
+	answer(&d->answer[0][EP_DISC_SIP_SRV], st, v, n, error);
+	answer(&d->answer[0][EP_DISC_FED_SRV], st, v, n, error);
+	d->chosen = st == EP_DNS_ANSWERED ? 0 : -1;
+	for (i = 0; i < ep_plan_ntargets(plan); i++) {
+		np = ep_plan_ports(plan, i, &ports);
+		for (p = 0; p < np; p++) {
+			memset(&obs, 0, sizeof(obs));
+			obs.target = i;
+			obs.port = ports[p].port;
+			obs.port_flags = ports[p].flags;
+			obs.status = EP_OBS_NO_ADDRESS;
+			obs.dns = EP_DNS_NONE;
+			snprintf(obs.error, sizeof(obs.error), "no such name");
+			if (ep_observations_add(&o, &obs) == (size_t)-1)
+				fuzz_fail("out of memory");
+		}
+	}
+	ep_observations_sort(&o);
+	fuzz_judge_plan(fuzz_rig(), plan, &o, NULL);
+	ep_observations_clear(&o);
+	ep_plan_free(plan);
+}
+
 static void
 srv(int status, const uint8_t *data, size_t size)
 {
@@ -126,6 +229,7 @@ srv(int status, const uint8_t *data, size_t size)
 				fuzz_fail("%s:%u twice", v[i].target,
 				    v[i].port);
 	}
+	discover(st, v, n, error);
 }
 
 /* Chains the first n nodes into a getaddrinfo answer. */

@@ -2,7 +2,8 @@
  * Fuzz target: a --targets-file, one target a line, read by
  * src/input/targets.c, then put into a plan both ways a profile reads
  * arguments: as SIP domains to discover (lync2013) and as HOST[:PORT]
- * to probe (generic), the latter splitting each with ep_target_split.
+ * to probe (generic), the latter splitting each with ep_target_split;
+ * a plan made must be one (plan.c).
  *
  * Seeds: a few files of names, ports, addresses, comments and blanks
  * (tests/fuzz/make-seeds).
@@ -16,6 +17,7 @@
 #include "input/ep_targets.h"
 
 #include "fuzz.h"
+#include "plan.h"
 
 static struct ep_profile	*lync, *generic;
 
@@ -41,8 +43,9 @@ plan_under(const struct ep_targets *t, const struct ep_profile *p)
 
 	if ((plan = ep_plan_new(p)) == NULL)
 		fuzz_fail("out of memory");
-	if (ep_targets_plan(t, plan, err, sizeof(err)) == -1 &&
-	    err[0] == '\0')
+	if (ep_targets_plan(t, plan, err, sizeof(err)) == 0)
+		fuzz_check_plan(plan);
+	else if (err[0] == '\0')
 		fuzz_fail("%s: refused without a reason", p->name);
 	ep_plan_free(plan);
 }

@@ -228,6 +228,13 @@ void
 fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
     struct ep_state *st)
 {
+	fuzz_judge_plan(r, r->plan, o, st);
+}
+
+void
+fuzz_judge_plan(const struct fuzz_rig *r, const struct ep_plan *plan,
+    const struct ep_observations *o, struct ep_state *st)
+{
 	struct ep_rules_ctx	 ctx;
 	struct ep_findings	 f;
 	struct ep_revchecks	 revs;
@@ -240,7 +247,7 @@ fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
 	memset(&f, 0, sizeof(f));
 	memset(&revs, 0, sizeof(revs));
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.plan = r->plan;
+	ctx.plan = plan;
 	ctx.trust = r->trust;
 	ctx.names = r->names;
 	ctx.now = FUZZ_NOW;
@@ -252,7 +259,7 @@ fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
 		fuzz_fail("rules: %s", err);
 
 	memset(&rep, 0, sizeof(rep));
-	rep.plan = r->plan;
+	rep.plan = plan;
 	rep.obs = o;
 	rep.findings = &f;
 	rep.revs = &revs;

@@ -60,6 +60,13 @@ void fuzz_judge(const struct fuzz_rig *r, const struct ep_observations *o,
     struct ep_state *st);
 
 /*
+ * As fuzz_judge, with the targets of plan (under lync2013) rather than
+ * the rig's.
+ */
+void fuzz_judge_plan(const struct fuzz_rig *r, const struct ep_plan *plan,
+    const struct ep_observations *o, struct ep_state *st);
+
+/*
  * Reads the state file at path, as the next run would, and stops the run
  * unless it reads, with every live endpoint of o that answered found in
  * it with its leaf.
