@@ -172,9 +172,10 @@ $(BUILD):
 
 # The whole test suite: unit tests, the lab-backed integration tests, the
 # same under AddressSanitizer/UBSan and valgrind, a clang build, man lint,
-# and the validation corpus (also under AddressSanitizer/UBSan).
+# the validation corpus (also under AddressSanitizer/UBSan), and a smoke
+# run of the fuzz targets (fuzz-smoke, below).
 check: unit integration check-sanitize check-valgrind check-clang lint-man \
-	check-layers corpus corpus-sanitize
+	check-layers corpus corpus-sanitize fuzz-smoke
 
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; \
@@ -209,7 +210,8 @@ check-sanitize:
 # coverage and what it found; an input that crashes, leaks or hangs is
 # kept there as crash-SHA1, a case every later run replays.  `make
 # fuzz-smoke` (part of check) replays every corpus file through every
-# target and fuzzes each for FUZZ_SMOKE_S seconds.
+# target and fuzzes each for FUZZ_SMOKE_S seconds.  FUZZERS="NAME..."
+# runs only those.
 FUZZ_S	?= 60
 FUZZ_SMOKE_S ?= 10
 FUZZ_MAKE = $(MAKE) BUILD=build/fuzz CC=clang CFLAGS="-O1 -g \
