@@ -3,7 +3,9 @@
  * by src/input/profile.c through the INI front end (src/input/ini.c).  A
  * file may name a built-in profile or another file as its base.  What is
  * accepted must hold values within the bounds the rules index by, and
- * serve as the profile of a plan.
+ * serve as the profile of a plan (plan.c checks it) under which the
+ * rules judge the fixtures' access chain on the access edge, when the
+ * profile probes that role, and the reports tell of it (judge.c).
  *
  * Seeds: the profiles of probes/, and based profiles (tests/fuzz/make-seeds).
  */
@@ -13,8 +15,11 @@
 
 #include "input/ep_plan.h"
 #include "input/ep_profile.h"
+#include "net/ep_observe.h"
 
 #include "fuzz.h"
+#include "judge.h"
+#include "plan.h"
 
 #define NAME_CHARS	"abcdefghijklmnopqrstuvwxyz" \
 			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
@@ -49,11 +54,45 @@ check(const struct ep_profile *p)
 	}
 }
 
+/* A plan under p, and a run that saw the access chain on its access edge. */
+static void
+judge_under(const struct ep_profile *p)
+{
+	struct ep_observations	 o;
+	struct ep_plan		*plan;
+	size_t			 idx[EP_CHAIN_MAX];
+	char			 err[1024];
+	int			 n;
+
+	if ((plan = ep_plan_new(p)) == NULL)
+		fuzz_fail("out of memory");
+	if (ep_plan_add_sip_domain(plan, "contoso.example", err,
+	    sizeof(err)) == -1 || ep_plan_add_target(plan, EP_ROLE_ACCESS,
+	    "access.contoso.example", "fuzz", err, sizeof(err)) == -1)
+		fuzz_fail("plan: %s", err);
+	fuzz_check_plan(plan);
+	if (p->roles[EP_ROLE_ACCESS].probed) {
+		if (ep_observations_init(&o) == -1)
+			fuzz_fail("out of memory");
+		o.no_fetch = 1;
+		if ((n = ep_certs_load_file(o.certs,
+		    fuzz_fixture("access-chain.pem"), idx, EP_CHAIN_MAX, err,
+		    sizeof(err))) <= 0)
+			fuzz_fail("access-chain.pem: %s", err);
+		fuzz_add_live(&o, idx, (size_t)n);
+		ep_observations_sort(&o);
+		fuzz_judge_plan(fuzz_rig(), plan, &o, NULL);
+		ep_observations_clear(&o);
+	}
+	ep_plan_free(plan);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
+	fuzz_rig();
 	return 0;
 }
 
@@ -61,7 +100,6 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ep_profile	*p;
-	struct ep_plan		*plan;
 	const char		*path;
 	char			 err[1024];
 
@@ -72,12 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check(p);
-	if ((plan = ep_plan_new(p)) == NULL)
-		fuzz_fail("out of memory");
-	if (ep_plan_add_target(plan, EP_ROLE_ACCESS, "access.contoso.example",
-	    "fuzz", err, sizeof(err)) == -1)
-		fuzz_fail("access.contoso.example: %s", err);
-	ep_plan_free(plan);
+	judge_under(p);
 	ep_profile_free(p);
 	return 0;
 }
