@@ -94,6 +94,12 @@ UNITS	 = $(BUILD)/test_names \
 	   $(BUILD)/test_revoke \
 	   $(BUILD)/test_rules_revocation
 
+# The libFuzzer targets, tests/fuzz/fuzz_NAME.c, one for each reader of
+# outside data (tests/fuzz/README).
+FUZZERS	 = profile config targets state names dns cert chain pfx csr ocsp \
+	   crl aia
+FUZZ_COMMON = tests/fuzz/fuzz.c tests/fuzz/judge.c tests/fuzz/plan.c
+
 # The built-in profiles, compiled in; the first is the default.
 PROBES	 = probes/lync2013.ini \
 	   probes/skype2015.ini \
@@ -129,6 +135,14 @@ $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libedgeprobe.a $(HEADERS) \
 	$(CC) $(CPPFLAGS) -Itests/unit $(ALLCFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(BUILD)/libedgeprobe.a $(LIBS) $(TESTLIBS)
 
+# A fuzz target: libFuzzer's main and the library, built with the same
+# sanitizers (fuzz-build, in build/fuzz).
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_COMMON) $(BUILD)/libedgeprobe.a \
+	    $(HEADERS) $(wildcard tests/fuzz/*.h)
+	$(CC) $(CPPFLAGS) -Itests/fuzz $(ALLCFLAGS) $(LDFLAGS) \
+	    -fsanitize=fuzzer -o $@ $< $(FUZZ_COMMON) $(BUILD)/libedgeprobe.a \
+	    $(LIBS)
+
 # The lab's servers and the benchmark's relay and timer (tests/lab,
 # tests/bench): small programs of their own, built with the same flags.
 LABTOOLS = $(BUILD)/tarpit \
@@ -161,9 +175,10 @@ $(BUILD):
 
 # The whole test suite: unit tests, the lab-backed integration tests, the
 # same under AddressSanitizer/UBSan and valgrind, a clang build, man lint,
-# and the validation corpus (also under AddressSanitizer/UBSan).
+# the validation corpus (also under AddressSanitizer/UBSan), and a smoke
+# run of the fuzz targets (fuzz-smoke, below).
 check: unit integration check-sanitize check-valgrind check-clang lint-man \
-	check-layers corpus corpus-sanitize
+	check-layers corpus corpus-sanitize fuzz-smoke
 
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; \
@@ -189,6 +204,34 @@ check-sanitize:
 	EP_LAB_BIN=build/asan tests/integration/run build/asan/edgeprobe-bin
 	EP_LAB_BIN=build/asan tests/integration/state-sequence \
 	    build/asan/edgeprobe-bin
+
+# Fuzzing: every reader of outside data (profiles, deployment files,
+# --targets-file, the state file, names, DNS answers, certificates and
+# chains, PFX, requests, OCSP responses, CRLs, AIA issuers) under
+# libFuzzer with AddressSanitizer (leaks included) and UBSan, built with
+# clang in build/fuzz.  `make fuzz` runs each target for FUZZ_S seconds,
+# one after another in one process each, from its seeds in
+# tests/fuzz/corpus/NAME, and tells per target the seconds, executions,
+# coverage and what it found; an input that crashes, leaks or hangs is
+# kept there as crash-SHA1, a case every later run replays.  `make
+# fuzz-smoke` (part of check) replays every corpus file through every
+# target and fuzzes each for FUZZ_SMOKE_S seconds.  FUZZERS="NAME..."
+# runs only those.
+FUZZ_S	?= 60
+FUZZ_SMOKE_S ?= 10
+FUZZ_MAKE = $(MAKE) BUILD=build/fuzz CC=clang CFLAGS="-O1 -g \
+	    -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined"
+
+fuzz-build:
+	$(FUZZ_MAKE) $(FUZZERS:%=build/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	tests/fuzz/run build/fuzz $(FUZZ_S) $(FUZZERS)
+
+fuzz-smoke: fuzz-build
+	tests/fuzz/run -s build/fuzz $(FUZZ_SMOKE_S) $(FUZZERS)
 
 # The validation corpus: chains made at run time, each judged offline and
 # live against the verdict TLS clients reach (tests/corpus/cases).
@@ -252,4 +295,4 @@ clean:
 
 .PHONY: all check unit integration check-sanitize check-valgrind check-clang \
 	lint-man check-layers corpus corpus-sanitize lab-tools lab-up lab-down \
-	demo bench deps install clean
+	demo bench deps install clean fuzz fuzz-build fuzz-smoke

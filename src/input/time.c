@@ -6,6 +6,10 @@
 
 #include "input/ep_time.h"
 
+/* The times the form holds: years of four digits. */
+#define ISO_MIN		(-62167219200LL)	/* 0000-01-01T00:00:00Z */
+#define ISO_MAX		253402300799LL		/* 9999-12-31T23:59:59Z */
+
 int64_t
 ep_time_mono_ms(void)
 {
@@ -19,9 +23,20 @@ void
 ep_time_iso(time_t t, char *out, size_t outlen)
 {
 	struct tm	tm;
+	long long	year;
+	int		n = -1;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	/*
+	 * Not strftime: its %Y writes the year 999 as "999", which no
+	 * reader of the form takes back.
+	 */
+	if (t >= ISO_MIN && t <= ISO_MAX && gmtime_r(&t, &tm) != NULL) {
+		year = (long long)tm.tm_year + 1900;
+		n = snprintf(out, outlen, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
+		    year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec);
+	}
+	if (n < 0 || (size_t)n >= outlen)
 		snprintf(out, outlen, "?");
 }
 
@@ -97,7 +112,8 @@ ep_time_parse_iso(const char *s, time_t *out)
 			return -1;
 	}
 	t = days_from_civil(y, mo, d) * 86400LL + h * 3600 + mi * 60 + sec - off;
-	if ((long long)(time_t)t != t)
+	/* An offset may push a time out of the years ep_time_iso writes. */
+	if (t < ISO_MIN || t > ISO_MAX || (long long)(time_t)t != t)
 		return -1;
 	*out = (time_t)t;
 	return 0;

@@ -25,7 +25,7 @@
 
 #include <ares.h>
 
-#include "net/ep_resolve.h"
+#include "net/resolve_impl.h"
 
 #define RCVBUF		(1024 * 1024)	/* bytes, each UDP socket's */
 
@@ -361,8 +361,8 @@ ep_addr_order(struct ep_addr *v, size_t n)
  * them.  Returns how many were put in *out (NULL when none); status is
  * c-ares's, ARES_ENOMEM when out of memory.
  */
-static size_t
-parse_addrs(enum ep_rr rr, const unsigned char *abuf, int alen,
+size_t
+ep_resolve_parse_addrs(enum ep_rr rr, const unsigned char *abuf, int alen,
     struct ep_addr **out, int *status)
 {
 	struct hostent	*he = NULL;
@@ -442,8 +442,25 @@ ep_srv_order(struct ep_srv *v, size_t n)
  * many were put in *out (NULL when none); status is c-ares's,
  * ARES_ENOMEM when out of memory.
  */
-static size_t
-parse_srv(const unsigned char *abuf, int alen, struct ep_srv **out,
+/*
+ * Whether the name host (len bytes) ends in the root's dot.  c-ares
+ * writes a dot inside a label as "\.", and a backslash as "\\": a dot
+ * after an odd number of backslashes is the last label's own.
+ */
+static int
+root_dot(const char *host, size_t len)
+{
+	size_t	n = 0;
+
+	if (len == 0 || host[len - 1] != '.')
+		return 0;
+	while (n + 1 < len && host[len - 2 - n] == '\\')
+		n++;
+	return n % 2 == 0;
+}
+
+size_t
+ep_resolve_parse_srv(const unsigned char *abuf, int alen, struct ep_srv **out,
     int *status, const char **error)
 {
 	struct ares_srv_reply	*reply = NULL, *rr;
@@ -466,7 +483,7 @@ parse_srv(const unsigned char *abuf, int alen, struct ep_srv **out,
 		/* The root, ".", says the service is not offered. */
 		if (len == 1 && rr->host[0] == '.')
 			len = 0;
-		else if (len > 0 && rr->host[len - 1] == '.')
+		else if (root_dot(rr->host, len))
 			len--;
 		if (len > EP_SRV_TARGET_MAX)
 			continue;
@@ -502,11 +519,11 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	res.lost = status == ARES_ETIMEOUT;
 	if (status == ARES_SUCCESS) {
 		if (q->rr == EP_RR_SRV) {
-			res.n = parse_srv(abuf, alen, &srv, &status,
+			res.n = ep_resolve_parse_srv(abuf, alen, &srv, &status,
 			    &res.error);
 			res.srv = srv;
 		} else {
-			res.n = parse_addrs(q->rr, abuf, alen, &addrs,
+			res.n = ep_resolve_parse_addrs(q->rr, abuf, alen, &addrs,
 			    &status);
 			res.addrs = addrs;
 		}

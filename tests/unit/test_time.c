@@ -19,6 +19,9 @@
 #define T_2024_02_29		((time_t)1709164800)	/* 2024-02-29T00:00:00Z */
 #define T_2000_02_29		((time_t)951782400)	/* 2000-02-29T00:00:00Z */
 #define T_1969_12_31_2330	((time_t)-1800)		/* 1969-12-31T23:30:00Z */
+#define T_0000_01_01		((time_t)-62167219200)	/* 0000-01-01T00:00:00Z */
+#define T_0999_01_01		((time_t)-30641737500)	/* 0999-01-01T06:15:00Z */
+#define T_9999_12_31_235959	((time_t)253402300799)	/* 9999-12-31T23:59:59Z */
 
 static void
 expect_time(const char *s, time_t want)
@@ -69,6 +72,9 @@ test_parse_bad(void **state)
 		"2026-12-01T08:00:00+24:00", "2026-12-01T08:00:00+01:60",
 		"2026-12-01T08:00:00+01:00x", "2026-12-01T08:00:00 Z",
 		" 2026-12-01", "2026-12-01 ", "+2026-12-01", "2026-12-01T08:00:0Z",
+		/* Years of four digits, in UTC too. */
+		"9999-12-31T23:59:59-00:01", "0000-01-01T00:00:00+00:01",
+		"10000-01-01",
 	};
 	time_t			 t;
 	size_t			 i;
@@ -102,6 +108,18 @@ test_iso_format(void **state)
 	ep_time_iso(T_2026_12_01, out, 21);
 	assert_string_equal(out, "2026-12-01T00:00:00Z");
 	assert_int_equal(out[21], 'X');
+	/* One byte short: no date cut in the middle. */
+	ep_time_iso(T_2026_12_01, out, 20);
+	assert_string_equal(out, "?");
+	/* The year always of four digits; none of more, or before 0000. */
+	ep_time_iso(T_0999_01_01, out, sizeof(out));
+	assert_string_equal(out, "0999-01-01T06:15:00Z");
+	ep_time_iso(T_0000_01_01, out, sizeof(out));
+	assert_string_equal(out, "0000-01-01T00:00:00Z");
+	ep_time_iso(T_9999_12_31_235959 + 1, out, sizeof(out));
+	assert_string_equal(out, "?");
+	ep_time_iso(T_0000_01_01 - 1, out, sizeof(out));
+	assert_string_equal(out, "?");
 }
 
 /* Formatting and parsing agree, second by second over odd moments. */
@@ -109,7 +127,9 @@ static void
 test_iso_round_trip(void **state)
 {
 	static const time_t	v[] = { 0, 1, 59, 86399, 951782399, 951782400,
-				    1709251199, 1780272000, 4102444799 };
+				    1709251199, 1780272000, 4102444799,
+				    T_0000_01_01, T_0999_01_01,
+				    T_9999_12_31_235959 };
 	char			out[32];
 	time_t			t;
 	size_t			i;

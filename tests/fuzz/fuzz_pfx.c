@@ -1,0 +1,52 @@
+/*
+ * Fuzz target: a PKCS#12 (PFX) file judged before go-live (--pfx), read
+ * by src/net/offline.c (GnuTLS's PKCS#12 parse, our DER reading of the
+ * MAC's rounds and the bounds on bags, keys and key derivation), opened
+ * with the fixtures' password, then the rules and the reports.
+ *
+ * Seeds: the PFX files of tests/unit/fixtures/offline
+ * (tests/fuzz/make-seeds).
+ */
+
+#include <string.h>
+
+#include "net/ep_offline.h"
+
+#include "fuzz.h"
+#include "judge.h"
+
+/* As tests/unit/fixtures/offline/pfx.pass. */
+#define PASSWORD	"offline fixture password"
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_rig();
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct fuzz_rig	*rig = fuzz_rig();
+	struct ep_observations	 o;
+	struct ep_offline	 in;
+	char			 err[1024] = "";
+
+	if (ep_observations_init(&o) == -1)
+		fuzz_fail("out of memory");
+	o.no_fetch = 1;
+	in.input = EP_OFFLINE_PFX;
+	in.path = fuzz_file("file.pfx", data, size);
+	in.password = PASSWORD;
+	if (ep_offline_observe(fuzz_rig_plan(rig), EP_ROLE_ACCESS, &in, &o,
+	    err, sizeof(err)) == 0)
+		fuzz_judge(rig, &o, NULL);
+	else if (err[0] == '\0' || strchr(err, '\n') != NULL ||
+	    strstr(err, PASSWORD) != NULL)
+		fuzz_fail("refused with '%s'", err);
+	ep_observations_clear(&o);
+	return 0;
+}
