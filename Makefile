@@ -201,7 +201,8 @@ ASAN_MAKE = $(MAKE) BUILD=build/asan CFLAGS="-O1 -g \
 
 check-sanitize:
 	$(ASAN_MAKE) build/asan/edgeprobe-bin lab-tools unit
-	EP_LAB_BIN=build/asan tests/integration/run build/asan/edgeprobe-bin
+	EP_LAB_BIN=build/asan EP_JSONL=0 tests/integration/run \
+	    build/asan/edgeprobe-bin
 	EP_LAB_BIN=build/asan tests/integration/state-sequence \
 	    build/asan/edgeprobe-bin
 
