@@ -104,33 +104,52 @@ get_dns(gnutls_x509_crt_t crt, int issuer, char *out, size_t outlen)
 	return 0;
 }
 
+/* Reads CN i of the subject (or issuer) into buf, of *size bytes. */
+static int
+read_cn(gnutls_x509_crt_t crt, int issuer, int i, char *buf, size_t *size)
+{
+	return issuer ? gnutls_x509_crt_get_issuer_dn_by_oid(crt,
+	    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, size) :
+	    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
+	    (unsigned)i, 0, buf, size);
+}
+
 /*
  * The last CN of the subject (or issuer) is the most specific one, the
- * one clients used to look at.
+ * one clients used to look at; one too long to keep is kept cut, never
+ * passed over for an earlier one.  Returns 0, or -1 when out of memory.
  */
-static void
+static int
 get_cn(gnutls_x509_crt_t crt, int issuer, char *cn, size_t *cn_len)
 {
-	char	buf[EP_CERT_CN_MAX];
+	char	buf[EP_CERT_CN_MAX], *p;
 	size_t	size;
 	int	i, r;
 
 	cn[0] = '\0';
 	*cn_len = 0;
 	for (i = 0; i < 16; i++) {
+		p = buf;
 		size = sizeof(buf);
-		r = issuer ? gnutls_x509_crt_get_issuer_dn_by_oid(crt,
-		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size) :
-		    gnutls_x509_crt_get_dn_by_oid(crt,
-		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf, &size);
+		r = read_cn(crt, issuer, i, p, &size);
+		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+			if ((p = malloc(++size)) == NULL)
+				return -1;
+			r = read_cn(crt, issuer, i, p, &size);
+		}
+		if (r >= 0) {
+			if (size >= EP_CERT_CN_MAX)
+				size = EP_CERT_CN_MAX - 1;
+			memcpy(cn, p, size);
+			cn[size] = '\0';
+			*cn_len = size;
+		}
+		if (p != buf)
+			free(p);
 		if (r < 0)
 			break;
-		if (size >= EP_CERT_CN_MAX)
-			size = EP_CERT_CN_MAX - 1;
-		memcpy(cn, buf, size);
-		cn[size] = '\0';
-		*cn_len = size;
 	}
+	return 0;
 }
 
 /* The serial as hex (see ep_cert.h); "" when GnuTLS cannot give it. */
@@ -887,8 +906,11 @@ ep_cert_parse(const unsigned char *der, size_t len, struct ep_cert **out,
 	}
 	get_dns(CRT(c), 0, c->subject, sizeof(c->subject));
 	get_dns(CRT(c), 1, c->issuer, sizeof(c->issuer));
-	get_cn(CRT(c), 0, c->cn, &c->cn_len);
-	get_cn(CRT(c), 1, c->issuer_cn, &c->issuer_cn_len);
+	if (get_cn(CRT(c), 0, c->cn, &c->cn_len) == -1 ||
+	    get_cn(CRT(c), 1, c->issuer_cn, &c->issuer_cn_len) == -1) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		goto fail;
+	}
 	get_serial(c);
 	if (get_sans(c, err, errlen) == -1)
 		goto fail;

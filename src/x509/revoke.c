@@ -258,27 +258,53 @@ ep_crl_covers(const unsigned char *data, size_t len,
 	return yes;
 }
 
-/* Whether serial (of len octets) is listed in crl; when so, since when. */
+/*
+ * Whether serial (of len octets) is listed in crl; when so, since when.
+ * Returns 1 or 0, or -1 when out of memory.
+ */
 static int
 listed(gnutls_x509_crl_t crl, const unsigned char *serial, size_t len,
     time_t *when)
 {
-	gnutls_x509_crl_iter_t	iter = NULL;
-	unsigned char		s[SERIAL_MAX];
-	size_t			n;
-	int			found = 0;
+	gnutls_x509_crl_iter_t	 iter = NULL;
+	unsigned char		 room[SERIAL_MAX], *buf = room, *nbuf;
+	size_t			 cap = sizeof(room), n;
+	time_t			 t;
+	int			 r, found = 0;
 
 	for (;;) {
-		n = sizeof(s);
-		if (gnutls_x509_crl_iter_crt_serial(crl, &iter, s, &n,
-		    when) < 0)
+		n = cap;
+		r = gnutls_x509_crl_iter_crt_serial(crl, &iter, buf, &n, &t);
+		if (r == GNUTLS_E_SHORT_MEMORY_BUFFER && n > cap) {
+			/*
+			 * An entry's serial longer than any certificate's is
+			 * no reason to stop: the entries after it count.
+			 * GnuTLS's iterator cannot step over it, so the list
+			 * is read again from its start with room for it.
+			 */
+			cap = n > 2 * cap ? n : 2 * cap;
+			if ((nbuf = malloc(cap)) == NULL) {
+				found = -1;
+				break;
+			}
+			if (buf != room)
+				free(buf);
+			buf = nbuf;
+			gnutls_x509_crl_iter_deinit(iter);
+			iter = NULL;
+			continue;
+		}
+		if (r < 0)
 			break;
-		if (n == len && memcmp(s, serial, n) == 0) {
+		if (n == len && memcmp(buf, serial, n) == 0) {
+			*when = t;
 			found = 1;
 			break;
 		}
 	}
 	gnutls_x509_crl_iter_deinit(iter);
+	if (buf != room)
+		free(buf);
 	return found;
 }
 
@@ -330,10 +356,17 @@ ep_crl_check(const unsigned char *data, size_t len,
 		invalid(out, "the certificate's serial cannot be read");
 		goto out;
 	}
-	if (listed(crl, serial, slen, &out->revoked_at))
+	switch (listed(crl, serial, slen, &out->revoked_at)) {
+	case 1:
 		out->status = EP_REV_REVOKED;
-	else
+		break;
+	case 0:
 		out->status = EP_REV_GOOD;
+		break;
+	default:
+		invalid(out, strerror(ENOMEM));
+		goto out;
+	}
 	/* A revocation stands however old the list; a clean bill does not. */
 	if (out->status == EP_REV_GOOD && out->next_update != 0 &&
 	    out->next_update < at) {

@@ -5,8 +5,9 @@
  * malformed when it does not parse (ep_certs_add_any); the accessors the
  * rules and reports use; an OCSP request for it; then the rules, the
  * reports and the state, as a live access edge that sent it alone.  What
- * is copied out must be within its bounds, and the state must read back
- * with the certificate's digest and expiry.
+ * is copied out must be within its bounds, its CN the subject's last as
+ * GnuTLS reads it, and the state must read back with the certificate's
+ * digest and expiry.
  *
  * Seeds: every certificate of the unit fixtures, as DER
  * (tests/fuzz/make-seeds).
@@ -16,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "x509/ep_cert.h"
 #include "x509/ep_revoke.h"
@@ -30,6 +34,43 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	fuzz_rig();
 	return 0;
+}
+
+/*
+ * The last CN of the subject, read with room for any: what c->cn must
+ * be, cut to fit (the first 16 CNs are looked at, as cert.c does).
+ */
+static void
+check_cn(const struct ep_cert *c)
+{
+	gnutls_x509_crt_t	 crt;
+	gnutls_datum_t		 d = { c->der, (unsigned)c->der_len };
+	char			 last[EP_CERT_CN_MAX], *buf;
+	size_t			 size, len = 0;
+	int			 i, r;
+
+	if (gnutls_x509_crt_init(&crt) < 0 ||
+	    gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0)
+		fuzz_fail("parsed, yet GnuTLS does not parse it again");
+	for (i = 0; i < 16; i++) {
+		size = 0;
+		r = gnutls_x509_crt_get_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, NULL, &size);
+		if (r != GNUTLS_E_SHORT_MEMORY_BUFFER)
+			break;
+		if ((buf = malloc(++size)) == NULL)
+			fuzz_fail("out of memory");
+		if (gnutls_x509_crt_get_dn_by_oid(crt,
+		    GNUTLS_OID_X520_COMMON_NAME, (unsigned)i, 0, buf,
+		    &size) < 0)
+			fuzz_fail("CN %d cannot be read", i);
+		len = size < sizeof(last) - 1 ? size : sizeof(last) - 1;
+		memcpy(last, buf, len);
+		free(buf);
+	}
+	gnutls_x509_crt_deinit(crt);
+	if (c->cn_len != len || memcmp(c->cn, last, len) != 0)
+		fuzz_fail("CN '%.*s' kept as '%s'", (int)len, last, c->cn);
 }
 
 /* What a parsed certificate holds is bounded and terminated. */
@@ -88,6 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ep_cert_hex(c->sha256, text, sizeof(text));
 	if (c->malformed[0] == '\0') {
 		check(c);
+		check_cn(c);
 		ep_cert_key_desc(c, text, sizeof(text));
 		(void)ep_cert_key_id(c, id, &idlen);
 		(void)ep_cert_issued_by(c, c);

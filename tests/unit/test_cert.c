@@ -480,6 +480,51 @@ test_parse_last_cn_and_other_sans(void **state)
 	ep_cert_free(c);
 }
 
+/*
+ * A last CN too long to keep is still the last: kept cut, not passed
+ * over for the CN before it, which clients do not look at.
+ */
+static void
+test_parse_last_cn_too_long(void **state)
+{
+	gnutls_x509_privkey_t	 key;
+	gnutls_x509_crt_t	 crt;
+	gnutls_datum_t		 der;
+	struct ep_cert		*c = NULL;
+	char			 longer[300], err[256] = "";
+	unsigned char		 serial = 7;
+	static const char	 first[] = "access.contoso.example";
+
+	(void)state;
+	memset(longer, 'a', sizeof(longer));
+	assert_int_equal(gnutls_x509_privkey_init(&key), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+	    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn_by_oid(crt,
+	    GNUTLS_OID_X520_COMMON_NAME, 0, first, sizeof(first) - 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn_by_oid(crt,
+	    GNUTLS_OID_X520_COMMON_NAME, 0, longer, sizeof(longer)), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(crt, &serial, 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(crt, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(crt, FX_FROM), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(crt, FX_TO), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256,
+	    0), 0);
+	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER,
+	    &der), 0);
+	if (ep_cert_parse(der.data, der.size, &c, err, sizeof(err)) != 0)
+		fail_msg("ep_cert_parse: %s", err);
+	assert_int_equal(c->cn_len, EP_CERT_CN_MAX - 1);
+	assert_memory_equal(c->cn, longer, EP_CERT_CN_MAX - 1);
+	assert_int_equal(c->cn[EP_CERT_CN_MAX - 1], '\0');
+	ep_cert_free(c);
+	gnutls_free(der.data);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+}
+
 /* A self-signed end-entity certificate: self-signed but not a CA. */
 static void
 test_parse_self_signed_leaf(void **state)
@@ -1146,6 +1191,7 @@ main(void)
 		cmocka_unit_test(test_parse_wildcard),
 		cmocka_unit_test(test_parse_ip_san),
 		cmocka_unit_test(test_parse_last_cn_and_other_sans),
+		cmocka_unit_test(test_parse_last_cn_too_long),
 		cmocka_unit_test(test_parse_self_signed_leaf),
 		cmocka_unit_test(test_parse_self_issued_not_self_signed),
 		cmocka_unit_test(test_parse_eku),

@@ -168,6 +168,103 @@ test_crl_invalid(void **state)
 	assert_string_equal(r.why, "not a CRL");
 }
 
+/* Makes a certificate of key under dn, signed by ikey's ca (or itself). */
+static gnutls_x509_crt_t
+make_crt(gnutls_x509_privkey_t key, const char *dn, unsigned char serial,
+    gnutls_x509_crt_t ca, gnutls_x509_privkey_t ikey)
+{
+	gnutls_x509_crt_t	c;
+
+	assert_int_equal(gnutls_x509_crt_init(&c), 0);
+	assert_int_equal(gnutls_x509_crt_set_dn(c, dn, NULL), 0);
+	assert_int_equal(gnutls_x509_crt_set_key(c, key), 0);
+	assert_int_equal(gnutls_x509_crt_set_serial(c, &serial, 1), 0);
+	assert_int_equal(gnutls_x509_crt_set_version(c, 3), 0);
+	assert_int_equal(gnutls_x509_crt_set_activation_time(c, FX_FROM), 0);
+	assert_int_equal(gnutls_x509_crt_set_expiration_time(c, FX_TO), 0);
+	assert_int_equal(gnutls_x509_crt_set_basic_constraints(c, ca == NULL,
+	    -1), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(c, ca != NULL ? ca : c,
+	    ikey != NULL ? ikey : key, GNUTLS_DIG_SHA256, 0), 0);
+	return c;
+}
+
+/* Adds c to the store; returns the store's. */
+static const struct ep_cert *
+keep(struct ep_certs *s, gnutls_x509_crt_t c)
+{
+	gnutls_datum_t	der;
+	char		err[256];
+	size_t		idx;
+
+	assert_int_equal(gnutls_x509_crt_export2(c, GNUTLS_X509_FMT_DER,
+	    &der), 0);
+	if (ep_certs_add(s, der.data, der.size, &idx, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	gnutls_free(der.data);
+	return ep_certs_get(s, idx);
+}
+
+/*
+ * An entry whose serial is longer than any certificate's (70 octets, a
+ * CA's slip) does not end the reading of the list: a certificate listed
+ * after it is revoked, and one that is not stays good.
+ */
+static void
+test_crl_long_serial(void **state)
+{
+	struct rig		*g = *state;
+	gnutls_x509_privkey_t	 ckey, lkey;
+	gnutls_x509_crt_t	 ca, leaf, other;
+	gnutls_x509_crl_t	 c;
+	gnutls_datum_t		 der;
+	const struct ep_cert	*C, *L, *O;
+	unsigned char		 longer[70], listed = 0x42;
+	struct ep_rev		 r;
+
+	memset(longer, 0x11, sizeof(longer));
+	assert_int_equal(gnutls_x509_privkey_init(&ckey), 0);
+	assert_int_equal(gnutls_x509_privkey_init(&lkey), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(ckey, GNUTLS_PK_ECDSA,
+	    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	assert_int_equal(gnutls_x509_privkey_generate(lkey, GNUTLS_PK_ECDSA,
+	    GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0), 0);
+	ca = make_crt(ckey, "CN=Long Serial CA", 1, NULL, NULL);
+	leaf = make_crt(lkey, "CN=leaf.contoso.example", listed, ca, ckey);
+	other = make_crt(lkey, "CN=other.contoso.example", 0x43, ca, ckey);
+	C = keep(g->certs, ca);
+	L = keep(g->certs, leaf);
+	O = keep(g->certs, other);
+
+	assert_int_equal(gnutls_x509_crl_init(&c), 0);
+	assert_int_equal(gnutls_x509_crl_set_version(c, 2), 0);
+	assert_int_equal(gnutls_x509_crl_set_this_update(c, FX_NOW - DAY), 0);
+	assert_int_equal(gnutls_x509_crl_set_next_update(c, FX_NOW + DAY), 0);
+	assert_int_equal(gnutls_x509_crl_set_crt_serial(c, longer,
+	    sizeof(longer), GONE - DAY), 0);
+	assert_int_equal(gnutls_x509_crl_set_crt_serial(c, &listed, 1, GONE),
+	    0);
+	assert_int_equal(gnutls_x509_crl_sign2(c, ca, ckey, GNUTLS_DIG_SHA256,
+	    0), 0);
+	assert_int_equal(gnutls_x509_crl_export2(c, GNUTLS_X509_FMT_DER,
+	    &der), 0);
+
+	ep_crl_check(der.data, der.size, L, C, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_REVOKED);
+	assert_int_equal(r.revoked_at, GONE);
+	ep_crl_check(der.data, der.size, O, C, FX_NOW, &r);
+	assert_int_equal(r.status, EP_REV_GOOD);
+	assert_int_equal(r.revoked_at, 0);
+
+	gnutls_free(der.data);
+	gnutls_x509_crl_deinit(c);
+	gnutls_x509_crt_deinit(other);
+	gnutls_x509_crt_deinit(leaf);
+	gnutls_x509_crt_deinit(ca);
+	gnutls_x509_privkey_deinit(lkey);
+	gnutls_x509_privkey_deinit(ckey);
+}
+
 /* A CRL file covers the certificates of the CA whose name it bears. */
 static void
 test_crl_covers(void **state)
@@ -380,6 +477,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_crl_good_and_revoked),
 		cmocka_unit_test(test_crl_invalid),
+		cmocka_unit_test(test_crl_long_serial),
 		cmocka_unit_test(test_crl_covers),
 		cmocka_unit_test(test_ocsp_answers),
 		cmocka_unit_test(test_ocsp_invalid),
