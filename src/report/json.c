@@ -590,7 +590,10 @@ ep_report_json(FILE *fp, const struct ep_report *r)
 	bad |= put(doc, "findings", findings_of(r, &r->ix, r->ix.nobs));
 	bad |= put(doc, "summary", summary_json(r, &r->sum));
 	bad |= put(doc, "targets", targets_json(r, &r->ix));
-	/* ASCII only: a control character from a certificate is \uXXXX. */
+	/*
+	 * ASCII only: a control character from a certificate is written
+	 * escaped (\u001b).
+	 */
 	if (bad || json_dumpf(doc, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII) == -1)
 		goto out;
 	fputc('\n', fp);
