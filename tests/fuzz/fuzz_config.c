@@ -6,8 +6,8 @@
  * limits; the time limits it keeps are within their bounds, and the plan
  * is one (plan.c).
  *
- * Seeds: the deployment files of probes/examples (read, never run), and a few more
- * (tests/fuzz/make-seeds).
+ * Seeds: the deployment files of probes/examples (read, never run), and
+ * a few more (tests/fuzz/make-seeds).
  */
 
 #include <stdio.h>

@@ -196,7 +196,8 @@ signed_crl(const uint8_t *data, size_t size)
 		    "%d: %s", (long long)listed, (int)rev.status, rev.why);
 	if (!found && nextu != 0 && nextu < FUZZ_NOW &&
 	    (rev.status != EP_REV_INVALID || !rev.stale))
-		fuzz_fail("a stale list, but the verdict is %d", (int)rev.status);
+		fuzz_fail("a stale list, but the verdict is %d",
+		    (int)rev.status);
 	if (!found && (nextu == 0 || nextu >= FUZZ_NOW) &&
 	    rev.status != EP_REV_GOOD)
 		fuzz_fail("the leaf is not listed, but the verdict is %d: %s",

@@ -50,7 +50,8 @@ fuzz_check_plan(const struct ep_plan *plan)
 	}
 	for (i = 0; i < ep_plan_nsip_domains(plan); i++)
 		if (!normalized(ep_plan_sip_domain(plan, i)))
-			fuzz_fail("SIP domain '%s'", ep_plan_sip_domain(plan, i));
+			fuzz_fail("SIP domain '%s'",
+			    ep_plan_sip_domain(plan, i));
 	for (i = 0; i < ep_plan_npublished(plan); i++)
 		if (!normalized(ep_plan_published(plan, i)))
 			fuzz_fail("published '%s'", ep_plan_published(plan, i));
