@@ -219,7 +219,7 @@ check-sanitize:
 # target and fuzzes each for FUZZ_SMOKE_S seconds.  FUZZERS="NAME..."
 # runs only those.
 FUZZ_S	?= 60
-FUZZ_SMOKE_S ?= 8
+FUZZ_SMOKE_S ?= 5
 FUZZ_MAKE = $(MAKE) BUILD=build/fuzz CC=clang CFLAGS="-O1 -g \
 	    -fsanitize=fuzzer-no-link,address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" \
